@@ -1,0 +1,449 @@
+//! The equivalence-class engine.
+//!
+//! Records with identical quasi-identifier codes form an equivalence class.
+//! Codes of several columns are packed into one `u64` key (column 0 in the
+//! highest bits, so key order is the lexicographic order of the codes); the
+//! keys are sorted in parallel (rayon) and runs of equal keys are classes.
+//! When the columns need more than 64 bits, a prefix of columns is first
+//! reduced to dense class ids, which then take the place of that prefix:
+//! ids fit in 32 bits, so any number of columns groups the same way.
+//!
+//! The same routine rolls a class table up (drop a QI, map codes through a
+//! hierarchy): the classes become the rows and their sizes the counts, so a
+//! roll-up costs O(classes), never O(records).
+
+use rayon::prelude::*;
+
+/// Number of bits needed to store codes `0..card`.
+pub fn bits_for(card: u32) -> u32 {
+    if card <= 1 {
+        0
+    } else {
+        32 - (card - 1).leading_zeros()
+    }
+}
+
+/// Equivalence classes over a set of quasi-identifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassTable {
+    /// Per QI, class → code. Classes are sorted by their codes, QI by QI.
+    pub keys: Vec<Vec<u32>>,
+    /// Per QI, the size of its code space.
+    pub cards: Vec<u32>,
+    /// Class → number of records (f_c).
+    pub sizes: Vec<u64>,
+    /// Class → sum of record weights (F_c), when weights were given.
+    pub weights: Option<Vec<f64>>,
+}
+
+/// A class table plus, when asked for, each input row's class.
+#[derive(Debug, Clone)]
+pub struct Grouping {
+    pub table: ClassTable,
+    /// Row → class index.
+    pub row_class: Option<Vec<u32>>,
+}
+
+/// The rows to group: code columns with their cardinalities, and optional
+/// per-row record counts (frequency tables, or class sizes in a roll-up) and
+/// weights.
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub columns: &'a [&'a [u32]],
+    pub cards: &'a [u32],
+    pub counts: Option<&'a [u64]>,
+    pub weights: Option<&'a [f64]>,
+    /// Number of rows (needed when there are no columns).
+    pub len: usize,
+}
+
+impl ClassTable {
+    /// Number of classes (J).
+    pub fn len(&self) -> usize {
+        self.sizes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sizes.is_empty()
+    }
+
+    /// Number of quasi-identifiers.
+    pub fn arity(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Number of records (n = Σ f_c).
+    pub fn records(&self) -> u64 {
+        self.sizes.iter().sum()
+    }
+
+    /// The codes of class `c`.
+    pub fn key(&self, c: usize) -> Vec<u32> {
+        self.keys.iter().map(|k| k[c]).collect()
+    }
+
+    /// Roll up onto the QIs at `positions` (in that order).
+    pub fn project(&self, positions: &[usize]) -> ClassTable {
+        let columns: Vec<&[u32]> = positions.iter().map(|&p| self.keys[p].as_slice()).collect();
+        let cards: Vec<u32> = positions.iter().map(|&p| self.cards[p]).collect();
+        group(
+            Rows {
+                columns: &columns,
+                cards: &cards,
+                counts: Some(&self.sizes),
+                weights: self.weights.as_deref(),
+                len: self.len(),
+            },
+            false,
+        )
+        .table
+    }
+
+    /// Roll up through per-QI code maps (`maps[q][old] = new`, codes below
+    /// `cards[q]`): the class table of a generalisation.
+    pub fn map_codes(&self, maps: &[Vec<u32>], cards: &[u32]) -> ClassTable {
+        let mapped: Vec<Vec<u32>> = self
+            .keys
+            .iter()
+            .zip(maps)
+            .map(|(k, m)| k.par_iter().map(|&c| m[c as usize]).collect())
+            .collect();
+        let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
+        group(
+            Rows {
+                columns: &columns,
+                cards,
+                counts: Some(&self.sizes),
+                weights: self.weights.as_deref(),
+                len: self.len(),
+            },
+            false,
+        )
+        .table
+    }
+
+    /// Number of sample uniques (classes of size 1) left after dropping
+    /// the QI at `drop`. A merged class has size 1 only if it is one class
+    /// of size 1, so it suffices to count reduced keys that occur once and
+    /// belong to a size-1 class; the keys are sorted as plain `u64`s.
+    pub fn uniques_without(&self, drop: usize) -> u64 {
+        let keep: Vec<usize> = (0..self.arity()).filter(|&q| q != drop).collect();
+        let total_bits: u32 = keep.iter().map(|&q| bits_for(self.cards[q])).sum();
+        if total_bits > 63 {
+            let t = self.project(&keep);
+            return t.sizes.iter().filter(|&&s| s == 1).count() as u64;
+        }
+        let mut keys: Vec<u64> = (0..self.len())
+            .into_par_iter()
+            .map(|c| {
+                let mut k = 0u64;
+                for &q in &keep {
+                    k = (k << bits_for(self.cards[q])) | self.keys[q][c] as u64;
+                }
+                (k << 1) | (self.sizes[c] == 1) as u64
+            })
+            .collect();
+        keys.par_sort_unstable();
+        let mut uniques = 0;
+        let mut i = 0;
+        while i < keys.len() {
+            let mut j = i + 1;
+            while j < keys.len() && keys[j] >> 1 == keys[i] >> 1 {
+                j += 1;
+            }
+            if j == i + 1 && keys[i] & 1 == 1 {
+                uniques += 1;
+            }
+            i = j;
+        }
+        uniques
+    }
+}
+
+/// Group rows into equivalence classes. With `want_row_class`, also return
+/// each row's class index.
+pub fn group(rows: Rows<'_>, want_row_class: bool) -> Grouping {
+    let arity = rows.columns.len();
+    if arity == 0 {
+        return group_all(rows, want_row_class);
+    }
+    // Stage through the columns: pack as many as fit in 64 bits; if columns
+    // remain, turn the packed prefix into dense ids and continue.
+    let mut prefix: Option<(Vec<u32>, u32)> = None;
+    let mut next = 0;
+    loop {
+        let mut parts: Vec<(&[u32], u32)> = Vec::new();
+        let mut used = 0u32;
+        if let Some((ids, card)) = &prefix {
+            used = bits_for(*card);
+            parts.push((ids.as_slice(), used));
+        }
+        while next < arity {
+            let b = bits_for(rows.cards[next]);
+            if used + b > 64 && !parts.is_empty() {
+                break;
+            }
+            used += b;
+            parts.push((rows.columns[next], b));
+            next += 1;
+        }
+        let keys = pack(&parts, rows.len);
+        if next == arity {
+            return finish(rows, &keys, want_row_class);
+        }
+        let (order, starts) = sort_runs(&keys);
+        let mut ids = vec![0u32; rows.len];
+        for (class, w) in starts.windows(2).enumerate() {
+            for &r in &order[w[0]..w[1]] {
+                ids[r as usize] = class as u32;
+            }
+        }
+        prefix = Some((ids, (starts.len() - 1) as u32));
+    }
+}
+
+/// Pack code columns into `u64` keys, first column in the highest bits.
+fn pack(parts: &[(&[u32], u32)], len: usize) -> Vec<u64> {
+    let mut keys = vec![0u64; len];
+    keys.par_chunks_mut(1 << 16)
+        .enumerate()
+        .for_each(|(chunk, out)| {
+            let base = chunk << 16;
+            for (col, bits) in parts {
+                let col = &col[base..base + out.len()];
+                for (k, &c) in out.iter_mut().zip(col) {
+                    *k = (*k << bits) | c as u64;
+                }
+            }
+        });
+    keys
+}
+
+/// Rows sorted by key, and the start of each run of equal keys (with the
+/// total length appended).
+fn sort_runs(keys: &[u64]) -> (Vec<u32>, Vec<usize>) {
+    let mut pairs: Vec<(u64, u32)> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(i, &k)| (k, i as u32))
+        .collect();
+    pairs.par_sort_unstable();
+    let mut starts = Vec::new();
+    for i in 0..pairs.len() {
+        if i == 0 || pairs[i].0 != pairs[i - 1].0 {
+            starts.push(i);
+        }
+    }
+    starts.push(pairs.len());
+    (pairs.into_iter().map(|(_, r)| r).collect(), starts)
+}
+
+fn finish(rows: Rows<'_>, keys: &[u64], want_row_class: bool) -> Grouping {
+    // Fast path: nothing per row to carry, so sort the keys alone and read
+    // sizes from run lengths; representatives are needed for the codes only
+    // when the key was staged, so fall through to the general path then.
+    let single_stage: u32 = rows.cards.iter().map(|&c| bits_for(c)).sum();
+    if !want_row_class && rows.counts.is_none() && rows.weights.is_none() && single_stage <= 64 {
+        let mut sorted = keys.to_vec();
+        sorted.par_sort_unstable();
+        let mut uniq = Vec::new();
+        let mut sizes = Vec::new();
+        for &k in &sorted {
+            if uniq.last() == Some(&k) {
+                *sizes.last_mut().unwrap() += 1;
+            } else {
+                uniq.push(k);
+                sizes.push(1u64);
+            }
+        }
+        let keys = unpack(&uniq, rows.cards);
+        return Grouping {
+            table: ClassTable {
+                keys,
+                cards: rows.cards.to_vec(),
+                sizes,
+                weights: None,
+            },
+            row_class: None,
+        };
+    }
+    let (order, starts) = sort_runs(keys);
+    let classes = starts.len() - 1;
+    let runs: Vec<&[u32]> = starts.windows(2).map(|w| &order[w[0]..w[1]]).collect();
+    let sizes: Vec<u64> = runs
+        .par_iter()
+        .map(|run| match rows.counts {
+            Some(c) => run.iter().map(|&r| c[r as usize]).sum(),
+            None => run.len() as u64,
+        })
+        .collect();
+    let weights = rows.weights.map(|w| {
+        runs.par_iter()
+            .map(|run| run.iter().map(|&r| w[r as usize]).sum::<f64>())
+            .collect()
+    });
+    let keys: Vec<Vec<u32>> = rows
+        .columns
+        .iter()
+        .map(|col| runs.iter().map(|run| col[run[0] as usize]).collect())
+        .collect();
+    let row_class = want_row_class.then(|| {
+        let mut rc = vec![0u32; rows.len];
+        for (class, run) in runs.iter().enumerate() {
+            for &r in *run {
+                rc[r as usize] = class as u32;
+            }
+        }
+        rc
+    });
+    debug_assert_eq!(sizes.len(), classes);
+    Grouping {
+        table: ClassTable {
+            keys,
+            cards: rows.cards.to_vec(),
+            sizes,
+            weights,
+        },
+        row_class,
+    }
+}
+
+/// Split packed keys back into code columns.
+fn unpack(keys: &[u64], cards: &[u32]) -> Vec<Vec<u32>> {
+    let bits: Vec<u32> = cards.iter().map(|&c| bits_for(c)).collect();
+    let mut shift: u32 = bits.iter().sum();
+    bits.iter()
+        .map(|&b| {
+            shift -= b;
+            let mask = if b == 0 { 0 } else { (1u64 << b) - 1 };
+            keys.par_iter()
+                .map(|&k| ((k >> shift) & mask) as u32)
+                .collect()
+        })
+        .collect()
+}
+
+/// No quasi-identifiers: every row is in one class.
+fn group_all(rows: Rows<'_>, want_row_class: bool) -> Grouping {
+    let size = match rows.counts {
+        Some(c) => c.iter().sum(),
+        None => rows.len as u64,
+    };
+    let (sizes, weights) = if rows.len == 0 {
+        (vec![], rows.weights.map(|_| vec![]))
+    } else {
+        (vec![size], rows.weights.map(|w| vec![w.iter().sum()]))
+    };
+    Grouping {
+        table: ClassTable {
+            keys: vec![],
+            cards: vec![],
+            sizes,
+            weights,
+        },
+        row_class: want_row_class.then(|| vec![0; rows.len]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows<'a>(cols: &'a [&'a [u32]], cards: &'a [u32]) -> Rows<'a> {
+        Rows {
+            columns: cols,
+            cards,
+            counts: None,
+            weights: None,
+            len: cols[0].len(),
+        }
+    }
+
+    #[test]
+    fn groups_and_sorts_classes() {
+        let a = [1, 0, 1, 1, 0];
+        let b = [2, 2, 2, 0, 2];
+        let g = group(rows(&[&a, &b], &[2, 3]), true);
+        assert_eq!(g.table.keys, vec![vec![0, 1, 1], vec![2, 0, 2]]);
+        assert_eq!(g.table.sizes, vec![2, 1, 2]);
+        assert_eq!(g.row_class.unwrap(), vec![2, 0, 2, 1, 0]);
+        // The fast path (no row classes) gives the same table.
+        let fast = group(rows(&[&a, &b], &[2, 3]), false);
+        assert_eq!(fast.table, g.table);
+    }
+
+    #[test]
+    fn counts_and_weights_are_summed() {
+        let a = [0, 1, 0];
+        let counts = [3, 1, 2];
+        let w = [1.5, 2.0, 0.25];
+        let g = group(
+            Rows {
+                columns: &[&a],
+                cards: &[2],
+                counts: Some(&counts),
+                weights: Some(&w),
+                len: 3,
+            },
+            false,
+        );
+        assert_eq!(g.table.sizes, vec![5, 1]);
+        assert_eq!(g.table.weights, Some(vec![1.75, 2.0]));
+    }
+
+    #[test]
+    fn wide_keys_are_staged() {
+        // Five columns of 2^20 values need 100 bits: grouped in two stages.
+        let n = 1000;
+        let cols: Vec<Vec<u32>> = (0..5)
+            .map(|q| {
+                (0..n)
+                    .map(|i| ((i * (q + 7)) % 13) as u32 * 80_000 + q as u32)
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u32]> = cols.iter().map(Vec::as_slice).collect();
+        let cards = [1 << 20; 5];
+        let g = group(rows(&refs, &cards), true);
+        // Reference: a BTreeMap over the code tuples.
+        let mut reference = std::collections::BTreeMap::new();
+        for i in 0..n {
+            let key: Vec<u32> = cols.iter().map(|c| c[i]).collect();
+            *reference.entry(key).or_insert(0u64) += 1;
+        }
+        assert_eq!(g.table.len(), reference.len());
+        for (c, (key, size)) in reference.iter().enumerate() {
+            assert_eq!(&g.table.key(c), key);
+            assert_eq!(g.table.sizes[c], *size);
+        }
+        let rc = g.row_class.unwrap();
+        for i in 0..n {
+            let key: Vec<u32> = cols.iter().map(|c| c[i]).collect();
+            assert_eq!(g.table.key(rc[i] as usize), key);
+        }
+    }
+
+    #[test]
+    fn projection_and_uniques_without() {
+        // (0,0) x2, (0,1) x1, (1,1) x1 -> dropping col 1: (0) x3, (1) x1.
+        let a = [0, 0, 0, 1];
+        let b = [0, 0, 1, 1];
+        let t = group(rows(&[&a, &b], &[2, 2]), false).table;
+        assert_eq!(t.sizes, vec![2, 1, 1]);
+        let p = t.project(&[0]);
+        assert_eq!(p.sizes, vec![3, 1]);
+        assert_eq!(t.uniques_without(1), 1);
+        // Dropping col 0: (0) x2, (1) x2 -> no uniques.
+        assert_eq!(t.uniques_without(0), 0);
+        let none = t.project(&[]);
+        assert_eq!(none.sizes, vec![4]);
+    }
+
+    #[test]
+    fn map_codes_rolls_up() {
+        let a = [0, 1, 2, 3];
+        let t = group(rows(&[&a], &[4]), false).table;
+        let up = t.map_codes(&[vec![0, 0, 1, 1]], &[2]);
+        assert_eq!(up.sizes, vec![2, 2]);
+    }
+}

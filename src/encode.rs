@@ -1,0 +1,376 @@
+//! Dictionary encoding: each column's values become dense `u32` codes, once.
+//!
+//! Everything after this module works on codes; strings are touched here
+//! only. Codes follow the order of the values (numeric order when every
+//! value is a number, byte order for text, calendar order for dates), so a
+//! class table sorted by codes is sorted by values and output is
+//! deterministic. The missing value (null, empty cell or a user token) is
+//! one value of its own and always gets the last code.
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+
+/// What kind of values a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueKind {
+    /// Text whose values are all numbers (ordered numerically), or a numeric column.
+    Numeric,
+    Text,
+    Boolean,
+    Date,
+}
+
+/// Label shown for the missing value.
+pub const MISSING_LABEL: &str = "(missing)";
+
+/// Code ↔ value of one column.
+#[derive(Debug, Clone)]
+pub struct Dictionary {
+    pub kind: ValueKind,
+    /// Code → value as text. The missing value's label is [`MISSING_LABEL`].
+    pub labels: Vec<String>,
+    /// Code → numeric value, for numeric columns (NaN for the missing code).
+    pub numbers: Option<Vec<f64>>,
+    /// Code of the missing value, if the column has missing values.
+    pub missing: Option<u32>,
+}
+
+impl Dictionary {
+    /// Number of distinct values, the missing value included.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The code of a label, if present (linear: for look-ups outside hot loops).
+    pub fn code_of(&self, label: &str) -> Option<u32> {
+        self.labels
+            .iter()
+            .position(|l| l == label)
+            .map(|i| i as u32)
+    }
+}
+
+/// One encoded column.
+#[derive(Debug, Clone)]
+pub struct EncodedColumn {
+    pub name: String,
+    /// Row → code.
+    pub codes: Vec<u32>,
+    pub dict: Dictionary,
+}
+
+impl EncodedColumn {
+    /// Number of distinct codes.
+    pub fn cardinality(&self) -> u32 {
+        self.dict.len() as u32
+    }
+}
+
+/// Encode several columns in parallel.
+pub fn encode_columns(
+    source: &str,
+    columns: &[(&str, &Series)],
+    missing_tokens: &[String],
+) -> Result<Vec<EncodedColumn>> {
+    columns
+        .par_iter()
+        .map(|(name, s)| encode_series(source, name, s, missing_tokens))
+        .collect()
+}
+
+/// Encode one column. `missing_tokens` are values that mean "missing"
+/// (compared with the value's text form).
+pub fn encode_series(
+    source: &str,
+    name: &str,
+    series: &Series,
+    missing_tokens: &[String],
+) -> Result<EncodedColumn> {
+    let raw = match series.dtype() {
+        DataType::String => encode_strings(series.str().map_err(|e| perr(source, name, e))?),
+        DataType::Boolean => {
+            let s = series
+                .cast(&DataType::String)
+                .map_err(|e| perr(source, name, e))?;
+            let mut r = encode_strings(s.str().map_err(|e| perr(source, name, e))?);
+            r.kind = ValueKind::Boolean;
+            r
+        }
+        DataType::Date | DataType::Datetime(_, _) => {
+            // ISO 8601 text sorts in calendar order.
+            let s = series
+                .cast(&DataType::String)
+                .map_err(|e| perr(source, name, e))?;
+            let mut r = encode_strings(s.str().map_err(|e| perr(source, name, e))?);
+            r.kind = ValueKind::Date;
+            r
+        }
+        dt if dt.is_integer() => {
+            let s = series
+                .cast(&DataType::Int64)
+                .map_err(|e| perr(source, name, e))?;
+            encode_ints(s.i64().map_err(|e| perr(source, name, e))?)
+        }
+        dt if dt.is_float() => {
+            let s = series
+                .cast(&DataType::Float64)
+                .map_err(|e| perr(source, name, e))?;
+            encode_floats(s.f64().map_err(|e| perr(source, name, e))?)
+        }
+        dt => {
+            return Err(Error::column(
+                source,
+                name,
+                format!("values of type {dt} cannot be used as a quasi-identifier"),
+            ))
+        }
+    };
+    Ok(raw.finish(name, missing_tokens))
+}
+
+fn perr(source: &str, name: &str, e: PolarsError) -> Error {
+    Error::column(source, name, e.to_string())
+}
+
+/// Codes in first-seen order, before sorting. `NULL` marks a null.
+struct RawEncoding {
+    kind: ValueKind,
+    codes: Vec<u32>,
+    labels: Vec<String>,
+    /// Numeric value per first-seen code when the column is numeric.
+    numbers: Option<Vec<f64>>,
+}
+
+const NULL: u32 = u32::MAX;
+
+fn encode_strings(ca: &StringChunked) -> RawEncoding {
+    let mut map: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut labels: Vec<&str> = Vec::new();
+    let mut codes = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        for v in arr.iter() {
+            let code = match v {
+                None => NULL,
+                Some(s) => *map.entry(s).or_insert_with(|| {
+                    labels.push(s);
+                    (labels.len() - 1) as u32
+                }),
+            };
+            codes.push(code);
+        }
+    }
+    RawEncoding {
+        kind: ValueKind::Text,
+        codes,
+        labels: labels.into_iter().map(str::to_string).collect(),
+        numbers: None,
+    }
+}
+
+/// Numeric value of every label that is not a missing token, if all are
+/// finite numbers (tokens get NaN).
+fn parse_numbers(labels: &[String], is_token: impl Fn(&str) -> bool) -> Option<Vec<f64>> {
+    let mut any = false;
+    let nums: Option<Vec<f64>> = labels
+        .iter()
+        .map(|l| {
+            if is_token(l) {
+                Some(f64::NAN)
+            } else {
+                any = true;
+                l.parse::<f64>().ok().filter(|x| x.is_finite())
+            }
+        })
+        .collect();
+    nums.filter(|_| any)
+}
+
+fn encode_ints(ca: &Int64Chunked) -> RawEncoding {
+    let mut map: FxHashMap<i64, u32> = FxHashMap::default();
+    let mut values: Vec<i64> = Vec::new();
+    let mut codes = Vec::with_capacity(ca.len());
+    for v in ca.iter() {
+        codes.push(match v {
+            None => NULL,
+            Some(x) => *map.entry(x).or_insert_with(|| {
+                values.push(x);
+                (values.len() - 1) as u32
+            }),
+        });
+    }
+    RawEncoding {
+        kind: ValueKind::Numeric,
+        codes,
+        labels: values.iter().map(|v| v.to_string()).collect(),
+        numbers: Some(values.iter().map(|&v| v as f64).collect()),
+    }
+}
+
+fn encode_floats(ca: &Float64Chunked) -> RawEncoding {
+    let mut map: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut values: Vec<f64> = Vec::new();
+    let mut codes = Vec::with_capacity(ca.len());
+    for v in ca.iter() {
+        codes.push(match v {
+            None => NULL,
+            Some(x) => {
+                // -0.0 equals 0.0; all NaNs are one value.
+                let x = if x == 0.0 {
+                    0.0
+                } else if x.is_nan() {
+                    f64::NAN
+                } else {
+                    x
+                };
+                *map.entry(x.to_bits()).or_insert_with(|| {
+                    values.push(x);
+                    (values.len() - 1) as u32
+                })
+            }
+        });
+    }
+    RawEncoding {
+        kind: ValueKind::Numeric,
+        codes,
+        labels: values.iter().map(|v| v.to_string()).collect(),
+        numbers: Some(values),
+    }
+}
+
+impl RawEncoding {
+    /// Sort the dictionary, fold missing tokens and nulls into one last
+    /// code, and rewrite the codes.
+    fn finish(self, name: &str, missing_tokens: &[String]) -> EncodedColumn {
+        let RawEncoding {
+            mut kind,
+            mut codes,
+            labels,
+            mut numbers,
+        } = self;
+        let is_token = |l: &str| missing_tokens.iter().any(|t| t == l);
+        if kind == ValueKind::Text {
+            numbers = parse_numbers(&labels, is_token);
+            if numbers.is_some() {
+                kind = ValueKind::Numeric;
+            }
+        }
+        let mut order: Vec<u32> = (0..labels.len() as u32)
+            .filter(|&i| !is_token(&labels[i as usize]))
+            .collect();
+        match &numbers {
+            Some(nums) => order.sort_by(|&a, &b| {
+                nums[a as usize]
+                    .total_cmp(&nums[b as usize])
+                    .then_with(|| labels[a as usize].cmp(&labels[b as usize]))
+            }),
+            None => order.sort_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize])),
+        }
+        let present = order.len() as u32;
+        let has_missing = order.len() < labels.len() || codes.par_iter().any(|&c| c == NULL);
+        let missing = has_missing.then_some(present);
+        // Old code → new code; tokens map to the missing code.
+        let mut remap = vec![present; labels.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        codes.par_iter_mut().for_each(|c| {
+            *c = if *c == NULL {
+                present
+            } else {
+                remap[*c as usize]
+            };
+        });
+        let mut new_labels: Vec<String> =
+            order.iter().map(|&o| labels[o as usize].clone()).collect();
+        let new_numbers = numbers.map(|nums| {
+            let mut v: Vec<f64> = order.iter().map(|&o| nums[o as usize]).collect();
+            if has_missing {
+                v.push(f64::NAN);
+            }
+            v
+        });
+        if has_missing {
+            new_labels.push(MISSING_LABEL.to_string());
+        }
+        EncodedColumn {
+            name: name.to_string(),
+            codes,
+            dict: Dictionary {
+                kind,
+                labels: new_labels,
+                numbers: new_numbers,
+                missing,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(values: &[Option<&str>], tokens: &[&str]) -> EncodedColumn {
+        let s = Series::new("x".into(), values);
+        let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+        encode_series("t", "x", &s, &tokens).unwrap()
+    }
+
+    #[test]
+    fn numeric_text_is_ordered_numerically() {
+        let e = enc(&[Some("10"), Some("9"), Some("10"), Some("100")], &[]);
+        assert_eq!(e.dict.kind, ValueKind::Numeric);
+        assert_eq!(e.dict.labels, vec!["9", "10", "100"]);
+        assert_eq!(e.codes, vec![1, 0, 1, 2]);
+    }
+
+    #[test]
+    fn text_is_ordered_bytewise_and_exact() {
+        let e = enc(&[Some("b"), Some("a"), Some("B"), Some("a ")], &[]);
+        assert_eq!(e.dict.kind, ValueKind::Text);
+        assert_eq!(e.dict.labels, vec!["B", "a", "a ", "b"]);
+        assert_eq!(e.codes, vec![3, 1, 0, 2]);
+    }
+
+    #[test]
+    fn nulls_and_tokens_are_one_last_value() {
+        let e = enc(
+            &[Some("x"), None, Some("?"), Some("NA"), Some("y")],
+            &["?", "NA"],
+        );
+        assert_eq!(e.dict.labels, vec!["x", "y", MISSING_LABEL]);
+        assert_eq!(e.dict.missing, Some(2));
+        assert_eq!(e.codes, vec![0, 2, 2, 2, 1]);
+    }
+
+    #[test]
+    fn leading_zeros_are_distinct_values() {
+        let e = enc(&[Some("007"), Some("7")], &[]);
+        assert_eq!(e.cardinality(), 2);
+        assert_eq!(e.dict.kind, ValueKind::Numeric);
+        assert_eq!(e.dict.labels, vec!["007", "7"]);
+    }
+
+    #[test]
+    fn integers_floats_booleans() {
+        let s = Series::new("i".into(), &[Some(3i64), None, Some(-1), Some(3)]);
+        let e = encode_series("t", "i", &s, &[]).unwrap();
+        assert_eq!(e.dict.labels, vec!["-1", "3", MISSING_LABEL]);
+        assert_eq!(e.codes, vec![1, 2, 0, 1]);
+        let s = Series::new("f".into(), &[0.5f64, -0.0, 0.0]);
+        let e = encode_series("t", "f", &s, &[]).unwrap();
+        assert_eq!(e.cardinality(), 2);
+        assert_eq!(e.codes, vec![1, 0, 0]);
+        let s = Series::new("b".into(), &[true, false, true]);
+        let e = encode_series("t", "b", &s, &[]).unwrap();
+        assert_eq!(e.dict.kind, ValueKind::Boolean);
+        assert_eq!(e.dict.labels, vec!["false", "true"]);
+    }
+}

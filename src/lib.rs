@@ -1,0 +1,18 @@
+//! # kanon
+//!
+//! How re-identifiable is a table of personal data, and what to generalise so
+//! that it is safe to release. The library reads a table ([`input`]),
+//! encodes its quasi-identifiers once into dense integer codes ([`encode`]),
+//! groups them into equivalence classes in parallel ([`classes`]) and
+//! computes privacy models ([`privacy`]) and re-identification risk
+//! ([`risk`]) from the class table. [`analysis`] ties these together into the
+//! report ([`report`]) that the `kanon` command prints.
+
+pub mod classes;
+pub mod encode;
+pub mod error;
+pub mod input;
+pub mod privacy;
+pub mod risk;
+
+pub use error::{Error, Result};
