@@ -16,3 +16,11 @@ pub mod privacy;
 pub mod risk;
 
 pub use error::{Error, Result};
+pub mod analysis;
+pub mod cli;
+pub mod output;
+pub mod progress;
+pub mod records;
+pub mod report;
+pub mod synth;
+pub mod targets;

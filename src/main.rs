@@ -1,1 +1,81 @@
-fn main() {}
+//! The `kanon` command: parse arguments, call the library, print, exit.
+//!
+//! Exit codes: 0 every target met, 1 a target missed, 2 usage or input error.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kanon::analysis::analyse;
+use kanon::cli::{AnalyseArgs, Cli, Command, SynthArgs};
+use kanon::progress::Progress;
+use kanon::records::write_records;
+use kanon::report::text::{render, Style};
+use kanon::Result;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Analyse(args) => run_analyse(&args),
+        Command::Synth(args) => run_synth(&args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("kanon: error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn progress(quiet: bool) -> Progress {
+    if quiet {
+        Progress::hidden()
+    } else {
+        Progress::stderr()
+    }
+}
+
+fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
+    let config = args.to_config()?;
+    let p = progress(args.quiet);
+    let analysis = analyse(&config, &p)?;
+    if let Some(path) = &args.records {
+        p.stage(&format!("writing {path}"));
+        write_records(path, &analysis.grouping)?;
+    }
+    p.finish();
+    let report = &analysis.report;
+    let out = if args.json {
+        report.to_json()
+    } else {
+        render(report, style())
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error worth a message.
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(if report.targets_met { 0 } else { 1 })
+}
+
+fn run_synth(args: &SynthArgs) -> Result<u8> {
+    let p = Progress::stderr();
+    p.stage(&format!(
+        "writing {} synthetic records to {}",
+        args.rows, args.out
+    ));
+    kanon::synth::write(&args.out, args.rows, args.seed)?;
+    p.finish();
+    Ok(0)
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
+fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if !no_color && std::io::stdout().is_terminal() {
+        Style::Ansi
+    } else {
+        Style::Plain
+    }
+}

@@ -1,0 +1,214 @@
+//! Command-line definitions (clap) and their translation into library
+//! configurations. No analysis logic lives here.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::Config;
+use crate::error::{Error, Result};
+use crate::input::{Format, ReadOptions};
+use crate::targets::Targets;
+
+/// How re-identifiable is a table of personal data?
+#[derive(Debug, Parser)]
+#[command(name = "kanon", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Equivalence classes, k-anonymity and re-identification risk of a table.
+    #[command(visible_alias = "analyze")]
+    Analyse(Box<AnalyseArgs>),
+    /// Write a seeded synthetic census-like table (for benchmarks and demos).
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// Input table (.csv/.tsv/.txt, .parquet, .arrow/.ipc/.feather, .ndjson/.jsonl), or - for CSV on stdin.
+    pub input: String,
+
+    /// Quasi-identifiers, comma-separated (repeatable; write \, for a comma inside a name).
+    #[arg(long = "qi", value_name = "COLS", required = true)]
+    pub qi: Vec<String>,
+
+    /// Sensitive attributes, comma-separated (carried into the report).
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    /// Input format, overriding the file extension.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "parquet", "ipc", "arrow", "feather", "ndjson", "jsonl"])]
+    pub format: Option<String>,
+
+    /// CSV delimiter: a character, or tab, comma, semicolon, pipe (default: detected).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Values that mean "missing", comma-separated (empty cells and nulls always do).
+    #[arg(long, value_name = "TOKENS")]
+    pub missing: Option<String>,
+
+    /// Column of sampling weights (population records each row stands for).
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
+    /// Column of record counts: the input is a frequency table.
+    #[arg(long, value_name = "COL")]
+    pub count: Option<String>,
+
+    /// Population table with the same quasi-identifiers (journalist and marketer risk).
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<String>,
+
+    /// A record is at risk when its re-identification risk is above this.
+    #[arg(long, value_name = "P", default_value_t = 0.2)]
+    pub risk_threshold: f64,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
+
+    /// Print the report as JSON (schema in docs/json-schema.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write per-record risk (row, class_id, class_size, risk) to a CSV or Parquet file.
+    #[arg(long, value_name = "FILE")]
+    pub records: Option<String>,
+
+    /// Show the quasi-identifier values of the smallest classes.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Target: every class has at least N records (k-anonymity).
+    #[arg(long, value_name = "N")]
+    pub k: Option<u64>,
+
+    /// Target: highest prosecutor risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_risk: Option<f64>,
+
+    /// Target: average prosecutor risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_average_risk: Option<f64>,
+
+    /// Target: share of records at risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_records_at_risk: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Number of records.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// Random seed: the same seed gives the same file.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output file: .csv, .parquet or .arrow.
+    #[arg(long, value_name = "FILE")]
+    pub out: String,
+}
+
+/// Split a comma-separated list; `\,` is a literal comma, and surrounding
+/// whitespace is kept (column names are matched exactly).
+pub fn split_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&',') => {
+                cur.push(',');
+                chars.next();
+            }
+            ',' => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn list(values: &[String]) -> Vec<String> {
+    values.iter().flat_map(|v| split_list(v)).collect()
+}
+
+/// Parse a `--delimiter` value.
+pub fn parse_delimiter(s: &str) -> Result<u8> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        "space" => Ok(b' '),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" => Ok(s.as_bytes()[0]),
+        _ => Err(Error::usage(format!(
+            "--delimiter must be one ASCII character or tab, comma, semicolon, pipe; got '{s}'"
+        ))),
+    }
+}
+
+impl AnalyseArgs {
+    /// The library configuration these arguments describe.
+    pub fn to_config(&self) -> Result<Config> {
+        let qis = list(&self.qi);
+        if qis.iter().any(|q| q.is_empty()) {
+            return Err(Error::usage("--qi contains an empty column name"));
+        }
+        let format = self.format.as_deref().map(Format::parse).transpose()?;
+        let delimiter = self.delimiter.as_deref().map(parse_delimiter).transpose()?;
+        Ok(Config {
+            input: self.input.clone(),
+            read: ReadOptions { format, delimiter },
+            qis,
+            sensitive: list(&self.sensitive),
+            missing_tokens: self.missing.as_deref().map(split_list).unwrap_or_default(),
+            weight: self.weight.clone(),
+            count: self.count.clone(),
+            population: self.population.clone(),
+            risk_threshold: self.risk_threshold,
+            targets: Targets {
+                k: self.targets.k,
+                max_risk: self.targets.max_risk,
+                max_average_risk: self.targets.max_average_risk,
+                max_records_at_risk: self.targets.max_records_at_risk,
+            },
+            show_values: self.show_values,
+            row_classes: self.records.is_some(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_on_unescaped_commas() {
+        assert_eq!(split_list("a,b c,d(e)"), vec!["a", "b c", "d(e)"]);
+        assert_eq!(split_list("x\\,y,z"), vec!["x,y", "z"]);
+        assert_eq!(split_list("?,NA"), vec!["?", "NA"]);
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert!(parse_delimiter("ab").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

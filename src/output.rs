@@ -1,0 +1,75 @@
+//! Writing output files whole or not at all.
+//!
+//! Everything kanon writes goes to a temporary file next to the target,
+//! which is renamed over the target only when complete: a crash or an error
+//! never leaves a half-written file behind.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Write `path` through `write`, atomically.
+pub fn write_atomic<F>(path: &str, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<File>) -> std::result::Result<(), String>,
+{
+    let target = Path::new(path);
+    if target.is_dir() {
+        return Err(Error::output(path, "is a directory"));
+    }
+    let tmp = temp_path(target);
+    let file = File::create(&tmp).map_err(|e| Error::output(path, e.to_string()))?;
+    let mut w = BufWriter::new(file);
+    let result = write(&mut w)
+        .and_then(|_| w.flush().map_err(|e| e.to_string()))
+        .and_then(|_| w.get_ref().sync_all().map_err(|e| e.to_string()));
+    drop(w);
+    match result {
+        Ok(()) => std::fs::rename(&tmp, target).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::output(path, e.to_string())
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::output(path, e))
+        }
+    }
+}
+
+/// `dir/.name.<pid>.tmp` beside the target, so the rename stays on one file system.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".to_string());
+    let tmp = format!(".{name}.{}.tmp", std::process::id());
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(tmp),
+        _ => PathBuf::from(tmp),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("kanon-out-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.csv");
+        let p = path.to_str().unwrap();
+        let err = write_atomic(p, |w| {
+            w.write_all(b"half").map_err(|e| e.to_string())?;
+            Err("boom".into())
+        });
+        assert!(err.is_err());
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        write_atomic(p, |w| w.write_all(b"whole").map_err(|e| e.to_string())).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "whole");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,255 @@
+//! The compact human summary printed by `kanon analyse`.
+
+use std::fmt::Write;
+
+use super::Report;
+use crate::targets::fmt6;
+
+/// Terminal styling: ANSI colours or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Ansi,
+}
+
+impl Style {
+    fn paint(self, code: &str, s: &str) -> String {
+        match self {
+            Style::Plain => s.to_string(),
+            Style::Ansi => format!("\x1b[{code}m{s}\x1b[0m"),
+        }
+    }
+    fn bold(self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn good(self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn bad(self, s: &str) -> String {
+        self.paint("31;1", s)
+    }
+    fn warn(self, s: &str) -> String {
+        self.paint("33", s)
+    }
+}
+
+/// Thousands separators for counts.
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+/// Render the summary.
+pub fn render(r: &Report, style: Style) -> String {
+    let mut o = String::new();
+    let i = &r.input;
+    let delim = i
+        .delimiter
+        .as_ref()
+        .map(|d| format!(", delimiter '{d}'"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "{} {} ({}{delim}): {} records{}",
+        style.bold("kanon"),
+        i.path,
+        i.format,
+        group_digits(i.records),
+        if i.records != i.rows {
+            format!(" in {} rows (frequency table)", group_digits(i.rows))
+        } else {
+            String::new()
+        }
+    );
+    let names: Vec<&str> = r
+        .quasi_identifiers
+        .iter()
+        .map(|q| q.name.as_str())
+        .collect();
+    let _ = writeln!(
+        o,
+        "quasi-identifiers ({}): {}",
+        names.len(),
+        names.join(", ")
+    );
+    if !r.sensitive_attributes.is_empty() {
+        let _ = writeln!(o, "sensitive: {}", r.sensitive_attributes.join(", "));
+    }
+
+    let c = &r.classes;
+    let _ = writeln!(o, "\n{}", style.bold("Equivalence classes"));
+    let rows = [
+        ("classes", group_digits(c.count)),
+        (
+            "size min / median / max",
+            format!(
+                "{} / {} / {}",
+                group_digits(c.min_size),
+                fmt6(c.median_size),
+                group_digits(c.max_size)
+            ),
+        ),
+        ("mean size", format!("{:.2}", c.mean_size)),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(o, "  {label:<28}{value}");
+    }
+    let small: Vec<String> = c
+        .histogram
+        .iter()
+        .take(5)
+        .map(|[s, n]| format!("{s}:{}", group_digits(*n)))
+        .collect();
+    let _ = writeln!(o, "  {:<28}{}", "classes by size", small.join("  "));
+
+    let k = &r.k_anonymity;
+    let _ = writeln!(o, "\n{}", style.bold("Singling out"));
+    let _ = writeln!(o, "  {:<28}{}", "k (smallest class)", k.k);
+    let _ = writeln!(
+        o,
+        "  {:<28}{} ({}) in {} classes",
+        format!("records in classes < {}", k.reference_k),
+        group_digits(k.records_below_k),
+        pct(k.share_below_k),
+        group_digits(k.classes_below_k)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<28}{} ({})",
+        "sample uniques",
+        group_digits(r.sample_uniques.count),
+        pct(r.sample_uniques.share)
+    );
+    if c.min_size < k.reference_k && c.smallest.iter().all(|s| s.values.is_none()) {
+        let _ = writeln!(
+            o,
+            "  (values of small classes are hidden; --show-values prints them)"
+        );
+    }
+
+    let rk = &r.risk;
+    let _ = writeln!(
+        o,
+        "\n{} (record at risk: risk > {})",
+        style.bold("Re-identification risk"),
+        fmt6(rk.threshold)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<13}{:>10}{:>10}{:>17}",
+        "", "highest", "average", "records at risk"
+    );
+    let p = &rk.prosecutor;
+    let _ = writeln!(
+        o,
+        "  {:<13}{:>10.4}{:>10.4}{:>17}",
+        "prosecutor",
+        p.highest,
+        p.average,
+        pct(p.records_at_risk)
+    );
+    let j = &rk.journalist;
+    let _ = writeln!(
+        o,
+        "  {:<13}{:>10.4}{:>10.4}{:>17}",
+        "journalist",
+        j.highest,
+        j.average,
+        pct(j.records_at_risk)
+    );
+    let _ = writeln!(o, "  {:<13}{:>10}{:>10.4}", "marketer", "", rk.marketer);
+    let _ = writeln!(o, "  journalist/marketer basis: {} ({})", j.basis, j.note);
+
+    let _ = writeln!(o, "\n{}", style.bold("Attribute contribution"));
+    let width = r
+        .attributes
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let _ = writeln!(
+        o,
+        "  {:<width$}{:>10}{:>13}{:>12}{:>14}{:>20}",
+        "attribute", "distinct", "distinction", "separation", "unique alone", "uniques if dropped"
+    );
+    for (a, q) in r.attributes.iter().zip(&r.quasi_identifiers) {
+        let _ = writeln!(
+            o,
+            "  {:<width$}{:>10}{:>13.6}{:>12}{:>14}{:>20}{}",
+            a.name,
+            group_digits(a.distinct),
+            a.distinction,
+            a.separation
+                .map_or("n/a".to_string(), |s| format!("{s:.4}")),
+            group_digits(a.uniques_alone),
+            format!("-{}", group_digits(a.uniques_removed)),
+            if q.missing > 0 {
+                format!("  ({} missing)", group_digits(q.missing))
+            } else {
+                String::new()
+            }
+        );
+    }
+
+    let shown: Vec<_> = c.smallest.iter().filter(|s| s.values.is_some()).collect();
+    if !shown.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Smallest classes"));
+        for s in shown {
+            let values = s.values.as_deref().unwrap_or_default().join(" | ");
+            let _ = writeln!(o, "  class {:<8} size {:<6} {values}", s.class_id, s.size);
+        }
+    }
+
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(o, "  {} {w}", style.warn("!"));
+        }
+    }
+
+    if !r.targets.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Targets"));
+        for t in &r.targets {
+            let mark = if t.met {
+                style.good("pass")
+            } else {
+                style.bad("FAIL")
+            };
+            let _ = writeln!(o, "  {mark}  {}", t.message);
+        }
+        let failed = r.targets.iter().filter(|t| !t.met).count();
+        let verdict = if failed == 0 {
+            style.good("all targets met")
+        } else {
+            style.bad(&format!("{failed} of {} targets missed", r.targets.len()))
+        };
+        let _ = writeln!(o, "  {verdict}");
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(30162), "30,162");
+        assert_eq!(group_digits(10_000_000), "10,000,000");
+    }
+}
