@@ -1,1 +1,133 @@
-fn main() {}
+//! Benchmarks of the class engine and of a whole analysis, next to polars'
+//! plain read of the same file, on synthetic census-like data.
+//!
+//! Sizes come from `KANON_BENCH_ROWS` (comma-separated, default
+//! `1000000,10000000`). Data files are generated once into `bench-data/`
+//! (git-ignored) by `kanon::synth`. Peak memory is measured per process by
+//! `benches/memory.sh`, since criterion runs everything in one process.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use kanon::analysis::{analyse, encode_qis, group_columns, Config};
+use kanon::input::{read_table, ReadOptions};
+use kanon::progress::Progress;
+use polars::prelude::*;
+
+const QIS: [&str; 8] = [
+    "age",
+    "sex",
+    "race",
+    "marital_status",
+    "education",
+    "workclass",
+    "country",
+    "postcode",
+];
+
+fn sizes() -> Vec<usize> {
+    std::env::var("KANON_BENCH_ROWS")
+        .unwrap_or_else(|_| "1000000,10000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// `bench-data/census_<rows>.<ext>`, generated on first use.
+fn data(rows: usize, ext: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("census_{rows}.{ext}"));
+    let p = path.to_str().unwrap().to_string();
+    if !path.exists() {
+        eprintln!("generating {p}");
+        kanon::synth::write(&p, rows, 42).unwrap();
+    }
+    p
+}
+
+fn qis() -> Vec<String> {
+    QIS.iter().map(|s| s.to_string()).collect()
+}
+
+/// The class engine alone: pre-encoded codes → class table.
+fn engine(c: &mut Criterion) {
+    let mut g = c.benchmark_group("class_engine");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for rows in sizes() {
+        let path = data(rows, "parquet");
+        let table = read_table(&path, &qis(), &ReadOptions::default()).unwrap();
+        let cols = encode_qis(&table, &qis(), &[]).unwrap();
+        g.throughput(Throughput::Elements(rows as u64));
+        g.bench_with_input(BenchmarkId::new("group_8_qis", rows), &cols, |b, cols| {
+            b.iter(|| black_box(group_columns(cols, None, None, false).table.len()))
+        });
+        g.bench_with_input(
+            BenchmarkId::new("group_8_qis_row_classes", rows),
+            &cols,
+            |b, cols| b.iter(|| black_box(group_columns(cols, None, None, true).table.len())),
+        );
+    }
+    g.finish();
+}
+
+/// A whole `analyse` of a CSV and a Parquet file, next to polars' plain
+/// read of the same columns in the same run.
+fn whole(c: &mut Criterion) {
+    let mut g = c.benchmark_group("analyse");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for rows in sizes() {
+        g.throughput(Throughput::Elements(rows as u64));
+        for ext in ["csv", "parquet"] {
+            let path = data(rows, ext);
+            let cfg = Config {
+                input: path.clone(),
+                qis: qis(),
+                ..Config::default()
+            };
+            g.bench_function(
+                BenchmarkId::new(format!("kanon_analyse_{ext}"), rows),
+                |b| {
+                    b.iter(|| {
+                        black_box(
+                            analyse(&cfg, &Progress::hidden())
+                                .unwrap()
+                                .report
+                                .classes
+                                .count,
+                        )
+                    })
+                },
+            );
+            let cols: Vec<PlSmallStr> = QIS.iter().map(|s| PlSmallStr::from(*s)).collect();
+            g.bench_function(BenchmarkId::new(format!("polars_read_{ext}"), rows), |b| {
+                b.iter(|| black_box(polars_read(&path, ext, &cols).height()))
+            });
+        }
+    }
+    g.finish();
+}
+
+/// polars reading the QI columns, the way it reads by default (CSV with
+/// schema inference, Parquet with projection).
+fn polars_read(path: &str, ext: &str, cols: &[PlSmallStr]) -> DataFrame {
+    if ext == "csv" {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_columns(Some(cols.iter().cloned().collect()))
+            .try_into_reader_with_file_path(Some(path.into()))
+            .unwrap()
+            .finish()
+            .unwrap()
+    } else {
+        ParquetReader::new(std::fs::File::open(path).unwrap())
+            .with_columns(Some(cols.iter().map(|c| c.to_string()).collect()))
+            .finish()
+            .unwrap()
+    }
+}
+
+criterion_group!(benches, engine, whole);
+criterion_main!(benches);

@@ -148,6 +148,8 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
             )));
         }
     }
+    progress.stage("attribute contribution");
+    let contributions = risk::contributions(&grouping.table);
     progress.stage("measuring risk");
     let mut warnings = Vec::new();
     let (population, basis, population_info) =
@@ -160,6 +162,7 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         &population,
         &basis,
         population_info,
+        &contributions,
         warnings,
     );
     progress.finish();
@@ -414,6 +417,7 @@ fn build_report(
     population: &[f64],
     basis: &str,
     population_info: Option<PopulationInfo>,
+    contributions: &[risk::Contribution],
     mut warnings: Vec<String>,
 ) -> Report {
     let tau = cfg.risk_threshold;
@@ -429,7 +433,6 @@ fn build_report(
     let prosecutor = risk::prosecutor(t, tau);
     let journalist = risk::journalist(t, population, tau);
     let marketer = risk::marketer(t, population);
-    let contributions = risk::contributions(t);
 
     let mut qis = Vec::new();
     for (q, col) in columns.iter().enumerate() {
@@ -561,11 +564,17 @@ fn smallest_classes(
     show_values: bool,
     limit: usize,
 ) -> Vec<SmallClass> {
-    let mut order: Vec<usize> = (0..t.len()).collect();
-    order.sort_by_key(|&c| (t.sizes[c], c));
-    order
+    // Keep the `limit` smallest (size, class) pairs in a max-heap: O(J log limit).
+    let mut heap = std::collections::BinaryHeap::with_capacity(limit + 1);
+    for (c, &f) in t.sizes.iter().enumerate() {
+        heap.push((f, c));
+        if heap.len() > limit {
+            heap.pop();
+        }
+    }
+    heap.into_sorted_vec()
         .into_iter()
-        .take(limit)
+        .map(|(_, c)| c)
         .map(|c| SmallClass {
             class_id: c as u64,
             size: t.sizes[c],

@@ -14,6 +14,8 @@
 
 use rayon::prelude::*;
 
+use crate::radix;
+
 /// Number of bits needed to store codes `0..card`.
 pub fn bits_for(card: u32) -> u32 {
     if card <= 1 {
@@ -82,6 +84,16 @@ impl ClassTable {
         self.keys.iter().map(|k| k[c]).collect()
     }
 
+    /// Records per code of the QI at `q` (index = code): the table's
+    /// frequency distribution of that QI, in O(J).
+    pub fn value_counts(&self, q: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; self.cards[q] as usize];
+        for (&c, &f) in self.keys[q].iter().zip(&self.sizes) {
+            counts[c as usize] += f;
+        }
+        counts
+    }
+
     /// Roll up onto the QIs at `positions` (in that order).
     pub fn project(&self, positions: &[usize]) -> ClassTable {
         let columns: Vec<&[u32]> = positions.iter().map(|&p| self.keys[p].as_slice()).collect();
@@ -143,7 +155,7 @@ impl ClassTable {
                 (k << 1) | (self.sizes[c] == 1) as u64
             })
             .collect();
-        keys.par_sort_unstable();
+        radix::sort_keys(&mut keys, total_bits + 1);
         let mut uniques = 0;
         let mut i = 0;
         while i < keys.len() {
@@ -189,9 +201,9 @@ pub fn group(rows: Rows<'_>, want_row_class: bool) -> Grouping {
         }
         let keys = pack(&parts, rows.len);
         if next == arity {
-            return finish(rows, &keys, want_row_class);
+            return finish(rows, keys, used, want_row_class);
         }
-        let (order, starts) = sort_runs(&keys);
+        let (order, starts) = sort_runs(keys, used);
         let mut ids = vec![0u32; rows.len];
         for (class, w) in starts.windows(2).enumerate() {
             for &r in &order[w[0]..w[1]] {
@@ -219,33 +231,29 @@ fn pack(parts: &[(&[u32], u32)], len: usize) -> Vec<u64> {
     keys
 }
 
-/// Rows sorted by key, and the start of each run of equal keys (with the
-/// total length appended).
-fn sort_runs(keys: &[u64]) -> (Vec<u32>, Vec<usize>) {
-    let mut pairs: Vec<(u64, u32)> = keys
-        .par_iter()
-        .enumerate()
-        .map(|(i, &k)| (k, i as u32))
-        .collect();
-    pairs.par_sort_unstable();
-    let mut starts = Vec::new();
-    for i in 0..pairs.len() {
-        if i == 0 || pairs[i].0 != pairs[i - 1].0 {
+/// Rows sorted by key (rows of equal keys in input order), and the start
+/// of each run of equal keys (with the total length appended).
+fn sort_runs(mut keys: Vec<u64>, bits: u32) -> (Vec<u32>, Vec<usize>) {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    radix::sort_pairs(&mut keys, &mut order, bits);
+    let mut starts = Vec::with_capacity(keys.len() / 2 + 1);
+    for i in 0..keys.len() {
+        if i == 0 || keys[i] != keys[i - 1] {
             starts.push(i);
         }
     }
-    starts.push(pairs.len());
-    (pairs.into_iter().map(|(_, r)| r).collect(), starts)
+    starts.push(keys.len());
+    (order, starts)
 }
 
-fn finish(rows: Rows<'_>, keys: &[u64], want_row_class: bool) -> Grouping {
+fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want_row_class: bool) -> Grouping {
     // Fast path: nothing per row to carry, so sort the keys alone and read
     // sizes from run lengths; representatives are needed for the codes only
     // when the key was staged, so fall through to the general path then.
     let single_stage: u32 = rows.cards.iter().map(|&c| bits_for(c)).sum();
     if !want_row_class && rows.counts.is_none() && rows.weights.is_none() && single_stage <= 64 {
-        let mut sorted = keys.to_vec();
-        sorted.par_sort_unstable();
+        let mut sorted = keys;
+        radix::sort_keys(&mut sorted, bits);
         let mut uniq = Vec::new();
         let mut sizes = Vec::new();
         for &k in &sorted {
@@ -267,7 +275,7 @@ fn finish(rows: Rows<'_>, keys: &[u64], want_row_class: bool) -> Grouping {
             row_class: None,
         };
     }
-    let (order, starts) = sort_runs(keys);
+    let (order, starts) = sort_runs(keys, bits);
     let classes = starts.len() - 1;
     let runs: Vec<&[u32]> = starts.windows(2).map(|w| &order[w[0]..w[1]]).collect();
     let sizes: Vec<u64> = runs

@@ -13,6 +13,7 @@ pub mod encode;
 pub mod error;
 pub mod input;
 pub mod privacy;
+pub mod radix;
 pub mod risk;
 
 pub use error::{Error, Result};

@@ -20,6 +20,8 @@
 //! "Efficient algorithms for masking and finding quasi-identifiers", 2007),
 //! and how many sample uniques vanish when a QI is dropped (metrics.md §3.4).
 
+use rayon::prelude::*;
+
 use crate::classes::ClassTable;
 use crate::privacy::ratio;
 
@@ -158,21 +160,20 @@ pub fn contributions(t: &ClassTable) -> Vec<Contribution> {
     let n = t.records();
     let uniques = t.sizes.iter().filter(|&&s| s == 1).count() as u64;
     (0..t.arity())
+        .into_par_iter()
         .map(|q| {
-            let values = t.project(&[q]);
-            let pairs: f64 = values
-                .sizes
-                .iter()
-                .map(|&f| f as f64 * (f as f64 - 1.0))
-                .sum();
-            let separation = (n >= 2).then(|| 1.0 - pairs / (n as f64 * (n as f64 - 1.0)));
+            let values: Vec<u64> = t.value_counts(q).into_iter().filter(|&f| f > 0).collect();
+            // Exact integer pair counts; the division is the only rounding.
+            let pairs: u128 = values.iter().map(|&f| f as u128 * (f as u128 - 1)).sum();
+            let all = n as u128 * (n as u128).saturating_sub(1);
+            let separation = (n >= 2).then(|| 1.0 - pairs as f64 / all as f64);
             let without = t.uniques_without(q);
             Contribution {
                 position: q,
                 distinct: values.len() as u64,
                 distinction: ratio(values.len() as u64, n),
                 separation,
-                uniques_alone: values.sizes.iter().filter(|&&f| f == 1).count() as u64,
+                uniques_alone: values.iter().filter(|&&f| f == 1).count() as u64,
                 uniques_without: without,
                 uniques_removed: uniques - without,
             }
