@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use kanon::analysis::{analyse, encode_qis, group_columns, Config};
+use kanon::classes::Want;
 use kanon::input::{read_table, ReadOptions};
 use kanon::progress::Progress;
 use polars::prelude::*;
@@ -62,12 +63,28 @@ fn engine(c: &mut Criterion) {
         let cols = encode_qis(&table, &qis(), &[]).unwrap();
         g.throughput(Throughput::Elements(rows as u64));
         g.bench_with_input(BenchmarkId::new("group_8_qis", rows), &cols, |b, cols| {
-            b.iter(|| black_box(group_columns(cols, None, None, false).table.len()))
+            b.iter(|| black_box(group_columns(cols, None, None, Want::default()).table.len()))
         });
         g.bench_with_input(
             BenchmarkId::new("group_8_qis_row_classes", rows),
             &cols,
-            |b, cols| b.iter(|| black_box(group_columns(cols, None, None, true).table.len())),
+            |b, cols| {
+                b.iter(|| {
+                    black_box(
+                        group_columns(
+                            cols,
+                            None,
+                            None,
+                            Want {
+                                row_class: true,
+                                members: false,
+                            },
+                        )
+                        .table
+                        .len(),
+                    )
+                })
+            },
         );
     }
     g.finish();

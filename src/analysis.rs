@@ -3,15 +3,19 @@
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::classes::{group, ClassTable, Grouping, Rows};
-use crate::encode::{encode_columns, EncodedColumn};
+use crate::classes::{group, group_with, ClassTable, Grouping, Histograms, Rows, Want};
+use crate::encode::{encode_columns, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
+use crate::hierarchy::Hierarchy;
 use crate::input::{read_table, ReadOptions, Table};
+use crate::privacy::closeness::{Distance, TableDistribution, Tree};
+use crate::privacy::inference::{assess, Inference, Settings};
 use crate::privacy::{below_k, class_stats, k_anonymity, sample_uniques};
 use crate::progress::Progress;
 use crate::report::*;
 use crate::risk;
-use crate::targets::{check, Measured, Targets};
+use crate::targets::{check, check_inference, BetaKind, DeltaVariant, Measured, Targets};
+use std::collections::BTreeMap;
 
 /// Everything `kanon analyse` needs to know.
 #[derive(Debug, Clone)]
@@ -38,6 +42,38 @@ pub struct Config {
     pub show_values: bool,
     /// Keep each row's class (needed for per-record output).
     pub row_classes: bool,
+    /// How the sensitive attributes are assessed.
+    pub inference: InferenceConfig,
+}
+
+/// Settings of the inference measures.
+#[derive(Debug, Clone)]
+pub struct InferenceConfig {
+    /// c of recursive (c,l)-diversity.
+    pub c: f64,
+    /// Share of one value from which a class counts as near-homogeneous.
+    pub homogeneity_threshold: f64,
+    /// t-closeness distance for every attribute, or per attribute; chosen
+    /// from the attribute when absent.
+    pub distance: Option<Distance>,
+    pub distance_for: Vec<(String, Distance)>,
+    /// Hierarchy files of sensitive attributes (hierarchical distance).
+    pub hierarchies: Vec<(String, String)>,
+    /// User-given value orders (ordered distance), low to high.
+    pub orders: Vec<(String, Vec<String>)>,
+}
+
+impl Default for InferenceConfig {
+    fn default() -> Self {
+        InferenceConfig {
+            c: 2.0,
+            homogeneity_threshold: 0.9,
+            distance: None,
+            distance_for: Vec::new(),
+            hierarchies: Vec::new(),
+            orders: Vec::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -55,6 +91,7 @@ impl Default for Config {
             targets: Targets::default(),
             show_values: false,
             row_classes: false,
+            inference: InferenceConfig::default(),
         }
     }
 }
@@ -86,6 +123,37 @@ impl Config {
                     format!("column '{name}' cannot be both a {first} and a {role}")
                 }));
             }
+        }
+        let inf = &self.inference;
+        if !(inf.c > 0.0 && inf.c.is_finite()) {
+            return Err(Error::usage(format!(
+                "--c must be a positive number, got {}",
+                inf.c
+            )));
+        }
+        if !(inf.homogeneity_threshold > 0.0 && inf.homogeneity_threshold <= 1.0) {
+            return Err(Error::usage(format!(
+                "--homogeneity-threshold must be above 0 and at most 1, got {}",
+                inf.homogeneity_threshold
+            )));
+        }
+        let named = inf
+            .distance_for
+            .iter()
+            .map(|d| &d.0)
+            .chain(inf.hierarchies.iter().map(|h| &h.0))
+            .chain(inf.orders.iter().map(|o| &o.0));
+        for attr in named {
+            if !self.sensitive.contains(attr) {
+                return Err(Error::usage(format!(
+                    "'{attr}' is not a sensitive attribute (name it with --sensitive)"
+                )));
+            }
+        }
+        if self.targets.has_inference() && self.sensitive.is_empty() {
+            return Err(Error::usage(
+                "the l, t, delta, beta and alpha targets need a sensitive attribute (--sensitive)",
+            ));
         }
         if !(self.risk_threshold > 0.0 && self.risk_threshold <= 1.0) {
             return Err(Error::usage(format!(
@@ -134,12 +202,11 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         (Some(w), Some(c)) => Some(w.iter().zip(c).map(|(w, &c)| w * c as f64).collect()),
         (w, _) => w,
     };
-    let grouping = group_columns(
-        &columns,
-        counts.as_deref(),
-        weights.as_deref(),
-        cfg.row_classes,
-    );
+    let want = Want {
+        row_class: cfg.row_classes,
+        members: !cfg.sensitive.is_empty(),
+    };
+    let grouping = group_columns(&columns, counts.as_deref(), weights.as_deref(), want);
     let records = grouping.table.records();
     if let Some(k) = cfg.targets.k {
         if k > records {
@@ -148,6 +215,8 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
             )));
         }
     }
+    progress.stage("inference measures");
+    let inference = assess_sensitive(cfg, &table, &grouping, counts.as_deref())?;
     progress.stage("attribute contribution");
     let contributions = risk::contributions(&grouping.table);
     progress.stage("measuring risk");
@@ -163,6 +232,7 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         &basis,
         population_info,
         &contributions,
+        &inference,
         warnings,
     );
     progress.finish();
@@ -187,12 +257,12 @@ pub fn group_columns(
     columns: &[EncodedColumn],
     counts: Option<&[u64]>,
     weights: Option<&[f64]>,
-    row_classes: bool,
+    want: Want,
 ) -> Grouping {
     let codes: Vec<&[u32]> = columns.iter().map(|c| c.codes.as_slice()).collect();
     let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
     let len = columns.first().map_or(0, |c| c.codes.len());
-    group(
+    group_with(
         Rows {
             columns: &codes,
             cards: &cards,
@@ -200,8 +270,145 @@ pub fn group_columns(
             weights,
             len,
         },
-        row_classes,
+        want,
     )
+}
+
+/// One sensitive attribute, encoded and assessed.
+pub struct Assessed {
+    pub column: EncodedColumn,
+    pub distance: Distance,
+    /// The hierarchy file, for hierarchical distance.
+    pub hierarchy: Option<String>,
+    pub result: Inference,
+}
+
+/// Encode the sensitive attributes and assess each over the classes.
+fn assess_sensitive(
+    cfg: &Config,
+    table: &Table,
+    grouping: &Grouping,
+    counts: Option<&[u64]>,
+) -> Result<Vec<Assessed>> {
+    let Some(members) = &grouping.members else {
+        return Ok(Vec::new());
+    };
+    let mut columns = encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)?;
+    let inf = &cfg.inference;
+    let mut out = Vec::new();
+    for column in columns.drain(..) {
+        let name = column.name.clone();
+        let mut column = column;
+        let order = inf.orders.iter().find(|o| o.0 == name);
+        if let Some((_, order)) = order {
+            reorder(&table.source, &mut column, order)?;
+        }
+        let hierarchy = inf
+            .hierarchies
+            .iter()
+            .find(|h| h.0 == name)
+            .map(|h| h.1.clone());
+        let distance = inf
+            .distance_for
+            .iter()
+            .find(|d| d.0 == name)
+            .map(|d| d.1)
+            .or(inf.distance)
+            .unwrap_or(if hierarchy.is_some() {
+                Distance::Hierarchical
+            } else if order.is_some() || column.dict.kind == ValueKind::Numeric {
+                Distance::Ordered
+            } else {
+                Distance::Equal
+            });
+        let h = Histograms::build(members, &column.codes, column.cardinality(), counts);
+        let tree = match (distance, &hierarchy) {
+            (Distance::Hierarchical, Some(path)) => {
+                let hier = Hierarchy::read(path)?;
+                let dist = TableDistribution::new(&h.totals());
+                Some(Tree::build(
+                    &hier,
+                    &name,
+                    &column.dict.labels,
+                    column.dict.missing,
+                    &dist,
+                )?)
+            }
+            (Distance::Hierarchical, None) => {
+                return Err(Error::usage(format!(
+                    "hierarchical t-closeness for '{name}' needs --hierarchy {name}=FILE"
+                )))
+            }
+            _ => None,
+        };
+        let numbers = column.dict.numbers.clone();
+        let result = assess(
+            &h,
+            &Settings {
+                c: inf.c,
+                homogeneity_threshold: inf.homogeneity_threshold,
+                distance,
+                tree: tree.as_ref(),
+                numbers: numbers.as_deref().filter(|_| order.is_none()),
+                worst: 10,
+            },
+        );
+        out.push(Assessed {
+            column,
+            distance,
+            hierarchy,
+            result,
+        });
+    }
+    Ok(out)
+}
+
+/// Re-code a column in a user-given order of its values (low to high);
+/// the missing value, if any, stays last.
+fn reorder(source: &str, column: &mut EncodedColumn, order: &[String]) -> Result<()> {
+    let dict = &column.dict;
+    let mut rank = vec![u32::MAX; dict.len()];
+    for (i, value) in order.iter().enumerate() {
+        match dict.code_of(value) {
+            Some(c) if Some(c) != dict.missing => rank[c as usize] = i as u32,
+            _ => {}
+        }
+    }
+    if let Some(c) =
+        (0..dict.len()).find(|&c| rank[c] == u32::MAX && Some(c as u32) != dict.missing)
+    {
+        return Err(Error::column(
+            source,
+            &column.name,
+            format!(
+                "value '{}' is missing from the --order list",
+                dict.labels[c]
+            ),
+        ));
+    }
+    // Dense ranks of the values present, in the given order.
+    let mut present: Vec<usize> = (0..dict.len())
+        .filter(|&c| Some(c as u32) != dict.missing)
+        .collect();
+    present.sort_by_key(|&c| rank[c]);
+    let mut remap = vec![0u32; dict.len()];
+    let mut labels = Vec::with_capacity(dict.len());
+    for (new, &old) in present.iter().enumerate() {
+        remap[old] = new as u32;
+        labels.push(dict.labels[old].clone());
+    }
+    if let Some(m) = dict.missing {
+        remap[m as usize] = present.len() as u32;
+        labels.push(dict.labels[m as usize].clone());
+    }
+    let missing = dict.missing.map(|_| present.len() as u32);
+    for c in column.codes.iter_mut() {
+        *c = remap[*c as usize];
+    }
+    column.dict.labels = labels;
+    column.dict.missing = missing;
+    column.dict.numbers = None;
+    Ok(())
 }
 
 /// Parse a numeric column cell by cell, naming the row of the first bad cell.
@@ -418,6 +625,7 @@ fn build_report(
     basis: &str,
     population_info: Option<PopulationInfo>,
     contributions: &[risk::Contribution],
+    inference: &[Assessed],
     mut warnings: Vec<String>,
 ) -> Report {
     let tau = cfg.risk_threshold;
@@ -472,7 +680,19 @@ fn build_report(
         records_at_risk: prosecutor.records_at_risk,
         threshold: tau,
     };
-    let checks = check(&cfg.targets, &measured);
+    let mut checks = check(&cfg.targets, &measured);
+    for a in inference {
+        checks.extend(check_inference(
+            &cfg.targets,
+            &a.column.name,
+            &a.result,
+            cfg.inference.c,
+        ));
+    }
+    let inference_map: BTreeMap<String, InferenceInfo> = inference
+        .iter()
+        .map(|a| (a.column.name.clone(), inference_info(cfg, a, t, columns, k)))
+        .collect();
     let note = match basis {
         "population_table" => "population class sizes counted in the population table".to_string(),
         "weights" => "population class sizes estimated as the sum of sampling weights".to_string(),
@@ -551,10 +771,147 @@ fn build_report(
                 uniques_removed: c.uniques_removed,
             })
             .collect(),
+        inference_worst_case: worst_case(inference),
+        inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),
         targets: checks,
         warnings,
     }
+}
+
+/// The report section of one sensitive attribute.
+fn inference_info(
+    cfg: &Config,
+    a: &Assessed,
+    t: &ClassTable,
+    qis: &[EncodedColumn],
+    k: u64,
+) -> InferenceInfo {
+    let r = &a.result;
+    let dict = &a.column.dict;
+    let n = r.records;
+    let share = |x: u64| if n == 0 { 0.0 } else { x as f64 / n as f64 };
+    let missing = match dict.missing {
+        Some(m) => a.column.codes.iter().filter(|&&c| c == m).count() as u64,
+        None => 0,
+    };
+    InferenceInfo {
+        kind: dict.kind,
+        values: dict.len() as u64,
+        missing,
+        l_diversity: LDiversityInfo {
+            distinct: r.l_distinct,
+            entropy: r.l_entropy,
+            recursive: RecursiveInfo {
+                l: r.l_recursive,
+                c: cfg.inference.c,
+            },
+        },
+        t_closeness: TClosenessInfo {
+            value: r.t,
+            distance: a.distance,
+            hierarchy: a.hierarchy.clone(),
+        },
+        delta_disclosure: DeltaInfo {
+            strict: r.delta_strict,
+            infinite: r.delta_strict.is_none(),
+            present_values: r.delta_present,
+            gated_on: match cfg.targets.delta_variant {
+                DeltaVariant::Strict => "strict",
+                DeltaVariant::PresentValues => "present_values",
+            }
+            .into(),
+        },
+        beta_likeness: BetaInfo {
+            basic: r.beta_basic,
+            enhanced: r.beta_enhanced,
+            enhanced_violating_classes: r.beta_enhanced_violations,
+            gated_on: match cfg.targets.beta_kind {
+                BetaKind::Basic => "basic",
+                BetaKind::Enhanced => "enhanced",
+            }
+            .into(),
+        },
+        alpha_k: AlphaKInfo { alpha: r.alpha, k },
+        homogeneous_records: HomogeneityInfo {
+            count: r.homogeneous_records,
+            share: share(r.homogeneous_records),
+            classes: r.homogeneous_classes,
+            threshold: cfg.inference.homogeneity_threshold,
+            above_threshold_count: r.near_homogeneous_records,
+            above_threshold_share: share(r.near_homogeneous_records),
+        },
+        attribution: AttributionInfo {
+            mean_cap: r.mean_cap,
+            hit_rate: r.hit_rate,
+            baseline: r.baseline,
+            risk: r.attribution_risk,
+        },
+        proximity: r.proximity.as_ref().map(|p| ProximityInfo {
+            global_range: p.global_range,
+            min_relative_range: p.min_relative_range,
+            min_relative_iqr: p.min_relative_iqr,
+            records_in_narrow_classes: p.records_in_narrow_classes,
+        }),
+        worst_classes: r
+            .worst
+            .iter()
+            .map(|w| WorstClassInfo {
+                class_id: w.class as u64,
+                size: w.size,
+                top_share: w.top_share,
+                distinct: w.distinct,
+                values: cfg.show_values.then(|| {
+                    qis.iter()
+                        .zip(&t.keys)
+                        .map(|(col, k)| col.dict.labels[k[w.class] as usize].clone())
+                        .collect()
+                }),
+                top_value: cfg
+                    .show_values
+                    .then(|| dict.labels[w.top_code as usize].clone()),
+            })
+            .collect(),
+    }
+}
+
+/// The worst figure of each measure over the sensitive attributes.
+fn worst_case(inference: &[Assessed]) -> Option<InferenceWorst> {
+    let first = inference.first()?;
+    let mut w = InferenceWorst {
+        l_distinct: first.result.l_distinct,
+        l_entropy: first.result.l_entropy,
+        l_recursive: first.result.l_recursive,
+        t: first.result.t,
+        delta_strict: first.result.delta_strict,
+        delta_infinite: first.result.delta_strict.is_none(),
+        delta_present_values: first.result.delta_present,
+        beta_basic: first.result.beta_basic,
+        beta_enhanced: first.result.beta_enhanced,
+        alpha: first.result.alpha,
+        homogeneous_records: first.result.homogeneous_records,
+    };
+    for a in &inference[1..] {
+        let r = &a.result;
+        w.l_distinct = w.l_distinct.min(r.l_distinct);
+        w.l_entropy = w.l_entropy.min(r.l_entropy);
+        w.l_recursive = w.l_recursive.min(r.l_recursive);
+        w.t = w.t.max(r.t);
+        w.delta_strict = match (w.delta_strict, r.delta_strict) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            _ => None,
+        };
+        w.delta_infinite = w.delta_strict.is_none();
+        w.delta_present_values = w.delta_present_values.max(r.delta_present);
+        w.beta_basic = w.beta_basic.max(r.beta_basic);
+        w.beta_enhanced = match (w.beta_enhanced, r.beta_enhanced) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            _ => None,
+        };
+        w.alpha = w.alpha.max(r.alpha);
+        w.homogeneous_records = w.homogeneous_records.max(r.homogeneous_records);
+    }
+    Some(w)
 }
 
 /// The `limit` smallest classes, smallest first (ties in class order).

@@ -38,12 +38,39 @@ pub struct ClassTable {
     pub weights: Option<Vec<f64>>,
 }
 
-/// A class table plus, when asked for, each input row's class.
+/// A class table plus, when asked for, each input row's class and each
+/// class's rows.
 #[derive(Debug, Clone)]
 pub struct Grouping {
     pub table: ClassTable,
     /// Row → class index.
     pub row_class: Option<Vec<u32>>,
+    /// Class → rows.
+    pub members: Option<Members>,
+}
+
+/// The rows of every class: class c's rows are `order[starts[c]..starts[c + 1]]`,
+/// in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Members {
+    pub order: Vec<u32>,
+    pub starts: Vec<usize>,
+}
+
+impl Members {
+    /// The rows of class `c`.
+    pub fn rows(&self, c: usize) -> &[u32] {
+        &self.order[self.starts[c]..self.starts[c + 1]]
+    }
+}
+
+/// What a grouping should return besides the class table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Want {
+    /// Row → class.
+    pub row_class: bool,
+    /// Class → rows.
+    pub members: bool,
 }
 
 /// The rows to group: code columns with their cardinalities, and optional
@@ -175,9 +202,20 @@ impl ClassTable {
 /// Group rows into equivalence classes. With `want_row_class`, also return
 /// each row's class index.
 pub fn group(rows: Rows<'_>, want_row_class: bool) -> Grouping {
+    group_with(
+        rows,
+        Want {
+            row_class: want_row_class,
+            members: false,
+        },
+    )
+}
+
+/// Group rows into equivalence classes, returning what `want` asks for.
+pub fn group_with(rows: Rows<'_>, want: Want) -> Grouping {
     let arity = rows.columns.len();
     if arity == 0 {
-        return group_all(rows, want_row_class);
+        return group_all(rows, want);
     }
     // Stage through the columns: pack as many as fit in 64 bits; if columns
     // remain, turn the packed prefix into dense ids and continue.
@@ -201,7 +239,7 @@ pub fn group(rows: Rows<'_>, want_row_class: bool) -> Grouping {
         }
         let keys = pack(&parts, rows.len);
         if next == arity {
-            return finish(rows, keys, used, want_row_class);
+            return finish(rows, keys, used, want);
         }
         let (order, starts) = sort_runs(keys, used);
         let mut ids = vec![0u32; rows.len];
@@ -246,12 +284,13 @@ fn sort_runs(mut keys: Vec<u64>, bits: u32) -> (Vec<u32>, Vec<usize>) {
     (order, starts)
 }
 
-fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want_row_class: bool) -> Grouping {
+fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want: Want) -> Grouping {
     // Fast path: nothing per row to carry, so sort the keys alone and read
     // sizes from run lengths; representatives are needed for the codes only
     // when the key was staged, so fall through to the general path then.
     let single_stage: u32 = rows.cards.iter().map(|&c| bits_for(c)).sum();
-    if !want_row_class && rows.counts.is_none() && rows.weights.is_none() && single_stage <= 64 {
+    let carry = want.row_class || want.members || rows.counts.is_some() || rows.weights.is_some();
+    if !carry && single_stage <= 64 {
         let mut sorted = keys;
         radix::sort_keys(&mut sorted, bits);
         let mut uniq = Vec::new();
@@ -273,6 +312,7 @@ fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want_row_class: bool) -> Gr
                 weights: None,
             },
             row_class: None,
+            members: None,
         };
     }
     let (order, starts) = sort_runs(keys, bits);
@@ -295,7 +335,7 @@ fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want_row_class: bool) -> Gr
         .iter()
         .map(|col| runs.iter().map(|run| col[run[0] as usize]).collect())
         .collect();
-    let row_class = want_row_class.then(|| {
+    let row_class = want.row_class.then(|| {
         let mut rc = vec![0u32; rows.len];
         for (class, run) in runs.iter().enumerate() {
             for &r in *run {
@@ -305,6 +345,7 @@ fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want_row_class: bool) -> Gr
         rc
     });
     debug_assert_eq!(sizes.len(), classes);
+    drop(runs);
     Grouping {
         table: ClassTable {
             keys,
@@ -313,6 +354,93 @@ fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want_row_class: bool) -> Gr
             weights,
         },
         row_class,
+        members: want.members.then_some(Members { order, starts }),
+    }
+}
+
+/// Per-class counts of one sensitive attribute: class c holds the codes
+/// `codes[starts[c]..starts[c + 1]]` (ascending) with their record counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histograms {
+    /// Size of the attribute's code space.
+    pub card: u32,
+    pub starts: Vec<usize>,
+    pub codes: Vec<u32>,
+    pub counts: Vec<u64>,
+}
+
+impl Histograms {
+    /// Gather the sensitive `values` (row → code) of every class's rows;
+    /// `row_counts` weighs rows of a frequency table. Parallel over fixed
+    /// blocks of classes, so the result does not depend on the thread count.
+    pub fn build(members: &Members, values: &[u32], card: u32, row_counts: Option<&[u64]>) -> Self {
+        const BLOCK: usize = 4096;
+        let classes = members.starts.len() - 1;
+        let blocks: Vec<(Vec<usize>, Vec<u32>, Vec<u64>)> =
+            (0..classes.div_ceil(BLOCK))
+                .into_par_iter()
+                .map(|b| {
+                    let (mut lens, mut codes, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+                    let mut buf: Vec<(u32, u64)> = Vec::new();
+                    for c in b * BLOCK..((b + 1) * BLOCK).min(classes) {
+                        buf.clear();
+                        buf.extend(members.rows(c).iter().map(|&r| {
+                            (values[r as usize], row_counts.map_or(1, |n| n[r as usize]))
+                        }));
+                        buf.sort_unstable_by_key(|e| e.0);
+                        let before = codes.len();
+                        for &(v, n) in &buf {
+                            if codes.len() > before && codes.last() == Some(&v) {
+                                *counts.last_mut().expect("pushed with codes") += n;
+                            } else {
+                                codes.push(v);
+                                counts.push(n);
+                            }
+                        }
+                        lens.push(codes.len() - before);
+                    }
+                    (lens, codes, counts)
+                })
+                .collect();
+        let mut h = Histograms {
+            card,
+            starts: Vec::with_capacity(classes + 1),
+            codes: Vec::new(),
+            counts: Vec::new(),
+        };
+        h.starts.push(0);
+        for (lens, codes, counts) in blocks {
+            for l in lens {
+                h.starts.push(h.starts.last().copied().unwrap_or(0) + l);
+            }
+            h.codes.extend(codes);
+            h.counts.extend(counts);
+        }
+        h
+    }
+
+    /// Number of classes.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Codes and counts of class `c`.
+    pub fn class(&self, c: usize) -> (&[u32], &[u64]) {
+        let r = self.starts[c]..self.starts[c + 1];
+        (&self.codes[r.clone()], &self.counts[r])
+    }
+
+    /// Records per code over the whole table.
+    pub fn totals(&self) -> Vec<u64> {
+        let mut t = vec![0u64; self.card as usize];
+        for (&v, &n) in self.codes.iter().zip(&self.counts) {
+            t[v as usize] += n;
+        }
+        t
     }
 }
 
@@ -332,7 +460,7 @@ fn unpack(keys: &[u64], cards: &[u32]) -> Vec<Vec<u32>> {
 }
 
 /// No quasi-identifiers: every row is in one class.
-fn group_all(rows: Rows<'_>, want_row_class: bool) -> Grouping {
+fn group_all(rows: Rows<'_>, want: Want) -> Grouping {
     let size = match rows.counts {
         Some(c) => c.iter().sum(),
         None => rows.len as u64,
@@ -349,7 +477,15 @@ fn group_all(rows: Rows<'_>, want_row_class: bool) -> Grouping {
             sizes,
             weights,
         },
-        row_class: want_row_class.then(|| vec![0; rows.len]),
+        row_class: want.row_class.then(|| vec![0; rows.len]),
+        members: want.members.then(|| Members {
+            order: (0..rows.len as u32).collect(),
+            starts: if rows.len == 0 {
+                vec![0]
+            } else {
+                vec![0, rows.len]
+            },
+        }),
     }
 }
 
@@ -425,6 +561,20 @@ mod tests {
             assert_eq!(g.table.sizes[c], *size);
         }
         let rc = g.row_class.unwrap();
+        let m = group_with(
+            rows(&refs, &cards),
+            Want {
+                row_class: false,
+                members: true,
+            },
+        )
+        .members
+        .unwrap();
+        for c in 0..g.table.len() {
+            for &r in m.rows(c) {
+                assert_eq!(rc[r as usize] as usize, c);
+            }
+        }
         for i in 0..n {
             let key: Vec<u32> = cols.iter().map(|c| c[i]).collect();
             assert_eq!(g.table.key(rc[i] as usize), key);
@@ -445,6 +595,31 @@ mod tests {
         assert_eq!(t.uniques_without(0), 0);
         let none = t.project(&[]);
         assert_eq!(none.sizes, vec![4]);
+    }
+
+    #[test]
+    fn histograms_per_class() {
+        let a = [0, 1, 0, 0, 1];
+        let s = [2, 0, 2, 1, 0];
+        let g = group_with(
+            Rows {
+                columns: &[&a],
+                cards: &[2],
+                counts: None,
+                weights: None,
+                len: 5,
+            },
+            Want {
+                row_class: false,
+                members: true,
+            },
+        );
+        let h = Histograms::build(g.members.as_ref().unwrap(), &s, 3, None);
+        assert_eq!(h.class(0), (&[1u32, 2][..], &[1u64, 2][..]));
+        assert_eq!(h.class(1), (&[0u32][..], &[2u64][..]));
+        assert_eq!(h.totals(), vec![2, 1, 2]);
+        let w = Histograms::build(g.members.as_ref().unwrap(), &s, 3, Some(&[1, 1, 5, 1, 1]));
+        assert_eq!(w.class(0), (&[1u32, 2][..], &[1u64, 6][..]));
     }
 
     #[test]

@@ -3,10 +3,11 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::analysis::Config;
+use crate::analysis::{Config, InferenceConfig};
 use crate::error::{Error, Result};
 use crate::input::{Format, ReadOptions};
-use crate::targets::Targets;
+use crate::privacy::closeness::Distance;
+use crate::targets::{BetaKind, DeltaVariant, LKind, Targets};
 
 /// How re-identifiable is a table of personal data?
 #[derive(Debug, Parser)]
@@ -69,6 +70,9 @@ pub struct AnalyseArgs {
     #[command(flatten)]
     pub targets: TargetArgs,
 
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+
     /// Print the report as JSON (schema in docs/json-schema.md).
     #[arg(long)]
     pub json: bool,
@@ -103,6 +107,96 @@ pub struct TargetArgs {
     /// Target: share of records at risk at most P.
     #[arg(long, value_name = "P")]
     pub max_records_at_risk: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Inference (with --sensitive)")]
+pub struct InferenceArgs {
+    /// Target: every class has at least L well-represented sensitive values.
+    #[arg(long, value_name = "L")]
+    pub l: Option<f64>,
+
+    /// Which l-diversity --l means.
+    #[arg(long, value_name = "KIND", default_value = "distinct", value_parser = ["distinct", "entropy", "recursive"])]
+    pub l_kind: String,
+
+    /// c of recursive (c,l)-diversity.
+    #[arg(long, value_name = "C", default_value_t = 2.0)]
+    pub c: f64,
+
+    /// Target: t-closeness distance at most T.
+    #[arg(long, value_name = "T")]
+    pub t: Option<f64>,
+
+    /// t-closeness distance, for all attributes or ATTR=DISTANCE (equal, ordered, hierarchical; default from the attribute).
+    #[arg(long, value_name = "[ATTR=]DISTANCE")]
+    pub t_distance: Vec<String>,
+
+    /// Hierarchy of a sensitive attribute (ARX CSV format), for hierarchical t-closeness.
+    #[arg(long, value_name = "ATTR=FILE")]
+    pub hierarchy: Vec<String>,
+
+    /// Order of a sensitive attribute's values, low to high, for ordered t-closeness.
+    #[arg(long, value_name = "ATTR=V1,V2,…")]
+    pub order: Vec<String>,
+
+    /// Target: δ-disclosure below D.
+    #[arg(long, value_name = "D")]
+    pub delta: Option<f64>,
+
+    /// δ the --delta target is checked against: strict (the paper) or present (values present in the class, as ARX).
+    #[arg(long, value_name = "VARIANT", default_value = "strict", value_parser = ["strict", "present"])]
+    pub delta_variant: String,
+
+    /// Target: β-likeness at most B.
+    #[arg(long, value_name = "B")]
+    pub beta: Option<f64>,
+
+    /// β the --beta target is checked against.
+    #[arg(long, value_name = "KIND", default_value = "basic", value_parser = ["basic", "enhanced"])]
+    pub beta_kind: String,
+
+    /// Target: no sensitive value has a share above A in any class ((α,k)-anonymity with --k).
+    #[arg(long, value_name = "A")]
+    pub alpha: Option<f64>,
+
+    /// Classes where one value has at least this share count as near-homogeneous.
+    #[arg(long, value_name = "P", default_value_t = 0.9)]
+    pub homogeneity_threshold: f64,
+}
+
+/// Split `ATTR=VALUE`.
+fn attr_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
+    s.split_once('=')
+        .filter(|(a, v)| !a.is_empty() && !v.is_empty())
+        .ok_or_else(|| Error::usage(format!("{flag} expects ATTR=VALUE, got '{s}'")))
+}
+
+impl InferenceArgs {
+    fn to_config(&self) -> Result<InferenceConfig> {
+        let mut cfg = InferenceConfig {
+            c: self.c,
+            homogeneity_threshold: self.homogeneity_threshold,
+            ..InferenceConfig::default()
+        };
+        for d in &self.t_distance {
+            match d.split_once('=') {
+                Some((attr, dist)) => cfg
+                    .distance_for
+                    .push((attr.to_string(), Distance::parse(dist)?)),
+                None => cfg.distance = Some(Distance::parse(d)?),
+            }
+        }
+        for h in &self.hierarchy {
+            let (attr, file) = attr_value("--hierarchy", h)?;
+            cfg.hierarchies.push((attr.to_string(), file.to_string()));
+        }
+        for o in &self.order {
+            let (attr, values) = attr_value("--order", o)?;
+            cfg.orders.push((attr.to_string(), split_list(values)));
+        }
+        Ok(cfg)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -181,9 +275,30 @@ impl AnalyseArgs {
                 max_risk: self.targets.max_risk,
                 max_average_risk: self.targets.max_average_risk,
                 max_records_at_risk: self.targets.max_records_at_risk,
+                l: self.inference.l,
+                l_kind: match self.inference.l_kind.as_str() {
+                    "entropy" => LKind::Entropy,
+                    "recursive" => LKind::Recursive,
+                    _ => LKind::Distinct,
+                },
+                t: self.inference.t,
+                delta: self.inference.delta,
+                delta_variant: if self.inference.delta_variant == "present" {
+                    DeltaVariant::PresentValues
+                } else {
+                    DeltaVariant::Strict
+                },
+                beta: self.inference.beta,
+                beta_kind: if self.inference.beta_kind == "enhanced" {
+                    BetaKind::Enhanced
+                } else {
+                    BetaKind::Basic
+                },
+                alpha: self.inference.alpha,
             },
             show_values: self.show_values,
             row_classes: self.records.is_some(),
+            inference: self.inference.to_config()?,
         })
     }
 }

@@ -11,6 +11,7 @@
 pub mod classes;
 pub mod encode;
 pub mod error;
+pub mod hierarchy;
 pub mod input;
 pub mod privacy;
 pub mod radix;

@@ -8,6 +8,36 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+/// Which l-diversity the `l` target means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LKind {
+    #[default]
+    Distinct,
+    Entropy,
+    Recursive,
+}
+
+/// Which δ-disclosure the `delta` target is checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaVariant {
+    /// Brickell & Shmatikov's definition: absent values make δ infinite.
+    #[default]
+    Strict,
+    /// Over the values present in each class (ARX, pycanon).
+    PresentValues,
+}
+
+/// Which β-likeness the `beta` target is checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BetaKind {
+    #[default]
+    Basic,
+    Enhanced,
+}
+
 /// The targets of `kanon analyse`. `None` means "not checked".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Targets {
@@ -19,6 +49,20 @@ pub struct Targets {
     pub max_average_risk: Option<f64>,
     /// Share of records allowed above the risk threshold.
     pub max_records_at_risk: Option<f64>,
+    /// Minimum l of every sensitive attribute, of kind `l_kind`.
+    pub l: Option<f64>,
+    pub l_kind: LKind,
+    /// Maximum t-closeness distance.
+    pub t: Option<f64>,
+    /// δ-disclosure: every |ln(q/p)| below this.
+    pub delta: Option<f64>,
+    pub delta_variant: DeltaVariant,
+    /// Maximum β.
+    pub beta: Option<f64>,
+    pub beta_kind: BetaKind,
+    /// Maximum share of one sensitive value in a class ((α,k)-anonymity;
+    /// the k part is `k`).
+    pub alpha: Option<f64>,
 }
 
 impl Targets {
@@ -31,6 +75,8 @@ impl Targets {
             ("--max-risk", self.max_risk),
             ("--max-average-risk", self.max_average_risk),
             ("--max-records-at-risk", self.max_records_at_risk),
+            ("--t", self.t),
+            ("--alpha", self.alpha),
         ] {
             if let Some(v) = v {
                 if !(0.0..=1.0).contains(&v) {
@@ -40,11 +86,33 @@ impl Targets {
                 }
             }
         }
+        for (flag, v) in [
+            ("--l", self.l),
+            ("--delta", self.delta),
+            ("--beta", self.beta),
+        ] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(Error::usage(format!(
+                        "{flag} must be a positive number, got {v}"
+                    )));
+                }
+            }
+        }
         Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
         *self == Targets::default()
+    }
+
+    /// Whether any target needs a sensitive attribute.
+    pub fn has_inference(&self) -> bool {
+        self.l.is_some()
+            || self.t.is_some()
+            || self.delta.is_some()
+            || self.beta.is_some()
+            || self.alpha.is_some()
     }
 }
 
@@ -116,6 +184,108 @@ pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
     out
 }
 
+/// Check the inference targets for one sensitive attribute.
+pub fn check_inference(
+    targets: &Targets,
+    attribute: &str,
+    r: &crate::privacy::inference::Inference,
+    c: f64,
+) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    let mut push = |name: &str, limit: f64, actual: f64, met: bool, message: String| {
+        out.push(TargetCheck {
+            name: format!("{name}[{attribute}]"),
+            limit,
+            actual,
+            met,
+            message,
+        })
+    };
+    if let Some(l) = targets.l {
+        let (actual, what) = match targets.l_kind {
+            LKind::Distinct => (r.l_distinct as f64, "distinct l".to_string()),
+            LKind::Entropy => (r.l_entropy, "entropy l".to_string()),
+            LKind::Recursive => (r.l_recursive as f64, format!("recursive ({}, l)", fmt6(c))),
+        };
+        push(
+            "l",
+            l,
+            actual,
+            actual >= l,
+            format!(
+                "{attribute}: {what} {} (target ≥ {})",
+                fmt6(actual),
+                fmt6(l)
+            ),
+        );
+    }
+    if let Some(t) = targets.t {
+        push(
+            "t",
+            t,
+            r.t,
+            r.t <= t,
+            format!(
+                "{attribute}: t-closeness {} (target ≤ {})",
+                fmt6(r.t),
+                fmt6(t)
+            ),
+        );
+    }
+    if let Some(d) = targets.delta {
+        let (actual, label) = match targets.delta_variant {
+            DeltaVariant::Strict => (r.delta_strict.unwrap_or(f64::INFINITY), "strict"),
+            DeltaVariant::PresentValues => (r.delta_present, "present values"),
+        };
+        let shown = if actual.is_infinite() {
+            "inf".to_string()
+        } else {
+            fmt6(actual)
+        };
+        push(
+            "delta",
+            d,
+            actual,
+            actual < d,
+            format!(
+                "{attribute}: δ-disclosure ({label}) {shown} (target < {})",
+                fmt6(d)
+            ),
+        );
+    }
+    if let Some(b) = targets.beta {
+        let (actual, label) = match targets.beta_kind {
+            BetaKind::Basic => (Some(r.beta_basic), "basic"),
+            BetaKind::Enhanced => (r.beta_enhanced, "enhanced"),
+        };
+        let shown = actual.map_or("no β satisfies it".to_string(), fmt6);
+        push(
+            "beta",
+            b,
+            actual.unwrap_or(f64::INFINITY),
+            actual.is_some_and(|a| a <= b),
+            format!(
+                "{attribute}: β-likeness ({label}) {shown} (target ≤ {})",
+                fmt6(b)
+            ),
+        );
+    }
+    if let Some(a) = targets.alpha {
+        push(
+            "alpha",
+            a,
+            r.alpha,
+            r.alpha <= a,
+            format!(
+                "{attribute}: largest share of one value in a class {} (target α ≤ {})",
+                fmt6(r.alpha),
+                fmt6(a)
+            ),
+        );
+    }
+    out
+}
+
 /// Up to six decimals, trailing zeros trimmed.
 pub(crate) fn fmt6(x: f64) -> String {
     let s = format!("{x:.6}");
@@ -148,6 +318,7 @@ mod tests {
             max_risk: Some(0.3),
             max_average_risk: Some(0.1),
             max_records_at_risk: Some(0.2),
+            ..Default::default()
         };
         let c = check(&t, &measured());
         let met: Vec<(&str, bool)> = c.iter().map(|c| (c.name.as_str(), c.met)).collect();

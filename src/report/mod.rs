@@ -9,7 +9,10 @@ pub mod text;
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::encode::ValueKind;
+use crate::privacy::closeness::Distance;
 use crate::targets::TargetCheck;
 
 /// Version of the JSON schema. Raised when a field changes meaning or is
@@ -30,6 +33,10 @@ pub struct Report {
     pub sample_uniques: UniquesInfo,
     pub risk: RiskInfo,
     pub attributes: Vec<AttributeInfo>,
+    /// Inference measures per sensitive attribute (empty without `--sensitive`).
+    pub inference: BTreeMap<String, InferenceInfo>,
+    /// The worst figure of each inference measure over all sensitive attributes.
+    pub inference_worst_case: Option<InferenceWorst>,
     pub targets: Vec<TargetCheck>,
     /// True when every target holds (also when none was set).
     pub targets_met: bool,
@@ -159,6 +166,141 @@ pub struct AttributeInfo {
     pub uniques_alone: u64,
     pub uniques_without: u64,
     pub uniques_removed: u64,
+}
+
+/// Inference measures of one sensitive attribute (docs/metrics.md, I1–I10).
+#[derive(Debug, Clone, Serialize)]
+pub struct InferenceInfo {
+    pub kind: ValueKind,
+    /// Distinct values in the table (missing counted as one).
+    pub values: u64,
+    /// Records whose sensitive value is missing.
+    pub missing: u64,
+    pub l_diversity: LDiversityInfo,
+    pub t_closeness: TClosenessInfo,
+    pub delta_disclosure: DeltaInfo,
+    pub beta_likeness: BetaInfo,
+    pub alpha_k: AlphaKInfo,
+    pub homogeneous_records: HomogeneityInfo,
+    pub attribution: AttributionInfo,
+    /// Numeric attributes only.
+    pub proximity: Option<ProximityInfo>,
+    /// Classes with the most concentrated sensitive values (up to 10).
+    pub worst_classes: Vec<WorstClassInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LDiversityInfo {
+    pub distinct: u64,
+    /// exp(H), natural logarithms, not rounded.
+    pub entropy: f64,
+    pub recursive: RecursiveInfo,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecursiveInfo {
+    /// Largest l for which every class is (c,l)-diverse.
+    pub l: u64,
+    pub c: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TClosenessInfo {
+    pub value: f64,
+    pub distance: Distance,
+    /// Hierarchy file, for the hierarchical distance.
+    pub hierarchy: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeltaInfo {
+    /// Brickell & Shmatikov's δ; null when infinite.
+    pub strict: Option<f64>,
+    /// True when strict δ is infinite (a class lacks a value of the table).
+    pub infinite: bool,
+    /// δ over the values present in each class (ARX, pycanon).
+    pub present_values: f64,
+    /// The variant a `--delta` target is checked against.
+    pub gated_on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BetaInfo {
+    pub basic: f64,
+    /// Smallest β for which enhanced β-likeness holds; null when none does.
+    pub enhanced: Option<f64>,
+    /// Classes where a value's gain exceeds −ln p (enhanced infeasible).
+    pub enhanced_violating_classes: u64,
+    pub gated_on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlphaKInfo {
+    /// Largest share of one sensitive value in any class.
+    pub alpha: f64,
+    /// Smallest class (the k of (α,k)).
+    pub k: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomogeneityInfo {
+    /// Records in classes with one sensitive value only.
+    pub count: u64,
+    pub share: f64,
+    pub classes: u64,
+    pub threshold: f64,
+    /// Records in classes where one value has a share ≥ threshold.
+    pub above_threshold_count: u64,
+    pub above_threshold_share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttributionInfo {
+    /// Mean correct attribution probability over records.
+    pub mean_cap: f64,
+    /// Share of records whose value is the most frequent of their class.
+    pub hit_rate: f64,
+    /// Share of the most frequent value in the table.
+    pub baseline: f64,
+    /// (hit_rate − baseline)/(1 − baseline); null when baseline = 1.
+    pub risk: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProximityInfo {
+    pub global_range: f64,
+    pub min_relative_range: f64,
+    pub min_relative_iqr: f64,
+    pub records_in_narrow_classes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorstClassInfo {
+    pub class_id: u64,
+    pub size: u64,
+    pub top_share: f64,
+    pub distinct: u64,
+    /// QI values and the top sensitive value, only with `--show-values`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_value: Option<String>,
+}
+
+/// Worst case over all sensitive attributes.
+#[derive(Debug, Clone, Serialize)]
+pub struct InferenceWorst {
+    pub l_distinct: u64,
+    pub l_entropy: f64,
+    pub l_recursive: u64,
+    pub t: f64,
+    pub delta_strict: Option<f64>,
+    pub delta_infinite: bool,
+    pub delta_present_values: f64,
+    pub beta_basic: f64,
+    pub beta_enhanced: Option<f64>,
+    pub alpha: f64,
+    pub homogeneous_records: u64,
 }
 
 impl Report {

@@ -1,5 +1,9 @@
 //! Privacy models as pure functions of a [`ClassTable`].
 //!
+//! Submodules hold the inference models: [`diversity`] (l-diversity,
+//! δ-disclosure, β-likeness, (α,k)), [`closeness`] (t-closeness) and
+//! [`inference`] (all of them over a class table's sensitive histograms).
+//!
 //! This module holds the singling-out measures of metrics.md §3 that follow
 //! from class sizes alone: class statistics, k-anonymity (S1), records below
 //! k (S2) and sample uniques (S3).
@@ -7,6 +11,10 @@
 //! k-anonymity: Sweeney, "k-anonymity: a model for protecting privacy",
 //! IJUFKS 10(5), 2002 — a table is k-anonymous when every combination of
 //! quasi-identifier values occurs at least k times, i.e. min_c f_c ≥ k.
+
+pub mod closeness;
+pub mod diversity;
+pub mod inference;
 
 use std::collections::BTreeMap;
 

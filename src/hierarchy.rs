@@ -1,0 +1,143 @@
+//! Generalisation hierarchies in ARX's CSV format.
+//!
+//! One row per original value: column 0 is the value, column i its
+//! generalisation at level i; the last column is usually `*`. No header.
+//! Fields are separated by `;` or `,` and may be quoted. Every row has the
+//! same number of columns.
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::input::csv::split_record;
+
+/// A value-generalisation hierarchy.
+#[derive(Debug, Clone)]
+pub struct Hierarchy {
+    /// Where it was read from (for errors).
+    pub source: String,
+    /// `rows[i][level]`; level 0 is the original value.
+    pub rows: Vec<Vec<String>>,
+    leaf: FxHashMap<String, usize>,
+}
+
+impl Hierarchy {
+    /// Read a hierarchy file.
+    pub fn read(path: &str) -> Result<Hierarchy> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::file(path, "no such hierarchy file"),
+            _ => Error::file(path, format!("cannot read hierarchy: {e}")),
+        })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| Error::file(path, format!("hierarchy is not valid UTF-8: {e}")))?;
+        Hierarchy::parse(path, &text)
+    }
+
+    /// Parse hierarchy text; `source` names it in errors.
+    pub fn parse(source: &str, text: &str) -> Result<Hierarchy> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let delimiter =
+            if split_record(first, b';').len() > 1 || split_record(first, b',').len() == 1 {
+                b';'
+            } else {
+                b','
+            };
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut leaf = FxHashMap::default();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let row = split_record(line, delimiter);
+            if let Some(width) = rows.first().map(Vec::len) {
+                if row.len() != width {
+                    return Err(Error::cell(
+                        source,
+                        None,
+                        i as u64 + 1,
+                        format!(
+                            "hierarchy row has {} levels, the first row has {width}",
+                            row.len()
+                        ),
+                    ));
+                }
+            }
+            if leaf.insert(row[0].clone(), rows.len()).is_some() {
+                return Err(Error::cell(
+                    source,
+                    None,
+                    i as u64 + 1,
+                    format!("value '{}' appears twice in the hierarchy", row[0]),
+                ));
+            }
+            rows.push(row);
+        }
+        if rows.is_empty() {
+            return Err(Error::file(source, "the hierarchy is empty"));
+        }
+        Ok(Hierarchy {
+            source: source.to_string(),
+            rows,
+            leaf,
+        })
+    }
+
+    /// Number of levels above the original values (the tree's height).
+    pub fn height(&self) -> usize {
+        self.rows[0].len() - 1
+    }
+
+    /// The row of an original value.
+    pub fn row_of(&self, value: &str) -> Option<&[String]> {
+        self.leaf.get(value).map(|&i| self.rows[i].as_slice())
+    }
+
+    /// Every label in `labels` (except the code `skip`, e.g. the missing
+    /// value) must be an original value of the hierarchy.
+    pub fn check_covers(&self, column: &str, labels: &[String], skip: Option<u32>) -> Result<()> {
+        for (code, l) in labels.iter().enumerate() {
+            if Some(code as u32) == skip {
+                continue;
+            }
+            if self.row_of(l).is_none() {
+                return Err(Error::column(
+                    &self.source,
+                    column,
+                    format!("value '{l}' of column '{column}' is not in the hierarchy"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_arx_format_with_quotes() {
+        let h = Hierarchy::parse("h", "a;\"[1;2]\";*\r\nb;\"[1;2]\";*\n").unwrap();
+        assert_eq!(h.height(), 2);
+        assert_eq!(h.row_of("b").unwrap(), ["b", "[1;2]", "*"]);
+        let h = Hierarchy::parse("h", "1,low,*\n9,high,*\n").unwrap();
+        assert_eq!(h.row_of("9").unwrap()[1], "high");
+    }
+
+    #[test]
+    fn errors_name_value_and_file() {
+        let e = Hierarchy::parse("h.csv", "a;x;*\nb;*\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("h.csv") && e.contains("row 2"), "{e}");
+        let h = Hierarchy::parse("h.csv", "a;*\n").unwrap();
+        let e = h
+            .check_covers("disease", &["a".into(), "zz".into()], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("'zz'") && e.contains("h.csv") && e.contains("disease"),
+            "{e}"
+        );
+    }
+}
