@@ -3,7 +3,7 @@
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::classes::{group, group_with, ClassTable, Grouping, Histograms, Rows, Want};
+use crate::classes::{bits_for, group, group_with, ClassTable, Grouping, Histograms, Rows, Want};
 use crate::encode::{encode_columns, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
 use crate::hierarchy::Hierarchy;
@@ -202,9 +202,17 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         (Some(w), Some(c)) => Some(w.iter().zip(c).map(|(w, &c)| w * c as f64).collect()),
         (w, _) => w,
     };
+    let sensitive = encode_qis(&table, &cfg.sensitive, &cfg.missing_tokens)?;
+    // Histograms come from a cheap keys-only sort of (QI codes, value) when
+    // both fit in 64 bits and rows carry no counts; else from class members.
+    let qi_bits: u32 = columns.iter().map(|c| bits_for(c.cardinality())).sum();
+    let by_sort = counts.is_none()
+        && sensitive
+            .iter()
+            .all(|s| qi_bits + bits_for(s.cardinality()) <= 64);
     let want = Want {
         row_class: cfg.row_classes,
-        members: !cfg.sensitive.is_empty(),
+        members: !sensitive.is_empty() && !by_sort,
     };
     let grouping = group_columns(&columns, counts.as_deref(), weights.as_deref(), want);
     let records = grouping.table.records();
@@ -216,7 +224,14 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         }
     }
     progress.stage("inference measures");
-    let inference = assess_sensitive(cfg, &table, &grouping, counts.as_deref())?;
+    let inference = assess_sensitive(
+        cfg,
+        &table,
+        sensitive,
+        &columns,
+        &grouping,
+        counts.as_deref(),
+    )?;
     progress.stage("attribute contribution");
     let contributions = risk::contributions(&grouping.table);
     progress.stage("measuring risk");
@@ -287,16 +302,16 @@ pub struct Assessed {
 fn assess_sensitive(
     cfg: &Config,
     table: &Table,
+    sensitive: Vec<EncodedColumn>,
+    qis: &[EncodedColumn],
     grouping: &Grouping,
     counts: Option<&[u64]>,
 ) -> Result<Vec<Assessed>> {
-    let Some(members) = &grouping.members else {
-        return Ok(Vec::new());
-    };
-    let mut columns = encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)?;
     let inf = &cfg.inference;
+    let qi_codes: Vec<&[u32]> = qis.iter().map(|c| c.codes.as_slice()).collect();
+    let qi_cards: Vec<u32> = qis.iter().map(|c| c.cardinality()).collect();
     let mut out = Vec::new();
-    for column in columns.drain(..) {
+    for column in sensitive {
         let name = column.name.clone();
         let mut column = column;
         let order = inf.orders.iter().find(|o| o.0 == name);
@@ -321,7 +336,15 @@ fn assess_sensitive(
             } else {
                 Distance::Equal
             });
-        let h = Histograms::build(members, &column.codes, column.cardinality(), counts);
+        let h = match &grouping.members {
+            Some(members) => {
+                Histograms::build(members, &column.codes, column.cardinality(), counts)
+            }
+            None => Histograms::by_sort(&qi_codes, &qi_cards, &column.codes, column.cardinality())
+                .ok_or_else(|| {
+                    Error::usage("internal: sensitive histogram does not fit a 64-bit key")
+                })?,
+        };
         let tree = match (distance, &hierarchy) {
             (Distance::Hierarchical, Some(path)) => {
                 let hier = Hierarchy::read(path)?;

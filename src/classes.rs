@@ -419,6 +419,52 @@ impl Histograms {
         h
     }
 
+    /// Histograms by one keys-only sort of (QI codes, value) packed in a
+    /// `u64`: classes come out in the class table's order (key order) and,
+    /// within a class, values in code order. No row payload is moved, which
+    /// makes this several times cheaper than [`Histograms::build`]. `None`
+    /// when QI codes and value need more than 64 bits together.
+    pub fn by_sort(columns: &[&[u32]], cards: &[u32], values: &[u32], card: u32) -> Option<Self> {
+        let qi_bits: u32 = cards.iter().map(|&c| bits_for(c)).sum();
+        let value_bits = bits_for(card);
+        if qi_bits + value_bits > 64 {
+            return None;
+        }
+        let mut parts: Vec<(&[u32], u32)> = columns
+            .iter()
+            .copied()
+            .zip(cards.iter().map(|&c| bits_for(c)))
+            .collect();
+        parts.push((values, value_bits));
+        let mut keys = pack(&parts, values.len());
+        radix::sort_keys(&mut keys, qi_bits + value_bits);
+        let mut h = Histograms {
+            card,
+            starts: Vec::new(),
+            codes: Vec::new(),
+            counts: Vec::new(),
+        };
+        let mask = if value_bits == 0 {
+            0
+        } else {
+            (1u64 << value_bits) - 1
+        };
+        let class_of = |k: u64| if value_bits == 64 { 0 } else { k >> value_bits };
+        for (i, &k) in keys.iter().enumerate() {
+            if i == 0 || class_of(k) != class_of(keys[i - 1]) {
+                h.starts.push(h.codes.len());
+            }
+            if i > 0 && k == keys[i - 1] {
+                *h.counts.last_mut().expect("a previous entry") += 1;
+            } else {
+                h.codes.push((k & mask) as u32);
+                h.counts.push(1);
+            }
+        }
+        h.starts.push(h.codes.len());
+        Some(h)
+    }
+
     /// Number of classes.
     pub fn len(&self) -> usize {
         self.starts.len() - 1
@@ -618,6 +664,7 @@ mod tests {
         assert_eq!(h.class(0), (&[1u32, 2][..], &[1u64, 2][..]));
         assert_eq!(h.class(1), (&[0u32][..], &[2u64][..]));
         assert_eq!(h.totals(), vec![2, 1, 2]);
+        assert_eq!(Histograms::by_sort(&[&a], &[2], &s, 3).unwrap(), h);
         let w = Histograms::build(g.members.as_ref().unwrap(), &s, 3, Some(&[1, 1, 5, 1, 1]));
         assert_eq!(w.class(0), (&[1u32, 2][..], &[1u64, 6][..]));
     }

@@ -43,18 +43,26 @@ pub fn entropy_l(counts: &[u64]) -> f64 {
 /// when it fails at l = 2 or has a single value. The condition weakens as
 /// l falls (the tail sum grows), so the largest l is found from the top.
 pub fn recursive_l(counts: &[u64], c: f64) -> u64 {
-    let mut r: Vec<u64> = counts.iter().copied().filter(|&n| n > 0).collect();
-    r.sort_unstable_by(|a, b| b.cmp(a));
-    let m = r.len();
-    // tail[l] = r_l + … + r_m with 1-based l, tail[m + 1] = 0.
-    let mut tail = vec![0u64; m + 2];
-    for l in (1..=m).rev() {
-        tail[l] = tail[l + 1] + r[l - 1];
+    recursive_l_with(counts, c, &mut Vec::new())
+}
+
+/// [`recursive_l`] with a caller's scratch buffer (no allocation per class).
+pub fn recursive_l_with(counts: &[u64], c: f64, r: &mut Vec<u64>) -> u64 {
+    r.clear();
+    r.extend(counts.iter().copied().filter(|&n| n > 0));
+    if r.len() < 2 {
+        return 1;
     }
-    (2..=m)
-        .rev()
-        .find(|&l| (r[0] as f64) < c * tail[l] as f64)
-        .map_or(1, |l| l as u64)
+    r.sort_unstable_by(|a, b| b.cmp(a));
+    // Walk l down from m, growing the tail r_l + … + r_m.
+    let mut tail = 0u64;
+    for l in (2..=r.len()).rev() {
+        tail += r[l - 1];
+        if (r[0] as f64) < c * tail as f64 {
+            return l as u64;
+        }
+    }
+    1
 }
 
 /// Largest share of one value in the class, p_max (I1, I8).

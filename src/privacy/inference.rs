@@ -103,6 +103,53 @@ pub struct Inference {
     pub worst: Vec<WorstClass>,
 }
 
+/// What a class holding a single value s scores, per code: most classes of
+/// a risky table are like that, and this makes them O(1).
+struct Single {
+    t: Vec<f64>,
+    delta: Vec<f64>,
+    beta: Vec<f64>,
+    enhanced_ok: Vec<bool>,
+}
+
+impl Single {
+    fn new(s: &Settings<'_>, table: &TableDistribution) -> Single {
+        let m = table.p.len();
+        let (mut t, mut delta, mut beta, mut enhanced_ok) =
+            (vec![0.0; m], vec![0.0; m], vec![0.0; m], vec![true; m]);
+        for code in 0..m as u32 {
+            if table.p[code as usize] == 0.0 {
+                continue;
+            }
+            let (codes, counts) = ([code], [1u64]);
+            let i = code as usize;
+            t[i] = class_distance(s, &codes, &counts, table);
+            delta[i] = delta_present(&codes, &counts, &table.p);
+            beta[i] = beta_basic(&codes, &counts, &table.p);
+            enhanced_ok[i] = beta_enhanced_feasible(&codes, &counts, &table.p);
+        }
+        Single {
+            t,
+            delta,
+            beta,
+            enhanced_ok,
+        }
+    }
+}
+
+fn class_distance(
+    s: &Settings<'_>,
+    codes: &[u32],
+    counts: &[u64],
+    table: &TableDistribution,
+) -> f64 {
+    match (s.distance, s.tree) {
+        (Distance::Ordered, _) => ordered_distance(codes, counts, table),
+        (Distance::Hierarchical, Some(tree)) => hierarchical_distance(codes, counts, table, tree),
+        _ => equal_distance(codes, counts, table),
+    }
+}
+
 /// Per-block partial results, merged in block order.
 struct Part {
     l_distinct: u64,
@@ -131,16 +178,12 @@ pub fn assess(h: &Histograms, s: &Settings<'_>) -> Inference {
     let table = TableDistribution::new(&totals);
     let records: u64 = totals.iter().sum();
     let range = s.numbers.and_then(|nums| global_range(nums, &totals));
+    let single = Single::new(s, &table);
     let parts: Vec<Part> = (0..h.len().div_ceil(BLOCK))
         .into_par_iter()
         .map(|b| {
-            block(
-                h,
-                s,
-                &table,
-                range,
-                b * BLOCK..((b + 1) * BLOCK).min(h.len()),
-            )
+            let classes = b * BLOCK..((b + 1) * BLOCK).min(h.len());
+            block(h, s, &table, &single, range, classes)
         })
         .collect();
     let mut acc = Part::empty();
@@ -208,10 +251,12 @@ fn block(
     h: &Histograms,
     s: &Settings<'_>,
     table: &TableDistribution,
+    single: &Single,
     range: Option<f64>,
     classes: std::ops::Range<usize>,
 ) -> Part {
     let mut p = Part::empty();
+    let mut scratch = Vec::new();
     for c in classes {
         let (codes, counts) = h.class(c);
         let f: u64 = counts.iter().sum();
@@ -220,27 +265,38 @@ fn block(
         }
         let distinct = distinct_l(counts);
         p.l_distinct = p.l_distinct.min(distinct);
-        p.l_entropy = p.l_entropy.min(entropy_l(counts));
-        p.l_recursive = p.l_recursive.min(recursive_l(counts, s.c));
-        let t = match (s.distance, s.tree) {
-            (Distance::Ordered, _) => ordered_distance(codes, counts, table),
-            (Distance::Hierarchical, Some(tree)) => {
-                hierarchical_distance(codes, counts, table, tree)
+        if distinct == 1 {
+            // One value: l = 1 by every definition; the rest per code.
+            let i = codes[0] as usize;
+            p.l_entropy = p.l_entropy.min(1.0);
+            p.l_recursive = 1;
+            p.t = p.t.max(single.t[i]);
+            if table.present > 1 {
+                p.delta_strict = None;
             }
-            _ => equal_distance(codes, counts, table),
-        };
-        p.t = p.t.max(t);
-        p.delta_strict = match (
-            p.delta_strict,
-            delta_strict(codes, counts, &table.p, table.present),
-        ) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            _ => None,
-        };
-        p.delta_present = p.delta_present.max(delta_present(codes, counts, &table.p));
-        p.beta_basic = p.beta_basic.max(beta_basic(codes, counts, &table.p));
-        if !beta_enhanced_feasible(codes, counts, &table.p) {
-            p.beta_violations += 1;
+            p.delta_present = p.delta_present.max(single.delta[i]);
+            p.beta_basic = p.beta_basic.max(single.beta[i]);
+            if !single.enhanced_ok[i] {
+                p.beta_violations += 1;
+            }
+        } else {
+            p.l_entropy = p.l_entropy.min(entropy_l(counts));
+            p.l_recursive = p
+                .l_recursive
+                .min(recursive_l_with(counts, s.c, &mut scratch));
+            p.t = p.t.max(class_distance(s, codes, counts, table));
+            p.delta_strict = match (
+                p.delta_strict,
+                delta_strict(codes, counts, &table.p, table.present),
+            ) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+            p.delta_present = p.delta_present.max(delta_present(codes, counts, &table.p));
+            p.beta_basic = p.beta_basic.max(beta_basic(codes, counts, &table.p));
+            if !beta_enhanced_feasible(codes, counts, &table.p) {
+                p.beta_violations += 1;
+            }
         }
         let (top_i, &top) = counts
             .iter()

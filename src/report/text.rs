@@ -212,6 +212,10 @@ pub fn render(r: &Report, style: Style) -> String {
         }
     }
 
+    for (name, inf) in &r.inference {
+        render_inference(&mut o, name, inf, style);
+    }
+
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Warnings"));
         for w in &r.warnings {
@@ -238,6 +242,135 @@ pub fn render(r: &Report, style: Style) -> String {
         let _ = writeln!(o, "  {verdict}");
     }
     o
+}
+
+fn render_inference(o: &mut String, name: &str, i: &super::InferenceInfo, style: Style) {
+    let _ = writeln!(
+        o,
+        "\n{} — sensitive '{name}' ({} values{})",
+        style.bold("Inference"),
+        i.values,
+        if i.missing > 0 {
+            format!(", {} missing", group_digits(i.missing))
+        } else {
+            String::new()
+        }
+    );
+    let l = &i.l_diversity;
+    let rows = [
+        (
+            "l-diversity",
+            format!(
+                "distinct {}   entropy {:.4}   recursive ({}, l) {}",
+                l.distinct,
+                l.entropy,
+                fmt6(l.recursive.c),
+                l.recursive.l
+            ),
+        ),
+        (
+            "t-closeness",
+            format!(
+                "{:.4} ({} distance)",
+                i.t_closeness.value,
+                distance_name(i.t_closeness.distance)
+            ),
+        ),
+        (
+            "δ-disclosure",
+            format!(
+                "strict {}   present values {:.4}",
+                i.delta_disclosure
+                    .strict
+                    .map_or("inf".to_string(), |d| format!("{d:.4}")),
+                i.delta_disclosure.present_values
+            ),
+        ),
+        (
+            "β-likeness",
+            format!(
+                "basic {:.4}   enhanced {}",
+                i.beta_likeness.basic,
+                i.beta_likeness.enhanced.map_or(
+                    format!(
+                        "none ({} classes exceed −ln p)",
+                        group_digits(i.beta_likeness.enhanced_violating_classes)
+                    ),
+                    |b| format!("{b:.4}")
+                )
+            ),
+        ),
+        (
+            "(α,k)",
+            format!("α {:.4}   k {}", i.alpha_k.alpha, i.alpha_k.k),
+        ),
+        (
+            "homogeneous",
+            format!(
+                "{} records ({}) in {} classes with one value; {} ({}) with a value ≥ {}",
+                group_digits(i.homogeneous_records.count),
+                pct(i.homogeneous_records.share),
+                group_digits(i.homogeneous_records.classes),
+                group_digits(i.homogeneous_records.above_threshold_count),
+                pct(i.homogeneous_records.above_threshold_share),
+                pct(i.homogeneous_records.threshold)
+            ),
+        ),
+        (
+            "attribution",
+            format!(
+                "mean CAP {:.4}   hit rate {}   baseline {}   risk {}",
+                i.attribution.mean_cap,
+                pct(i.attribution.hit_rate),
+                pct(i.attribution.baseline),
+                i.attribution
+                    .risk
+                    .map_or("n/a".to_string(), |r| format!("{r:.4}"))
+            ),
+        ),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(o, "  {label:<14}{value}");
+    }
+    if let Some(p) = &i.proximity {
+        let _ = writeln!(
+            o,
+            "  {:<14}smallest class range {} and IQR {} of the table's range; {} records in classes spanning ≤ 10%",
+            "proximity",
+            pct(p.min_relative_range),
+            pct(p.min_relative_iqr),
+            group_digits(p.records_in_narrow_classes)
+        );
+    }
+    let worst: Vec<String> = i
+        .worst_classes
+        .iter()
+        .take(5)
+        .map(|w| {
+            let mut s = format!(
+                "class {} (size {}, top {})",
+                w.class_id,
+                w.size,
+                pct(w.top_share)
+            );
+            if let (Some(v), Some(top)) = (&w.values, &w.top_value) {
+                s.push_str(&format!(" [{}] → {top}", v.join(" | ")));
+            }
+            s
+        })
+        .collect();
+    if !worst.is_empty() {
+        let _ = writeln!(o, "  {:<14}{}", "worst classes", worst.join("; "));
+    }
+}
+
+fn distance_name(d: crate::privacy::closeness::Distance) -> &'static str {
+    use crate::privacy::closeness::Distance;
+    match d {
+        Distance::Equal => "equal",
+        Distance::Ordered => "ordered",
+        Distance::Hierarchical => "hierarchical",
+    }
 }
 
 #[cfg(test)]
