@@ -146,5 +146,44 @@ fn polars_read(path: &str, ext: &str, cols: &[PlSmallStr]) -> DataFrame {
     }
 }
 
-criterion_group!(benches, engine, whole);
+/// The inference measures' cost: the same analysis with one and two
+/// sensitive attributes (issue target: at most +20 %).
+fn inference(c: &mut Criterion) {
+    let mut g = c.benchmark_group("inference");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for rows in sizes() {
+        g.throughput(Throughput::Elements(rows as u64));
+        let path = data(rows, "parquet");
+        for sensitive in [vec![], vec!["occupation"], vec!["occupation", "income"]] {
+            let cfg = Config {
+                input: path.clone(),
+                qis: qis(),
+                sensitive: sensitive.iter().map(|s| s.to_string()).collect(),
+                ..Config::default()
+            };
+            let name = format!(
+                "analyse_sensitive_{}",
+                if sensitive.is_empty() {
+                    "none".into()
+                } else {
+                    sensitive.join("+")
+                }
+            );
+            g.bench_function(BenchmarkId::new(name, rows), |b| {
+                b.iter(|| {
+                    black_box(
+                        analyse(&cfg, &Progress::hidden())
+                            .unwrap()
+                            .report
+                            .classes
+                            .count,
+                    )
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, engine, whole, inference);
 criterion_main!(benches);

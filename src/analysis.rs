@@ -202,7 +202,12 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         (Some(w), Some(c)) => Some(w.iter().zip(c).map(|(w, &c)| w * c as f64).collect()),
         (w, _) => w,
     };
-    let sensitive = encode_qis(&table, &cfg.sensitive, &cfg.missing_tokens)?;
+    let mut sensitive = encode_qis(&table, &cfg.sensitive, &cfg.missing_tokens)?;
+    for column in &mut sensitive {
+        if let Some((_, order)) = cfg.inference.orders.iter().find(|o| o.0 == column.name) {
+            reorder(&table.source, column, order)?;
+        }
+    }
     // Histograms come from a cheap keys-only sort of (QI codes, value) when
     // both fit in 64 bits and rows carry no counts; else from class members.
     let qi_bits: u32 = columns.iter().map(|c| bits_for(c.cardinality())).sum();
@@ -214,7 +219,25 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         row_class: cfg.row_classes,
         members: !sensitive.is_empty() && !by_sort,
     };
-    let grouping = group_columns(&columns, counts.as_deref(), weights.as_deref(), want);
+    // With nothing per row to carry, the first sensitive attribute's sort
+    // yields the class table too.
+    let mut first_histograms = None;
+    let grouping = match sensitive.first() {
+        Some(s) if by_sort && !want.row_class && weights.is_none() => {
+            let codes: Vec<&[u32]> = columns.iter().map(|c| c.codes.as_slice()).collect();
+            let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
+            let (h, table) =
+                Histograms::by_sort_with_classes(&codes, &cards, &s.codes, s.cardinality())
+                    .ok_or_else(|| Error::usage("internal: sensitive key does not fit 64 bits"))?;
+            first_histograms = Some(h);
+            Grouping {
+                table,
+                row_class: None,
+                members: None,
+            }
+        }
+        _ => group_columns(&columns, counts.as_deref(), weights.as_deref(), want),
+    };
     let records = grouping.table.records();
     if let Some(k) = cfg.targets.k {
         if k > records {
@@ -226,8 +249,8 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     progress.stage("inference measures");
     let inference = assess_sensitive(
         cfg,
-        &table,
         sensitive,
+        first_histograms,
         &columns,
         &grouping,
         counts.as_deref(),
@@ -301,8 +324,8 @@ pub struct Assessed {
 /// Encode the sensitive attributes and assess each over the classes.
 fn assess_sensitive(
     cfg: &Config,
-    table: &Table,
     sensitive: Vec<EncodedColumn>,
+    mut first_histograms: Option<Histograms>,
     qis: &[EncodedColumn],
     grouping: &Grouping,
     counts: Option<&[u64]>,
@@ -313,11 +336,7 @@ fn assess_sensitive(
     let mut out = Vec::new();
     for column in sensitive {
         let name = column.name.clone();
-        let mut column = column;
         let order = inf.orders.iter().find(|o| o.0 == name);
-        if let Some((_, order)) = order {
-            reorder(&table.source, &mut column, order)?;
-        }
         let hierarchy = inf
             .hierarchies
             .iter()
@@ -336,14 +355,17 @@ fn assess_sensitive(
             } else {
                 Distance::Equal
             });
-        let h = match &grouping.members {
-            Some(members) => {
+        let h = match (first_histograms.take(), &grouping.members) {
+            (Some(h), _) => h,
+            (None, Some(members)) => {
                 Histograms::build(members, &column.codes, column.cardinality(), counts)
             }
-            None => Histograms::by_sort(&qi_codes, &qi_cards, &column.codes, column.cardinality())
-                .ok_or_else(|| {
-                    Error::usage("internal: sensitive histogram does not fit a 64-bit key")
-                })?,
+            (None, None) => {
+                Histograms::by_sort(&qi_codes, &qi_cards, &column.codes, column.cardinality())
+                    .ok_or_else(|| {
+                        Error::usage("internal: sensitive histogram does not fit a 64-bit key")
+                    })?
+            }
         };
         let tree = match (distance, &hierarchy) {
             (Distance::Hierarchical, Some(path)) => {

@@ -425,6 +425,19 @@ impl Histograms {
     /// makes this several times cheaper than [`Histograms::build`]. `None`
     /// when QI codes and value need more than 64 bits together.
     pub fn by_sort(columns: &[&[u32]], cards: &[u32], values: &[u32], card: u32) -> Option<Self> {
+        Self::by_sort_with_classes(columns, cards, values, card).map(|(h, _)| h)
+    }
+
+    /// [`Histograms::by_sort`], also returning the class table that the
+    /// same sort yields (sizes from the counts, codes unpacked from the
+    /// keys): with one sensitive attribute and no weights, the class engine
+    /// needs no sort of its own.
+    pub fn by_sort_with_classes(
+        columns: &[&[u32]],
+        cards: &[u32],
+        values: &[u32],
+        card: u32,
+    ) -> Option<(Self, ClassTable)> {
         let qi_bits: u32 = cards.iter().map(|&c| bits_for(c)).sum();
         let value_bits = bits_for(card);
         if qi_bits + value_bits > 64 {
@@ -450,9 +463,11 @@ impl Histograms {
             (1u64 << value_bits) - 1
         };
         let class_of = |k: u64| if value_bits == 64 { 0 } else { k >> value_bits };
+        let mut class_keys = Vec::new();
         for (i, &k) in keys.iter().enumerate() {
             if i == 0 || class_of(k) != class_of(keys[i - 1]) {
                 h.starts.push(h.codes.len());
+                class_keys.push(class_of(k));
             }
             if i > 0 && k == keys[i - 1] {
                 *h.counts.last_mut().expect("a previous entry") += 1;
@@ -462,7 +477,18 @@ impl Histograms {
             }
         }
         h.starts.push(h.codes.len());
-        Some(h)
+        let sizes: Vec<u64> = h
+            .starts
+            .windows(2)
+            .map(|w| h.counts[w[0]..w[1]].iter().sum())
+            .collect();
+        let table = ClassTable {
+            keys: unpack(&class_keys, cards),
+            cards: cards.to_vec(),
+            sizes,
+            weights: None,
+        };
+        Some((h, table))
     }
 
     /// Number of classes.
@@ -665,6 +691,8 @@ mod tests {
         assert_eq!(h.class(1), (&[0u32][..], &[2u64][..]));
         assert_eq!(h.totals(), vec![2, 1, 2]);
         assert_eq!(Histograms::by_sort(&[&a], &[2], &s, 3).unwrap(), h);
+        let (_, t) = Histograms::by_sort_with_classes(&[&a], &[2], &s, 3).unwrap();
+        assert_eq!(t, g.table);
         let w = Histograms::build(g.members.as_ref().unwrap(), &s, 3, Some(&[1, 1, 5, 1, 1]));
         assert_eq!(w.class(0), (&[1u32, 2][..], &[1u64, 6][..]));
     }

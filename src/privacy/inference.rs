@@ -170,6 +170,9 @@ struct Part {
     min_rel_iqr: f64,
     narrow: u64,
     worst: Vec<WorstClass>,
+    /// (top share, size) of the last kept worst class once `worst` is full:
+    /// later classes (higher ids) must beat it to enter.
+    cutoff: Option<(f64, u64)>,
 }
 
 /// Assess one sensitive attribute over every class of `h`.
@@ -316,7 +319,12 @@ fn block(
         p.cap_sum += counts.iter().map(|&n| n as f64 * n as f64).sum::<f64>() / f as f64;
         p.hits += top;
         if let (Some(nums), Some(global)) = (s.numbers, range) {
-            if let Some((rel_range, rel_iqr)) = spread(codes, counts, nums) {
+            let spread = if distinct == 1 && !nums[codes[0] as usize].is_nan() {
+                Some((0.0, 0.0))
+            } else {
+                spread(codes, counts, nums)
+            };
+            if let Some((rel_range, rel_iqr)) = spread {
                 let (rr, ri) = (rel_range / global, rel_iqr / global);
                 p.min_rel_range = p.min_rel_range.min(rr);
                 p.min_rel_iqr = p.min_rel_iqr.min(ri);
@@ -342,28 +350,26 @@ fn block(
 /// Range and interquartile range (nearest rank) of a class's numeric
 /// values; codes are in value order, missing values (NaN) left out.
 fn spread(codes: &[u32], counts: &[u64], nums: &[f64]) -> Option<(f64, f64)> {
-    let vals: Vec<(f64, u64)> = codes
-        .iter()
-        .zip(counts)
-        .map(|(&c, &n)| (nums[c as usize], n))
-        .filter(|(x, _)| !x.is_nan())
-        .collect();
-    let f: u64 = vals.iter().map(|v| v.1).sum();
-    if f == 0 {
-        return None;
-    }
+    let vals = || {
+        codes
+            .iter()
+            .zip(counts)
+            .map(|(&c, &n)| (nums[c as usize], n))
+            .filter(|(x, _)| !x.is_nan())
+    };
+    let f: u64 = vals().map(|v| v.1).sum();
+    let (lo, hi) = (vals().next()?.0, vals().next_back()?.0);
     let rank = |q: f64| {
         let r = ((q * f as f64).ceil() as u64).max(1);
         let mut seen = 0;
-        for &(x, n) in &vals {
-            seen += n;
-            if seen >= r {
-                return x;
-            }
-        }
-        vals[vals.len() - 1].0
+        vals()
+            .find(|&(_, n)| {
+                seen += n;
+                seen >= r
+            })
+            .map_or(hi, |v| v.0)
     };
-    Some((vals[vals.len() - 1].0 - vals[0].0, rank(0.75) - rank(0.25)))
+    Some((hi - lo, rank(0.75) - rank(0.25)))
 }
 
 impl Part {
@@ -387,12 +393,18 @@ impl Part {
             min_rel_iqr: f64::INFINITY,
             narrow: 0,
             worst: Vec::new(),
+            cutoff: None,
         }
     }
 
     /// Keep the `limit` worst classes: highest top share, then smallest,
     /// then first.
     fn push_worst(&mut self, w: WorstClass, limit: usize) {
+        if let Some((share, size)) = self.cutoff {
+            if w.top_share < share || (w.top_share == share && w.size >= size) {
+                return;
+            }
+        }
         self.worst.push(w);
         if self.worst.len() > 4 * limit.max(1) {
             self.trim_worst(limit);
@@ -407,6 +419,9 @@ impl Part {
                 .then(a.class.cmp(&b.class))
         });
         self.worst.truncate(limit);
+        if self.worst.len() == limit {
+            self.cutoff = self.worst.last().map(|w| (w.top_share, w.size));
+        }
     }
 
     fn merge(&mut self, o: Part, limit: usize) {
