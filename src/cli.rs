@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::analysis::{Config, InferenceConfig};
+use crate::analysis::{Config, InferenceConfig, MissingAs, SudaConfig};
 use crate::error::{Error, Result};
 use crate::input::{Format, ReadOptions};
 use crate::privacy::closeness::Distance;
@@ -51,6 +51,10 @@ pub struct AnalyseArgs {
     #[arg(long, value_name = "TOKENS")]
     pub missing: Option<String>,
 
+    /// Missing QI values: a value of their own (ARX), wildcards matching any value (sdcMicro), or both (targets on the worse).
+    #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
+    pub missing_as: String,
+
     /// Column of sampling weights (population records each row stands for).
     #[arg(long, value_name = "COL")]
     pub weight: Option<String>,
@@ -72,6 +76,9 @@ pub struct AnalyseArgs {
 
     #[command(flatten)]
     pub inference: InferenceArgs,
+
+    #[command(flatten)]
+    pub survey: SurveyArgs,
 
     /// Print the report as JSON (schema in docs/json-schema.md).
     #[arg(long)]
@@ -200,6 +207,50 @@ impl InferenceArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Population risk and special uniques")]
+pub struct SurveyArgs {
+    /// Population size N (population uniqueness, individual risk).
+    #[arg(long, value_name = "N")]
+    pub population_size: Option<f64>,
+
+    /// Sampling fraction π (N = records / π).
+    #[arg(long, value_name = "F")]
+    pub sampling_fraction: Option<f64>,
+
+    /// Find minimal sample uniques and SUDA/DIS-SUDA scores (SUDA2).
+    #[arg(long)]
+    pub suda: bool,
+
+    /// Largest MSU size searched (implies --suda; default: all QIs).
+    #[arg(long, value_name = "K")]
+    pub suda_max: Option<usize>,
+
+    /// π of the DIS-SUDA score (sdcMicro's DisFraction).
+    #[arg(long, value_name = "F", default_value_t = 0.01)]
+    pub dis_fraction: f64,
+
+    /// k and sample uniques for every QI subset of up to M attributes.
+    #[arg(long, value_name = "M", num_args = 0..=1, default_missing_value = "3")]
+    pub subsets: Option<usize>,
+
+    /// Column identifying persons: k counted in distinct persons.
+    #[arg(long, value_name = "COL")]
+    pub person_id: Option<String>,
+
+    /// Target: estimated share of population uniques at most P.
+    #[arg(long, value_name = "P")]
+    pub max_population_uniqueness: Option<f64>,
+
+    /// Target: Benedetti-Franconi global risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_global_risk: Option<f64>,
+
+    /// Target: no record's SUDA score above X.
+    #[arg(long, value_name = "X")]
+    pub max_suda_score: Option<f64>,
+}
+
+#[derive(Debug, Args)]
 pub struct SynthArgs {
     /// Number of records.
     #[arg(long, default_value_t = 1_000_000)]
@@ -295,10 +346,26 @@ impl AnalyseArgs {
                     BetaKind::Basic
                 },
                 alpha: self.inference.alpha,
+                max_population_uniqueness: self.survey.max_population_uniqueness,
+                max_global_risk: self.survey.max_global_risk,
+                max_suda_score: self.survey.max_suda_score,
             },
             show_values: self.show_values,
             row_classes: self.records.is_some(),
             inference: self.inference.to_config()?,
+            population_size: self.survey.population_size,
+            sampling_fraction: self.survey.sampling_fraction,
+            suda: (self.survey.suda || self.survey.suda_max.is_some()).then_some(SudaConfig {
+                max_size: self.survey.suda_max,
+                dis_fraction: self.survey.dis_fraction,
+            }),
+            subsets: self.survey.subsets,
+            person_id: self.survey.person_id.clone(),
+            missing_as: match self.missing_as.as_str() {
+                "wildcard" => MissingAs::Wildcard,
+                "both" => MissingAs::Both,
+                _ => MissingAs::Value,
+            },
         })
     }
 }

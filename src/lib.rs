@@ -16,6 +16,7 @@ pub mod input;
 pub mod privacy;
 pub mod radix;
 pub mod risk;
+pub mod special;
 
 pub use error::{Error, Result};
 pub mod analysis;

@@ -43,7 +43,7 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
     let analysis = analyse(&config, &p)?;
     if let Some(path) = &args.records {
         p.stage(&format!("writing {path}"));
-        write_records(path, &analysis.grouping)?;
+        write_records(path, &analysis.grouping, &analysis.per_class)?;
     }
     p.finish();
     let report = &analysis.report;

@@ -1,5 +1,7 @@
 //! Per-record risk output (`--records FILE`): one row per input row with its
-//! class and prosecutor risk 1/f_c, as CSV or Parquet (by extension).
+//! class and prosecutor risk 1/f_c, plus `individual_risk` (with weights or
+//! a population size) and `suda_score`, `dis_score` (with SUDA2), as CSV or
+//! Parquet (by extension).
 
 use polars::prelude::*;
 
@@ -9,7 +11,7 @@ use crate::output::write_atomic;
 
 /// The per-record table: `row` (1-based input row), `class_id` (as in the
 /// report), `class_size` (f_c) and `risk` (1/f_c).
-pub fn record_frame(grouping: &Grouping) -> Result<DataFrame> {
+pub fn record_frame(grouping: &Grouping, per_class: &[(String, Vec<f64>)]) -> Result<DataFrame> {
     let rc = grouping.row_class.as_ref().ok_or_else(|| {
         Error::usage("per-record output needs the row classes (Config::row_classes)")
     })?;
@@ -17,21 +19,26 @@ pub fn record_frame(grouping: &Grouping) -> Result<DataFrame> {
     let rows: Vec<u64> = (1..=rc.len() as u64).collect();
     let size: Vec<u64> = rc.iter().map(|&c| sizes[c as usize]).collect();
     let risk: Vec<f64> = size.iter().map(|&f| 1.0 / f as f64).collect();
-    DataFrame::new(
-        rc.len(),
-        vec![
-            Column::new("row".into(), rows),
-            Column::new("class_id".into(), rc.clone()),
-            Column::new("class_size".into(), size),
-            Column::new("risk".into(), risk),
-        ],
-    )
-    .map_err(|e| Error::usage(e.to_string()))
+    let mut columns = vec![
+        Column::new("row".into(), rows),
+        Column::new("class_id".into(), rc.clone()),
+        Column::new("class_size".into(), size),
+        Column::new("risk".into(), risk),
+    ];
+    for (name, values) in per_class {
+        let v: Vec<f64> = rc.iter().map(|&c| values[c as usize]).collect();
+        columns.push(Column::new(name.as_str().into(), v));
+    }
+    DataFrame::new(rc.len(), columns).map_err(|e| Error::usage(e.to_string()))
 }
 
 /// Write the per-record table to `path` (`.parquet` → Parquet, else CSV).
-pub fn write_records(path: &str, grouping: &Grouping) -> Result<()> {
-    let mut df = record_frame(grouping)?;
+pub fn write_records(
+    path: &str,
+    grouping: &Grouping,
+    per_class: &[(String, Vec<f64>)],
+) -> Result<()> {
+    let mut df = record_frame(grouping, per_class)?;
     let parquet = path.to_ascii_lowercase().ends_with(".parquet");
     write_atomic(path, |w| {
         if parquet {

@@ -63,6 +63,12 @@ pub struct Targets {
     /// Maximum share of one sensitive value in a class ((α,k)-anonymity;
     /// the k part is `k`).
     pub alpha: Option<f64>,
+    /// Maximum estimated share of population uniques (Dankar's choice).
+    pub max_population_uniqueness: Option<f64>,
+    /// Maximum Benedetti-Franconi global risk.
+    pub max_global_risk: Option<f64>,
+    /// Maximum SUDA score of any record.
+    pub max_suda_score: Option<f64>,
 }
 
 impl Targets {
@@ -77,6 +83,11 @@ impl Targets {
             ("--max-records-at-risk", self.max_records_at_risk),
             ("--t", self.t),
             ("--alpha", self.alpha),
+            (
+                "--max-population-uniqueness",
+                self.max_population_uniqueness,
+            ),
+            ("--max-global-risk", self.max_global_risk),
         ] {
             if let Some(v) = v {
                 if !(0.0..=1.0).contains(&v) {
@@ -181,6 +192,54 @@ pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
         targets.max_records_at_risk,
         m.records_at_risk,
     );
+    out
+}
+
+/// Check the population-risk targets. A target whose figure could not be
+/// computed (no population size, no valid estimate) fails, and says why.
+pub fn check_population(
+    targets: &Targets,
+    population_uniqueness: Option<f64>,
+    global_risk: Option<f64>,
+    max_suda: Option<f64>,
+) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    for (name, what, limit, actual, missing) in [
+        (
+            "max_population_uniqueness",
+            "estimated share of population uniques",
+            targets.max_population_uniqueness,
+            population_uniqueness,
+            "needs a population size (--population-size, --sampling-fraction or --weight) and a valid estimate",
+        ),
+        (
+            "max_global_risk",
+            "Benedetti-Franconi global risk",
+            targets.max_global_risk,
+            global_risk,
+            "needs weights or a population size",
+        ),
+        ("max_suda_score", "highest SUDA score", targets.max_suda_score, max_suda, "needs --suda"),
+    ] {
+        if let Some(limit) = limit {
+            out.push(match actual {
+                Some(a) => TargetCheck {
+                    name: name.into(),
+                    limit,
+                    actual: a,
+                    met: a <= limit,
+                    message: format!("{what}: {} (target ≤ {})", fmt6(a), fmt6(limit)),
+                },
+                None => TargetCheck {
+                    name: name.into(),
+                    limit,
+                    actual: f64::NAN,
+                    met: false,
+                    message: format!("{what}: not computed, {missing}"),
+                },
+            });
+        }
+    }
     out
 }
 

@@ -33,6 +33,16 @@ pub struct Report {
     pub sample_uniques: UniquesInfo,
     pub risk: RiskInfo,
     pub attributes: Vec<AttributeInfo>,
+    /// Population uniqueness; null without a population size.
+    pub population: Option<PopulationReport>,
+    /// Benedetti-Franconi risk; null without weights or a population size.
+    pub individual_risk: Option<IndividualRiskInfo>,
+    /// SUDA2; null unless `--suda` or `--suda-max`.
+    pub suda: Option<SudaInfo>,
+    /// QI-subset sweep; null unless `--subsets`.
+    pub subsets: Option<Vec<SubsetInfo>>,
+    /// Person-level k; null without `--person-id`.
+    pub person_level: Option<PersonLevelInfo>,
     /// Inference measures per sensitive attribute (empty without `--sensitive`).
     pub inference: BTreeMap<String, InferenceInfo>,
     /// The worst figure of each inference measure over all sensitive attributes.
@@ -80,9 +90,30 @@ pub struct QiInfo {
 pub struct MissingInfo {
     /// Values read as missing besides empty cells and nulls.
     pub tokens: Vec<String>,
-    /// How missing values enter the classes: `own_value` (one value of
-    /// their own, as ARX treats them).
+    /// `value` (one value of their own, as ARX; the classes), `wildcard`
+    /// (sdcMicro's freqCalc: matches every value) or `both`.
     pub treatment: String,
+    /// Which figures the k and risk targets are checked against: `value`,
+    /// `wildcard`, or `worse_of_both`.
+    pub gated_on: String,
+    /// Singling-out figures with missing values as wildcards (with
+    /// `--missing-as wildcard|both`).
+    pub wildcard: Option<WildcardInfo>,
+}
+
+/// Singling-out figures when a missing value matches every value.
+#[derive(Debug, Clone, Serialize)]
+pub struct WildcardInfo {
+    /// Smallest number of compatible records of any record.
+    pub k: u64,
+    pub sample_uniques: u64,
+    pub records_below_k: u64,
+    pub prosecutor_highest: f64,
+    /// Mean over records of 1 / compatible records.
+    pub prosecutor_average: f64,
+    pub records_at_risk: f64,
+    /// Smallest weight sum of compatible records (with weights).
+    pub smallest_weighted_frequency: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -313,4 +344,111 @@ impl Report {
         s.push('\n');
         s
     }
+}
+
+/// Population uniqueness (metrics.md §6.2), present when a population size
+/// is known (`--population-size`, `--sampling-fraction` or weights).
+#[derive(Debug, Clone, Serialize)]
+pub struct PopulationReport {
+    /// N.
+    pub size: f64,
+    /// π = n / N.
+    pub sampling_fraction: f64,
+    /// Where N comes from: `population_size`, `sampling_fraction` or `weights` (Σ w).
+    pub source: String,
+    pub estimators: Estimators,
+    pub dankar: DankarInfo,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Estimators {
+    pub zayatz: EstimateInfo,
+    pub pitman: EstimateInfo,
+    pub snb: EstimateInfo,
+}
+
+/// An estimate of population uniques: `count` and `share` (of N), or both
+/// null with the `reason`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EstimateInfo {
+    pub count: Option<f64>,
+    pub share: Option<f64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DankarInfo {
+    /// `pitman`, `zayatz`, `snb` or `none` (no sample uniques).
+    pub choice: String,
+    pub count: Option<f64>,
+    pub share: Option<f64>,
+    pub reason: String,
+}
+
+/// Benedetti-Franconi individual risk (metrics.md §3.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndividualRiskInfo {
+    /// `weights` (F_c = Σ w) or `sampling_fraction` (F_c = f_c / π).
+    pub basis: String,
+    pub expected_reidentifications: f64,
+    /// ER / n.
+    pub global: f64,
+    pub highest: f64,
+    /// Records whose individual risk is above the risk threshold.
+    pub records_above_threshold: u64,
+}
+
+/// SUDA2 special uniques (metrics.md §3.3).
+#[derive(Debug, Clone, Serialize)]
+pub struct SudaInfo {
+    /// M, the number of key variables.
+    pub keys: usize,
+    /// Largest MSU size searched (`--suda-max`).
+    pub max_msu_size: usize,
+    /// Score form: Elliot's Σ (M − |MSU|)!.
+    pub score_form: String,
+    pub dis_fraction: f64,
+    pub file_dis: f64,
+    pub records_with_msu: u64,
+    pub msus: u64,
+    /// MSUs by size, from size 1.
+    pub msus_by_size: Vec<u64>,
+    pub max_score: f64,
+    pub max_dis_score: f64,
+    pub mean_score: f64,
+    /// Per key variable: its share of all MSUs and its score contribution.
+    pub variables: Vec<SudaVariable>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SudaVariable {
+    pub name: String,
+    pub msus: u64,
+    /// Share of MSUs that contain the variable.
+    pub msu_share: f64,
+    /// Score-weighted contribution (shares add up to more than 1).
+    pub contribution: f64,
+}
+
+/// k and sample uniques over one subset of the QIs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubsetInfo {
+    pub attributes: Vec<String>,
+    pub k: u64,
+    pub sample_uniques: u64,
+    /// No smaller subset inside it has sample uniques.
+    pub minimal: bool,
+}
+
+/// k counted in distinct persons (`--person-id`, WP216's "same weight"
+/// mistake).
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonLevelInfo {
+    pub column: String,
+    /// Smallest number of distinct persons in a class.
+    pub k: u64,
+    /// Largest share of one person's records in a class.
+    pub max_person_share: f64,
+    /// Classes with fewer distinct persons than records.
+    pub classes_with_repeated_persons: u64,
 }

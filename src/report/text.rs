@@ -212,6 +212,8 @@ pub fn render(r: &Report, style: Style) -> String {
         }
     }
 
+    render_survey(&mut o, r, style);
+
     for (name, inf) in &r.inference {
         render_inference(&mut o, name, inf, style);
     }
@@ -242,6 +244,151 @@ pub fn render(r: &Report, style: Style) -> String {
         let _ = writeln!(o, "  {verdict}");
     }
     o
+}
+
+fn render_survey(o: &mut String, r: &Report, style: Style) {
+    if let Some(p) = &r.population {
+        let _ = writeln!(
+            o,
+            "\n{} (N = {}, π = {:.4}, from {})",
+            style.bold("Population uniqueness"),
+            group_digits(p.size.round() as u64),
+            p.sampling_fraction,
+            p.source.replace('_', " ")
+        );
+        let est = |name: &str, e: &super::EstimateInfo| match (e.count, e.share) {
+            (Some(c), Some(s)) => format!("{name} {:.1} ({})", c, pct(s)),
+            _ => format!(
+                "{name} none ({})",
+                e.reason.as_deref().unwrap_or("no valid estimate")
+            ),
+        };
+        let e = &p.estimators;
+        let _ = writeln!(o, "  {:<18}{}", "estimates", est("Zayatz", &e.zayatz));
+        let _ = writeln!(o, "  {:<18}{}", "", est("Pitman", &e.pitman));
+        let _ = writeln!(o, "  {:<18}{}", "", est("SNB", &e.snb));
+        let _ = writeln!(
+            o,
+            "  {:<18}{}: {} — {}",
+            "Dankar's rule",
+            p.dankar.choice,
+            match (p.dankar.count, p.dankar.share) {
+                (Some(c), Some(s)) => format!("{c:.1} population uniques ({})", pct(s)),
+                _ => "no valid estimate".to_string(),
+            },
+            p.dankar.reason
+        );
+    }
+    if let Some(i) = &r.individual_risk {
+        let _ = writeln!(
+            o,
+            "\n{} (Benedetti-Franconi, from {})",
+            style.bold("Individual risk"),
+            i.basis.replace('_', " ")
+        );
+        let _ = writeln!(
+            o,
+            "  expected re-identifications {:.2}   global {:.6}   highest {:.4}   records above {}: {}",
+            i.expected_reidentifications,
+            i.global,
+            i.highest,
+            fmt6(r.risk.threshold),
+            group_digits(i.records_above_threshold)
+        );
+    }
+    if let Some(s) = &r.suda {
+        let _ = writeln!(
+            o,
+            "\n{} (M = {}, MSUs up to {} attributes, Elliot scores, DIS fraction {})",
+            style.bold("Special uniques (SUDA2)"),
+            s.keys,
+            s.max_msu_size,
+            fmt6(s.dis_fraction)
+        );
+        let sizes: Vec<String> = s
+            .msus_by_size
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(i, n)| format!("{}:{}", i + 1, group_digits(*n)))
+            .collect();
+        let _ =
+            writeln!(
+            o,
+            "  records with an MSU {}   MSUs {} (by size {})   max score {}   max DIS-SUDA {:.6}",
+            group_digits(s.records_with_msu),
+            group_digits(s.msus),
+            if sizes.is_empty() { "-".to_string() } else { sizes.join(" ") },
+            fmt6(s.max_score),
+            s.max_dis_score
+        );
+        let mut vars: Vec<&super::SudaVariable> = s.variables.iter().collect();
+        vars.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+        let list: Vec<String> = vars
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {} ({} of MSUs)",
+                    v.name,
+                    pct(v.contribution),
+                    pct(v.msu_share)
+                )
+            })
+            .collect();
+        let _ = writeln!(o, "  contribution  {}", list.join(", "));
+    }
+    if let Some(subsets) = &r.subsets {
+        let minimal: Vec<String> = subsets
+            .iter()
+            .filter(|s| s.minimal)
+            .map(|s| {
+                format!(
+                    "{{{}}} ({} uniques)",
+                    s.attributes.join(", "),
+                    group_digits(s.sample_uniques)
+                )
+            })
+            .collect();
+        let largest = subsets
+            .iter()
+            .map(|s| s.attributes.len())
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(
+            o,
+            "\n{} (all subsets of up to {largest} QIs: {})",
+            style.bold("QI subsets"),
+            subsets.len()
+        );
+        if minimal.is_empty() {
+            let _ = writeln!(o, "  no subset of up to {largest} QIs singles anyone out");
+        } else {
+            let shown: Vec<String> = minimal.iter().take(12).cloned().collect();
+            let _ = writeln!(
+                o,
+                "  smallest subsets that single people out: {}{}",
+                shown.join("; "),
+                if minimal.len() > shown.len() {
+                    format!(
+                        "; … {} more (--json lists all)",
+                        minimal.len() - shown.len()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    if let Some(p) = &r.person_level {
+        let _ = writeln!(o, "\n{} ('{}')", style.bold("Person-level k"), p.column);
+        let _ = writeln!(
+            o,
+            "  k in distinct persons {}   largest share of one person in a class {}   classes with repeated persons {}",
+            p.k,
+            pct(p.max_person_share),
+            group_digits(p.classes_with_repeated_persons)
+        );
+    }
 }
 
 fn render_inference(o: &mut String, name: &str, i: &super::InferenceInfo, style: Style) {

@@ -1,5 +1,7 @@
 //! `kanon analyse` as a library call: read, encode, group, measure, report.
 
+pub mod survey;
+
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -14,7 +16,9 @@ use crate::privacy::{below_k, class_stats, k_anonymity, sample_uniques};
 use crate::progress::Progress;
 use crate::report::*;
 use crate::risk;
-use crate::targets::{check, check_inference, BetaKind, DeltaVariant, Measured, Targets};
+use crate::targets::{
+    check, check_inference, check_population, BetaKind, DeltaVariant, Measured, Targets,
+};
 use std::collections::BTreeMap;
 
 /// Everything `kanon analyse` needs to know.
@@ -44,6 +48,46 @@ pub struct Config {
     pub row_classes: bool,
     /// How the sensitive attributes are assessed.
     pub inference: InferenceConfig,
+    /// Population size N (population uniqueness, individual risk).
+    pub population_size: Option<f64>,
+    /// Sampling fraction π (N = n/π).
+    pub sampling_fraction: Option<f64>,
+    /// SUDA2 settings; `None` skips SUDA2.
+    pub suda: Option<SudaConfig>,
+    /// Largest QI subset of the subset sweep; `None` skips the sweep.
+    pub subsets: Option<usize>,
+    /// Column identifying persons (person-level k).
+    pub person_id: Option<String>,
+    /// How missing QI values count for singling out.
+    pub missing_as: MissingAs,
+}
+
+/// Missing QI values as a value of their own (ARX), as wildcards
+/// (sdcMicro's freqCalc), or both with targets checked on the worse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MissingAs {
+    #[default]
+    Value,
+    Wildcard,
+    Both,
+}
+
+/// Settings of SUDA2.
+#[derive(Debug, Clone)]
+pub struct SudaConfig {
+    /// Largest MSU size searched; all QIs when `None`.
+    pub max_size: Option<usize>,
+    /// π of the DIS score (sdcMicro's `DisFraction`, 0.01 by default).
+    pub dis_fraction: f64,
+}
+
+impl Default for SudaConfig {
+    fn default() -> Self {
+        SudaConfig {
+            max_size: None,
+            dis_fraction: 0.01,
+        }
+    }
 }
 
 /// Settings of the inference measures.
@@ -92,6 +136,12 @@ impl Default for Config {
             show_values: false,
             row_classes: false,
             inference: InferenceConfig::default(),
+            population_size: None,
+            sampling_fraction: None,
+            suda: None,
+            subsets: None,
+            person_id: None,
+            missing_as: MissingAs::Value,
         }
     }
 }
@@ -114,6 +164,9 @@ impl Config {
         }
         if let Some(c) = &self.count {
             roles.push((c, "count column"));
+        }
+        if let Some(p) = &self.person_id {
+            roles.push((p, "person-id column"));
         }
         for (i, (name, role)) in roles.iter().enumerate() {
             if let Some((_, first)) = roles[..i].iter().find(|(n, _)| n == name) {
@@ -155,6 +208,23 @@ impl Config {
                 "the l, t, delta, beta and alpha targets need a sensitive attribute (--sensitive)",
             ));
         }
+        if let Some(s) = &self.suda {
+            if !(s.dis_fraction > 0.0 && s.dis_fraction < 1.0) {
+                return Err(Error::usage(format!(
+                    "--dis-fraction must be between 0 and 1, got {}",
+                    s.dis_fraction
+                )));
+            }
+            if s.max_size == Some(0) {
+                return Err(Error::usage("--suda-max must be at least 1"));
+            }
+        }
+        if self.subsets == Some(0) {
+            return Err(Error::usage("--subsets must be at least 1"));
+        }
+        if self.targets.max_suda_score.is_some() && self.suda.is_none() {
+            return Err(Error::usage("--max-suda-score needs SUDA2 (--suda)"));
+        }
         if !(self.risk_threshold > 0.0 && self.risk_threshold <= 1.0) {
             return Err(Error::usage(format!(
                 "--risk-threshold must be above 0 and at most 1, got {}",
@@ -169,6 +239,7 @@ impl Config {
         c.extend(self.sensitive.iter().cloned());
         c.extend(self.weight.iter().cloned());
         c.extend(self.count.iter().cloned());
+        c.extend(self.person_id.iter().cloned());
         c
     }
 }
@@ -179,6 +250,8 @@ pub struct Analysis {
     pub grouping: Grouping,
     /// The encoded quasi-identifiers.
     pub columns: Vec<EncodedColumn>,
+    /// Per-class figures for per-record output: (column name, class → value).
+    pub per_class: Vec<(String, Vec<f64>)>,
 }
 
 /// Run an analysis.
@@ -210,14 +283,19 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     }
     // Histograms come from a cheap keys-only sort of (QI codes, value) when
     // both fit in 64 bits and rows carry no counts; else from class members.
+    let person = match &cfg.person_id {
+        Some(p) => encode_qis(&table, std::slice::from_ref(p), &[])?.pop(),
+        None => None,
+    };
     let qi_bits: u32 = columns.iter().map(|c| bits_for(c.cardinality())).sum();
     let by_sort = counts.is_none()
         && sensitive
             .iter()
+            .chain(person.iter())
             .all(|s| qi_bits + bits_for(s.cardinality()) <= 64);
     let want = Want {
         row_class: cfg.row_classes,
-        members: !sensitive.is_empty() && !by_sort,
+        members: !(by_sort || sensitive.is_empty() && person.is_none()),
     };
     // With nothing per row to carry, the first sensitive attribute's sort
     // yields the class table too.
@@ -255,8 +333,53 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         &grouping,
         counts.as_deref(),
     )?;
+    let person_level = match &person {
+        Some(p) => {
+            let h = match &grouping.members {
+                Some(m) => Histograms::build(m, &p.codes, p.cardinality(), counts.as_deref()),
+                None => {
+                    let codes: Vec<&[u32]> = columns.iter().map(|c| c.codes.as_slice()).collect();
+                    let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
+                    Histograms::by_sort(&codes, &cards, &p.codes, p.cardinality())
+                        .ok_or_else(|| Error::usage("internal: person key does not fit 64 bits"))?
+                }
+            };
+            Some(survey::person_level(p, &h))
+        }
+        None => None,
+    };
     progress.stage("attribute contribution");
     let contributions = risk::contributions(&grouping.table);
+    progress.stage("population risk");
+    let t = &grouping.table;
+    let big_n = survey::population_size(cfg, t)?;
+    let population_report = big_n.map(|(n, source)| survey::population_report(t, n, source));
+    let individual = survey::individual(t, big_n.map(|b| b.0));
+    if cfg.suda.is_some() {
+        progress.stage("SUDA2 special uniques");
+    }
+    let suda = survey::suda(cfg, t);
+    if cfg.subsets.is_some() {
+        progress.stage("QI-subset sweep");
+    }
+    let subsets = survey::subsets(cfg, t);
+    let mut per_class = Vec::new();
+    if let Some((r, _)) = &individual {
+        per_class.push(("individual_risk".to_string(), r.per_class.clone()));
+    }
+    if let Some(s) = &suda {
+        per_class.push(("suda_score".to_string(), s.scores.clone()));
+        per_class.push(("dis_score".to_string(), s.dis_scores.clone()));
+    }
+    let sections = Sections {
+        population: population_report,
+        individual: individual
+            .as_ref()
+            .map(|(r, basis)| survey::individual_info(r, basis, t, cfg.risk_threshold)),
+        suda: suda.as_ref().map(|s| survey::suda_info(s, cfg, t)),
+        subsets,
+        person_level,
+    };
     progress.stage("measuring risk");
     let mut warnings = Vec::new();
     let (population, basis, population_info) =
@@ -271,6 +394,7 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         population_info,
         &contributions,
         &inference,
+        sections,
         warnings,
     );
     progress.finish();
@@ -278,6 +402,7 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         report,
         grouping,
         columns,
+        per_class,
     })
 }
 
@@ -310,6 +435,15 @@ pub fn group_columns(
         },
         want,
     )
+}
+
+/// The report sections of population risk and special uniques.
+pub struct Sections {
+    pub population: Option<PopulationReport>,
+    pub individual: Option<IndividualRiskInfo>,
+    pub suda: Option<SudaInfo>,
+    pub subsets: Option<Vec<SubsetInfo>>,
+    pub person_level: Option<PersonLevelInfo>,
 }
 
 /// One sensitive attribute, encoded and assessed.
@@ -671,6 +805,7 @@ fn build_report(
     population_info: Option<PopulationInfo>,
     contributions: &[risk::Contribution],
     inference: &[Assessed],
+    sections: Sections,
     mut warnings: Vec<String>,
 ) -> Report {
     let tau = cfg.risk_threshold;
@@ -718,14 +853,52 @@ fn build_report(
         });
     }
 
-    let measured = Measured {
+    let wildcard = (cfg.missing_as != MissingAs::Value).then(|| {
+        let missing: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
+        let (freq, weighted) = risk::wildcard::wildcard_frequencies(t, &missing);
+        let f = risk::wildcard::figures(t, &freq, reference_k, tau);
+        WildcardInfo {
+            k: f.k,
+            sample_uniques: f.sample_uniques,
+            records_below_k: f.records_below_k,
+            prosecutor_highest: f.highest,
+            prosecutor_average: f.average,
+            records_at_risk: f.records_at_risk,
+            smallest_weighted_frequency: weighted
+                .map(|w| w.iter().copied().fold(f64::INFINITY, f64::min)),
+        }
+    });
+    let own = Measured {
         k,
         highest_risk: prosecutor.highest,
         average_risk: prosecutor.average,
         records_at_risk: prosecutor.records_at_risk,
         threshold: tau,
     };
+    let measured = match (&wildcard, cfg.missing_as) {
+        (Some(w), MissingAs::Wildcard) => Measured {
+            k: w.k,
+            highest_risk: w.prosecutor_highest,
+            average_risk: w.prosecutor_average,
+            records_at_risk: w.records_at_risk,
+            threshold: tau,
+        },
+        (Some(w), MissingAs::Both) => Measured {
+            k: own.k.min(w.k),
+            highest_risk: own.highest_risk.max(w.prosecutor_highest),
+            average_risk: own.average_risk.max(w.prosecutor_average),
+            records_at_risk: own.records_at_risk.max(w.records_at_risk),
+            threshold: tau,
+        },
+        _ => own,
+    };
     let mut checks = check(&cfg.targets, &measured);
+    checks.extend(check_population(
+        &cfg.targets,
+        sections.population.as_ref().and_then(|p| p.dankar.share),
+        sections.individual.as_ref().map(|i| i.global),
+        sections.suda.as_ref().map(|s| s.max_score),
+    ));
     for a in inference {
         checks.extend(check_inference(
             &cfg.targets,
@@ -763,7 +936,19 @@ fn build_report(
         sensitive_attributes: cfg.sensitive.clone(),
         missing_values: MissingInfo {
             tokens: cfg.missing_tokens.clone(),
-            treatment: "own_value".into(),
+            treatment: match cfg.missing_as {
+                MissingAs::Value => "value",
+                MissingAs::Wildcard => "wildcard",
+                MissingAs::Both => "both",
+            }
+            .into(),
+            gated_on: match cfg.missing_as {
+                MissingAs::Value => "value",
+                MissingAs::Wildcard => "wildcard",
+                MissingAs::Both => "worse_of_both",
+            }
+            .into(),
+            wildcard,
         },
         classes: ClassesInfo {
             count: stats.count,
@@ -816,6 +1001,11 @@ fn build_report(
                 uniques_removed: c.uniques_removed,
             })
             .collect(),
+        population: sections.population,
+        individual_risk: sections.individual,
+        suda: sections.suda,
+        subsets: sections.subsets,
+        person_level: sections.person_level,
         inference_worst_case: worst_case(inference),
         inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),

@@ -20,6 +20,11 @@
 //! "Efficient algorithms for masking and finding quasi-identifiers", 2007),
 //! and how many sample uniques vanish when a QI is dropped (metrics.md §3.4).
 
+pub mod individual;
+pub mod population;
+pub mod suda;
+pub mod wildcard;
+
 use rayon::prelude::*;
 
 use crate::classes::ClassTable;

@@ -1,0 +1,368 @@
+//! Population risk, individual risk, SUDA2, the subset sweep, person-level
+//! k and missing values as wildcards, against independent computations in
+//! `tests/reference/`:
+//!
+//! * `survey.py` — brute force in pandas: every subset of keys, uniqueness by
+//!   `groupby(...).transform("size")`, MSU minimality by checking subsets
+//!   one key smaller, Benedetti-Franconi by the formulas;
+//! * `population.py` — Zayatz with `scipy.special.gammaln`, Pitman and SNB by
+//!   `scipy.optimize.fsolve` on the likelihood / moment equations;
+//! * `wildcard.py` — sdcMicro's freqCalc semantics by numpy over all pairs.
+
+use std::process::Command;
+
+use kanon::analysis::{analyse, Config, MissingAs, SudaConfig};
+use kanon::progress::Progress;
+use kanon::report::Report;
+use serde_json::Value;
+
+const KEYS7: [&str; 7] = [
+    "urbrur", "roof", "walls", "water", "electcon", "relat", "sex",
+];
+const ADULT: [&str; 8] = [
+    "age",
+    "education",
+    "marital-status",
+    "native-country",
+    "race",
+    "salary-class",
+    "sex",
+    "workclass",
+];
+
+fn shared(path: &str) -> String {
+    let p = format!("{}/../shared/datasets/{path}", env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        std::path::Path::new(&p).exists(),
+        "{p} missing: ../shared/datasets is needed"
+    );
+    p
+}
+
+fn reference(file: &str) -> Value {
+    let text = match file {
+        "survey" => include_str!("reference/survey.json"),
+        "population" => include_str!("reference/population.json"),
+        _ => include_str!("reference/wildcard.json"),
+    };
+    serde_json::from_str(text).unwrap()
+}
+
+fn run(cfg: Config) -> Report {
+    analyse(&cfg, &Progress::hidden()).unwrap().report
+}
+
+fn config(path: &str, qis: &[&str]) -> Config {
+    Config {
+        input: shared(path),
+        qis: qis.iter().map(|s| s.to_string()).collect(),
+        ..Config::default()
+    }
+}
+
+fn close(a: f64, b: &Value, what: &str, tol: f64) {
+    let b = b
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: reference has no number"));
+    assert!(
+        (a - b).abs() <= tol * b.abs().max(1.0),
+        "{what}: kanon {a}, reference {b}"
+    );
+}
+
+#[test]
+fn testdata_keys7_individual_risk_suda_subsets_person_level() {
+    let r = run(Config {
+        weight: Some("sampling_weight".into()),
+        suda: Some(SudaConfig::default()),
+        subsets: Some(3),
+        person_id: Some("ori_hid".into()),
+        ..config("sdcmicro/testdata.csv", &KEYS7)
+    });
+    let e = reference("survey");
+    let bf = &e["1_individual_risk_T"];
+    let i = r.individual_risk.as_ref().unwrap();
+    assert_eq!(i.basis, "weights");
+    close(i.expected_reidentifications, &bf["ER"], "ER", 1e-12);
+    close(i.global, &bf["global"], "global", 1e-12);
+    close(i.highest, &bf["highest"], "highest", 1e-12);
+    assert_eq!(
+        i.records_above_threshold,
+        bf["records_above_0_2"].as_u64().unwrap()
+    );
+
+    let s = r.suda.as_ref().unwrap();
+    let es = &e["2_suda"]["T"];
+    assert_eq!(s.records_with_msu, es["records_with_msu"].as_u64().unwrap());
+    assert_eq!(s.msus, es["total_msus"].as_u64().unwrap());
+    let by_size: Vec<u64> = serde_json::from_value(es["msus_by_size"].clone()).unwrap();
+    assert_eq!(s.msus_by_size, by_size);
+    close(s.max_score, &es["max_score"], "max score", 0.0);
+    close(
+        s.mean_score * 4580.0,
+        &es["sum_of_scores"],
+        "score sum",
+        1e-12,
+    );
+    close(s.file_dis, &es["file_dis"], "file DIS", 1e-12);
+    close(s.max_dis_score, &es["max_dis"], "max DIS", 1e-12);
+    for v in &s.variables {
+        assert_eq!(
+            v.msus,
+            es["msus_per_key"][&v.name].as_u64().unwrap(),
+            "{}",
+            v.name
+        );
+    }
+
+    let sweep = r.subsets.as_ref().unwrap();
+    let expected = e["3_subset_sweep_T"].as_array().unwrap();
+    assert_eq!(sweep.len(), expected.len());
+    for (got, want) in sweep.iter().zip(expected) {
+        let attrs: Vec<String> = serde_json::from_value(want["attributes"].clone()).unwrap();
+        assert_eq!(got.attributes, attrs);
+        assert_eq!(got.k, want["k"].as_u64().unwrap(), "{attrs:?}");
+        assert_eq!(
+            got.sample_uniques,
+            want["sample_uniques"].as_u64().unwrap(),
+            "{attrs:?}"
+        );
+        assert_eq!(got.minimal, want["minimal"].as_bool().unwrap(), "{attrs:?}");
+    }
+
+    let p = r.person_level.as_ref().unwrap();
+    let ep = &e["4_person_level_T"];
+    assert_eq!(p.k, ep["k_persons"].as_u64().unwrap());
+    close(
+        p.max_person_share,
+        &ep["max_person_share"],
+        "person share",
+        0.0,
+    );
+    assert_eq!(
+        p.classes_with_repeated_persons,
+        ep["classes_with_repeated_persons"].as_u64().unwrap()
+    );
+
+    // Weights give N = Σ w = 458,000 and π = 0.01: Dankar picks Pitman.
+    let pop = r.population.as_ref().unwrap();
+    assert_eq!(pop.source, "weights");
+    assert_eq!(pop.size, 458_000.0);
+    assert_eq!(pop.dankar.choice, "pitman");
+}
+
+#[test]
+fn adult_suda_matches_brute_force() {
+    let r = run(Config {
+        suda: Some(SudaConfig::default()),
+        ..config("adult/adult.csv", &ADULT)
+    });
+    let s = r.suda.unwrap();
+    let e = &reference("survey")["2_suda"]["A"];
+    // 8,841 sample uniques, all with MSUs; 23,811 MSUs.
+    assert_eq!((s.records_with_msu, s.msus), (8_841, 23_811));
+    let by_size: Vec<u64> = serde_json::from_value(e["msus_by_size"].clone()).unwrap();
+    assert_eq!(s.msus_by_size, by_size);
+    close(s.max_score, &e["max_score"], "max score", 0.0);
+    close(
+        s.mean_score * 30162.0,
+        &e["sum_of_scores"],
+        "score sum",
+        1e-12,
+    );
+    close(s.max_dis_score, &e["max_dis"], "max DIS", 1e-12);
+    // --suda-max limits the search to small MSUs.
+    let r = run(Config {
+        suda: Some(SudaConfig {
+            max_size: Some(2),
+            dis_fraction: 0.01,
+        }),
+        ..config("adult/adult.csv", &ADULT)
+    });
+    assert_eq!(r.suda.unwrap().msus_by_size, vec![2, 1006]);
+}
+
+#[test]
+fn suda_tiny_b_per_record_scores() {
+    let dir = std::env::temp_dir().join(format!("kanon-suda-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let records = dir.join("r.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_kanon"))
+        .args([
+            "analyse",
+            &shared("sdcmicro/suda_tiny_b.csv"),
+            "--qi",
+            "Var1,Var2,Var3",
+            "--suda",
+            "--records",
+            records.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&records).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header,
+        [
+            "row",
+            "class_id",
+            "class_size",
+            "risk",
+            "suda_score",
+            "dis_score"
+        ]
+    );
+    let col = header.iter().position(|h| *h == "suda_score").unwrap();
+    let scores: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect();
+    let expected: Vec<f64> =
+        serde_json::from_value(reference("survey")["2_suda"]["S"]["first20_scores"].clone())
+            .unwrap();
+    assert_eq!(scores, expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn population_estimators_match_scipy_on_adult() {
+    let e = reference("population");
+    for (n, choice) in [
+        (100_000.0, "snb"),
+        (300_000.0, "snb"),
+        (1_000_000.0, "pitman"),
+    ] {
+        let r = run(Config {
+            population_size: Some(n),
+            ..config("adult/adult.csv", &ADULT)
+        });
+        let p = r.population.unwrap();
+        let x = &e[format!("{}", n as u64)];
+        let est = &p.estimators;
+        close(est.zayatz.count.unwrap(), &x["zayatz"], "zayatz", 1e-9);
+        close(est.pitman.count.unwrap(), &x["pitman"], "pitman", 1e-6);
+        close(est.snb.count.unwrap(), &x["snb"], "snb", 1e-6);
+        assert!((p.sampling_fraction - 30_162.0 / n).abs() < 1e-15);
+        // π > 0.1: the smaller of Zayatz and SNB; π ≤ 0.1: Pitman.
+        assert_eq!(p.dankar.choice, choice, "N = {n}");
+        assert!(est.pitman.share.unwrap() <= 1.0);
+        // Without weights, individual risk uses F = f/π.
+        assert_eq!(r.individual_risk.unwrap().basis, "sampling_fraction");
+    }
+}
+
+#[test]
+fn missing_as_wildcard_matches_freq_calc() {
+    let e = reference("wildcard");
+    let r = run(Config {
+        weight: Some("sampling_weight".into()),
+        missing_as: MissingAs::Wildcard,
+        ..config("sdcmicro/testdata_na.csv", &KEYS7)
+    });
+    let w = r.missing_values.wildcard.as_ref().unwrap();
+    assert_eq!(w.k, e["k"].as_u64().unwrap());
+    assert_eq!(w.sample_uniques, e["sample_uniques"].as_u64().unwrap());
+    assert_eq!(w.records_below_k, e["records_below_5"].as_u64().unwrap());
+    close(
+        w.prosecutor_average,
+        &e["prosecutor_average"],
+        "average",
+        1e-12,
+    );
+    close(w.records_at_risk, &e["records_at_risk"], "at risk", 1e-12);
+    close(
+        w.smallest_weighted_frequency.unwrap(),
+        &e["smallest_weighted_frequency"],
+        "Fk",
+        1e-12,
+    );
+    // Wildcards can only merge: fewer uniques than with missing as a value (209).
+    assert!(w.sample_uniques < r.sample_uniques.count);
+    assert_eq!(r.missing_values.gated_on, "wildcard");
+}
+
+fn kanon(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kanon"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn population_targets_and_errors() {
+    let t = shared("sdcmicro/testdata.csv");
+    let keys = KEYS7.join(",");
+    let o = kanon(&[
+        "analyse",
+        &t,
+        "--qi",
+        &keys,
+        "--weight",
+        "sampling_weight",
+        "--max-global-risk",
+        "0.01",
+        "--max-population-uniqueness",
+        "0.0001",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("pass  Benedetti-Franconi global risk: 0.002353"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL  estimated share of population uniques"),
+        "{out}"
+    );
+    // Without a population size the target cannot be computed: it fails, saying why.
+    let o = kanon(&[
+        "analyse",
+        &t,
+        "--qi",
+        &keys,
+        "--max-population-uniqueness",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("not computed"));
+    let o = kanon(&[
+        "analyse",
+        &t,
+        "--qi",
+        &keys,
+        "--suda",
+        "--max-suda-score",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("FAIL  highest SUDA score: 720 (target ≤ 100)")
+    );
+    for (args, msg) in [
+        (vec!["--max-suda-score", "1"], "needs SUDA2"),
+        (
+            vec!["--population-size", "1000", "--sampling-fraction", "0.1"],
+            "not both",
+        ),
+        (vec!["--population-size", "10"], "smaller than the table"),
+        (vec!["--sampling-fraction", "1.5"], "--sampling-fraction"),
+        (vec!["--suda-max", "0"], "--suda-max"),
+        (vec!["--person-id", "sex"], "cannot be both"),
+    ] {
+        let mut a = vec!["analyse", t.as_str(), "--qi", keys.as_str()];
+        a.extend(args.iter());
+        let o = kanon(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(msg), "{args:?}: {err}");
+    }
+}
