@@ -11,21 +11,22 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use kanon::analysis::{analyse, encode_qis, group_columns, Config};
+use kanon::analysis::{analyse, encode_qis, group_columns, Config, SudaConfig};
 use kanon::classes::Want;
 use kanon::input::{read_table, ReadOptions};
 use kanon::progress::Progress;
 use polars::prelude::*;
 
+/// The first eight synthetic columns (all but occupation and income).
 const QIS: [&str; 8] = [
-    "age",
-    "sex",
-    "race",
-    "marital_status",
-    "education",
-    "workclass",
-    "country",
-    "postcode",
+    kanon::synth::COLUMNS[0],
+    kanon::synth::COLUMNS[1],
+    kanon::synth::COLUMNS[2],
+    kanon::synth::COLUMNS[3],
+    kanon::synth::COLUMNS[4],
+    kanon::synth::COLUMNS[5],
+    kanon::synth::COLUMNS[6],
+    kanon::synth::COLUMNS[7],
 ];
 
 fn sizes() -> Vec<usize> {
@@ -185,5 +186,40 @@ fn inference(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine, whole, inference);
+/// SUDA2 and the QI-subset sweep on 1M records (issue: seconds, not
+/// minutes); their cost on top of a plain analysis of the same file.
+fn survey(c: &mut Criterion) {
+    let mut g = c.benchmark_group("survey");
+    g.sample_size(10).measurement_time(Duration::from_secs(30));
+    let rows = 1_000_000;
+    g.throughput(Throughput::Elements(rows as u64));
+    let path = data(rows, "parquet");
+    for (name, suda, subsets) in [
+        ("analyse_plain", None, None),
+        ("analyse_suda2", Some(SudaConfig::default()), None),
+        ("analyse_subsets_3", None, Some(3)),
+    ] {
+        let cfg = Config {
+            input: path.clone(),
+            qis: qis(),
+            suda,
+            subsets,
+            ..Config::default()
+        };
+        g.bench_function(BenchmarkId::new(name, rows), |b| {
+            b.iter(|| {
+                black_box(
+                    analyse(&cfg, &Progress::hidden())
+                        .unwrap()
+                        .report
+                        .classes
+                        .count,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, engine, whole, inference, survey);
 criterion_main!(benches);

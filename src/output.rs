@@ -8,6 +8,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use polars::prelude::{CsvWriter, DataFrame, IpcWriter, ParquetWriter, SerWriter};
+
 use crate::error::{Error, Result};
 
 /// Write `path` through `write`, atomically.
@@ -36,6 +38,25 @@ where
             Err(Error::output(path, e))
         }
     }
+}
+
+/// Write a frame atomically in the format its extension names: `.parquet`,
+/// `.arrow`/`.ipc`/`.feather`, else CSV.
+pub fn write_frame(path: &str, df: &mut DataFrame) -> Result<()> {
+    let lower = path.to_ascii_lowercase();
+    write_atomic(path, |w| {
+        let r = if lower.ends_with(".parquet") {
+            ParquetWriter::new(w).finish(df).map(|_| ())
+        } else if [".arrow", ".ipc", ".feather"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            IpcWriter::new(w).finish(df)
+        } else {
+            CsvWriter::new(w).finish(df)
+        };
+        r.map_err(|e| e.to_string())
+    })
 }
 
 /// `dir/.name.<pid>.tmp` beside the target, so the rename stays on one file system.

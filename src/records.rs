@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use crate::classes::Grouping;
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::output::write_frame;
 
 /// The per-record table: `row` (1-based input row), `class_id` (as in the
 /// report), `class_size` (f_c) and `risk` (1/f_c).
@@ -39,15 +39,5 @@ pub fn write_records(
     per_class: &[(String, Vec<f64>)],
 ) -> Result<()> {
     let mut df = record_frame(grouping, per_class)?;
-    let parquet = path.to_ascii_lowercase().ends_with(".parquet");
-    write_atomic(path, |w| {
-        if parquet {
-            ParquetWriter::new(w)
-                .finish(&mut df)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        } else {
-            CsvWriter::new(w).finish(&mut df).map_err(|e| e.to_string())
-        }
-    })
+    write_frame(path, &mut df)
 }

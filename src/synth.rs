@@ -13,7 +13,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::output::write_atomic;
+use crate::output::{write_atomic, write_frame};
 
 const BLOCK: usize = 1 << 16;
 
@@ -299,19 +299,11 @@ pub fn generate(rows: usize, seed: u64) -> Result<DataFrame> {
 /// by extension. CSV is written block by block without building a frame.
 pub fn write(path: &str, rows: usize, seed: u64) -> Result<()> {
     let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".parquet") || lower.ends_with(".arrow") || lower.ends_with(".ipc") {
-        let mut df = generate(rows, seed)?;
-        let parquet = lower.ends_with(".parquet");
-        return write_atomic(path, |w| {
-            if parquet {
-                ParquetWriter::new(w)
-                    .finish(&mut df)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            } else {
-                IpcWriter::new(w).finish(&mut df).map_err(|e| e.to_string())
-            }
-        });
+    if [".parquet", ".arrow", ".ipc", ".feather"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return write_frame(path, &mut generate(rows, seed)?);
     }
     let m = Model::new();
     let blocks = rows.div_ceil(BLOCK);
