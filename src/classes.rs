@@ -451,37 +451,46 @@ impl Histograms {
         parts.push((values, value_bits));
         let mut keys = pack(&parts, values.len());
         radix::sort_keys(&mut keys, qi_bits + value_bits);
-        let mut h = Histograms {
-            card,
-            starts: Vec::new(),
-            codes: Vec::new(),
-            counts: Vec::new(),
-        };
         let mask = if value_bits == 0 {
             0
         } else {
             (1u64 << value_bits) - 1
         };
         let class_of = |k: u64| if value_bits == 64 { 0 } else { k >> value_bits };
-        let mut class_keys = Vec::new();
-        for (i, &k) in keys.iter().enumerate() {
-            if i == 0 || class_of(k) != class_of(keys[i - 1]) {
-                h.starts.push(h.codes.len());
-                class_keys.push(class_of(k));
+        // Scan in parallel pieces that start at class boundaries, so the
+        // concatenation is the same whatever the number of threads.
+        let pieces = (rayon::current_num_threads() * 4).max(1);
+        let mut bounds = vec![0usize];
+        for i in 1..pieces {
+            let mut at = (i * keys.len() / pieces).max(*bounds.last().unwrap_or(&0));
+            while at > 0 && at < keys.len() && class_of(keys[at]) == class_of(keys[at - 1]) {
+                at += 1;
             }
-            if i > 0 && k == keys[i - 1] {
-                *h.counts.last_mut().expect("a previous entry") += 1;
-            } else {
-                h.codes.push((k & mask) as u32);
-                h.counts.push(1);
+            if at < keys.len() && at > *bounds.last().unwrap_or(&0) {
+                bounds.push(at);
             }
         }
-        h.starts.push(h.codes.len());
-        let sizes: Vec<u64> = h
-            .starts
-            .windows(2)
-            .map(|w| h.counts[w[0]..w[1]].iter().sum())
+        bounds.push(keys.len());
+        let scanned: Vec<Scan> = bounds
+            .par_windows(2)
+            .map(|w| Scan::run(&keys[w[0]..w[1]], mask, class_of))
             .collect();
+        let mut h = Histograms {
+            card,
+            starts: Vec::new(),
+            codes: Vec::new(),
+            counts: Vec::new(),
+        };
+        let (mut class_keys, mut sizes) = (Vec::new(), Vec::new());
+        for s in scanned {
+            let offset = h.codes.len();
+            h.starts.extend(s.starts.iter().map(|&x| x + offset));
+            h.codes.extend(s.codes);
+            h.counts.extend(s.counts);
+            class_keys.extend(s.class_keys);
+            sizes.extend(s.sizes);
+        }
+        h.starts.push(h.codes.len());
         let table = ClassTable {
             keys: unpack(&class_keys, cards),
             cards: cards.to_vec(),
@@ -513,6 +522,41 @@ impl Histograms {
             t[v as usize] += n;
         }
         t
+    }
+}
+
+/// One piece of a histogram scan over sorted (class, value) keys.
+#[derive(Default)]
+struct Scan {
+    starts: Vec<usize>,
+    codes: Vec<u32>,
+    counts: Vec<u64>,
+    class_keys: Vec<u64>,
+    sizes: Vec<u64>,
+}
+
+impl Scan {
+    fn run(keys: &[u64], mask: u64, class_of: impl Fn(u64) -> u64) -> Scan {
+        let mut s = Scan::default();
+        for (i, &k) in keys.iter().enumerate() {
+            if i == 0 || class_of(k) != class_of(keys[i - 1]) {
+                s.starts.push(s.codes.len());
+                s.class_keys.push(class_of(k));
+                s.sizes.push(0);
+            }
+            if let Some(size) = s.sizes.last_mut() {
+                *size += 1;
+            }
+            if i > 0 && k == keys[i - 1] {
+                if let Some(n) = s.counts.last_mut() {
+                    *n += 1;
+                }
+            } else {
+                s.codes.push((k & mask) as u32);
+                s.counts.push(1);
+            }
+        }
+        s
     }
 }
 

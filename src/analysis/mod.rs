@@ -268,14 +268,17 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
         None => None,
     };
     progress.stage("encoding quasi-identifiers");
-    let columns = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
+    // QIs and sensitive attributes in one parallel pass over the columns.
+    let mut both: Vec<String> = cfg.qis.clone();
+    both.extend(cfg.sensitive.iter().cloned());
+    let mut columns = encode_qis(&table, &both, &cfg.missing_tokens)?;
+    let mut sensitive = columns.split_off(cfg.qis.len());
     progress.stage("grouping into equivalence classes");
     // A record of a frequency table stands for `count` records of the same weight.
     let weights = match (weights, &counts) {
         (Some(w), Some(c)) => Some(w.iter().zip(c).map(|(w, &c)| w * c as f64).collect()),
         (w, _) => w,
     };
-    let mut sensitive = encode_qis(&table, &cfg.sensitive, &cfg.missing_tokens)?;
     for column in &mut sensitive {
         if let Some((_, order)) = cfg.inference.orders.iter().find(|o| o.0 == column.name) {
             reorder(&table.source, column, order)?;
