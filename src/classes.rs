@@ -296,12 +296,14 @@ fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want: Want) -> Grouping {
         let mut uniq = Vec::new();
         let mut sizes = Vec::new();
         for &k in &sorted {
-            if uniq.last() == Some(&k) {
-                *sizes.last_mut().unwrap() += 1;
-            } else {
-                uniq.push(k);
-                sizes.push(1u64);
+            if let (Some(&last), Some(size)) = (uniq.last(), sizes.last_mut()) {
+                if last == k {
+                    *size += 1;
+                    continue;
+                }
             }
+            uniq.push(k);
+            sizes.push(1u64);
         }
         let keys = unpack(&uniq, rows.cards);
         return Grouping {
@@ -390,8 +392,9 @@ impl Histograms {
                         buf.sort_unstable_by_key(|e| e.0);
                         let before = codes.len();
                         for &(v, n) in &buf {
-                            if codes.len() > before && codes.last() == Some(&v) {
-                                *counts.last_mut().expect("pushed with codes") += n;
+                            let same = codes.len() > before && codes.last() == Some(&v);
+                            if let (true, Some(last)) = (same, counts.last_mut()) {
+                                *last += n;
                             } else {
                                 codes.push(v);
                                 counts.push(n);

@@ -192,7 +192,13 @@ impl Tree {
                 tree.parent[leaf as usize] = root;
                 continue;
             }
-            let row = h.row_of(label).expect("coverage checked above");
+            let Some(row) = h.row_of(label) else {
+                return Err(Error::column(
+                    &h.source,
+                    column,
+                    format!("value '{label}' is not in the hierarchy"),
+                ));
+            };
             let mut child = leaf;
             for level in 1..=height {
                 let key = (level, row[level..].join("\u{1f}"));

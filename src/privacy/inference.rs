@@ -301,11 +301,12 @@ fn block(
                 p.beta_violations += 1;
             }
         }
-        let (top_i, &top) = counts
+        // f > 0, so the class has a value; the first of the most frequent.
+        let (top_i, top) = counts
             .iter()
             .enumerate()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-            .expect("a class has at least one value");
+            .map_or((0, 0), |(i, &n)| (i, n));
         let top_share = top as f64 / f as f64;
         p.alpha = p.alpha.max(top_share);
         if distinct == 1 {
