@@ -22,6 +22,11 @@ pub enum Command {
     /// Equivalence classes, k-anonymity and re-identification risk of a table.
     #[command(visible_alias = "analyze")]
     Analyse(Box<AnalyseArgs>),
+    /// Find the least-loss generalisation (hierarchy levels and record suppression) that meets the targets.
+    Suggest(Box<SuggestArgs>),
+    /// Apply the suggested generalisation and write the anonymised data.
+    #[command(visible_alias = "anonymize")]
+    Anonymise(Box<AnonymiseArgs>),
     /// Write a seeded synthetic census-like table (for benchmarks and demos).
     Synth(SynthArgs),
 }
@@ -251,6 +256,114 @@ pub struct SurveyArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Input table (as for analyse).
+    pub input: String,
+
+    /// Quasi-identifiers, comma-separated.
+    #[arg(long = "qi", value_name = "COLS", required = true)]
+    pub qi: Vec<String>,
+
+    /// Target: every released class has at least N records.
+    #[arg(long, value_name = "N", required = true)]
+    pub k: u64,
+
+    /// Largest share of records that may be suppressed: 0.05 or 5%.
+    #[arg(long, value_name = "SHARE", default_value = "0")]
+    pub suppression: String,
+
+    /// Hierarchy of a QI: COL=FILE (ARX CSV) or COL=interval:W1,W2,… or COL=mask:N1,N2,… (others: automatic).
+    #[arg(long, value_name = "COL=FILE|SPEC")]
+    pub hierarchy: Vec<String>,
+
+    /// Input format, overriding the file extension.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// CSV delimiter (default: detected).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Values that mean "missing", comma-separated.
+    #[arg(long, value_name = "TOKENS")]
+    pub missing: Option<String>,
+
+    /// Print JSON (search.levels, search.suppressed, search.loss, …, search.result).
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnonymiseArgs {
+    #[command(flatten)]
+    pub suggest: SuggestArgs,
+
+    /// Output file: .csv, .parquet or .arrow.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub out: String,
+
+    /// Suppressed records: removed, or kept with every QI set to `*`.
+    #[arg(long, value_name = "MODE", default_value = "remove", value_parser = ["remove", "cell"])]
+    pub suppress_mode: String,
+}
+
+/// Parse a share: `0.05` or `5%`.
+pub fn parse_share(s: &str) -> Result<f64> {
+    let (text, scale) = match s.strip_suffix('%') {
+        Some(p) => (p, 100.0),
+        None => (s, 1.0),
+    };
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .map(|v| v / scale)
+        .filter(|v| (0.0..=1.0).contains(v))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "--suppression must be a share (0.05) or a percentage (5%), got '{s}'"
+            ))
+        })
+}
+
+impl SuggestArgs {
+    pub fn to_plan(&self) -> Result<crate::anonymise::Plan> {
+        let format = self.format.as_deref().map(Format::parse).transpose()?;
+        let delimiter = self.delimiter.as_deref().map(parse_delimiter).transpose()?;
+        let qis = list(&self.qi);
+        if qis.iter().any(|q| q.is_empty()) {
+            return Err(Error::usage("--qi contains an empty column name"));
+        }
+        let mut hierarchies = Vec::new();
+        for h in &self.hierarchy {
+            let (col, what) = attr_value("--hierarchy", h)?;
+            hierarchies.push((col.to_string(), what.to_string()));
+        }
+        Ok(crate::anonymise::Plan {
+            analysis: Config {
+                input: self.input.clone(),
+                read: ReadOptions { format, delimiter },
+                qis,
+                missing_tokens: self.missing.as_deref().map(split_list).unwrap_or_default(),
+                targets: Targets {
+                    k: Some(self.k),
+                    ..Targets::default()
+                },
+                ..Config::default()
+            },
+            hierarchies,
+            goal: crate::search::Goal {
+                k: self.k,
+                suppression: parse_share(&self.suppression)?,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct SynthArgs {
     /// Number of records.
     #[arg(long, default_value_t = 1_000_000)]
@@ -379,6 +492,14 @@ mod tests {
         assert_eq!(split_list("a,b c,d(e)"), vec!["a", "b c", "d(e)"]);
         assert_eq!(split_list("x\\,y,z"), vec!["x,y", "z"]);
         assert_eq!(split_list("?,NA"), vec!["?", "NA"]);
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(parse_share("5%").unwrap(), 0.05);
+        assert_eq!(parse_share("0.1").unwrap(), 0.1);
+        assert!(parse_share("150%").is_err());
+        assert!(parse_share("x").is_err());
     }
 
     #[test]

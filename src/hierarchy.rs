@@ -62,14 +62,23 @@ impl Hierarchy {
                     ));
                 }
             }
-            if leaf.insert(row[0].clone(), rows.len()).is_some() {
+            if let Some(&first) = leaf.get(&row[0]) {
+                // An identical repeated row (as in some published ARX
+                // hierarchies) is harmless; a conflicting one is not.
+                if rows[first] == row {
+                    continue;
+                }
                 return Err(Error::cell(
                     source,
                     None,
                     i as u64 + 1,
-                    format!("value '{}' appears twice in the hierarchy", row[0]),
+                    format!(
+                        "value '{}' appears twice in the hierarchy with different generalisations",
+                        row[0]
+                    ),
                 ));
             }
+            leaf.insert(row[0].clone(), rows.len());
             rows.push(row);
         }
         if rows.is_empty() {
@@ -122,6 +131,19 @@ mod tests {
         assert_eq!(h.row_of("b").unwrap(), ["b", "[1;2]", "*"]);
         let h = Hierarchy::parse("h", "1,low,*\n9,high,*\n").unwrap();
         assert_eq!(h.row_of("9").unwrap()[1], "high");
+    }
+
+    #[test]
+    fn identical_repeated_rows_are_ignored() {
+        let h = Hierarchy::parse("h", "1;low;*\n1;low;*\n2;low;*\n").unwrap();
+        assert_eq!(h.rows.len(), 2);
+        let e = Hierarchy::parse("h", "1;low;*\n1;high;*\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("different generalisations") && e.contains("row 2"),
+            "{e}"
+        );
     }
 
     #[test]

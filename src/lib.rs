@@ -11,15 +11,18 @@
 pub mod classes;
 pub mod encode;
 pub mod error;
+pub mod generalise;
 pub mod hierarchy;
 pub mod input;
 pub mod privacy;
 pub mod radix;
 pub mod risk;
+pub mod search;
 pub mod special;
 
 pub use error::{Error, Result};
 pub mod analysis;
+pub mod anonymise;
 pub mod cli;
 pub mod output;
 pub mod progress;

@@ -8,16 +8,19 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use kanon::analysis::analyse;
-use kanon::cli::{AnalyseArgs, Cli, Command, SynthArgs};
+use kanon::anonymise::{suggest, suggest_report, SuppressMode};
+use kanon::cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, SuggestArgs, SynthArgs};
 use kanon::progress::Progress;
 use kanon::records::write_records;
-use kanon::report::text::{render, Style};
+use kanon::report::text::{render, render_suggest, Style};
 use kanon::Result;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyse(args) => run_analyse(&args),
+        Command::Suggest(args) => run_suggest(&args, None),
+        Command::Anonymise(args) => run_suggest(&args.suggest, Some(&args)),
         Command::Synth(args) => run_synth(&args),
     };
     match outcome {
@@ -57,6 +60,35 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
     Ok(if report.targets_met { 0 } else { 1 })
+}
+
+fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<u8> {
+    let plan = args.to_plan()?;
+    let p = progress(args.quiet);
+    let s = suggest(&plan, &p)?;
+    let report = suggest_report(&plan, &s)?;
+    if let (Some(a), Some(best)) = (anonymise, &s.result.best) {
+        p.stage(&format!("writing {}", a.out));
+        let all =
+            kanon::input::read_table(&plan.analysis.input, s.all_columns(), &plan.analysis.read)?;
+        let mode = if a.suppress_mode == "cell" {
+            SuppressMode::Cell
+        } else {
+            SuppressMode::Remove
+        };
+        let mut df = s.apply(best, plan.goal.k, mode, &all)?;
+        kanon::output::write_frame(&a.out, &mut df)?;
+    }
+    p.finish();
+    let out = if args.json {
+        report.to_json()
+    } else {
+        render_suggest(&report, s.result.seconds, style())
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(if s.result.best.is_some() { 0 } else { 1 })
 }
 
 fn run_synth(args: &SynthArgs) -> Result<u8> {

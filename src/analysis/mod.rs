@@ -259,6 +259,14 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     cfg.validate()?;
     progress.stage(&format!("reading {}", cfg.input));
     let table = read_table(&cfg.input, &cfg.columns(), &cfg.read)?;
+    analyse_table(cfg, table, progress)
+}
+
+/// Run an analysis of a table already in memory (it must hold the columns
+/// the configuration names; `cfg.input` is not read).
+pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<Analysis> {
+    cfg.validate()?;
+    crate::input::check_columns(&table.source, &cfg.columns(), &table.all_columns)?;
     let counts = match &cfg.count {
         Some(c) => Some(read_counts(&table, c)?),
         None => None,

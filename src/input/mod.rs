@@ -184,7 +184,13 @@ pub fn read_table(source: &str, columns: &[String], options: &ReadOptions) -> Re
         Format::Csv => {
             let shape = csv::scan(source, bytes.as_ref(), options.delimiter)?;
             check_columns(source, columns, &shape.header)?;
-            let frame = read_csv(source, bytes, &shape, columns)?;
+            // polars cannot project zero columns; a header-only read needs none.
+            let frame = if columns.is_empty() {
+                DataFrame::new(shape.rows as usize, vec![])
+                    .map_err(|e| Error::file(source, e.to_string()))?
+            } else {
+                read_csv(source, bytes, &shape, columns)?
+            };
             if frame.height() as u64 != shape.rows {
                 return Err(Error::file(
                     source,

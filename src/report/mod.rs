@@ -452,3 +452,54 @@ pub struct PersonLevelInfo {
     /// Classes with fewer distinct persons than records.
     pub classes_with_repeated_persons: u64,
 }
+
+/// The JSON of `kanon suggest` / `kanon anonymise`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestReport {
+    pub schema_version: u32,
+    pub kanon_version: String,
+    pub input: String,
+    pub search: SearchInfo,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchInfo {
+    /// Target k and suppression limit (share of records).
+    pub k: u64,
+    pub suppression_limit: f64,
+    /// Chosen level per QI (null when no transformation meets the targets).
+    pub levels: Option<BTreeMap<String, usize>>,
+    /// Hierarchy height per QI.
+    pub heights: BTreeMap<String, usize>,
+    /// Where each QI's hierarchy came from: file, spec, or `auto:spec`.
+    pub hierarchies: BTreeMap<String, String>,
+    /// Per QI, what the first record's value becomes: [original, released].
+    pub examples: Option<BTreeMap<String, [String; 2]>>,
+    pub suppressed: Option<u64>,
+    pub loss: Option<f64>,
+    /// `loss` (ARX's default information-loss metric).
+    pub metric: String,
+    pub nodes_checked: usize,
+    pub lattice: usize,
+    pub optimal: bool,
+    /// The next best transformations.
+    pub alternatives: Vec<AlternativeInfo>,
+    /// The analysis of the transformed data (suppressed records removed).
+    pub result: Option<Report>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativeInfo {
+    pub levels: BTreeMap<String, usize>,
+    pub suppressed: u64,
+    pub loss: f64,
+}
+
+impl SuggestReport {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}

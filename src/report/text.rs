@@ -246,6 +246,77 @@ pub fn render(r: &Report, style: Style) -> String {
     o
 }
 
+/// The summary of `kanon suggest` / `kanon anonymise`.
+pub fn render_suggest(r: &super::SuggestReport, seconds: f64, style: Style) -> String {
+    let mut o = String::new();
+    let s = &r.search;
+    let _ = writeln!(
+        o,
+        "{} {}: k ≥ {}, at most {} of records suppressed",
+        style.bold("kanon suggest"),
+        r.input,
+        s.k,
+        pct(s.suppression_limit)
+    );
+    match (&s.levels, &s.examples) {
+        (Some(levels), Some(examples)) => {
+            let width = levels
+                .keys()
+                .map(|k| k.chars().count())
+                .max()
+                .unwrap_or(4)
+                .max(4);
+            for (name, level) in levels {
+                let [from, to] = &examples[name];
+                let _ = writeln!(
+                    o,
+                    "  {name:<width$}  level {level} of {}   e.g. {from} → {to}   ({})",
+                    s.heights[name], s.hierarchies[name]
+                );
+            }
+            let res = s.result.as_ref();
+            let _ = writeln!(
+                o,
+                "  suppressed {} records; released {} records in {} classes, k = {}",
+                group_digits(s.suppressed.unwrap_or(0)),
+                group_digits(res.map_or(0, |r| r.input.records)),
+                group_digits(res.map_or(0, |r| r.classes.count)),
+                res.map_or(0, |r| r.k_anonymity.k)
+            );
+            let _ =
+                writeln!(
+                o,
+                "  information loss {:.4} (ARX loss); {} of {} lattice nodes checked, {} ({:.2} s)",
+                s.loss.unwrap_or(0.0),
+                group_digits(s.nodes_checked as u64),
+                group_digits(s.lattice as u64),
+                if s.optimal { "optimal" } else { "best found, not proven optimal" },
+                seconds
+            );
+            for a in &s.alternatives {
+                let levels: Vec<String> =
+                    a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();
+                let _ = writeln!(
+                    o,
+                    "  alternative   {}   suppressed {}   loss {:.4}",
+                    levels.join(" "),
+                    group_digits(a.suppressed),
+                    a.loss
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                o,
+                "  {} no transformation in the lattice ({} nodes) meets the targets",
+                style.bad("FAIL"),
+                group_digits(s.lattice as u64)
+            );
+        }
+    }
+    o
+}
+
 fn render_survey(o: &mut String, r: &Report, style: Style) {
     if let Some(p) = &r.population {
         let _ = writeln!(

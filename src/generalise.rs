@@ -1,0 +1,287 @@
+//! Generalisations of one quasi-identifier: for each hierarchy level, a
+//! map from the column's codes to generalised codes, their labels, and the
+//! share of the domain each generalised value covers (for information
+//! loss).
+//!
+//! Sources: an ARX hierarchy file, or a builder spec —
+//! `interval:W1,W2,…` (numbers into intervals [a, a+W[ anchored at 0),
+//! `mask:N1,N2,…` (replace the last N characters by `*`), always topped by
+//! `*`. Every value of the column must be covered; otherwise the error
+//! names the value, the level and the file. The missing value stays a
+//! value of its own at every level below the top.
+
+use rustc_hash::FxHashMap;
+
+use crate::encode::{Dictionary, MISSING_LABEL};
+use crate::error::{Error, Result};
+use crate::hierarchy::Hierarchy;
+
+/// One level of a generalisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    /// Column code → generalised code.
+    pub map: Vec<u32>,
+    /// Generalised code → label.
+    pub labels: Vec<String>,
+    /// Generalised code → share of the domain it covers (1/|D| for a raw
+    /// value, 1 for `*`): ARX's domain share for materialised hierarchies.
+    pub share: Vec<f64>,
+}
+
+/// All levels of one QI, level 0 being the values themselves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generalisation {
+    pub name: String,
+    pub levels: Vec<Level>,
+}
+
+impl Generalisation {
+    /// Highest level.
+    pub fn height(&self) -> usize {
+        self.levels.len() - 1
+    }
+
+    /// From an ARX hierarchy: the domain D is the hierarchy's rows.
+    pub fn from_hierarchy(name: &str, h: &Hierarchy, dict: &Dictionary) -> Result<Self> {
+        h.check_covers(name, &dict.labels, dict.missing)?;
+        let domain = h.rows.len() as f64;
+        let mut levels = vec![identity(dict, 1.0 / domain)];
+        for level in 1..=h.height() {
+            // Leaves of the hierarchy under each label of this level.
+            let mut leaves: FxHashMap<&str, u64> = FxHashMap::default();
+            for row in &h.rows {
+                *leaves.entry(row[level].as_str()).or_insert(0) += 1;
+            }
+            let labels: Vec<String> = dict
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(c, l)| {
+                    if Some(c as u32) == dict.missing {
+                        missing_label(level == h.height())
+                    } else {
+                        h.row_of(l).map_or_else(String::new, |r| r[level].clone())
+                    }
+                })
+                .collect();
+            levels.push(level_from_labels(&labels, |label| {
+                leaves.get(label).map_or(1.0, |&n| n as f64 / domain)
+            }));
+        }
+        Ok(Generalisation {
+            name: name.to_string(),
+            levels,
+        })
+    }
+
+    /// From a builder spec (`interval:…`, `mask:…`); the domain D is the
+    /// column's distinct values.
+    pub fn from_spec(source: &str, name: &str, spec: &str, dict: &Dictionary) -> Result<Self> {
+        let (kind, args) = spec.split_once(':').unwrap_or((spec, ""));
+        let steps: Vec<&str> = args
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && *s != "*")
+            .collect();
+        let bad = |m: String| Error::column(source, name, m);
+        let present: Vec<usize> = (0..dict.len())
+            .filter(|&c| Some(c as u32) != dict.missing)
+            .collect();
+        let domain = present.len().max(1) as f64;
+        let mut levels = vec![identity(dict, 1.0 / domain)];
+        for step in steps {
+            let labels: Vec<String> = match kind {
+                "interval" => {
+                    let width: f64 = step
+                        .parse()
+                        .ok()
+                        .filter(|w: &f64| *w > 0.0)
+                        .ok_or_else(|| bad(format!("interval width '{step}' is not a positive number")))?;
+                    let nums = dict.numbers.as_ref().ok_or_else(|| {
+                        bad("interval hierarchies need a numeric column".to_string())
+                    })?;
+                    (0..dict.len())
+                        .map(|c| {
+                            if Some(c as u32) == dict.missing {
+                                MISSING_LABEL.to_string()
+                            } else {
+                                let lo = (nums[c] / width).floor() * width;
+                                format!("[{}, {}[", fmt_num(lo), fmt_num(lo + width))
+                            }
+                        })
+                        .collect()
+                }
+                "mask" => {
+                    let n: usize = step
+                        .parse()
+                        .map_err(|_| bad(format!("mask length '{step}' is not a whole number")))?;
+                    dict.labels
+                        .iter()
+                        .enumerate()
+                        .map(|(c, l)| {
+                            if Some(c as u32) == dict.missing {
+                                MISSING_LABEL.to_string()
+                            } else {
+                                let chars: Vec<char> = l.chars().collect();
+                                let keep = chars.len().saturating_sub(n);
+                                chars[..keep].iter().collect::<String>() + &"*".repeat(chars.len() - keep)
+                            }
+                        })
+                        .collect()
+                }
+                _ => {
+                    return Err(bad(format!(
+                        "unknown hierarchy builder '{kind}' (expected interval:W1,W2,… or mask:N1,N2,…, or a file)"
+                    )))
+                }
+            };
+            // Share: distinct values that fall under each generalised label.
+            let mut under: FxHashMap<String, u64> = FxHashMap::default();
+            for &c in &present {
+                *under.entry(labels[c].clone()).or_insert(0) += 1;
+            }
+            levels.push(level_from_labels(&labels, |l| {
+                under.get(l).map_or(1.0, |&n| n as f64 / domain)
+            }));
+        }
+        levels.push(level_from_labels(
+            &vec!["*".to_string(); dict.len()],
+            |_| 1.0,
+        ));
+        check_coarsens(source, name, &levels)?;
+        Ok(Generalisation {
+            name: name.to_string(),
+            levels,
+        })
+    }
+}
+
+/// `*` at the top level, the missing label below it.
+fn missing_label(top: bool) -> String {
+    if top {
+        "*".to_string()
+    } else {
+        MISSING_LABEL.to_string()
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Level 0: every value is its own generalised value.
+fn identity(dict: &Dictionary, share: f64) -> Level {
+    Level {
+        map: (0..dict.len() as u32).collect(),
+        labels: dict.labels.clone(),
+        share: (0..dict.len())
+            .map(|c| {
+                if Some(c as u32) == dict.missing {
+                    1.0
+                } else {
+                    share
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Dense generalised codes in order of first appearance over the column's
+/// (sorted) codes, so generalised codes keep the column's order.
+fn level_from_labels(labels: &[String], share: impl Fn(&str) -> f64) -> Level {
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut out = Level {
+        map: Vec::with_capacity(labels.len()),
+        labels: Vec::new(),
+        share: Vec::new(),
+    };
+    for l in labels {
+        let next = out.labels.len() as u32;
+        let id = *ids.entry(l.as_str()).or_insert_with(|| {
+            out.labels.push(l.clone());
+            out.share.push(share(l));
+            next
+        });
+        out.map.push(id);
+    }
+    out
+}
+
+/// Each level must merge values of the level below, never split them.
+fn check_coarsens(source: &str, name: &str, levels: &[Level]) -> Result<()> {
+    for (i, pair) in levels.windows(2).enumerate() {
+        let mut up: FxHashMap<u32, u32> = FxHashMap::default();
+        for (&lo, &hi) in pair[0].map.iter().zip(&pair[1].map) {
+            if let Some(&prev) = up.get(&lo) {
+                if prev != hi {
+                    return Err(Error::column(
+                        source,
+                        name,
+                        format!(
+                            "level {} splits '{}' of level {i} into '{}' and '{}'",
+                            i + 1,
+                            pair[0].labels[lo as usize],
+                            pair[1].labels[prev as usize],
+                            pair[1].labels[hi as usize]
+                        ),
+                    ));
+                }
+            }
+            up.insert(lo, hi);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::encode_series;
+    use polars::prelude::*;
+
+    fn dict(values: &[&str]) -> Dictionary {
+        let s = Series::new("x".into(), values);
+        encode_series("t", "x", &s, &[]).unwrap().dict
+    }
+
+    #[test]
+    fn intervals_and_masks() {
+        let d = dict(&["23", "27", "31", "45"]);
+        let g = Generalisation::from_spec("t", "age", "interval:5,10,*", &d).unwrap();
+        assert_eq!(g.height(), 3);
+        assert_eq!(
+            g.levels[1].labels,
+            vec!["[20, 25[", "[25, 30[", "[30, 35[", "[45, 50["]
+        );
+        assert_eq!(g.levels[2].labels, vec!["[20, 30[", "[30, 40[", "[40, 50["]);
+        assert_eq!(g.levels[2].map, vec![0, 0, 1, 2]);
+        // [20, 30[ covers 2 of the 4 distinct values.
+        assert_eq!(g.levels[2].share[0], 0.5);
+        assert_eq!(g.levels[3].labels, vec!["*"]);
+        let d = dict(&["1234AB", "1234AC", "1299ZZ"]);
+        let g = Generalisation::from_spec("t", "pc", "mask:1,2,4", &d).unwrap();
+        assert_eq!(g.levels[1].labels, vec!["1234A*", "1299Z*"]);
+        assert_eq!(g.levels[3].labels, vec!["12****"]);
+        assert!(Generalisation::from_spec("t", "pc", "interval:5", &d).is_err());
+    }
+
+    #[test]
+    fn arx_hierarchy_levels_and_shares() {
+        let h = Hierarchy::parse("h", "a;X;*\nb;X;*\nc;Y;*\nd;Y;*\n").unwrap();
+        let d = dict(&["a", "b", "c"]);
+        let g = Generalisation::from_hierarchy("q", &h, &d).unwrap();
+        assert_eq!(g.levels[1].labels, vec!["X", "Y"]);
+        assert_eq!(g.levels[1].map, vec![0, 0, 1]);
+        // Y covers 2 of the hierarchy's 4 leaves, though only c occurs.
+        assert_eq!(g.levels[1].share, vec![0.5, 0.5]);
+        assert_eq!(g.levels[0].share, vec![0.25; 3]);
+        let e = Generalisation::from_hierarchy("q", &h, &dict(&["a", "zz"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'zz'") && e.contains("h"), "{e}");
+    }
+}

@@ -1,0 +1,246 @@
+//! Generalisation search end to end: shipped hierarchies load and validate,
+//! `suggest` finds transformations, `anonymise` writes data that
+//! `analyse` confirms.
+
+use std::process::Command;
+
+use kanon::analysis::encode_qis;
+use kanon::generalise::Generalisation;
+use kanon::hierarchy::Hierarchy;
+use kanon::input::{read_table, ReadOptions};
+use serde_json::Value;
+
+fn shared(path: &str) -> String {
+    let p = format!("{}/../shared/datasets/{path}", env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        std::path::Path::new(&p).exists(),
+        "{p} missing: ../shared/datasets is needed"
+    );
+    p
+}
+
+/// Every hierarchy shipped with adult, cup and fars_int covers its column
+/// and coarsens level by level.
+#[test]
+fn shipped_hierarchies_load_and_validate() {
+    for (dir, data) in [
+        ("adult", "adult.csv"),
+        ("cup", "cup.csv"),
+        ("fars_int", "fars_int.csv"),
+    ] {
+        let path = shared(&format!("{dir}/{data}"));
+        let header = read_table(&path, &[], &ReadOptions::default())
+            .unwrap()
+            .all_columns;
+        let mut checked = 0;
+        for column in &header {
+            let file = shared(&format!(
+                "{dir}/{}_hierarchy_{column}.csv",
+                data.trim_end_matches(".csv")
+            ));
+            if !std::path::Path::new(&file).exists() {
+                continue;
+            }
+            let table =
+                read_table(&path, std::slice::from_ref(column), &ReadOptions::default()).unwrap();
+            let col = encode_qis(&table, std::slice::from_ref(column), &[])
+                .unwrap()
+                .remove(0);
+            let h = Hierarchy::read(&file).unwrap();
+            let g = Generalisation::from_hierarchy(column, &h, &col.dict)
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(g.height(), h.height(), "{file}");
+            // Each level merges values, never splits them, and the top is one value.
+            for w in g.levels.windows(2) {
+                assert!(w[1].labels.len() <= w[0].labels.len(), "{file}");
+            }
+            checked += 1;
+        }
+        assert!(checked >= 7, "{dir}: only {checked} hierarchies found");
+    }
+}
+
+fn kanon(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kanon"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn adult_args() -> Vec<String> {
+    let mut a = vec![
+        shared("adult/adult.csv"),
+        "--qi".into(),
+        "age,education,marital-status,native-country,race,salary-class,sex,workclass".into(),
+    ];
+    for q in [
+        "age",
+        "education",
+        "marital-status",
+        "native-country",
+        "race",
+        "salary-class",
+        "sex",
+        "workclass",
+    ] {
+        a.push("--hierarchy".into());
+        a.push(format!(
+            "{q}={}",
+            shared(&format!("adult/adult_hierarchy_{q}.csv"))
+        ));
+    }
+    a
+}
+
+#[test]
+fn anonymised_adult_meets_k_when_reanalysed() {
+    let dir = std::env::temp_dir().join(format!("kanon-anon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("adult_k5.csv");
+    let mut args = vec!["anonymise".to_string()];
+    args.extend(adult_args());
+    args.extend(
+        [
+            "--k",
+            "5",
+            "--suppression",
+            "5%",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .map(String::from),
+    );
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = kanon(&refs);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &v["search"];
+    for key in [
+        "levels",
+        "suppressed",
+        "loss",
+        "metric",
+        "nodes_checked",
+        "optimal",
+        "result",
+    ] {
+        assert!(s.get(key).is_some(), "search.{key} missing");
+    }
+    let suppressed = s["suppressed"].as_u64().unwrap();
+    assert!(suppressed as f64 <= 0.05 * 30_162.0);
+    assert!(s["result"]["k_anonymity"]["k"].as_u64().unwrap() >= 5);
+    assert_eq!(
+        s["result"]["input"]["records"].as_u64().unwrap(),
+        30_162 - suppressed
+    );
+    // The written file passes k = 5 when analysed on its own.
+    let qi = "age,education,marital-status,native-country,race,salary-class,sex,workclass";
+    let o = kanon(&[
+        "analyse",
+        out.to_str().unwrap(),
+        "--qi",
+        qi,
+        "--k",
+        "5",
+        "--json",
+        "--quiet",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let a: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(a["input"]["rows"].as_u64().unwrap(), 30_162 - suppressed);
+    // Every column of the input is kept.
+    let header = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        header,
+        "sex,age,race,marital-status,education,native-country,workclass,occupation,salary-class"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cell_suppression_keeps_every_record() {
+    let dir = std::env::temp_dir().join(format!("kanon-cell-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("c.parquet");
+    let fixture = format!("{}/fixtures/census.csv", env!("CARGO_MANIFEST_DIR"));
+    let o = kanon(&[
+        "anonymise",
+        &fixture,
+        "--qi",
+        "age,sex,race",
+        "--k",
+        "5",
+        "--suppression",
+        "0.02",
+        "--suppress-mode",
+        "cell",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let df = polars::prelude::ParquetReader::new(std::fs::File::open(&out).unwrap());
+    use polars::prelude::SerReader;
+    let df = df.finish().unwrap();
+    assert_eq!(df.height(), 5_000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn suggest_errors_and_defaults() {
+    let fixture = format!("{}/fixtures/census.csv", env!("CARGO_MANIFEST_DIR"));
+    for (extra, msg) in [
+        (vec!["--hierarchy", "age=interval:x"], "interval width"),
+        (vec!["--hierarchy", "sex=interval:5"], "numeric column"),
+        (vec!["--hierarchy", "postcode=mask:1"], "not a --qi"),
+        (vec!["--suppression", "120%"], "--suppression"),
+        (
+            vec!["--hierarchy", "age=/nonexistent.csv"],
+            "no such hierarchy file",
+        ),
+    ] {
+        let mut args = vec!["suggest", fixture.as_str(), "--qi", "age,sex", "--k", "3"];
+        args.extend(extra.iter());
+        let o = kanon(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(msg),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // Automatic hierarchies: age in nested intervals, sex straight to *.
+    let o = kanon(&["suggest", &fixture, "--qi", "age,sex", "--k", "3", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["search"]["hierarchies"]["age"],
+        "auto:interval:5,10,20,40"
+    );
+    assert_eq!(v["search"]["hierarchies"]["sex"], "auto:mask:");
+    // Deterministic JSON.
+    let again = kanon(&["suggest", &fixture, "--qi", "age,sex", "--k", "3", "--json"]);
+    assert_eq!(o.stdout, again.stdout);
+}
