@@ -94,7 +94,13 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
         generalisations.push(g);
         sources.push(source);
     }
-    progress.stage("searching the generalisation lattice");
+    progress.stage(&format!(
+        "searching the generalisation lattice ({} nodes)",
+        generalisations
+            .iter()
+            .map(|g| g.height() + 1)
+            .product::<usize>()
+    ));
     let result = search(&grouping.table, &generalisations, plan.goal);
     Ok(Suggestion {
         result,
@@ -342,7 +348,8 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
             }),
             suppressed: best.map(|b| b.suppressed),
             loss: best.map(|b| b.loss),
-            metric: "loss".into(),
+            metric: plan.goal.metric,
+            utility: best.map(|b| b.utility),
             nodes_checked: s.result.nodes_checked,
             lattice: s.result.lattice,
             optimal: s.result.optimal,
@@ -354,6 +361,7 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
                     levels: by_name(&a.levels),
                     suppressed: a.suppressed,
                     loss: a.loss,
+                    score: a.score,
                 })
                 .collect(),
             result,

@@ -288,6 +288,10 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "TOKENS")]
     pub missing: Option<String>,
 
+    /// Utility metric to minimise.
+    #[arg(long, value_name = "METRIC", default_value = "loss", value_parser = ["loss", "precision", "discernibility", "aecs", "entropy"])]
+    pub metric: String,
+
     /// Print JSON (search.levels, search.suppressed, search.loss, …, search.result).
     #[arg(long)]
     pub json: bool,
@@ -358,6 +362,7 @@ impl SuggestArgs {
             goal: crate::search::Goal {
                 k: self.k,
                 suppression: parse_share(&self.suppression)?,
+                metric: crate::search::Metric::parse(&self.metric).unwrap_or_default(),
             },
         })
     }

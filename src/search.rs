@@ -30,12 +30,65 @@ use rayon::prelude::*;
 use crate::classes::ClassTable;
 use crate::generalise::Generalisation;
 
-/// What the search must reach.
+/// What the search must reach, and what it minimises.
 #[derive(Debug, Clone, Copy)]
 pub struct Goal {
     pub k: u64,
     /// Largest share of records that may be suppressed.
     pub suppression: f64,
+    pub metric: Metric,
+}
+
+/// Utility (information-loss) models; all are minimised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// ARX's default loss (Iyengar 2002, ARX `MetricMDNMLoss`).
+    #[default]
+    Loss,
+    /// Mean over cells of level/height, suppressed cells 1 (Sweeney 2002).
+    Precision,
+    /// Σ_c f_c² + suppressed · n (Bayardo & Agrawal 2005).
+    Discernibility,
+    /// Average equivalence-class size n/J (LeFevre et al. 2006).
+    Aecs,
+    /// Non-uniform entropy Σ_cells −log2 P(raw | released) (Gionis & Tassa 2009).
+    Entropy,
+}
+
+impl Metric {
+    pub fn parse(s: &str) -> Option<Metric> {
+        Some(match s {
+            "loss" => Metric::Loss,
+            "precision" => Metric::Precision,
+            "discernibility" => Metric::Discernibility,
+            "aecs" => Metric::Aecs,
+            "entropy" | "non_uniform_entropy" => Metric::Entropy,
+            _ => return None,
+        })
+    }
+}
+
+/// Every utility figure of one transformation.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Utility {
+    pub loss: f64,
+    pub precision: f64,
+    pub discernibility: f64,
+    pub aecs: f64,
+    pub non_uniform_entropy: f64,
+}
+
+impl Utility {
+    pub fn get(&self, m: Metric) -> f64 {
+        match m {
+            Metric::Loss => self.loss,
+            Metric::Precision => self.precision,
+            Metric::Discernibility => self.discernibility,
+            Metric::Aecs => self.aecs,
+            Metric::Entropy => self.non_uniform_entropy,
+        }
+    }
 }
 
 /// One evaluated transformation.
@@ -46,7 +99,11 @@ pub struct Outcome {
     /// Smallest class left after suppression (0 when all are suppressed).
     pub k: u64,
     pub classes: u64,
+    /// ARX loss (reported whatever the metric).
     pub loss: f64,
+    /// The value of the metric being minimised.
+    pub score: f64,
+    pub utility: Utility,
 }
 
 /// The search's answer.
@@ -80,12 +137,31 @@ pub fn evaluate(
         .zip(levels)
         .map(|(g, &l)| g.levels[l].labels.len() as u32)
         .collect();
-    let t = base.map_codes(&maps, &cards);
+    let g = crate::classes::group(
+        crate::classes::Rows {
+            columns: &base
+                .keys
+                .iter()
+                .zip(&maps)
+                .map(|(k, m)| k.iter().map(|&c| m[c as usize]).collect::<Vec<u32>>())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(Vec::as_slice)
+                .collect::<Vec<_>>(),
+            cards: &cards,
+            counts: Some(&base.sizes),
+            weights: None,
+            len: base.len(),
+        },
+        true,
+    );
+    let t = &g.table;
+    let base_class = g.row_class.unwrap_or_default();
     let n = t.records();
     let suppressed: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
     let kept = t.sizes.iter().copied().filter(|&f| f >= goal.k);
     let k = kept.clone().min().unwrap_or(0);
-    let loss = loss(&t, gens, levels, goal.k);
+    let utility = utility(base, &base_class, t, gens, levels, goal.k);
     let pass = suppressed as f64 <= goal.suppression * n as f64;
     (
         Outcome {
@@ -93,10 +169,69 @@ pub fn evaluate(
             suppressed,
             k,
             classes: kept.count() as u64,
-            loss,
+            loss: utility.loss,
+            score: utility.get(goal.metric),
+            utility,
         },
         pass,
     )
+}
+
+/// All utility figures of a node: `t` its class table, `base_class` each
+/// original class's node class.
+fn utility(
+    base: &ClassTable,
+    base_class: &[u32],
+    t: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    k: u64,
+) -> Utility {
+    let n = t.records() as f64;
+    let d = gens.len() as f64;
+    let suppressed_of = |c: usize| t.sizes[base_class[c] as usize] < k;
+    let supp: f64 = t.sizes.iter().filter(|&&f| f < k).map(|&f| f as f64).sum();
+    let kept_classes = t.sizes.iter().filter(|&&f| f >= k).count() as f64;
+    let mut precision = 0.0;
+    let mut entropy = 0.0;
+    for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
+        let h = g.height().max(1) as f64;
+        precision += ((n - supp) * l as f64 / h + supp) / (n * d);
+        let freq = base.value_counts(q);
+        let level = &g.levels[l];
+        let mut up = vec![0u64; level.labels.len()];
+        for (v, &f) in freq.iter().enumerate() {
+            up[level.map[v] as usize] += f;
+        }
+        for c in 0..base.len() {
+            let v = base.keys[q][c] as usize;
+            let (fv, fr) = (freq[v] as f64, up[level.map[v] as usize] as f64);
+            let p = if suppressed_of(c) { fv / n } else { fv / fr };
+            entropy += base.sizes[c] as f64 * -p.log2();
+        }
+    }
+    let discernibility: f64 = t
+        .sizes
+        .iter()
+        .map(|&f| {
+            if f < k {
+                f as f64 * n
+            } else {
+                (f as f64).powi(2)
+            }
+        })
+        .sum();
+    Utility {
+        loss: loss(t, gens, levels, k),
+        precision,
+        discernibility,
+        aecs: if kept_classes > 0.0 {
+            (n - supp) / kept_classes
+        } else {
+            n
+        },
+        non_uniform_entropy: entropy,
+    }
 }
 
 /// ARX's loss of a generalised class table, records in classes smaller
@@ -138,8 +273,51 @@ fn normalise(total: f64, n: f64, g: &Generalisation) -> f64 {
     ((total - floor) / (n - floor)).max(0.0)
 }
 
-/// Loss without suppression from the QIs' value frequencies alone: the
-/// lower bound used for pruning.
+/// A lower bound of a node's score from the QIs' value frequencies alone
+/// (the score without suppression, which can only add to it); `None` for
+/// metrics without one here (discernibility, AECS).
+fn bound(
+    metric: Metric,
+    freqs: &[Vec<u64>],
+    gens: &[Generalisation],
+    levels: &[usize],
+    n: f64,
+) -> Option<f64> {
+    match metric {
+        Metric::Loss => Some(lower_bound(freqs, gens, levels, n)),
+        Metric::Precision => Some(
+            gens.iter()
+                .zip(levels)
+                .map(|(g, &l)| l as f64 / g.height().max(1) as f64)
+                .sum::<f64>()
+                / gens.len() as f64,
+        ),
+        Metric::Entropy => Some(
+            freqs
+                .iter()
+                .zip(gens)
+                .zip(levels)
+                .map(|((f, g), &l)| {
+                    let level = &g.levels[l];
+                    let mut up = vec![0u64; level.labels.len()];
+                    for (v, &x) in f.iter().enumerate() {
+                        up[level.map[v] as usize] += x;
+                    }
+                    f.iter()
+                        .enumerate()
+                        .filter(|(_, &x)| x > 0)
+                        .map(|(v, &x)| {
+                            x as f64 * -(x as f64 / up[level.map[v] as usize] as f64).log2()
+                        })
+                        .sum::<f64>()
+                })
+                .sum(),
+        ),
+        Metric::Discernibility | Metric::Aecs => None,
+    }
+}
+
+/// Loss without suppression from the QIs' value frequencies alone.
 fn lower_bound(freqs: &[Vec<u64>], gens: &[Generalisation], levels: &[usize], n: f64) -> f64 {
     let d = gens.len() as f64;
     let mut product = 1.0;
@@ -205,7 +383,10 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
         let todo: Vec<&Vec<usize>> = nodes[i..j]
             .iter()
             .filter(|node| !failing.iter().any(|f| generalises(f, node)))
-            .filter(|node| lower_bound(&freqs, gens, node, n) <= best + 1e-12)
+            .filter(|node| {
+                bound(goal.metric, &freqs, gens, node, n)
+                    .is_none_or(|b| b <= best + 1e-9 * best.abs().max(1.0))
+            })
             .collect();
         checked += todo.len();
         let evaluated: Vec<(Outcome, bool)> = todo
@@ -214,7 +395,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
             .collect();
         for (outcome, pass) in evaluated {
             if pass {
-                best = best.min(outcome.loss);
+                best = best.min(outcome.score);
                 results.push(outcome);
             } else {
                 failing.push(outcome.levels);
@@ -222,12 +403,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
         }
         i = j;
     }
-    results.sort_by(|a, b| {
-        a.loss
-            .total_cmp(&b.loss)
-            .then(a.levels.iter().sum::<usize>().cmp(&b.levels.iter().sum()))
-            .then(a.levels.cmp(&b.levels))
-    });
+    results.sort_by(order);
     results.truncate(6);
     let best = (!results.is_empty()).then(|| results.remove(0));
     SearchResult {
@@ -250,12 +426,15 @@ pub fn exhaustive(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> Opt
         .map(|(o, _)| o)
         .collect::<Vec<_>>()
         .into_iter()
-        .min_by(|a, b| {
-            a.loss
-                .total_cmp(&b.loss)
-                .then(a.levels.iter().sum::<usize>().cmp(&b.levels.iter().sum()))
-                .then(a.levels.cmp(&b.levels))
-        })
+        .min_by(order)
+}
+
+/// Better first: lower score, then lower levels, then level order.
+fn order(a: &Outcome, b: &Outcome) -> std::cmp::Ordering {
+    a.score
+        .total_cmp(&b.score)
+        .then(a.levels.iter().sum::<usize>().cmp(&b.levels.iter().sum()))
+        .then(a.levels.cmp(&b.levels))
 }
 
 #[cfg(test)]
@@ -309,8 +488,20 @@ mod tests {
     fn agrees_with_exhaustive_search() {
         for seed in 0..12 {
             let (t, gens) = random_case(200 + 37 * seed as usize, seed);
-            for (k, suppression) in [(2, 0.0), (5, 0.0), (3, 0.05), (10, 0.1), (40, 0.02)] {
-                let goal = Goal { k, suppression };
+            let cases = [(2, 0.0), (5, 0.0), (3, 0.05), (10, 0.1), (40, 0.02)];
+            let metrics = [
+                Metric::Loss,
+                Metric::Precision,
+                Metric::Discernibility,
+                Metric::Aecs,
+                Metric::Entropy,
+            ];
+            for (i, (k, suppression)) in cases.into_iter().enumerate() {
+                let goal = Goal {
+                    k,
+                    suppression,
+                    metric: metrics[(i + seed as usize) % metrics.len()],
+                };
                 let fast = search(&t, &gens, goal);
                 let slow = exhaustive(&t, &gens, goal);
                 match (&fast.best, &slow) {
@@ -336,16 +527,21 @@ mod tests {
         let zero = vec![0; 3];
         assert_eq!(loss(&t, &gens, &zero, 1), 0.0);
         let top: Vec<usize> = gens.iter().map(|g| g.height()).collect();
-        let (o, pass) = evaluate(
-            &t,
-            &gens,
-            &top,
-            Goal {
-                k: 1,
-                suppression: 0.0,
-            },
-        );
+        let goal = Goal {
+            k: 1,
+            suppression: 0.0,
+            metric: Metric::Loss,
+        };
+        let (o, pass) = evaluate(&t, &gens, &top, goal);
         assert!(pass && (o.loss - 1.0).abs() < 1e-12, "{o:?}");
+        // Everything in one class: precision 1, discernibility n², AECS n.
+        assert!((o.utility.precision - 1.0).abs() < 1e-12);
+        assert_eq!(o.utility.discernibility, 300.0 * 300.0);
+        assert_eq!(o.utility.aecs, 300.0);
+        // The raw data: no precision loss and no entropy loss.
+        let (raw, _) = evaluate(&t, &gens, &zero, goal);
+        assert_eq!(raw.utility.precision, 0.0);
+        assert_eq!(raw.utility.non_uniform_entropy, 0.0);
         // Everything suppressed: loss 1.
         assert!((loss(&t, &gens, &zero, u64::MAX) - 1.0).abs() < 1e-12);
     }

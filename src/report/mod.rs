@@ -476,9 +476,13 @@ pub struct SearchInfo {
     /// Per QI, what the first record's value becomes: [original, released].
     pub examples: Option<BTreeMap<String, [String; 2]>>,
     pub suppressed: Option<u64>,
+    /// ARX's loss of the chosen transformation (whatever the metric).
     pub loss: Option<f64>,
-    /// `loss` (ARX's default information-loss metric).
-    pub metric: String,
+    /// The metric minimised: `loss` (ARX's default), `precision`,
+    /// `discernibility`, `aecs` or `entropy`.
+    pub metric: crate::search::Metric,
+    /// Every utility figure of the chosen transformation.
+    pub utility: Option<crate::search::Utility>,
     pub nodes_checked: usize,
     pub lattice: usize,
     pub optimal: bool,
@@ -493,6 +497,8 @@ pub struct AlternativeInfo {
     pub levels: BTreeMap<String, usize>,
     pub suppressed: u64,
     pub loss: f64,
+    /// The minimised metric's value.
+    pub score: f64,
 }
 
 impl SuggestReport {

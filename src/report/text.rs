@@ -298,10 +298,11 @@ pub fn render_suggest(r: &super::SuggestReport, seconds: f64, style: Style) -> S
                     a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();
                 let _ = writeln!(
                     o,
-                    "  alternative   {}   suppressed {}   loss {:.4}",
+                    "  alternative   {}   suppressed {}   loss {:.4}   score {:.4}",
                     levels.join(" "),
                     group_digits(a.suppressed),
-                    a.loss
+                    a.loss,
+                    a.score
                 );
             }
         }
