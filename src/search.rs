@@ -127,41 +127,54 @@ pub fn evaluate(
     levels: &[usize],
     goal: Goal,
 ) -> (Outcome, bool) {
-    let maps: Vec<Vec<u32>> = gens
+    evaluate_with(base, gens, levels, goal, true)
+}
+
+/// Evaluate a node; with `full` false only the minimised metric is
+/// computed (the search's inner loop), and non-uniform entropy — the one
+/// metric that needs each original class's fate — only when minimised.
+fn evaluate_with(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    goal: Goal,
+    full: bool,
+) -> (Outcome, bool) {
+    let mapped: Vec<Vec<u32>> = base
+        .keys
         .iter()
-        .zip(levels)
-        .map(|(g, &l)| g.levels[l].map.clone())
+        .zip(gens.iter().zip(levels))
+        .map(|(k, (g, &l))| k.iter().map(|&c| g.levels[l].map[c as usize]).collect())
         .collect();
+    let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
     let cards: Vec<u32> = gens
         .iter()
         .zip(levels)
         .map(|(g, &l)| g.levels[l].labels.len() as u32)
         .collect();
+    let need_classes = full || goal.metric == Metric::Entropy;
     let g = crate::classes::group(
         crate::classes::Rows {
-            columns: &base
-                .keys
-                .iter()
-                .zip(&maps)
-                .map(|(k, m)| k.iter().map(|&c| m[c as usize]).collect::<Vec<u32>>())
-                .collect::<Vec<_>>()
-                .iter()
-                .map(Vec::as_slice)
-                .collect::<Vec<_>>(),
+            columns: &columns,
             cards: &cards,
             counts: Some(&base.sizes),
             weights: None,
             len: base.len(),
         },
-        true,
+        need_classes,
     );
     let t = &g.table;
-    let base_class = g.row_class.unwrap_or_default();
     let n = t.records();
     let suppressed: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
     let kept = t.sizes.iter().copied().filter(|&f| f >= goal.k);
     let k = kept.clone().min().unwrap_or(0);
-    let utility = utility(base, &base_class, t, gens, levels, goal.k);
+    let utility = match &g.row_class {
+        Some(base_class) => utility(base, base_class, t, gens, levels, goal.k),
+        None => Utility {
+            loss: loss(t, gens, levels, goal.k),
+            ..table_utility(t, gens, levels, goal.k)
+        },
+    };
     let pass = suppressed as f64 <= goal.suppression * n as f64;
     (
         Outcome {
@@ -177,6 +190,42 @@ pub fn evaluate(
     )
 }
 
+/// The utility figures that follow from a node's class table alone (all
+/// but non-uniform entropy, left 0).
+fn table_utility(t: &ClassTable, gens: &[Generalisation], levels: &[usize], k: u64) -> Utility {
+    let n = t.records() as f64;
+    let d = gens.len() as f64;
+    let supp: f64 = t.sizes.iter().filter(|&&f| f < k).map(|&f| f as f64).sum();
+    let kept_classes = t.sizes.iter().filter(|&&f| f >= k).count() as f64;
+    let precision = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| ((n - supp) * l as f64 / g.height().max(1) as f64 + supp) / (n * d))
+        .sum();
+    let discernibility = t
+        .sizes
+        .iter()
+        .map(|&f| {
+            if f < k {
+                f as f64 * n
+            } else {
+                (f as f64).powi(2)
+            }
+        })
+        .sum();
+    Utility {
+        loss: 0.0,
+        precision,
+        discernibility,
+        aecs: if kept_classes > 0.0 {
+            (n - supp) / kept_classes
+        } else {
+            n
+        },
+        non_uniform_entropy: 0.0,
+    }
+}
+
 /// All utility figures of a node: `t` its class table, `base_class` each
 /// original class's node class.
 fn utility(
@@ -188,15 +237,9 @@ fn utility(
     k: u64,
 ) -> Utility {
     let n = t.records() as f64;
-    let d = gens.len() as f64;
     let suppressed_of = |c: usize| t.sizes[base_class[c] as usize] < k;
-    let supp: f64 = t.sizes.iter().filter(|&&f| f < k).map(|&f| f as f64).sum();
-    let kept_classes = t.sizes.iter().filter(|&&f| f >= k).count() as f64;
-    let mut precision = 0.0;
     let mut entropy = 0.0;
     for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
-        let h = g.height().max(1) as f64;
-        precision += ((n - supp) * l as f64 / h + supp) / (n * d);
         let freq = base.value_counts(q);
         let level = &g.levels[l];
         let mut up = vec![0u64; level.labels.len()];
@@ -210,27 +253,10 @@ fn utility(
             entropy += base.sizes[c] as f64 * -p.log2();
         }
     }
-    let discernibility: f64 = t
-        .sizes
-        .iter()
-        .map(|&f| {
-            if f < k {
-                f as f64 * n
-            } else {
-                (f as f64).powi(2)
-            }
-        })
-        .sum();
     Utility {
         loss: loss(t, gens, levels, k),
-        precision,
-        discernibility,
-        aecs: if kept_classes > 0.0 {
-            (n - supp) / kept_classes
-        } else {
-            n
-        },
         non_uniform_entropy: entropy,
+        ..table_utility(t, gens, levels, k)
     }
 }
 
@@ -273,64 +299,68 @@ fn normalise(total: f64, n: f64, g: &Generalisation) -> f64 {
     ((total - floor) / (n - floor)).max(0.0)
 }
 
-/// A lower bound of a node's score from the QIs' value frequencies alone
-/// (the score without suppression, which can only add to it); `None` for
-/// metrics without one here (discernibility, AECS).
-fn bound(
+/// Lower bounds of nodes' scores from the QIs' value frequencies alone
+/// (the score without suppression, which can only add to it), from a term
+/// per QI and level computed once; `None` for metrics without one here
+/// (discernibility, AECS).
+struct Bounds {
     metric: Metric,
-    freqs: &[Vec<u64>],
-    gens: &[Generalisation],
-    levels: &[usize],
-    n: f64,
-) -> Option<f64> {
-    match metric {
-        Metric::Loss => Some(lower_bound(freqs, gens, levels, n)),
-        Metric::Precision => Some(
-            gens.iter()
-                .zip(levels)
-                .map(|(g, &l)| l as f64 / g.height().max(1) as f64)
-                .sum::<f64>()
-                / gens.len() as f64,
-        ),
-        Metric::Entropy => Some(
-            freqs
-                .iter()
-                .zip(gens)
-                .zip(levels)
-                .map(|((f, g), &l)| {
-                    let level = &g.levels[l];
-                    let mut up = vec![0u64; level.labels.len()];
-                    for (v, &x) in f.iter().enumerate() {
-                        up[level.map[v] as usize] += x;
-                    }
-                    f.iter()
-                        .enumerate()
-                        .filter(|(_, &x)| x > 0)
-                        .map(|(v, &x)| {
-                            x as f64 * -(x as f64 / up[level.map[v] as usize] as f64).log2()
-                        })
-                        .sum::<f64>()
-                })
-                .sum(),
-        ),
-        Metric::Discernibility | Metric::Aecs => None,
-    }
+    /// terms[q][level]: ln(1 + x_a) for loss, level/height/d for
+    /// precision, the QI's entropy for non-uniform entropy.
+    terms: Vec<Vec<f64>>,
 }
 
-/// Loss without suppression from the QIs' value frequencies alone.
-fn lower_bound(freqs: &[Vec<u64>], gens: &[Generalisation], levels: &[usize], n: f64) -> f64 {
-    let d = gens.len() as f64;
-    let mut product = 1.0;
-    for ((f, g), &l) in freqs.iter().zip(gens).zip(levels) {
-        let level = &g.levels[l];
-        let total: f64 = f
+impl Bounds {
+    fn new(metric: Metric, freqs: &[Vec<u64>], gens: &[Generalisation], n: f64) -> Bounds {
+        let d = gens.len() as f64;
+        let terms = freqs
             .iter()
-            .enumerate()
-            .map(|(c, &x)| x as f64 * level.share[level.map[c] as usize])
-            .sum();
-        product *= 1.0 + normalise(total, n, g);
+            .zip(gens)
+            .map(|(f, g)| {
+                (0..=g.height())
+                    .map(|l| {
+                        let level = &g.levels[l];
+                        match metric {
+                            Metric::Loss => {
+                                let total: f64 = f
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(c, &x)| x as f64 * level.share[level.map[c] as usize])
+                                    .sum();
+                                (1.0 + normalise(total, n, g)).ln()
+                            }
+                            Metric::Precision => l as f64 / g.height().max(1) as f64 / d,
+                            Metric::Entropy => {
+                                let mut up = vec![0u64; level.labels.len()];
+                                for (v, &x) in f.iter().enumerate() {
+                                    up[level.map[v] as usize] += x;
+                                }
+                                f.iter()
+                                    .enumerate()
+                                    .filter(|(_, &x)| x > 0)
+                                    .map(|(v, &x)| {
+                                        x as f64
+                                            * -(x as f64 / up[level.map[v] as usize] as f64).log2()
+                                    })
+                                    .sum()
+                            }
+                            Metric::Discernibility | Metric::Aecs => 0.0,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Bounds { metric, terms }
     }
-    product.powf(1.0 / d) - 1.0
+
+    fn at(&self, levels: &[usize]) -> Option<f64> {
+        let sum: f64 = self.terms.iter().zip(levels).map(|(t, &l)| t[l]).sum();
+        match self.metric {
+            Metric::Loss => Some((sum / self.terms.len() as f64).exp() - 1.0),
+            Metric::Precision | Metric::Entropy => Some(sum),
+            Metric::Discernibility | Metric::Aecs => None,
+        }
+    }
 }
 
 /// Every level vector, ordered by level sum then lexicographically.
@@ -368,6 +398,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
     nodes.reverse();
     let n = base.records() as f64;
     let freqs: Vec<Vec<u64>> = (0..base.arity()).map(|q| base.value_counts(q)).collect();
+    let bounds = Bounds::new(goal.metric, &freqs, gens, n);
     let mut failing: Vec<Vec<usize>> = Vec::new();
     let mut results: Vec<Outcome> = Vec::new();
     let mut best = f64::INFINITY;
@@ -384,7 +415,8 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
             .iter()
             .filter(|node| !failing.iter().any(|f| generalises(f, node)))
             .filter(|node| {
-                bound(goal.metric, &freqs, gens, node, n)
+                bounds
+                    .at(node)
                     .is_none_or(|b| b <= best + 1e-9 * best.abs().max(1.0))
             })
             .collect();
@@ -405,6 +437,11 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
     }
     results.sort_by(order);
     results.truncate(6);
+    // Every utility figure for the transformations reported.
+    let mut results: Vec<Outcome> = results
+        .par_iter()
+        .map(|r| evaluate(base, gens, &r.levels, goal).0)
+        .collect();
     let best = (!results.is_empty()).then(|| results.remove(0));
     SearchResult {
         best,

@@ -283,14 +283,27 @@ pub fn render_suggest(r: &super::SuggestReport, seconds: f64, style: Style) -> S
                 group_digits(res.map_or(0, |r| r.classes.count)),
                 res.map_or(0, |r| r.k_anonymity.k)
             );
-            let _ =
-                writeln!(
+            if let Some(u) = &s.utility {
+                let metric = serde_json::to_value(s.metric)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "  utility       loss {:.4}   precision {:.4}   discernibility {}   AECS {:.2}   non-uniform entropy {:.1}   (minimised: {metric})",
+                    u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
+                );
+            }
+            let _ = writeln!(
                 o,
-                "  information loss {:.4} (ARX loss); {} of {} lattice nodes checked, {} ({:.2} s)",
-                s.loss.unwrap_or(0.0),
+                "  {} of {} lattice nodes checked, {} ({:.2} s)",
                 group_digits(s.nodes_checked as u64),
                 group_digits(s.lattice as u64),
-                if s.optimal { "optimal" } else { "best found, not proven optimal" },
+                if s.optimal {
+                    "optimal"
+                } else {
+                    "best found, not proven optimal"
+                },
                 seconds
             );
             for a in &s.alternatives {
