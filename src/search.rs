@@ -423,7 +423,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
         checked += todo.len();
         let evaluated: Vec<(Outcome, bool)> = todo
             .par_iter()
-            .map(|l| evaluate(base, gens, l, goal))
+            .map(|l| evaluate_with(base, gens, l, goal, false))
             .collect();
         for (outcome, pass) in evaluated {
             if pass {
