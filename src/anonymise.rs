@@ -6,14 +6,16 @@
 use polars::prelude::*;
 
 use crate::analysis::{analyse_table, encode_qis, group_columns, Analysis, Config};
-use crate::classes::Want;
+use crate::classes::{Histograms, Want};
 use crate::encode::{Dictionary, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
 use crate::generalise::Generalisation;
 use crate::hierarchy::Hierarchy;
 use crate::input::{read_table, Table};
+use crate::privacy::closeness::{Distance, TableDistribution};
 use crate::progress::Progress;
 use crate::search::{search, Goal, Outcome, SearchResult};
+use crate::search::{Diversity, SensitiveHistograms};
 
 /// How suppressed records appear in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,6 +48,8 @@ pub struct Suggestion {
     columns: Vec<EncodedColumn>,
     row_class: Vec<u32>,
     table: Table,
+    base: crate::classes::ClassTable,
+    diversity: Option<Diversity>,
 }
 
 /// Search the lattice for the least-loss transformation meeting the goal.
@@ -68,7 +72,9 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
         }
     }
     progress.stage(&format!("reading {}", cfg.input));
-    let table = read_table(&cfg.input, &cfg.qis, &cfg.read)?;
+    let mut wanted = cfg.qis.clone();
+    wanted.extend(cfg.sensitive.iter().cloned());
+    let table = read_table(&cfg.input, &wanted, &cfg.read)?;
     let columns = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
     let grouping = group_columns(
         &columns,
@@ -76,9 +82,10 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
         None,
         Want {
             row_class: true,
-            members: false,
+            members: !cfg.sensitive.is_empty(),
         },
     );
+    let diversity = diversity(cfg, &table, &grouping)?;
     let n = grouping.table.records();
     if plan.goal.k > n {
         return Err(Error::usage(format!(
@@ -101,7 +108,12 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
             .map(|g| g.height() + 1)
             .product::<usize>()
     ));
-    let result = search(&grouping.table, &generalisations, plan.goal);
+    let result = search(
+        &grouping.table,
+        &generalisations,
+        plan.goal,
+        diversity.as_ref(),
+    );
     Ok(Suggestion {
         result,
         generalisations,
@@ -109,7 +121,57 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
         columns,
         row_class: grouping.row_class.unwrap_or_default(),
         table,
+        base: grouping.table,
+        diversity,
     })
+}
+
+/// The l and t targets on the sensitive attributes, per original class.
+fn diversity(
+    cfg: &Config,
+    table: &Table,
+    grouping: &crate::classes::Grouping,
+) -> Result<Option<Diversity>> {
+    let t = &cfg.targets;
+    if cfg.sensitive.is_empty() {
+        if t.l.is_some() || t.t.is_some() {
+            return Err(Error::usage(
+                "--l and --t need a sensitive attribute (--sensitive)",
+            ));
+        }
+        return Ok(None);
+    }
+    let Some(members) = &grouping.members else {
+        return Ok(None);
+    };
+    let mut attributes = Vec::new();
+    for col in encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)? {
+        let histograms = Histograms::build(members, &col.codes, col.cardinality(), None);
+        let dist = TableDistribution::new(&histograms.totals());
+        let distance = cfg
+            .inference
+            .distance
+            .unwrap_or(if col.dict.kind == ValueKind::Numeric {
+                Distance::Ordered
+            } else {
+                Distance::Equal
+            });
+        if distance == Distance::Hierarchical {
+            return Err(Error::usage(
+                "hierarchical t-closeness is not yet supported by the search",
+            ));
+        }
+        attributes.push(SensitiveHistograms {
+            histograms,
+            table: dist,
+            distance,
+        });
+    }
+    Ok(Some(Diversity {
+        attributes,
+        l: t.l.map(|l| (l, t.l_kind, cfg.inference.c)),
+        t: t.t,
+    }))
 }
 
 fn generalisation_for(
@@ -213,32 +275,26 @@ impl Suggestion {
             .zip(&outcome.levels)
             .map(|(g, &l)| g.levels[l].map.clone())
             .collect();
-        let cards: Vec<u32> = self
-            .generalisations
+        // Which records fall in suppressed released classes: record →
+        // original class → released class.
+        let (released, mask) = crate::search::released(
+            &self.base,
+            &self.generalisations,
+            &outcome.levels,
+            k,
+            self.diversity.as_ref(),
+        );
+        let suppressed: Vec<bool> = self
+            .row_class
             .iter()
-            .zip(&outcome.levels)
-            .map(|(g, &l)| g.levels[l].labels.len() as u32)
+            .map(|&c| mask[released[c as usize] as usize])
             .collect();
-        // Class sizes after generalisation, per record.
         let codes: Vec<Vec<u32>> = self
             .columns
             .iter()
             .zip(&maps)
             .map(|(c, m)| c.codes.iter().map(|&x| m[x as usize]).collect())
             .collect();
-        let refs: Vec<&[u32]> = codes.iter().map(Vec::as_slice).collect();
-        let g = crate::classes::group(
-            crate::classes::Rows {
-                columns: &refs,
-                cards: &cards,
-                counts: None,
-                weights: None,
-                len: self.row_class.len(),
-            },
-            true,
-        );
-        let rc = g.row_class.unwrap_or_default();
-        let suppressed: Vec<bool> = rc.iter().map(|&c| g.table.sizes[c as usize] < k).collect();
         let mut out = all.frame.clone();
         for (q, (col, level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
             let labels = &self.generalisations[q].levels[*level].labels;

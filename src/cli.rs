@@ -288,6 +288,26 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "TOKENS")]
     pub missing: Option<String>,
 
+    /// Sensitive attributes for the --l and --t targets.
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    /// Target: every released class has at least L well-represented sensitive values.
+    #[arg(long, value_name = "L")]
+    pub l: Option<f64>,
+
+    /// Which l-diversity --l means.
+    #[arg(long, value_name = "KIND", default_value = "distinct", value_parser = ["distinct", "entropy", "recursive"])]
+    pub l_kind: String,
+
+    /// c of recursive (c,l)-diversity.
+    #[arg(long, value_name = "C", default_value_t = 2.0)]
+    pub c: f64,
+
+    /// Target: t-closeness distance at most T (equal distance for text, ordered for numbers).
+    #[arg(long, value_name = "T")]
+    pub t: Option<f64>,
+
     /// Utility metric to minimise.
     #[arg(long, value_name = "METRIC", default_value = "loss", value_parser = ["loss", "precision", "discernibility", "aecs", "entropy"])]
     pub metric: String,
@@ -352,9 +372,21 @@ impl SuggestArgs {
                 read: ReadOptions { format, delimiter },
                 qis,
                 missing_tokens: self.missing.as_deref().map(split_list).unwrap_or_default(),
+                sensitive: list(&self.sensitive),
                 targets: Targets {
                     k: Some(self.k),
+                    l: self.l,
+                    l_kind: match self.l_kind.as_str() {
+                        "entropy" => LKind::Entropy,
+                        "recursive" => LKind::Recursive,
+                        _ => LKind::Distinct,
+                    },
+                    t: self.t,
                     ..Targets::default()
+                },
+                inference: InferenceConfig {
+                    c: self.c,
+                    ..InferenceConfig::default()
                 },
                 ..Config::default()
             },

@@ -27,8 +27,11 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::classes::ClassTable;
+use crate::classes::{ClassTable, Histograms};
 use crate::generalise::Generalisation;
+use crate::privacy::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
+use crate::privacy::diversity::{distinct_l, entropy_l, recursive_l};
+use crate::targets::LKind;
 
 /// What the search must reach, and what it minimises.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +94,87 @@ impl Utility {
     }
 }
 
+/// Sensitive-attribute targets that every released class must meet (a
+/// class that misses one is suppressed, like a class smaller than k).
+pub struct Diversity {
+    pub attributes: Vec<SensitiveHistograms>,
+    /// Minimum l of the given kind (c for recursive).
+    pub l: Option<(f64, LKind, f64)>,
+    /// Maximum t-closeness distance.
+    pub t: Option<f64>,
+}
+
+/// One sensitive attribute: its counts per class of the original class
+/// table, its table distribution and its t-closeness distance.
+pub struct SensitiveHistograms {
+    pub histograms: Histograms,
+    pub table: TableDistribution,
+    pub distance: Distance,
+}
+
+impl Diversity {
+    /// Mark released classes that miss a target. `base_class` maps each
+    /// original class to its released class.
+    fn mark_failing(&self, base_class: &[u32], classes: usize, supp: &mut [bool]) {
+        for a in &self.attributes {
+            // (released class, value) → count, merged from the original classes.
+            let mut entries: Vec<(u64, u64)> = Vec::with_capacity(a.histograms.codes.len());
+            for (c, &r) in base_class.iter().enumerate() {
+                let (codes, counts) = a.histograms.class(c);
+                for (&v, &n) in codes.iter().zip(counts) {
+                    entries.push(((r as u64) << 32 | v as u64, n));
+                }
+            }
+            entries.sort_unstable_by_key(|e| e.0);
+            let mut i = 0;
+            let (mut codes, mut counts) = (Vec::new(), Vec::new());
+            while i < entries.len() {
+                let class = (entries[i].0 >> 32) as usize;
+                codes.clear();
+                counts.clear();
+                while i < entries.len() && (entries[i].0 >> 32) as usize == class {
+                    let v = entries[i].0 as u32;
+                    if codes.last() == Some(&v) {
+                        if let Some(n) = counts.last_mut() {
+                            *n += entries[i].1;
+                        }
+                    } else {
+                        codes.push(v);
+                        counts.push(entries[i].1);
+                    }
+                    i += 1;
+                }
+                if class < classes && !supp[class] && self.fails(a, &codes, &counts) {
+                    supp[class] = true;
+                }
+            }
+        }
+    }
+
+    fn fails(&self, a: &SensitiveHistograms, codes: &[u32], counts: &[u64]) -> bool {
+        if let Some((l, kind, c)) = self.l {
+            let have = match kind {
+                LKind::Distinct => distinct_l(counts) as f64,
+                LKind::Entropy => entropy_l(counts),
+                LKind::Recursive => recursive_l(counts, c) as f64,
+            };
+            if have < l {
+                return true;
+            }
+        }
+        if let Some(t) = self.t {
+            let d = match a.distance {
+                Distance::Ordered => ordered_distance(codes, counts, &a.table),
+                _ => equal_distance(codes, counts, &a.table),
+            };
+            if d > t {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// One evaluated transformation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -126,8 +210,9 @@ pub fn evaluate(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
+    diversity: Option<&Diversity>,
 ) -> (Outcome, bool) {
-    evaluate_with(base, gens, levels, goal, true)
+    evaluate_with(base, gens, levels, goal, diversity, true)
 }
 
 /// Evaluate a node; with `full` false only the minimised metric is
@@ -138,6 +223,7 @@ fn evaluate_with(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
+    diversity: Option<&Diversity>,
     full: bool,
 ) -> (Outcome, bool) {
     let mapped: Vec<Vec<u32>> = base
@@ -152,7 +238,7 @@ fn evaluate_with(
         .zip(levels)
         .map(|(g, &l)| g.levels[l].labels.len() as u32)
         .collect();
-    let need_classes = full || goal.metric == Metric::Entropy;
+    let need_classes = full || goal.metric == Metric::Entropy || diversity.is_some();
     let g = crate::classes::group(
         crate::classes::Rows {
             columns: &columns,
@@ -165,14 +251,33 @@ fn evaluate_with(
     );
     let t = &g.table;
     let n = t.records();
-    let suppressed: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
-    let kept = t.sizes.iter().copied().filter(|&f| f >= goal.k);
+    // A released class is suppressed when it is smaller than k or misses a
+    // sensitive-attribute target.
+    let mut supp: Vec<bool> = t.sizes.iter().map(|&f| f < goal.k).collect();
+    if let (Some(div), Some(base_class)) = (diversity, &g.row_class) {
+        div.mark_failing(base_class, t.len(), &mut supp);
+    }
+    let suppressed: u64 = t
+        .sizes
+        .iter()
+        .zip(&supp)
+        .filter(|(_, &s)| s)
+        .map(|(&f, _)| f)
+        .sum();
+    let kept = t
+        .sizes
+        .iter()
+        .zip(&supp)
+        .filter(|(_, &s)| !s)
+        .map(|(&f, _)| f);
     let k = kept.clone().min().unwrap_or(0);
     let utility = match &g.row_class {
-        Some(base_class) => utility(base, base_class, t, gens, levels, goal.k),
-        None => Utility {
-            loss: loss(t, gens, levels, goal.k),
-            ..table_utility(t, gens, levels, goal.k)
+        Some(base_class) if full || goal.metric == Metric::Entropy => {
+            utility(base, base_class, t, &supp, gens, levels)
+        }
+        _ => Utility {
+            loss: loss(t, &supp, gens, levels),
+            ..table_utility(t, &supp, gens, levels)
         },
     };
     let pass = suppressed as f64 <= goal.suppression * n as f64;
@@ -190,13 +295,64 @@ fn evaluate_with(
     )
 }
 
+/// For the transformation `levels`: each original class's released class,
+/// and which released classes are suppressed (smaller than k, or missing a
+/// sensitive-attribute target).
+pub fn released(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    k: u64,
+    diversity: Option<&Diversity>,
+) -> (Vec<u32>, Vec<bool>) {
+    let mapped: Vec<Vec<u32>> = base
+        .keys
+        .iter()
+        .zip(gens.iter().zip(levels))
+        .map(|(keys, (g, &l))| keys.iter().map(|&c| g.levels[l].map[c as usize]).collect())
+        .collect();
+    let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
+    let cards: Vec<u32> = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| g.levels[l].labels.len() as u32)
+        .collect();
+    let g = crate::classes::group(
+        crate::classes::Rows {
+            columns: &columns,
+            cards: &cards,
+            counts: Some(&base.sizes),
+            weights: None,
+            len: base.len(),
+        },
+        true,
+    );
+    let base_class = g.row_class.unwrap_or_default();
+    let mut supp: Vec<bool> = g.table.sizes.iter().map(|&f| f < k).collect();
+    if let Some(div) = diversity {
+        div.mark_failing(&base_class, g.table.len(), &mut supp);
+    }
+    (base_class, supp)
+}
+
 /// The utility figures that follow from a node's class table alone (all
 /// but non-uniform entropy, left 0).
-fn table_utility(t: &ClassTable, gens: &[Generalisation], levels: &[usize], k: u64) -> Utility {
+fn table_utility(
+    t: &ClassTable,
+    mask: &[bool],
+    gens: &[Generalisation],
+    levels: &[usize],
+) -> Utility {
     let n = t.records() as f64;
     let d = gens.len() as f64;
-    let supp: f64 = t.sizes.iter().filter(|&&f| f < k).map(|&f| f as f64).sum();
-    let kept_classes = t.sizes.iter().filter(|&&f| f >= k).count() as f64;
+    let supp: f64 = t
+        .sizes
+        .iter()
+        .zip(mask)
+        .filter(|(_, &s)| s)
+        .map(|(&f, _)| f as f64)
+        .sum();
+    let kept_classes = mask.iter().filter(|&&s| !s).count() as f64;
     let precision = gens
         .iter()
         .zip(levels)
@@ -205,13 +361,8 @@ fn table_utility(t: &ClassTable, gens: &[Generalisation], levels: &[usize], k: u
     let discernibility = t
         .sizes
         .iter()
-        .map(|&f| {
-            if f < k {
-                f as f64 * n
-            } else {
-                (f as f64).powi(2)
-            }
-        })
+        .zip(mask)
+        .map(|(&f, &s)| if s { f as f64 * n } else { (f as f64).powi(2) })
         .sum();
     Utility {
         loss: 0.0,
@@ -232,12 +383,12 @@ fn utility(
     base: &ClassTable,
     base_class: &[u32],
     t: &ClassTable,
+    mask: &[bool],
     gens: &[Generalisation],
     levels: &[usize],
-    k: u64,
 ) -> Utility {
     let n = t.records() as f64;
-    let suppressed_of = |c: usize| t.sizes[base_class[c] as usize] < k;
+    let suppressed_of = |c: usize| mask[base_class[c] as usize];
     let mut entropy = 0.0;
     for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
         let freq = base.value_counts(q);
@@ -254,15 +405,15 @@ fn utility(
         }
     }
     Utility {
-        loss: loss(t, gens, levels, k),
+        loss: loss(t, mask, gens, levels),
         non_uniform_entropy: entropy,
-        ..table_utility(t, gens, levels, k)
+        ..table_utility(t, mask, gens, levels)
     }
 }
 
-/// ARX's loss of a generalised class table, records in classes smaller
-/// than `k` counted as suppressed.
-pub fn loss(t: &ClassTable, gens: &[Generalisation], levels: &[usize], k: u64) -> f64 {
+/// ARX's loss of a generalised class table, the classes marked in `mask`
+/// suppressed.
+pub fn loss(t: &ClassTable, mask: &[bool], gens: &[Generalisation], levels: &[usize]) -> f64 {
     let n = t.records() as f64;
     let d = gens.len() as f64;
     let mut product = 1.0;
@@ -272,8 +423,9 @@ pub fn loss(t: &ClassTable, gens: &[Generalisation], levels: &[usize], k: u64) -
             .sizes
             .iter()
             .zip(&t.keys[q])
-            .map(|(&f, &c)| {
-                if f < k {
+            .zip(mask)
+            .map(|((&f, &c), &s)| {
+                if s {
                     f as f64
                 } else {
                     f as f64 * share[c as usize]
@@ -392,7 +544,15 @@ fn generalises(a: &[usize], b: &[usize]) -> bool {
 /// tags every specialisation as failing, so the failing region costs one
 /// roll-up per node on its upper border. Nodes whose loss bound is worse
 /// than the best passing node so far are not rolled up.
-pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchResult {
+pub fn search(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+) -> SearchResult {
+    // l and t with a suppression budget are not monotone (merging a good
+    // and a bad class can make a bad one): then no node is tagged.
+    let tagging = diversity.is_none() || goal.suppression == 0.0;
     let start = Instant::now();
     let mut nodes = lattice(gens);
     nodes.reverse();
@@ -413,7 +573,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
         }
         let todo: Vec<&Vec<usize>> = nodes[i..j]
             .iter()
-            .filter(|node| !failing.iter().any(|f| generalises(f, node)))
+            .filter(|node| !tagging || !failing.iter().any(|f| generalises(f, node)))
             .filter(|node| {
                 bounds
                     .at(node)
@@ -423,7 +583,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
         checked += todo.len();
         let evaluated: Vec<(Outcome, bool)> = todo
             .par_iter()
-            .map(|l| evaluate_with(base, gens, l, goal, false))
+            .map(|l| evaluate_with(base, gens, l, goal, diversity, false))
             .collect();
         for (outcome, pass) in evaluated {
             if pass {
@@ -440,7 +600,7 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
     // Every utility figure for the transformations reported.
     let mut results: Vec<Outcome> = results
         .par_iter()
-        .map(|r| evaluate(base, gens, &r.levels, goal).0)
+        .map(|r| evaluate(base, gens, &r.levels, goal, diversity).0)
         .collect();
     let best = (!results.is_empty()).then(|| results.remove(0));
     SearchResult {
@@ -455,10 +615,15 @@ pub fn search(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> SearchR
 
 /// Evaluate every node (for tests and small lattices): the reference the
 /// pruned search must agree with.
-pub fn exhaustive(base: &ClassTable, gens: &[Generalisation], goal: Goal) -> Option<Outcome> {
+pub fn exhaustive(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+) -> Option<Outcome> {
     lattice(gens)
         .par_iter()
-        .map(|l| evaluate(base, gens, l, goal))
+        .map(|l| evaluate(base, gens, l, goal, diversity))
         .filter(|(_, pass)| *pass)
         .map(|(o, _)| o)
         .collect::<Vec<_>>()
@@ -539,8 +704,8 @@ mod tests {
                     suppression,
                     metric: metrics[(i + seed as usize) % metrics.len()],
                 };
-                let fast = search(&t, &gens, goal);
-                let slow = exhaustive(&t, &gens, goal);
+                let fast = search(&t, &gens, goal, None);
+                let slow = exhaustive(&t, &gens, goal, None);
                 match (&fast.best, &slow) {
                     (Some(a), Some(b)) => {
                         assert!(
@@ -558,28 +723,88 @@ mod tests {
         }
     }
 
+    /// With l-diversity and t-closeness targets too (tagging off under a
+    /// suppression budget, where they are not monotone).
+    #[test]
+    fn agrees_with_exhaustive_search_under_diversity() {
+        use crate::classes::{group_with, Want};
+        for seed in 0..6u64 {
+            let (t, gens) = random_case(300, seed + 100);
+            // A sensitive value per original class, spread over 4 values,
+            // weighted towards value 0.
+            let members = group_with(
+                Rows {
+                    columns: &t.keys.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+                    cards: &t.cards,
+                    counts: None,
+                    weights: None,
+                    len: t.len(),
+                },
+                Want {
+                    row_class: false,
+                    members: true,
+                },
+            )
+            .members
+            .unwrap();
+            let values: Vec<u32> = (0..t.len())
+                .map(|c| ((c as u64 * 7 + seed) % 11 % 4) as u32)
+                .collect();
+            let mut h = Histograms::build(&members, &values, 4, Some(&t.sizes));
+            h.card = 4;
+            let table = TableDistribution::new(&h.totals());
+            for (l, tt, suppression) in [
+                (Some(2.0), None, 0.0),
+                (Some(2.0), Some(0.4), 0.05),
+                (None, Some(0.3), 0.1),
+            ] {
+                let div = Diversity {
+                    attributes: vec![SensitiveHistograms {
+                        histograms: h.clone(),
+                        table: table.clone(),
+                        distance: Distance::Equal,
+                    }],
+                    l: l.map(|l| (l, LKind::Distinct, 2.0)),
+                    t: tt,
+                };
+                let goal = Goal {
+                    k: 3,
+                    suppression,
+                    metric: Metric::Loss,
+                };
+                let fast = search(&t, &gens, goal, Some(&div));
+                let slow = exhaustive(&t, &gens, goal, Some(&div));
+                assert_eq!(
+                    fast.best.as_ref().map(|b| &b.levels),
+                    slow.as_ref().map(|b| &b.levels),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn loss_extremes() {
         let (t, gens) = random_case(300, 99);
         let zero = vec![0; 3];
-        assert_eq!(loss(&t, &gens, &zero, 1), 0.0);
+        assert_eq!(loss(&t, &vec![false; t.len()], &gens, &zero), 0.0);
         let top: Vec<usize> = gens.iter().map(|g| g.height()).collect();
         let goal = Goal {
             k: 1,
             suppression: 0.0,
             metric: Metric::Loss,
         };
-        let (o, pass) = evaluate(&t, &gens, &top, goal);
+        let (o, pass) = evaluate(&t, &gens, &top, goal, None);
         assert!(pass && (o.loss - 1.0).abs() < 1e-12, "{o:?}");
         // Everything in one class: precision 1, discernibility n², AECS n.
         assert!((o.utility.precision - 1.0).abs() < 1e-12);
         assert_eq!(o.utility.discernibility, 300.0 * 300.0);
         assert_eq!(o.utility.aecs, 300.0);
         // The raw data: no precision loss and no entropy loss.
-        let (raw, _) = evaluate(&t, &gens, &zero, goal);
+        let (raw, _) = evaluate(&t, &gens, &zero, goal, None);
         assert_eq!(raw.utility.precision, 0.0);
         assert_eq!(raw.utility.non_uniform_entropy, 0.0);
         // Everything suppressed: loss 1.
-        assert!((loss(&t, &gens, &zero, u64::MAX) - 1.0).abs() < 1e-12);
+        assert!((loss(&t, &vec![true; t.len()], &gens, &zero) - 1.0).abs() < 1e-12);
     }
 }

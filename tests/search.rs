@@ -244,3 +244,57 @@ fn suggest_errors_and_defaults() {
     let again = kanon(&["suggest", &fixture, "--qi", "age,sex", "--k", "3", "--json"]);
     assert_eq!(o.stdout, again.stdout);
 }
+
+#[test]
+fn anonymised_with_l_diversity_passes_reanalysis() {
+    let dir = std::env::temp_dir().join(format!("kanon-anon-l-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("adult_l.csv");
+    let mut args = vec!["anonymise".to_string()];
+    args.extend(adult_args());
+    args.extend(
+        [
+            "--k",
+            "5",
+            "--sensitive",
+            "occupation",
+            "--l",
+            "3",
+            "--suppression",
+            "5%",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]
+        .map(String::from),
+    );
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = kanon(&refs);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let qi = "age,education,marital-status,native-country,race,salary-class,sex,workclass";
+    let o = kanon(&[
+        "analyse",
+        out.to_str().unwrap(),
+        "--qi",
+        qi,
+        "--k",
+        "5",
+        "--sensitive",
+        "occupation",
+        "--l",
+        "3",
+        "--quiet",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
