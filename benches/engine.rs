@@ -221,5 +221,97 @@ fn survey(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine, whole, inference, survey);
+/// Generalisation search on the shared benchmark datasets with their ARX
+/// hierarchies, k = 5, with 0 % and 5 % suppression.
+fn lattice_search(c: &mut Criterion) {
+    use kanon::anonymise::{suggest, Plan};
+    use kanon::search::{Goal, Metric};
+    let shared = format!("{}/../shared/datasets", env!("CARGO_MANIFEST_DIR"));
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "adult",
+            "adult",
+            &[
+                "age",
+                "education",
+                "marital-status",
+                "native-country",
+                "race",
+                "salary-class",
+                "sex",
+                "workclass",
+            ],
+        ),
+        (
+            "cup",
+            "cup",
+            &[
+                "AGE", "GENDER", "INCOME", "MINRAMNT", "NGIFTALL", "STATE", "ZIP",
+            ],
+        ),
+        (
+            "fars_int",
+            "fars_int",
+            &[
+                "iage",
+                "ideathday",
+                "ideathmon",
+                "ihispanic",
+                "iinjury",
+                "irace",
+                "isex",
+            ],
+        ),
+    ];
+    let mut g = c.benchmark_group("search");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for (dir, name, qis) in cases {
+        let input = format!("{shared}/{dir}/{name}.csv");
+        if !std::path::Path::new(&input).exists() {
+            eprintln!("skipping {input}: ../shared/datasets is not beside the repository");
+            continue;
+        }
+        for suppression in [0.0, 0.05] {
+            let plan = Plan {
+                analysis: Config {
+                    input: input.clone(),
+                    qis: qis.iter().map(|s| s.to_string()).collect(),
+                    ..Config::default()
+                },
+                hierarchies: qis
+                    .iter()
+                    .map(|q| {
+                        (
+                            q.to_string(),
+                            format!("{shared}/{dir}/{name}_hierarchy_{q}.csv"),
+                        )
+                    })
+                    .collect(),
+                goal: Goal {
+                    k: 5,
+                    suppression,
+                    metric: Metric::Loss,
+                },
+                time_limit: None,
+            };
+            let id = BenchmarkId::new(
+                format!("{dir}_k5"),
+                format!("{}pct", (suppression * 100.0) as u32),
+            );
+            g.bench_function(id, |b| {
+                b.iter(|| {
+                    black_box(
+                        suggest(&plan, &Progress::hidden())
+                            .unwrap()
+                            .result
+                            .nodes_checked,
+                    )
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, engine, whole, inference, survey, lattice_search);
 criterion_main!(benches);

@@ -14,7 +14,7 @@ use crate::hierarchy::Hierarchy;
 use crate::input::{read_table, Table};
 use crate::privacy::closeness::{Distance, TableDistribution};
 use crate::progress::Progress;
-use crate::search::{search, Goal, Outcome, SearchResult};
+use crate::search::{search_with, Goal, Outcome, SearchResult};
 use crate::search::{Diversity, SensitiveHistograms};
 
 /// How suppressed records appear in the output.
@@ -37,6 +37,8 @@ pub struct Plan {
     /// `mask:…`); QIs without one get an automatic hierarchy.
     pub hierarchies: Vec<(String, String)>,
     pub goal: Goal,
+    /// Stop the search after this long and report the best found so far.
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// The outcome of a search, with what applying it needs.
@@ -108,11 +110,17 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
             .map(|g| g.height() + 1)
             .product::<usize>()
     ));
-    let result = search(
+    let result = search_with(
         &grouping.table,
         &generalisations,
         plan.goal,
         diversity.as_ref(),
+        plan.time_limit,
+        &|checked, total| {
+            progress.stage(&format!(
+                "searching the generalisation lattice: {checked} of {total} nodes checked"
+            ))
+        },
     );
     Ok(Suggestion {
         result,
@@ -180,10 +188,16 @@ fn generalisation_for(
     col: &EncodedColumn,
 ) -> Result<(Generalisation, String)> {
     match plan.hierarchies.iter().find(|h| h.0 == col.name) {
-        Some((_, spec)) if spec.starts_with("interval:") || spec.starts_with("mask:") => Ok((
-            Generalisation::from_spec(source, &col.name, spec, &col.dict)?,
-            spec.clone(),
-        )),
+        Some((_, spec))
+            if ["interval:", "mask:", "date:", "group:"]
+                .iter()
+                .any(|p| spec.starts_with(p)) =>
+        {
+            Ok((
+                Generalisation::from_spec(source, &col.name, spec, &col.dict)?,
+                spec.clone(),
+            ))
+        }
         Some((_, file)) => {
             let h = Hierarchy::read(file)?;
             Ok((

@@ -308,6 +308,10 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "T")]
     pub t: Option<f64>,
 
+    /// Stop the search after this many seconds and report the best found (marked not optimal).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+
     /// Utility metric to minimise.
     #[arg(long, value_name = "METRIC", default_value = "loss", value_parser = ["loss", "precision", "discernibility", "aecs", "entropy"])]
     pub metric: String,
@@ -391,6 +395,15 @@ impl SuggestArgs {
                 ..Config::default()
             },
             hierarchies,
+            time_limit: match self.time_limit {
+                Some(t) if t.is_finite() && t > 0.0 => Some(std::time::Duration::from_secs_f64(t)),
+                Some(t) => {
+                    return Err(Error::usage(format!(
+                        "--time-limit must be positive seconds, got {t}"
+                    )))
+                }
+                None => None,
+            },
             goal: crate::search::Goal {
                 k: self.k,
                 suppression: parse_share(&self.suppression)?,

@@ -5,8 +5,9 @@
 //!
 //! Sources: an ARX hierarchy file, or a builder spec —
 //! `interval:W1,W2,…` (numbers into intervals [a, a+W[ anchored at 0),
-//! `mask:N1,N2,…` (replace the last N characters by `*`), always topped by
-//! `*`. Every value of the column must be covered; otherwise the error
+//! `mask:N1,N2,…` (replace the last N characters by `*`),
+//! `date:month,year,decade` (ISO dates), `group:N1,N2,…` (consecutive
+//! values in the column's order, N at a time) — always topped by `*`. Every value of the column must be covered; otherwise the error
 //! names the value, the level and the file. The missing value stays a
 //! value of its own at every level below the top.
 
@@ -129,9 +130,61 @@ impl Generalisation {
                         })
                         .collect()
                 }
+                "date" => {
+                    let width = match step {
+                        "month" => 7,
+                        "year" => 4,
+                        "decade" => 3,
+                        other => {
+                            return Err(bad(format!(
+                                "date level '{other}' is not one of month, year, decade"
+                            )))
+                        }
+                    };
+                    let mut out = Vec::with_capacity(dict.len());
+                    for (c, l) in dict.labels.iter().enumerate() {
+                        if Some(c as u32) == dict.missing {
+                            out.push(MISSING_LABEL.to_string());
+                            continue;
+                        }
+                        let iso = l.len() >= 10
+                            && l.as_bytes()[4] == b'-'
+                            && l.as_bytes()[7] == b'-'
+                            && l[..4].bytes().all(|b| b.is_ascii_digit());
+                        if !iso {
+                            return Err(bad(format!(
+                                "value '{l}' is not an ISO date (YYYY-MM-DD) for a date hierarchy"
+                            )));
+                        }
+                        out.push(if width == 3 {
+                            format!("{}0s", &l[..3])
+                        } else {
+                            l[..width].to_string()
+                        });
+                    }
+                    out
+                }
+                "group" => {
+                    let size: usize = step
+                        .parse()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or_else(|| bad(format!("group size '{step}' is not a positive whole number")))?;
+                    // Consecutive values in the column's order, `size` at a time.
+                    let mut out = vec![MISSING_LABEL.to_string(); dict.len()];
+                    for block in present.chunks(size) {
+                        let first = &dict.labels[block[0]];
+                        let last = &dict.labels[block[block.len() - 1]];
+                        let label = if block.len() == 1 { first.clone() } else { format!("{first}..{last}") };
+                        for &c in block {
+                            out[c] = label.clone();
+                        }
+                    }
+                    out
+                }
                 _ => {
                     return Err(bad(format!(
-                        "unknown hierarchy builder '{kind}' (expected interval:W1,W2,… or mask:N1,N2,…, or a file)"
+                        "unknown hierarchy builder '{kind}' (expected interval:, mask:, date: or group:, or a file)"
                     )))
                 }
             };
@@ -267,6 +320,29 @@ mod tests {
         assert_eq!(g.levels[1].labels, vec!["1234A*", "1299Z*"]);
         assert_eq!(g.levels[3].labels, vec!["12****"]);
         assert!(Generalisation::from_spec("t", "pc", "interval:5", &d).is_err());
+    }
+
+    #[test]
+    fn dates_and_groups() {
+        let d = dict(&["2019-12-31", "2020-01-15", "2020-02-01", "2031-07-04"]);
+        let g = Generalisation::from_spec("t", "d", "date:month,year,decade", &d).unwrap();
+        assert_eq!(
+            g.levels[1].labels,
+            vec!["2019-12", "2020-01", "2020-02", "2031-07"]
+        );
+        assert_eq!(g.levels[2].labels, vec!["2019", "2020", "2031"]);
+        assert_eq!(g.levels[3].labels, vec!["2010s", "2020s", "2030s"]);
+        assert!(Generalisation::from_spec("t", "d", "date:week", &d).is_err());
+        assert!(Generalisation::from_spec("t", "d", "date:year", &dict(&["May 2020"])).is_err());
+        let d = dict(&["a", "b", "c", "d", "e"]);
+        let g = Generalisation::from_spec("t", "x", "group:2,4", &d).unwrap();
+        assert_eq!(g.levels[1].labels, vec!["a..b", "c..d", "e"]);
+        assert_eq!(g.levels[2].labels, vec!["a..d", "e"]);
+        // Groups of 3 do not nest in groups of 2: a level would split values.
+        let e = Generalisation::from_spec("t", "x", "group:2,3", &d)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("splits"), "{e}");
     }
 
     #[test]

@@ -550,6 +550,20 @@ pub fn search(
     goal: Goal,
     diversity: Option<&Diversity>,
 ) -> SearchResult {
+    search_with(base, gens, goal, diversity, None, &|_, _| {})
+}
+
+/// [`search`] with a time limit — when it runs out, the best transformation
+/// found so far is returned with `optimal` false — and a callback told the
+/// nodes checked and the lattice size after each level.
+pub fn search_with(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+    time_limit: Option<std::time::Duration>,
+    on_level: &dyn Fn(usize, usize),
+) -> SearchResult {
     // l and t with a suppression budget are not monotone (merging a good
     // and a bad class can make a bad one): then no node is tagged.
     let tagging = diversity.is_none() || goal.suppression == 0.0;
@@ -563,8 +577,14 @@ pub fn search(
     let mut results: Vec<Outcome> = Vec::new();
     let mut best = f64::INFINITY;
     let mut checked = 0;
+    let mut optimal = true;
     let mut i = 0;
     while i < nodes.len() {
+        // The top level is always evaluated, so a limit still yields a result.
+        if i > 0 && time_limit.is_some_and(|limit| start.elapsed() > limit) {
+            optimal = false;
+            break;
+        }
         // One level sum at a time, its nodes rolled up in parallel.
         let sum: usize = nodes[i].iter().sum();
         let mut j = i;
@@ -594,6 +614,7 @@ pub fn search(
             }
         }
         i = j;
+        on_level(checked, nodes.len());
     }
     results.sort_by(order);
     results.truncate(6);
@@ -608,7 +629,7 @@ pub fn search(
         alternatives: results,
         lattice: nodes.len(),
         nodes_checked: checked,
-        optimal: true,
+        optimal,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
