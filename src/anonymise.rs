@@ -179,6 +179,8 @@ fn diversity(
         attributes,
         l: t.l.map(|l| (l, t.l_kind, cfg.inference.c)),
         t: t.t,
+        delta: t.delta,
+        beta: t.beta,
     }))
 }
 
@@ -215,8 +217,9 @@ fn generalisation_for(
     }
 }
 
-/// An automatic hierarchy: numbers into intervals anchored at 0, the
-/// first width "nice" (1, 2, 5 × 10^k, about range/32) and doubling; text of one length
+/// An automatic hierarchy: dates by month, year and decade; numbers into
+/// intervals anchored at 0, the first width "nice" (1, 2, 5 × 10^k, about
+/// range/32) and doubling; text of one length
 /// masked from the right a character at a time; anything else straight to
 /// `*`.
 pub fn auto_spec(dict: &Dictionary) -> String {

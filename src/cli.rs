@@ -308,6 +308,14 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "T")]
     pub t: Option<f64>,
 
+    /// Target: strict δ-disclosure below D in every released class.
+    #[arg(long, value_name = "D")]
+    pub delta: Option<f64>,
+
+    /// Target: basic β-likeness at most B in every released class.
+    #[arg(long, value_name = "B")]
+    pub beta: Option<f64>,
+
     /// Stop the search after this many seconds and report the best found (marked not optimal).
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
@@ -386,6 +394,8 @@ impl SuggestArgs {
                         _ => LKind::Distinct,
                     },
                     t: self.t,
+                    delta: self.delta,
+                    beta: self.beta,
                     ..Targets::default()
                 },
                 inference: InferenceConfig {

@@ -4,7 +4,8 @@
 //! loss).
 //!
 //! Sources: an ARX hierarchy file, or a builder spec —
-//! `interval:W1,W2,…` (numbers into intervals [a, a+W[ anchored at 0),
+//! `interval:W1,W2,…[,bottom=X][,top=Y]` (numbers into intervals [a, a+W[
+//! anchored at 0, with values below X and from Y on coded as `<X`, `>=Y`),
 //! `mask:N1,N2,…` (replace the last N characters by `*`),
 //! `date:month,year,decade` (ISO dates), `group:N1,N2,…` (consecutive
 //! values in the column's order, N at a time) — always topped by `*`. Every value of the column must be covered; otherwise the error
@@ -79,11 +80,25 @@ impl Generalisation {
     /// column's distinct values.
     pub fn from_spec(source: &str, name: &str, spec: &str, dict: &Dictionary) -> Result<Self> {
         let (kind, args) = spec.split_once(':').unwrap_or((spec, ""));
-        let steps: Vec<&str> = args
+        let all: Vec<&str> = args
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty() && *s != "*")
             .collect();
+        // Options of the interval builder: bottom=X and top=Y code values
+        // below X and from Y on into one interval each, at every level.
+        let option = |key: &str| -> Result<Option<f64>> {
+            all.iter()
+                .find_map(|s| s.strip_prefix(key))
+                .map(|v| {
+                    v.parse::<f64>().map_err(|_| {
+                        Error::column(source, name, format!("{key}{v} is not a number"))
+                    })
+                })
+                .transpose()
+        };
+        let (bottom, top) = (option("bottom=")?, option("top=")?);
+        let steps: Vec<&str> = all.iter().copied().filter(|s| !s.contains('=')).collect();
         let bad = |m: String| Error::column(source, name, m);
         let present: Vec<usize> = (0..dict.len())
             .filter(|&c| Some(c as u32) != dict.missing)
@@ -103,10 +118,15 @@ impl Generalisation {
                     })?;
                     (0..dict.len())
                         .map(|c| {
+                            let x = nums[c];
                             if Some(c as u32) == dict.missing {
                                 MISSING_LABEL.to_string()
+                            } else if bottom.is_some_and(|b| x < b) {
+                                format!("<{}", fmt_num(bottom.unwrap_or(x)))
+                            } else if top.is_some_and(|t| x >= t) {
+                                format!(">={}", fmt_num(top.unwrap_or(x)))
                             } else {
-                                let lo = (nums[c] / width).floor() * width;
+                                let lo = (x / width).floor() * width;
                                 format!("[{}, {}[", fmt_num(lo), fmt_num(lo + width))
                             }
                         })
@@ -320,6 +340,12 @@ mod tests {
         assert_eq!(g.levels[1].labels, vec!["1234A*", "1299Z*"]);
         assert_eq!(g.levels[3].labels, vec!["12****"]);
         assert!(Generalisation::from_spec("t", "pc", "interval:5", &d).is_err());
+        // Top and bottom coding.
+        let d = dict(&["3", "23", "27", "95"]);
+        let g =
+            Generalisation::from_spec("t", "age", "interval:10,20,bottom=20,top=80", &d).unwrap();
+        assert_eq!(g.levels[1].labels, vec!["<20", "[20, 30[", ">=80"]);
+        assert_eq!(g.levels[2].labels, vec!["<20", "[20, 40[", ">=80"]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use crate::classes::{ClassTable, Histograms};
 use crate::generalise::Generalisation;
 use crate::privacy::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
-use crate::privacy::diversity::{distinct_l, entropy_l, recursive_l};
+use crate::privacy::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
 use crate::targets::LKind;
 
 /// What the search must reach, and what it minimises.
@@ -102,6 +102,10 @@ pub struct Diversity {
     pub l: Option<(f64, LKind, f64)>,
     /// Maximum t-closeness distance.
     pub t: Option<f64>,
+    /// δ-disclosure bound (strict: every |ln(q/p)| < δ over the table's values).
+    pub delta: Option<f64>,
+    /// Maximum basic β-likeness.
+    pub beta: Option<f64>,
 }
 
 /// One sensitive attribute: its counts per class of the original class
@@ -159,6 +163,17 @@ impl Diversity {
                 LKind::Recursive => recursive_l(counts, c) as f64,
             };
             if have < l {
+                return true;
+            }
+        }
+        if let Some(delta) = self.delta {
+            let strict = delta_strict(codes, counts, &a.table.p, a.table.present);
+            if strict.is_none_or(|d| d >= delta) {
+                return true;
+            }
+        }
+        if let Some(beta) = self.beta {
+            if beta_basic(codes, counts, &a.table.p) > beta {
                 return true;
             }
         }
@@ -787,6 +802,8 @@ mod tests {
                     }],
                     l: l.map(|l| (l, LKind::Distinct, 2.0)),
                     t: tt,
+                    delta: None,
+                    beta: if seed % 2 == 0 { Some(3.0) } else { None },
                 };
                 let goal = Goal {
                     k: 3,
