@@ -291,6 +291,7 @@ fn lattice_search(c: &mut Criterion) {
                     k: 5,
                     suppression,
                     metric: Metric::Loss,
+                    max_average_risk: None,
                 },
                 time_limit: None,
             };

@@ -209,6 +209,23 @@ fn generalisation_for(
         }
         None => {
             let spec = auto_spec(&col.dict);
+            let distinct = col.dict.len() - col.dict.missing.map_or(0, |_| 1);
+            if spec == "mask:" && distinct > 2 {
+                // Categories: keep the most frequent, halving, the rest "(other)".
+                let mut freqs = vec![0u64; col.dict.len()];
+                for &c in &col.codes {
+                    freqs[c as usize] += 1;
+                }
+                let keep: Vec<usize> =
+                    std::iter::successors(Some(distinct / 2), |&k| (k > 1).then_some(k / 2))
+                        .filter(|&k| k >= 1)
+                        .collect();
+                let list: Vec<String> = keep.iter().map(|k| k.to_string()).collect();
+                return Ok((
+                    Generalisation::from_frequencies(&col.name, &col.dict, &freqs, &keep),
+                    format!("auto:frequent:{}", list.join(",")),
+                ));
+            }
             Ok((
                 Generalisation::from_spec(source, &col.name, &spec, &col.dict)?,
                 format!("auto:{spec}"),
@@ -221,7 +238,9 @@ fn generalisation_for(
 /// intervals anchored at 0, the first width "nice" (1, 2, 5 × 10^k, about
 /// range/32) and doubling; text of one length
 /// masked from the right a character at a time; anything else straight to
-/// `*`.
+/// `*` — which `suggest` replaces, for more than two categories, by
+/// grouping in frequency order (keep the most frequent half, quarter, …;
+/// the rest becomes `(other)`).
 pub fn auto_spec(dict: &Dictionary) -> String {
     let present: Vec<usize> = (0..dict.len())
         .filter(|&c| Some(c as u32) != dict.missing)

@@ -308,6 +308,14 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "T")]
     pub t: Option<f64>,
 
+    /// Target: highest prosecutor risk at most P (the same as k ≥ ⌈1/P⌉).
+    #[arg(long, value_name = "P")]
+    pub max_risk: Option<f64>,
+
+    /// Target: average prosecutor risk of the released records at most P.
+    #[arg(long, value_name = "P")]
+    pub max_average_risk: Option<f64>,
+
     /// Target: strict δ-disclosure below D in every released class.
     #[arg(long, value_name = "D")]
     pub delta: Option<f64>,
@@ -366,7 +374,26 @@ pub fn parse_share(s: &str) -> Result<f64> {
 }
 
 impl SuggestArgs {
+    /// k, raised to ⌈1/P⌉ by --max-risk P (the highest risk is 1/smallest class).
+    fn effective_k(&self) -> Result<u64> {
+        match self.max_risk {
+            Some(p) if p > 0.0 && p <= 1.0 => Ok(self.k.max((1.0 / p - 1e-12).ceil() as u64)),
+            Some(p) => Err(Error::usage(format!(
+                "--max-risk must be above 0 and at most 1, got {p}"
+            ))),
+            None => Ok(self.k),
+        }
+    }
+
     pub fn to_plan(&self) -> Result<crate::anonymise::Plan> {
+        let k = self.effective_k()?;
+        if let Some(p) = self.max_average_risk {
+            if !(p > 0.0 && p <= 1.0) {
+                return Err(Error::usage(format!(
+                    "--max-average-risk must be above 0 and at most 1, got {p}"
+                )));
+            }
+        }
         let format = self.format.as_deref().map(Format::parse).transpose()?;
         let delimiter = self.delimiter.as_deref().map(parse_delimiter).transpose()?;
         let qis = list(&self.qi);
@@ -386,7 +413,8 @@ impl SuggestArgs {
                 missing_tokens: self.missing.as_deref().map(split_list).unwrap_or_default(),
                 sensitive: list(&self.sensitive),
                 targets: Targets {
-                    k: Some(self.k),
+                    k: Some(k),
+                    max_average_risk: self.max_average_risk,
                     l: self.l,
                     l_kind: match self.l_kind.as_str() {
                         "entropy" => LKind::Entropy,
@@ -415,9 +443,10 @@ impl SuggestArgs {
                 None => None,
             },
             goal: crate::search::Goal {
-                k: self.k,
+                k,
                 suppression: parse_share(&self.suppression)?,
                 metric: crate::search::Metric::parse(&self.metric).unwrap_or_default(),
+                max_average_risk: self.max_average_risk,
             },
         })
     }

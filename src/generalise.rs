@@ -229,6 +229,52 @@ impl Generalisation {
     }
 }
 
+impl Generalisation {
+    /// Grouping by frequency order: level i keeps the `keep[i]` most
+    /// frequent values (ties by value order) and merges the rest into
+    /// `(other)`; `keep` must shrink so that levels nest. `freqs[c]` is the
+    /// number of records with code c. The domain is the column's values.
+    pub fn from_frequencies(name: &str, dict: &Dictionary, freqs: &[u64], keep: &[usize]) -> Self {
+        let present: Vec<usize> = (0..dict.len())
+            .filter(|&c| Some(c as u32) != dict.missing)
+            .collect();
+        let domain = present.len().max(1) as f64;
+        let mut by_freq = present.clone();
+        by_freq.sort_by(|&a, &b| freqs[b].cmp(&freqs[a]).then(a.cmp(&b)));
+        let mut levels = vec![identity(dict, 1.0 / domain)];
+        for &k in keep {
+            let kept: std::collections::BTreeSet<usize> = by_freq.iter().take(k).copied().collect();
+            let labels: Vec<String> = (0..dict.len())
+                .map(|c| {
+                    if Some(c as u32) == dict.missing {
+                        MISSING_LABEL.to_string()
+                    } else if kept.contains(&c) {
+                        dict.labels[c].clone()
+                    } else {
+                        "(other)".to_string()
+                    }
+                })
+                .collect();
+            let others = (present.len() - kept.len().min(present.len())) as f64;
+            levels.push(level_from_labels(&labels, |l| {
+                if l == "(other)" {
+                    others / domain
+                } else {
+                    1.0 / domain
+                }
+            }));
+        }
+        levels.push(level_from_labels(
+            &vec!["*".to_string(); dict.len()],
+            |_| 1.0,
+        ));
+        Generalisation {
+            name: name.to_string(),
+            levels,
+        }
+    }
+}
+
 /// `*` at the top level, the missing label below it.
 fn missing_label(top: bool) -> String {
     if top {
@@ -346,6 +392,18 @@ mod tests {
             Generalisation::from_spec("t", "age", "interval:10,20,bottom=20,top=80", &d).unwrap();
         assert_eq!(g.levels[1].labels, vec!["<20", "[20, 30[", ">=80"]);
         assert_eq!(g.levels[2].labels, vec!["<20", "[20, 40[", ">=80"]);
+    }
+
+    #[test]
+    fn frequency_grouping() {
+        let d = dict(&["a", "b", "c", "d"]);
+        // b most frequent, then d, then a and c.
+        let g = Generalisation::from_frequencies("x", &d, &[1, 9, 1, 5], &[2, 1]);
+        assert_eq!(g.levels[1].labels, vec!["(other)", "b", "d"]);
+        assert_eq!(g.levels[1].share, vec![0.5, 0.25, 0.25]);
+        assert_eq!(g.levels[2].labels, vec!["(other)", "b"]);
+        assert_eq!(g.levels[3].labels, vec!["*"]);
+        assert!(check_coarsens("t", "x", &g.levels).is_ok());
     }
 
     #[test]

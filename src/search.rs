@@ -40,6 +40,9 @@ pub struct Goal {
     /// Largest share of records that may be suppressed.
     pub suppression: f64,
     pub metric: Metric,
+    /// Largest average prosecutor risk of the released records (released
+    /// classes / released records); monotone, as merging lowers it.
+    pub max_average_risk: Option<f64>,
 }
 
 /// Utility (information-loss) models; all are minimised.
@@ -295,7 +298,12 @@ fn evaluate_with(
             ..table_utility(t, &supp, gens, levels)
         },
     };
-    let pass = suppressed as f64 <= goal.suppression * n as f64;
+    let released_records = n - suppressed;
+    let released_classes = supp.iter().filter(|&&s| !s).count() as f64;
+    let average_ok = goal
+        .max_average_risk
+        .is_none_or(|p| released_records > 0 && released_classes / released_records as f64 <= p);
+    let pass = suppressed as f64 <= goal.suppression * n as f64 && average_ok;
     (
         Outcome {
             levels: levels.to_vec(),
@@ -739,6 +747,7 @@ mod tests {
                     k,
                     suppression,
                     metric: metrics[(i + seed as usize) % metrics.len()],
+                    max_average_risk: (i == 2).then_some(0.2),
                 };
                 let fast = search(&t, &gens, goal, None);
                 let slow = exhaustive(&t, &gens, goal, None);
@@ -809,6 +818,7 @@ mod tests {
                     k: 3,
                     suppression,
                     metric: Metric::Loss,
+                    max_average_risk: None,
                 };
                 let fast = search(&t, &gens, goal, Some(&div));
                 let slow = exhaustive(&t, &gens, goal, Some(&div));
@@ -831,6 +841,7 @@ mod tests {
             k: 1,
             suppression: 0.0,
             metric: Metric::Loss,
+            max_average_risk: None,
         };
         let (o, pass) = evaluate(&t, &gens, &top, goal, None);
         assert!(pass && (o.loss - 1.0).abs() < 1e-12, "{o:?}");

@@ -395,3 +395,57 @@ fn reproduces_arx_fars_discernibility_cases() {
         );
     }
 }
+
+#[test]
+fn risk_targets_in_the_search() {
+    let fixture = format!("{}/fixtures/census.csv", env!("CARGO_MANIFEST_DIR"));
+    // --max-risk 0.1 means k ≥ 10.
+    let o = kanon(&[
+        "suggest",
+        &fixture,
+        "--qi",
+        "age,sex,race",
+        "--k",
+        "3",
+        "--max-risk",
+        "0.1",
+        "--json",
+        "--quiet",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["search"]["k"], 10);
+    assert!(v["search"]["result"]["k_anonymity"]["k"].as_u64().unwrap() >= 10);
+    // The released data's average risk stays within the bound.
+    let o = kanon(&[
+        "suggest",
+        &fixture,
+        "--qi",
+        "age,sex,race",
+        "--k",
+        "2",
+        "--max-average-risk",
+        "0.01",
+        "--json",
+        "--quiet",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["search"]["result"]["risk"]["prosecutor"]["average"]
+            .as_f64()
+            .unwrap()
+            <= 0.01
+    );
+    assert_eq!(v["search"]["result"]["targets_met"], true);
+}
