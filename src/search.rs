@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::classes::{ClassTable, Histograms};
+use crate::classes::{group, ClassTable, Grouping, Histograms, Rows};
 use crate::generalise::Generalisation;
 use crate::privacy::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
 use crate::privacy::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
@@ -244,29 +244,8 @@ fn evaluate_with(
     diversity: Option<&Diversity>,
     full: bool,
 ) -> (Outcome, bool) {
-    let mapped: Vec<Vec<u32>> = base
-        .keys
-        .iter()
-        .zip(gens.iter().zip(levels))
-        .map(|(k, (g, &l))| k.iter().map(|&c| g.levels[l].map[c as usize]).collect())
-        .collect();
-    let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
-    let cards: Vec<u32> = gens
-        .iter()
-        .zip(levels)
-        .map(|(g, &l)| g.levels[l].labels.len() as u32)
-        .collect();
     let need_classes = full || goal.metric == Metric::Entropy || diversity.is_some();
-    let g = crate::classes::group(
-        crate::classes::Rows {
-            columns: &columns,
-            cards: &cards,
-            counts: Some(&base.sizes),
-            weights: None,
-            len: base.len(),
-        },
-        need_classes,
-    );
+    let g = roll_up(base, gens, levels, need_classes);
     let t = &g.table;
     let n = t.records();
     // A released class is suppressed when it is smaller than k or misses a
@@ -318,16 +297,14 @@ fn evaluate_with(
     )
 }
 
-/// For the transformation `levels`: each original class's released class,
-/// and which released classes are suppressed (smaller than k, or missing a
-/// sensitive-attribute target).
-pub fn released(
+/// Roll the original class table up through the levels' code maps; with
+/// `row_class`, also each original class's released class.
+fn roll_up(
     base: &ClassTable,
     gens: &[Generalisation],
     levels: &[usize],
-    k: u64,
-    diversity: Option<&Diversity>,
-) -> (Vec<u32>, Vec<bool>) {
+    row_class: bool,
+) -> Grouping {
     let mapped: Vec<Vec<u32>> = base
         .keys
         .iter()
@@ -340,16 +317,29 @@ pub fn released(
         .zip(levels)
         .map(|(g, &l)| g.levels[l].labels.len() as u32)
         .collect();
-    let g = crate::classes::group(
-        crate::classes::Rows {
+    group(
+        Rows {
             columns: &columns,
             cards: &cards,
             counts: Some(&base.sizes),
             weights: None,
             len: base.len(),
         },
-        true,
-    );
+        row_class,
+    )
+}
+
+/// For the transformation `levels`: each original class's released class,
+/// and which released classes are suppressed (smaller than k, or missing a
+/// sensitive-attribute target).
+pub fn released(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    k: u64,
+    diversity: Option<&Diversity>,
+) -> (Vec<u32>, Vec<bool>) {
+    let g = roll_up(base, gens, levels, true);
     let base_class = g.row_class.unwrap_or_default();
     let mut supp: Vec<bool> = g.table.sizes.iter().map(|&f| f < k).collect();
     if let Some(div) = diversity {
