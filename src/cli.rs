@@ -27,6 +27,8 @@ pub enum Command {
     /// Apply the suggested generalisation and write the anonymised data.
     #[command(visible_alias = "anonymize")]
     Anonymise(Box<AnonymiseArgs>),
+    /// Profile every column: distinct values, uniqueness, entropy, missing share, and a guessed role (direct identifier, pseudonym, quasi-identifier or sensitive candidate).
+    Profile(ProfileArgs),
     /// Write a seeded synthetic census-like table (for benchmarks and demos).
     Synth(SynthArgs),
 }
@@ -449,6 +451,37 @@ impl SuggestArgs {
                 max_average_risk: self.max_average_risk,
             },
         })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Input table (as for analyse).
+    pub input: String,
+    /// Input format, overriding the file extension.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// CSV delimiter (default: detected).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Values that mean "missing", comma-separated.
+    #[arg(long, value_name = "TOKENS")]
+    pub missing: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ProfileArgs {
+    pub fn read_options(&self) -> Result<ReadOptions> {
+        Ok(ReadOptions {
+            format: self.format.as_deref().map(Format::parse).transpose()?,
+            delimiter: self.delimiter.as_deref().map(parse_delimiter).transpose()?,
+        })
+    }
+
+    pub fn missing_tokens(&self) -> Vec<String> {
+        self.missing.as_deref().map(split_list).unwrap_or_default()
     }
 }
 

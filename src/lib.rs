@@ -15,6 +15,7 @@ pub mod generalise;
 pub mod hierarchy;
 pub mod input;
 pub mod privacy;
+pub mod profile;
 pub mod radix;
 pub mod risk;
 pub mod search;

@@ -9,7 +9,7 @@ use clap::Parser;
 
 use kanon::analysis::analyse;
 use kanon::anonymise::{suggest, suggest_report, SuppressMode};
-use kanon::cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, SuggestArgs, SynthArgs};
+use kanon::cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, ProfileArgs, SuggestArgs, SynthArgs};
 use kanon::progress::Progress;
 use kanon::records::write_records;
 use kanon::report::text::{render, render_suggest, Style};
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Analyse(args) => run_analyse(&args),
         Command::Suggest(args) => run_suggest(&args, None),
         Command::Anonymise(args) => run_suggest(&args.suggest, Some(&args)),
+        Command::Profile(args) => run_profile(&args),
         Command::Synth(args) => run_synth(&args),
     };
     match outcome {
@@ -89,6 +90,15 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
     Ok(if s.result.best.is_some() { 0 } else { 1 })
+}
+
+fn run_profile(args: &ProfileArgs) -> Result<u8> {
+    let p = kanon::profile::profile(&args.input, &args.read_options()?, &args.missing_tokens())?;
+    let out = if args.json { p.to_json() } else { p.render() };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(0)
 }
 
 fn run_synth(args: &SynthArgs) -> Result<u8> {
