@@ -24,6 +24,7 @@ pub mod special;
 pub use error::{Error, Result};
 pub mod analysis;
 pub mod anonymise;
+pub mod assess;
 pub mod cli;
 pub mod output;
 pub mod progress;

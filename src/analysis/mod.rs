@@ -395,7 +395,7 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
     let mut warnings = Vec::new();
     let (population, basis, population_info) =
         population_sizes(cfg, &columns, &grouping.table, &mut warnings)?;
-    let report = build_report(
+    let mut report = build_report(
         cfg,
         &table,
         &columns,
@@ -408,6 +408,7 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
         sections,
         warnings,
     );
+    report.wp216 = Some(crate::assess::assess(&report));
     progress.finish();
     Ok(Analysis {
         report,
@@ -1020,6 +1021,7 @@ fn build_report(
         inference_worst_case: worst_case(inference),
         inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),
+        wp216: None,
         targets: checks,
         warnings,
     }

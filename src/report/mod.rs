@@ -50,6 +50,8 @@ pub struct Report {
     pub targets: Vec<TargetCheck>,
     /// True when every target holds (also when none was set).
     pub targets_met: bool,
+    /// The WP216 verdicts on singling out, linkability and inference.
+    pub wp216: Option<crate::assess::Wp216>,
     pub warnings: Vec<String>,
 }
 

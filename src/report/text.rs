@@ -218,6 +218,36 @@ pub fn render(r: &Report, style: Style) -> String {
         render_inference(&mut o, name, inf, style);
     }
 
+    if let Some(w) = &r.wp216 {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold("WP216 assessment (each criterion on its own)")
+        );
+        for (name, c) in [
+            ("singling out", &w.singling_out),
+            ("linkability", &w.linkability),
+            ("inference", &w.inference),
+        ] {
+            let verdict = match c.verdict {
+                crate::assess::Verdict::Pass => style.good("pass"),
+                crate::assess::Verdict::AtRisk => style.warn("at risk"),
+                crate::assess::Verdict::Fail => style.bad("FAIL"),
+                crate::assess::Verdict::NotAssessed => "not assessed".to_string(),
+            };
+            let _ = writeln!(
+                o,
+                "  {name:<13}{verdict:<13}{}{}",
+                c.reason,
+                if c.default_rule && c.verdict != crate::assess::Verdict::NotAssessed {
+                    " [kanon default rule]"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Warnings"));
         for w in &r.warnings {
