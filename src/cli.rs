@@ -102,6 +102,10 @@ pub struct AnalyseArgs {
     /// No progress output on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Do not profile the other columns for identifiers and undeclared quasi-identifiers.
+    #[arg(long)]
+    pub no_profile: bool,
 }
 
 #[derive(Debug, Args)]
@@ -596,6 +600,7 @@ impl AnalyseArgs {
             }),
             subsets: self.survey.subsets,
             person_id: self.survey.person_id.clone(),
+            profile_undeclared: !self.no_profile,
             missing_as: match self.missing_as.as_str() {
                 "wildcard" => MissingAs::Wildcard,
                 "both" => MissingAs::Both,

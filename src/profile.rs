@@ -277,8 +277,13 @@ pub fn profile_column(col: &EncodedColumn, counts: &[u64]) -> ColumnProfile {
                 Role::DirectIdentifier,
                 Some("unique_per_row"),
                 format!(
-                    "{:.0}% of records have a value of their own",
-                    uniqueness * 100.0
+                    "{:.0}% of records have a value of their own{}",
+                    uniqueness * 100.0,
+                    if col.dict.kind == ValueKind::Numeric {
+                        " (continuous values: band or round them)"
+                    } else {
+                        ""
+                    }
                 ),
             )
         } else if SENSITIVE_NAMES.iter().any(|s| name.contains(s)) {

@@ -136,3 +136,39 @@ fn inference_paths() {
     let v = run(&diverse, &["--qi", "a", "--sensitive", "s", "--l", "5"]);
     assert_eq!(verdict(&v, "inference"), "pass");
 }
+
+/// `analyse` profiles the columns it was not told about (values never shown).
+#[test]
+fn undeclared_columns_are_profiled() {
+    let mut csv = String::from("age,sex,email,token,town\n");
+    for i in 0..40 {
+        csv.push_str(&format!(
+            "{},{},p{i}@example.org,{:032x},{}\n",
+            30 + i % 5,
+            i % 2,
+            i * 977 + 3,
+            ["A", "B", "C"][i % 3]
+        ));
+    }
+    let v = run(&csv, &["--qi", "age,sex"]);
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let all = warnings.join("\n");
+    assert!(
+        all.contains("column 'email' looks like a direct identifier"),
+        "{all}"
+    );
+    assert!(
+        all.contains("column 'token' looks like a pseudonym"),
+        "{all}"
+    );
+    assert!(
+        all.contains("columns not declared that an attacker may know: town"),
+        "{all}"
+    );
+    assert!(!all.contains("@example.org"));
+}

@@ -60,6 +60,10 @@ pub struct Config {
     pub person_id: Option<String>,
     /// How missing QI values count for singling out.
     pub missing_as: MissingAs,
+    /// Profile the columns not named in the configuration and warn about
+    /// direct identifiers, pseudonyms and likely quasi-identifiers left out
+    /// (WP216 mistakes 1 and 5). Costs a second read of those columns.
+    pub profile_undeclared: bool,
 }
 
 /// Missing QI values as a value of their own (ARX), as wildcards
@@ -142,6 +146,7 @@ impl Default for Config {
             subsets: None,
             person_id: None,
             missing_as: MissingAs::Value,
+            profile_undeclared: false,
         }
     }
 }
@@ -259,7 +264,68 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     cfg.validate()?;
     progress.stage(&format!("reading {}", cfg.input));
     let table = read_table(&cfg.input, &cfg.columns(), &cfg.read)?;
-    analyse_table(cfg, table, progress)
+    let undeclared: Vec<String> = table
+        .all_columns
+        .iter()
+        .filter(|c| !cfg.columns().contains(c))
+        .cloned()
+        .collect();
+    let mut analysis = analyse_table(cfg, table, progress)?;
+    if cfg.profile_undeclared && !undeclared.is_empty() && cfg.input == "-" {
+        // Standard input cannot be read twice.
+        analysis.report.warnings.push(format!(
+            "{} other columns were not profiled for identifiers (standard input is read once)",
+            undeclared.len()
+        ));
+    } else if cfg.profile_undeclared && !undeclared.is_empty() {
+        progress.stage("profiling the other columns");
+        let extra = read_table(&cfg.input, &undeclared, &cfg.read)?;
+        let columns = encode_qis(&extra, &undeclared, &cfg.missing_tokens)?;
+        let profiles: Vec<crate::profile::ColumnProfile> = columns
+            .iter()
+            .map(|c| {
+                let mut counts = vec![0u64; c.dict.len()];
+                for &x in &c.codes {
+                    counts[x as usize] += 1;
+                }
+                crate::profile::profile_column(c, &counts)
+            })
+            .collect();
+        analysis.report.warnings.extend(profile_warnings(&profiles));
+        progress.finish();
+    }
+    Ok(analysis)
+}
+
+/// Warnings about columns the analysis did not name (values never shown).
+fn profile_warnings(profiles: &[crate::profile::ColumnProfile]) -> Vec<String> {
+    use crate::profile::Role;
+    let mut out = Vec::new();
+    for p in profiles {
+        match p.role {
+            Role::DirectIdentifier => out.push(format!(
+                "column '{}' looks like a direct identifier ({}): remove it before release",
+                p.name, p.reason
+            )),
+            Role::Pseudonym => out.push(format!(
+                "column '{}' looks like a pseudonym or hash ({}); pseudonymised data is not anonymous (WP216 §4)",
+                p.name, p.reason
+            )),
+            _ => {}
+        }
+    }
+    let candidates: Vec<&str> = profiles
+        .iter()
+        .filter(|p| p.role == Role::QuasiIdentifierCandidate)
+        .map(|p| p.name.as_str())
+        .collect();
+    if !candidates.is_empty() {
+        out.push(format!(
+            "columns not declared that an attacker may know: {} — leaving quasi-identifiers out inflates k (WP216 mistake 1); declare them with --qi if they are",
+            candidates.join(", ")
+        ));
+    }
+    out
 }
 
 /// Run an analysis of a table already in memory (it must hold the columns
