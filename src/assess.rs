@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::report::Report;
+use crate::targets::TargetCheck;
 
 /// A verdict on one criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,6 +59,25 @@ pub struct Wp216 {
 }
 
 const SINGLING_TARGETS: [&str; 4] = ["k", "max_risk", "max_average_risk", "max_records_at_risk"];
+
+/// The verdict when the user set targets for a criterion: `fail` naming
+/// each one missed, else `pass`.
+fn by_targets(checks: &[&TargetCheck], what: &str) -> (Verdict, bool, String) {
+    let missed: Vec<&str> = checks
+        .iter()
+        .filter(|t| !t.met)
+        .map(|t| t.message.as_str())
+        .collect();
+    if missed.is_empty() {
+        (Verdict::Pass, false, format!("every {what} target holds"))
+    } else {
+        (
+            Verdict::Fail,
+            false,
+            format!("target missed: {}", missed.join("; ")),
+        )
+    }
+}
 
 /// Judge the three criteria from a finished report.
 pub fn assess(r: &Report) -> Wp216 {
@@ -99,24 +119,7 @@ fn singling_out(r: &Report) -> Criterion {
         .filter(|t| SINGLING_TARGETS.contains(&t.name.as_str()))
         .collect();
     let (mut verdict, default_rule, mut reason) = if !checks.is_empty() {
-        let missed: Vec<&str> = checks
-            .iter()
-            .filter(|t| !t.met)
-            .map(|t| t.message.as_str())
-            .collect();
-        if missed.is_empty() {
-            (
-                Verdict::Pass,
-                false,
-                "every singling-out target holds".to_string(),
-            )
-        } else {
-            (
-                Verdict::Fail,
-                false,
-                format!("target missed: {}", missed.join("; ")),
-            )
-        }
+        by_targets(&checks, "singling-out")
     } else if r.sample_uniques.count > 0 {
         (
             Verdict::Fail,
@@ -195,24 +198,7 @@ fn inference(r: &Report) -> Criterion {
         .next()
         .map_or(0.9, |i| i.homogeneous_records.threshold);
     let (verdict, default_rule, reason) = if !checks.is_empty() {
-        let missed: Vec<&str> = checks
-            .iter()
-            .filter(|t| !t.met)
-            .map(|t| t.message.as_str())
-            .collect();
-        if missed.is_empty() {
-            (
-                Verdict::Pass,
-                false,
-                "every inference target holds".to_string(),
-            )
-        } else {
-            (
-                Verdict::Fail,
-                false,
-                format!("target missed: {}", missed.join("; ")),
-            )
-        }
+        by_targets(&checks, "inference")
     } else if w.homogeneous_records > 0 {
         (
             Verdict::Fail,

@@ -46,17 +46,8 @@ pub struct AnalyseArgs {
     #[arg(long, value_name = "COLS")]
     pub sensitive: Vec<String>,
 
-    /// Input format, overriding the file extension.
-    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "parquet", "ipc", "arrow", "feather", "ndjson", "jsonl"])]
-    pub format: Option<String>,
-
-    /// CSV delimiter: a character, or tab, comma, semicolon, pipe (default: detected).
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-
-    /// Values that mean "missing", comma-separated (empty cells and nulls always do).
-    #[arg(long, value_name = "TOKENS")]
-    pub missing: Option<String>,
+    #[command(flatten)]
+    pub io: InputArgs,
 
     /// Missing QI values: a value of their own (ARX), wildcards matching any value (sdcMicro), or both (targets on the worse).
     #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
@@ -282,17 +273,8 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "COL=FILE|SPEC")]
     pub hierarchy: Vec<String>,
 
-    /// Input format, overriding the file extension.
-    #[arg(long, value_name = "FORMAT")]
-    pub format: Option<String>,
-
-    /// CSV delimiter (default: detected).
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-
-    /// Values that mean "missing", comma-separated.
-    #[arg(long, value_name = "TOKENS")]
-    pub missing: Option<String>,
+    #[command(flatten)]
+    pub io: InputArgs,
 
     /// Sensitive attributes for the --l and --t targets.
     #[arg(long, value_name = "COLS")]
@@ -400,8 +382,6 @@ impl SuggestArgs {
                 )));
             }
         }
-        let format = self.format.as_deref().map(Format::parse).transpose()?;
-        let delimiter = self.delimiter.as_deref().map(parse_delimiter).transpose()?;
         let qis = list(&self.qi);
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
@@ -414,9 +394,9 @@ impl SuggestArgs {
         Ok(crate::anonymise::Plan {
             analysis: Config {
                 input: self.input.clone(),
-                read: ReadOptions { format, delimiter },
+                read: self.io.read_options()?,
                 qis,
-                missing_tokens: self.missing.as_deref().map(split_list).unwrap_or_default(),
+                missing_tokens: self.io.missing_tokens(),
                 sensitive: list(&self.sensitive),
                 targets: Targets {
                     k: Some(k),
@@ -462,21 +442,31 @@ impl SuggestArgs {
 pub struct ProfileArgs {
     /// Input table (as for analyse).
     pub input: String,
-    /// Input format, overriding the file extension.
-    #[arg(long, value_name = "FORMAT")]
-    pub format: Option<String>,
-    /// CSV delimiter (default: detected).
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// Values that mean "missing", comma-separated.
-    #[arg(long, value_name = "TOKENS")]
-    pub missing: Option<String>,
+    #[command(flatten)]
+    pub io: InputArgs,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }
 
-impl ProfileArgs {
+/// How to read the input: the flags `analyse`, `suggest`, `anonymise` and
+/// `profile` share.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input format, overriding the file extension.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "parquet", "ipc", "arrow", "feather", "ndjson", "jsonl"])]
+    pub format: Option<String>,
+
+    /// CSV delimiter: a character, or tab, comma, semicolon, pipe (default: detected).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Values that mean "missing", comma-separated (empty cells and nulls always do).
+    #[arg(long, value_name = "TOKENS")]
+    pub missing: Option<String>,
+}
+
+impl InputArgs {
     pub fn read_options(&self) -> Result<ReadOptions> {
         Ok(ReadOptions {
             format: self.format.as_deref().map(Format::parse).transpose()?,
@@ -548,14 +538,12 @@ impl AnalyseArgs {
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
         }
-        let format = self.format.as_deref().map(Format::parse).transpose()?;
-        let delimiter = self.delimiter.as_deref().map(parse_delimiter).transpose()?;
         Ok(Config {
             input: self.input.clone(),
-            read: ReadOptions { format, delimiter },
+            read: self.io.read_options()?,
             qis,
             sensitive: list(&self.sensitive),
-            missing_tokens: self.missing.as_deref().map(split_list).unwrap_or_default(),
+            missing_tokens: self.io.missing_tokens(),
             weight: self.weight.clone(),
             count: self.count.clone(),
             population: self.population.clone(),

@@ -93,7 +93,11 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
 }
 
 fn run_profile(args: &ProfileArgs) -> Result<u8> {
-    let p = kanon::profile::profile(&args.input, &args.read_options()?, &args.missing_tokens())?;
+    let p = kanon::profile::profile(
+        &args.input,
+        &args.io.read_options()?,
+        &args.io.missing_tokens(),
+    )?;
     let out = if args.json { p.to_json() } else { p.render() };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());

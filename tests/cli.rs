@@ -1,17 +1,12 @@
 //! End-to-end tests of the `kanon` binary: exit codes, bad input, formats.
 
+mod common;
+use common::kanon;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use polars::prelude::*;
-
-fn kanon(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kanon"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kanon")
-}
 
 /// A fresh directory for one test.
 fn scratch(name: &str) -> PathBuf {

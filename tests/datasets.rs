@@ -13,6 +13,9 @@
 //! marketer = (f / F).sum() / n
 //! ```
 
+mod common;
+use common::shared;
+
 use kanon::analysis::{analyse, Config};
 use kanon::progress::Progress;
 use kanon::report::Report;
@@ -31,15 +34,6 @@ const ADULT_QIS: [&str; 8] = [
 const KEYS7: [&str; 7] = [
     "urbrur", "roof", "walls", "water", "electcon", "relat", "sex",
 ];
-
-fn shared(path: &str) -> String {
-    let p = format!("{}/../shared/datasets/{path}", env!("CARGO_MANIFEST_DIR"));
-    assert!(
-        std::path::Path::new(&p).exists(),
-        "{p} is missing: these tests need ../shared/datasets beside the repository"
-    );
-    p
-}
 
 fn expected(name: &str) -> Value {
     let text = include_str!("reference/expected.json");

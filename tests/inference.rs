@@ -10,26 +10,14 @@
 //! delta_present = max(abs(log(q[s] / p[s])) for q in classes for s in q)
 //! ```
 
-use std::process::Command;
+mod common;
+use common::{kanon, root, shared};
 
 use kanon::analysis::{analyse, Config, InferenceConfig};
 use kanon::privacy::closeness::Distance;
 use kanon::progress::Progress;
 use kanon::report::{InferenceInfo, Report};
 use serde_json::Value;
-
-fn root(path: &str) -> String {
-    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared(path: &str) -> String {
-    let p = root(&format!("../shared/datasets/{path}"));
-    assert!(
-        std::path::Path::new(&p).exists(),
-        "{p} missing: ../shared/datasets is needed"
-    );
-    p
-}
 
 fn run(input: String, qis: &[&str], sensitive: &[&str], inference: InferenceConfig) -> Report {
     let cfg = Config {
@@ -233,14 +221,6 @@ fn t_closeness_paper_table_3() {
         InferenceConfig::default(),
     );
     assert!((r.inference["salary"].t_closeness.value - 0.375).abs() < 1e-12);
-}
-
-fn kanon(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kanon"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 #[test]

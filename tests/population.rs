@@ -9,6 +9,9 @@
 //!   `scipy.optimize.fsolve` on the likelihood / moment equations;
 //! * `wildcard.py` — sdcMicro's freqCalc semantics by numpy over all pairs.
 
+mod common;
+use common::{kanon, shared};
+
 use std::process::Command;
 
 use kanon::analysis::{analyse, Config, MissingAs, SudaConfig};
@@ -29,15 +32,6 @@ const ADULT: [&str; 8] = [
     "sex",
     "workclass",
 ];
-
-fn shared(path: &str) -> String {
-    let p = format!("{}/../shared/datasets/{path}", env!("CARGO_MANIFEST_DIR"));
-    assert!(
-        std::path::Path::new(&p).exists(),
-        "{p} missing: ../shared/datasets is needed"
-    );
-    p
-}
 
 fn reference(file: &str) -> Value {
     let text = match file {
@@ -287,14 +281,6 @@ fn missing_as_wildcard_matches_freq_calc() {
     // Wildcards can only merge: fewer uniques than with missing as a value (209).
     assert!(w.sample_uniques < r.sample_uniques.count);
     assert_eq!(r.missing_values.gated_on, "wildcard");
-}
-
-fn kanon(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kanon"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 #[test]

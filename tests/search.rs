@@ -2,22 +2,14 @@
 //! `suggest` finds transformations, `anonymise` writes data that
 //! `analyse` confirms.
 
-use std::process::Command;
+mod common;
+use common::{kanon, shared};
 
 use kanon::analysis::encode_qis;
 use kanon::generalise::Generalisation;
 use kanon::hierarchy::Hierarchy;
 use kanon::input::{read_table, ReadOptions};
 use serde_json::Value;
-
-fn shared(path: &str) -> String {
-    let p = format!("{}/../shared/datasets/{path}", env!("CARGO_MANIFEST_DIR"));
-    assert!(
-        std::path::Path::new(&p).exists(),
-        "{p} missing: ../shared/datasets is needed"
-    );
-    p
-}
 
 /// Every hierarchy shipped with adult, cup and fars_int covers its column
 /// and coarsens level by level.
@@ -58,14 +50,6 @@ fn shipped_hierarchies_load_and_validate() {
         }
         assert!(checked >= 7, "{dir}: only {checked} hierarchies found");
     }
-}
-
-fn kanon(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kanon"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 fn adult_args() -> Vec<String> {
