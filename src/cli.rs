@@ -27,6 +27,8 @@ pub enum Command {
     /// Apply the suggested generalisation and write the anonymised data.
     #[command(visible_alias = "anonymize")]
     Anonymise(Box<AnonymiseArgs>),
+    /// Link an attacker's table (or an earlier release) to a release: unique matches, expected correct links, group links, baseline-corrected risk; k after composing two releases.
+    Link(Box<LinkArgs>),
     /// Profile every column: distinct values, uniqueness, entropy, missing share, and a guessed role (direct identifier, pseudonym, quasi-identifier or sensitive candidate).
     Profile(ProfileArgs),
     /// Write a seeded synthetic census-like table (for benchmarks and demos).
@@ -97,6 +99,180 @@ pub struct AnalyseArgs {
     /// Do not profile the other columns for identifiers and undeclared quasi-identifiers.
     #[arg(long)]
     pub no_profile: bool,
+
+    #[command(flatten)]
+    pub linkage: AuxArgs,
+
+    /// Write the auditor's report: FILE.html (self-contained, inline SVG charts) or FILE.md.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+
+    /// Language of the verdicts and the report: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
+}
+
+/// The attacker-table flags of `analyse`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Linkability (an attacker's table)")]
+pub struct AuxArgs {
+    /// Attacker table holding some of the quasi-identifiers (raw or generalised): feeds the linkability verdict.
+    #[arg(long, value_name = "FILE")]
+    pub aux: Option<String>,
+
+    /// Quasi-identifiers the attacker table is linked on (default: every QI it has).
+    #[arg(long, value_name = "COLS", requires = "aux")]
+    pub aux_on: Vec<String>,
+
+    /// Ground-truth id column of the input (with --aux-id).
+    #[arg(long, value_name = "COL", requires = "aux")]
+    pub release_id: Option<String>,
+
+    /// Ground-truth id column of the attacker table (with --release-id).
+    #[arg(long, value_name = "COL", requires = "aux")]
+    pub aux_id: Option<String>,
+
+    /// Hierarchy whose labels the input uses for a QI: COL=FILE (ARX CSV).
+    #[arg(long, value_name = "COL=FILE", requires = "aux")]
+    pub aux_hierarchy: Vec<String>,
+
+    /// Target: share of attacker records matching exactly one record at most P.
+    #[arg(long, value_name = "P", requires = "aux")]
+    pub max_unique_match_rate: Option<f64>,
+
+    /// Target: baseline-corrected linkage risk at most P.
+    #[arg(long, value_name = "P", requires = "aux")]
+    pub max_link_risk: Option<f64>,
+}
+
+impl AuxArgs {
+    fn to_spec(&self) -> Result<Option<crate::linkage::files::AuxSpec>> {
+        let Some(path) = &self.aux else {
+            return Ok(None);
+        };
+        Ok(Some(crate::linkage::files::AuxSpec {
+            path: path.clone(),
+            on: list(&self.aux_on),
+            release_id: self.release_id.clone(),
+            aux_id: self.aux_id.clone(),
+            hierarchies: pairs("--aux-hierarchy", &self.aux_hierarchy)?,
+            sampling_fraction: None,
+        }))
+    }
+}
+
+/// Parse repeated `COL=VALUE` flags.
+fn pairs(flag: &str, values: &[String]) -> Result<Vec<(String, String)>> {
+    values
+        .iter()
+        .map(|v| attr_value(flag, v).map(|(a, b)| (a.to_string(), b.to_string())))
+        .collect()
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The release (as published, generalised or not).
+    pub release: String,
+
+    /// The attacker's table: some quasi-identifiers, often raw.
+    #[arg(long, value_name = "FILE", required_unless_present = "previous")]
+    pub aux: Option<String>,
+
+    /// An earlier release of the same extract: link the two and report k after composing them.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<String>,
+
+    /// Columns to link on (default: every column the tables share, ids excluded).
+    #[arg(long, value_name = "COLS")]
+    pub on: Vec<String>,
+
+    /// Ground-truth id column of the release.
+    #[arg(long, value_name = "COL")]
+    pub release_id: Option<String>,
+
+    /// Ground-truth id column of the attacker table.
+    #[arg(long, value_name = "COL", requires = "release_id")]
+    pub aux_id: Option<String>,
+
+    /// Id column of the earlier release (pairs its records with --release-id's).
+    #[arg(long, value_name = "COL", requires = "release_id")]
+    pub previous_id: Option<String>,
+
+    /// Hierarchy whose labels the release uses for a column: COL=FILE (ARX CSV).
+    #[arg(long, value_name = "COL=FILE")]
+    pub hierarchy: Vec<String>,
+
+    #[command(flatten)]
+    pub io: InputArgs,
+
+    /// Population size N of the release (precision of unique matches without ids).
+    #[arg(long, value_name = "N")]
+    pub population_size: Option<f64>,
+
+    /// Sampling fraction π of the release.
+    #[arg(long, value_name = "F")]
+    pub sampling_fraction: Option<f64>,
+
+    /// Target: share of attacker records matching exactly one record at most P.
+    #[arg(long, value_name = "P")]
+    pub max_unique_match_rate: Option<f64>,
+
+    /// Target: baseline-corrected linkage risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_link_risk: Option<f64>,
+
+    /// Target (with --previous): every intersection of the two releases' classes has at least N records.
+    #[arg(long, value_name = "N")]
+    pub k: Option<u64>,
+
+    /// Classes below this size count as exposed (kanon's default rule).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub reference_k: u64,
+
+    /// Print JSON (linkability.*, cross_release.*).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Language of the verdict: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl LinkArgs {
+    pub fn to_config(&self) -> Result<crate::linkage::files::LinkConfig> {
+        let on = list(&self.on);
+        Ok(crate::linkage::files::LinkConfig {
+            release: self.release.clone(),
+            read: self.io.read_options()?,
+            missing_tokens: self.io.missing_tokens(),
+            aux: self.aux.as_ref().map(|a| crate::linkage::files::AuxSpec {
+                path: a.clone(),
+                on: on.clone(),
+                release_id: self.release_id.clone(),
+                aux_id: self.aux_id.clone(),
+                hierarchies: Vec::new(),
+                sampling_fraction: None,
+            }),
+            previous: self.previous.clone(),
+            previous_id: self.previous_id.clone(),
+            release_id: self.release_id.clone(),
+            on,
+            hierarchies: pairs("--hierarchy", &self.hierarchy)?,
+            population_size: self.population_size,
+            sampling_fraction: self.sampling_fraction,
+            targets: crate::linkage::files::LinkTargets {
+                max_unique_match_rate: self.max_unique_match_rate,
+                max_link_risk: self.max_link_risk,
+                k_intersection: self.k,
+            },
+            reference_k: self.reference_k,
+            lang: crate::report::lang::Lang::parse(&self.lang)?,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -594,6 +770,13 @@ impl AnalyseArgs {
                 "both" => MissingAs::Both,
                 _ => MissingAs::Value,
             },
+            aux: self.linkage.to_spec()?,
+            link_targets: crate::linkage::files::LinkTargets {
+                max_unique_match_rate: self.linkage.max_unique_match_rate,
+                max_link_risk: self.linkage.max_link_risk,
+                k_intersection: None,
+            },
+            lang: crate::report::lang::Lang::parse(&self.lang)?,
         })
     }
 }

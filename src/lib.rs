@@ -14,6 +14,7 @@ pub mod error;
 pub mod generalise;
 pub mod hierarchy;
 pub mod input;
+pub mod linkage;
 pub mod privacy;
 pub mod profile;
 pub mod radix;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Analyse(args) => run_analyse(&args),
         Command::Suggest(args) => run_suggest(&args, None),
         Command::Anonymise(args) => run_suggest(&args.suggest, Some(&args)),
+        Command::Link(args) => run_link(&args),
         Command::Profile(args) => run_profile(&args),
         Command::Synth(args) => run_synth(&args),
     };
@@ -49,8 +50,21 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
         p.stage(&format!("writing {path}"));
         write_records(path, &analysis.grouping, &analysis.per_class)?;
     }
-    p.finish();
     let report = &analysis.report;
+    if let Some(path) = &args.report {
+        p.stage(&format!("writing the report {path}"));
+        let meta = kanon::report::document::Meta {
+            lang: config.lang,
+            command: command_line(),
+            sha256: kanon::report::document::sha256_file(&config.input)?,
+            parameters: config.parameters(),
+        };
+        let doc = kanon::report::document::render_for_path(path, report, &meta);
+        kanon::output::write_atomic(path, |w| {
+            w.write_all(doc.as_bytes()).map_err(|e| e.to_string())
+        })?;
+    }
+    p.finish();
     let out = if args.json {
         report.to_json()
     } else {
@@ -92,6 +106,21 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     Ok(if s.result.best.is_some() { 0 } else { 1 })
 }
 
+fn run_link(args: &kanon::cli::LinkArgs) -> Result<u8> {
+    let config = args.to_config()?;
+    let p = progress(args.quiet);
+    let report = kanon::linkage::files::run_link(&config, &p)?;
+    let out = if args.json {
+        report.to_json()
+    } else {
+        kanon::report::text::render_link(&report, style())
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(if report.targets_met { 0 } else { 1 })
+}
+
 fn run_profile(args: &ProfileArgs) -> Result<u8> {
     let p = kanon::profile::profile(
         &args.input,
@@ -114,6 +143,25 @@ fn run_synth(args: &SynthArgs) -> Result<u8> {
     kanon::synth::write(&args.out, args.rows, args.seed)?;
     p.finish();
     Ok(0)
+}
+
+/// The command line as typed, quoted where a word needs it.
+fn command_line() -> String {
+    let words: Vec<String> = std::env::args()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = if i == 0 { "kanon".to_string() } else { a };
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=,:%".contains(c))
+                && !a.is_empty()
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).

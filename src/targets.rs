@@ -195,6 +195,33 @@ pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
     out
 }
 
+/// An upper-limit target; a figure that could not be computed fails and
+/// says what it `missing`.
+pub(crate) fn at_most(
+    name: &str,
+    what: &str,
+    limit: f64,
+    actual: Option<f64>,
+    missing: &str,
+) -> TargetCheck {
+    match actual {
+        Some(a) => TargetCheck {
+            name: name.into(),
+            limit,
+            actual: a,
+            met: a <= limit,
+            message: format!("{what}: {} (target ≤ {})", fmt6(a), fmt6(limit)),
+        },
+        None => TargetCheck {
+            name: name.into(),
+            limit,
+            actual: f64::NAN,
+            met: false,
+            message: format!("{what}: not computed, {missing}"),
+        },
+    }
+}
+
 /// Check the population-risk targets. A target whose figure could not be
 /// computed (no population size, no valid estimate) fails, and says why.
 pub fn check_population(
@@ -222,22 +249,7 @@ pub fn check_population(
         ("max_suda_score", "highest SUDA score", targets.max_suda_score, max_suda, "needs --suda"),
     ] {
         if let Some(limit) = limit {
-            out.push(match actual {
-                Some(a) => TargetCheck {
-                    name: name.into(),
-                    limit,
-                    actual: a,
-                    met: a <= limit,
-                    message: format!("{what}: {} (target ≤ {})", fmt6(a), fmt6(limit)),
-                },
-                None => TargetCheck {
-                    name: name.into(),
-                    limit,
-                    actual: f64::NAN,
-                    met: false,
-                    message: format!("{what}: not computed, {missing}"),
-                },
-            });
+            out.push(at_most(name, what, limit, actual, missing));
         }
     }
     out

@@ -64,6 +64,12 @@ pub struct Config {
     /// direct identifiers, pseudonyms and likely quasi-identifiers left out
     /// (WP216 mistakes 1 and 5). Costs a second read of those columns.
     pub profile_undeclared: bool,
+    /// An attacker table to link to the input (linkability verdict).
+    pub aux: Option<crate::linkage::files::AuxSpec>,
+    /// Linkage targets (with `aux`).
+    pub link_targets: crate::linkage::files::LinkTargets,
+    /// Language of the verdicts' reasons (and of reports).
+    pub lang: crate::report::lang::Lang,
 }
 
 /// Missing QI values as a value of their own (ARX), as wildcards
@@ -147,6 +153,9 @@ impl Default for Config {
             person_id: None,
             missing_as: MissingAs::Value,
             profile_undeclared: false,
+            aux: None,
+            link_targets: Default::default(),
+            lang: Default::default(),
         }
     }
 }
@@ -236,7 +245,119 @@ impl Config {
                 self.risk_threshold
             )));
         }
+        self.link_targets.validate()?;
+        if self.aux.is_none()
+            && (self.link_targets.max_unique_match_rate.is_some()
+                || self.link_targets.max_link_risk.is_some())
+        {
+            return Err(Error::usage(
+                "--max-unique-match-rate and --max-link-risk need an attacker table (--aux)",
+            ));
+        }
+        if let Some(a) = &self.aux {
+            if a.release_id.is_some() != a.aux_id.is_some() {
+                return Err(Error::usage(
+                    "ground truth needs both --release-id and --aux-id",
+                ));
+            }
+        }
         self.targets.validate()
+    }
+
+    /// Every setting of the analysis, as (name, value) text, for reports.
+    pub fn parameters(&self) -> Vec<(String, String)> {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "—".into());
+        let num = |o: Option<f64>| o.map_or("—".into(), crate::targets::fmt6);
+        let t = &self.targets;
+        let mut p: Vec<(String, String)> = vec![
+            ("quasi-identifiers".into(), self.qis.join(", ")),
+            ("sensitive attributes".into(), self.sensitive.join(", ")),
+            ("missing tokens".into(), self.missing_tokens.join(", ")),
+            (
+                "missing values as".into(),
+                format!("{:?}", self.missing_as).to_lowercase(),
+            ),
+            ("weight column".into(), opt(&self.weight)),
+            ("count column".into(), opt(&self.count)),
+            ("population table".into(), opt(&self.population)),
+            ("population size".into(), num(self.population_size)),
+            ("sampling fraction".into(), num(self.sampling_fraction)),
+            (
+                "risk threshold".into(),
+                crate::targets::fmt6(self.risk_threshold),
+            ),
+            ("person id".into(), opt(&self.person_id)),
+            ("target k".into(), t.k.map_or("—".into(), |k| k.to_string())),
+            ("target max risk".into(), num(t.max_risk)),
+            ("target max average risk".into(), num(t.max_average_risk)),
+            (
+                "target max records at risk".into(),
+                num(t.max_records_at_risk),
+            ),
+            (
+                format!("target l ({:?})", t.l_kind).to_lowercase(),
+                num(t.l),
+            ),
+            ("target t".into(), num(t.t)),
+            (
+                format!("target δ ({:?})", t.delta_variant).to_lowercase(),
+                num(t.delta),
+            ),
+            (
+                format!("target β ({:?})", t.beta_kind).to_lowercase(),
+                num(t.beta),
+            ),
+            ("target α".into(), num(t.alpha)),
+            (
+                "target max population uniqueness".into(),
+                num(t.max_population_uniqueness),
+            ),
+            ("target max global risk".into(), num(t.max_global_risk)),
+            ("target max SUDA score".into(), num(t.max_suda_score)),
+            (
+                "recursive l: c".into(),
+                crate::targets::fmt6(self.inference.c),
+            ),
+            (
+                "homogeneity threshold".into(),
+                crate::targets::fmt6(self.inference.homogeneity_threshold),
+            ),
+            (
+                "SUDA2".into(),
+                self.suda.as_ref().map_or("off".into(), |s| {
+                    format!(
+                        "max MSU size {}, DIS fraction {}",
+                        s.max_size.map_or("all".into(), |m| m.to_string()),
+                        crate::targets::fmt6(s.dis_fraction)
+                    )
+                }),
+            ),
+            (
+                "QI subsets up to".into(),
+                self.subsets.map_or("off".into(), |m| m.to_string()),
+            ),
+        ];
+        for (a, h) in &self.inference.hierarchies {
+            p.push((format!("hierarchy of {a}"), h.clone()));
+        }
+        if let Some(a) = &self.aux {
+            p.push(("attacker table".into(), a.path.clone()));
+            p.push(("linked on".into(), a.on.join(", ")));
+            p.push((
+                "release id / attacker id".into(),
+                format!("{} / {}", opt(&a.release_id), opt(&a.aux_id)),
+            ));
+            p.push((
+                "target max unique-match rate".into(),
+                num(self.link_targets.max_unique_match_rate),
+            ));
+            p.push((
+                "target max link risk".into(),
+                num(self.link_targets.max_link_risk),
+            ));
+        }
+        p.push(("language".into(), self.lang.code().into()));
+        p
     }
 
     fn columns(&self) -> Vec<String> {
@@ -245,6 +366,11 @@ impl Config {
         c.extend(self.weight.iter().cloned());
         c.extend(self.count.iter().cloned());
         c.extend(self.person_id.iter().cloned());
+        if let Some(id) = self.aux.as_ref().and_then(|a| a.release_id.as_ref()) {
+            if !c.contains(id) {
+                c.push(id.clone());
+            }
+        }
         c
     }
 }
@@ -474,7 +600,14 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
         sections,
         warnings,
     );
-    report.wp216 = Some(crate::assess::assess(&report));
+    if let Some(spec) = &cfg.aux {
+        progress.stage(&format!("linking {} to the release", spec.path));
+        report.linkage = Some(link_aux_table(cfg, spec, &table, &columns)?);
+        let checks = cfg.link_targets.check(report.linkage.as_ref(), None);
+        report.targets.extend(checks);
+        report.targets_met = report.targets.iter().all(|t| t.met);
+    }
+    report.wp216 = Some(crate::assess::assess(&report, cfg.lang));
     progress.finish();
     Ok(Analysis {
         report,
@@ -482,6 +615,40 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
         columns,
         per_class,
     })
+}
+
+/// Link the attacker table of `spec` to the encoded quasi-identifiers.
+fn link_aux_table(
+    cfg: &Config,
+    spec: &crate::linkage::files::AuxSpec,
+    table: &Table,
+    columns: &[EncodedColumn],
+) -> Result<crate::linkage::Linkability> {
+    use crate::linkage::files::{aux_columns, link_aux};
+    let on = aux_columns(spec, &cfg.qis, &cfg.read)?;
+    let release: Vec<&EncodedColumn> = on
+        .iter()
+        .filter_map(|q| columns.iter().find(|c| &c.name == q))
+        .collect();
+    let ids = match &spec.release_id {
+        Some(id) => encode_qis(table, std::slice::from_ref(id), &[])?.pop(),
+        None => None,
+    };
+    let pi = cfg.sampling_fraction.or(cfg
+        .population_size
+        .map(|n| (table.rows() as f64 / n).min(1.0)));
+    let spec = crate::linkage::files::AuxSpec {
+        sampling_fraction: pi,
+        ..spec.clone()
+    };
+    link_aux(
+        &table.source,
+        &release,
+        ids.as_ref(),
+        &spec,
+        &cfg.read,
+        &cfg.missing_tokens,
+    )
 }
 
 /// Encode the QI columns of a table.
@@ -1088,6 +1255,7 @@ fn build_report(
         inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),
         wp216: None,
+        linkage: None,
         targets: checks,
         warnings,
     }

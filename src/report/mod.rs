@@ -5,6 +5,8 @@
 //! printed by serde_json's shortest round-trip form, and every sum computed
 //! in a fixed order.
 
+pub mod document;
+pub mod lang;
 pub mod text;
 
 use serde::Serialize;
@@ -50,6 +52,8 @@ pub struct Report {
     pub targets: Vec<TargetCheck>,
     /// True when every target holds (also when none was set).
     pub targets_met: bool,
+    /// Linkage of an attacker table to this release (`--aux`).
+    pub linkage: Option<crate::linkage::Linkability>,
     /// The WP216 verdicts on singling out, linkability and inference.
     pub wp216: Option<crate::assess::Wp216>,
     pub warnings: Vec<String>,

@@ -218,6 +218,10 @@ pub fn render(r: &Report, style: Style) -> String {
         render_inference(&mut o, name, inf, style);
     }
 
+    if let Some(l) = &r.linkage {
+        render_linkability(&mut o, l, "Linkability — attacker table", style);
+    }
+
     if let Some(w) = &r.wp216 {
         let _ = writeln!(
             o,
@@ -229,22 +233,7 @@ pub fn render(r: &Report, style: Style) -> String {
             ("linkability", &w.linkability),
             ("inference", &w.inference),
         ] {
-            let verdict = match c.verdict {
-                crate::assess::Verdict::Pass => style.good("pass"),
-                crate::assess::Verdict::AtRisk => style.warn("at risk"),
-                crate::assess::Verdict::Fail => style.bad("FAIL"),
-                crate::assess::Verdict::NotAssessed => "not assessed".to_string(),
-            };
-            let _ = writeln!(
-                o,
-                "  {name:<13}{verdict:<13}{}{}",
-                c.reason,
-                if c.default_rule && c.verdict != crate::assess::Verdict::NotAssessed {
-                    " [kanon default rule]"
-                } else {
-                    ""
-                }
-            );
+            render_verdict(&mut o, name, c, style);
         }
     }
 
@@ -254,25 +243,176 @@ pub fn render(r: &Report, style: Style) -> String {
             let _ = writeln!(o, "  {} {w}", style.warn("!"));
         }
     }
+    render_targets(&mut o, &r.targets, style);
+    o
+}
 
-    if !r.targets.is_empty() {
-        let _ = writeln!(o, "\n{}", style.bold("Targets"));
-        for t in &r.targets {
-            let mark = if t.met {
-                style.good("pass")
-            } else {
-                style.bad("FAIL")
-            };
-            let _ = writeln!(o, "  {mark}  {}", t.message);
-        }
-        let failed = r.targets.iter().filter(|t| !t.met).count();
-        let verdict = if failed == 0 {
-            style.good("all targets met")
+fn render_verdict(o: &mut String, name: &str, c: &crate::assess::Criterion, style: Style) {
+    let verdict = match c.verdict {
+        crate::assess::Verdict::Pass => style.good("pass"),
+        crate::assess::Verdict::AtRisk => style.warn("at risk"),
+        crate::assess::Verdict::Fail => style.bad("FAIL"),
+        crate::assess::Verdict::NotAssessed => "not assessed".to_string(),
+    };
+    let _ = writeln!(
+        o,
+        "  {name:<13}{verdict:<13}{}{}",
+        c.reason,
+        if c.default_rule && c.verdict != crate::assess::Verdict::NotAssessed {
+            " [kanon default rule]"
         } else {
-            style.bad(&format!("{failed} of {} targets missed", r.targets.len()))
-        };
-        let _ = writeln!(o, "  {verdict}");
+            ""
+        }
+    );
+}
+
+fn render_targets(o: &mut String, targets: &[crate::targets::TargetCheck], style: Style) {
+    if targets.is_empty() {
+        return;
     }
+    let _ = writeln!(o, "\n{}", style.bold("Targets"));
+    for t in targets {
+        let mark = if t.met {
+            style.good("pass")
+        } else {
+            style.bad("FAIL")
+        };
+        let _ = writeln!(o, "  {mark}  {}", t.message);
+    }
+    let failed = targets.iter().filter(|t| !t.met).count();
+    let verdict = if failed == 0 {
+        style.good("all targets met")
+    } else {
+        style.bad(&format!("{failed} of {} targets missed", targets.len()))
+    };
+    let _ = writeln!(o, "  {verdict}");
+}
+
+/// Linkage figures (L1–L5, L7).
+fn render_linkability(o: &mut String, l: &crate::linkage::Linkability, title: &str, style: Style) {
+    let _ = writeln!(o, "\n{}", style.bold(title));
+    let _ = writeln!(o, "  linked on                   {}", l.on.join(", "));
+    let _ = writeln!(
+        o,
+        "  attacker records            {} ({} matched, {} not)",
+        group_digits(l.attacker_records),
+        group_digits(l.matched_records),
+        group_digits(l.attacker_records - l.matched_records)
+    );
+    let _ = writeln!(
+        o,
+        "  unique matches (L1)         {} ({})",
+        group_digits(l.unique_matches),
+        pct(l.unique_match_rate)
+    );
+    let _ = writeln!(
+        o,
+        "  expected correct links      {:.2}{}",
+        l.expected_correct_links,
+        match l.link_success_rate {
+            Some(r) => format!(
+                " (L2, ground truth: {} of {} targets in the release, success rate {})",
+                fmt6(l.expected_correct_links),
+                group_digits(l.targets_in_release.unwrap_or(0)),
+                pct(r)
+            ),
+            None => " (L3: Σ 1/|C(a)|, every attacker record assumed to be in the release)".into(),
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  group links (L4)            {} ({}) link to a single class",
+        group_digits(l.group_links),
+        pct(l.group_link_rate)
+    );
+    let _ = writeln!(
+        o,
+        "  unique-match precision (L5) {}",
+        match l.unique_match_precision {
+            Some(p) => format!("{} ({})", fmt6(p), l.unique_match_precision_basis),
+            None => format!("not computed: {}", l.unique_match_precision_basis),
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  linkage risk (L7)           {} [{}, {}] 95% (attack {} vs random guess {})",
+        fmt6(l.risk.value),
+        fmt6(l.risk.ci[0]),
+        fmt6(l.risk.ci[1]),
+        fmt6(l.risk.attack_rate),
+        fmt6(l.risk.baseline)
+    );
+    let sizes: Vec<String> = l
+        .match_sizes
+        .iter()
+        .filter(|b| b.attacker_records > 0)
+        .map(|b| format!("{}:{}", b.matches, group_digits(b.attacker_records)))
+        .collect();
+    let _ = writeln!(o, "  records by |C(a)|           {}", sizes.join("  "));
+}
+
+/// The summary of `kanon link`.
+pub fn render_link(r: &crate::linkage::files::LinkReport, style: Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {}: {} records",
+        style.bold("kanon link"),
+        r.release.path,
+        group_digits(r.release.rows)
+    );
+    if let (Some(a), Some(l)) = (&r.aux, &r.linkability) {
+        render_linkability(&mut o, l, &format!("Attacker table {}", a.path), style);
+    }
+    if let (Some(p), Some(c)) = (&r.previous, &r.cross_release) {
+        let m = &c.composition;
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold(&format!("Composition with {} (L8)", p.path))
+        );
+        let _ = writeln!(o, "  common columns              {}", m.on.join(", "));
+        let _ = writeln!(
+            o,
+            "  records in both             {} (paired by {})",
+            group_digits(m.records_in_both),
+            m.aligned_by.replace('_', " ")
+        );
+        let _ = writeln!(
+            o,
+            "  k release / previous        {} / {}",
+            m.k_release, m.k_previous
+        );
+        let _ = writeln!(
+            o,
+            "  k of the intersection       {} ({} classes, {} records alone)",
+            m.k_intersection,
+            group_digits(m.intersection_classes),
+            group_digits(m.intersection_uniques)
+        );
+        let _ = writeln!(
+            o,
+            "  records below k = {:<9} {}; narrowed by composing: {}",
+            m.reference_k,
+            group_digits(m.records_below_k),
+            group_digits(m.records_narrowed)
+        );
+        render_linkability(
+            &mut o,
+            &c.linkage,
+            "Previous release as the attacker's table",
+            style,
+        );
+    }
+    let _ = writeln!(o, "\n{}", style.bold("WP216 linkability"));
+    render_verdict(&mut o, "linkability", &r.verdict, style);
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(o, "  {} {w}", style.warn("!"));
+        }
+    }
+    render_targets(&mut o, &r.targets, style);
     o
 }
 
