@@ -314,5 +314,96 @@ fn lattice_search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine, whole, inference, survey, lattice_search);
+/// A release of `rows` records with age in 10-year intervals and postcode
+/// masked to two digits (as text, from the raw synthetic CSV), and an
+/// attacker table of every tenth raw record on the eight QIs.
+fn linkage_data(rows: usize) -> (String, String, String) {
+    let raw = data(rows, "csv");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-data");
+    let generalised = dir.join(format!("release_generalised_{rows}.csv"));
+    let aux = dir.join(format!("aux_{rows}.csv"));
+    if !generalised.exists() || !aux.exists() {
+        let text = std::fs::read_to_string(&raw).unwrap();
+        let mut g = String::with_capacity(text.len());
+        let mut a = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let cells: Vec<&str> = line.split(',').collect();
+            if i == 0 {
+                g.push_str(line);
+                a.push_str(&cells[..8].join(","));
+            } else {
+                let age: u32 = cells[0].parse().unwrap();
+                let lo = age - age % 10;
+                let zip = format!("{}***", &cells[7][..2]);
+                let mut out = vec![format!("\"[{lo}, {}[\"", lo + 10)];
+                out.extend(cells[1..7].iter().map(|c| c.to_string()));
+                out.push(zip);
+                out.extend(cells[8..].iter().map(|c| c.to_string()));
+                g.push_str(&out.join(","));
+                if i % 10 == 1 {
+                    a.push_str(&cells[..8].join(","));
+                    a.push('\n');
+                }
+            }
+            g.push('\n');
+            if i == 0 {
+                a.push('\n');
+            }
+        }
+        std::fs::write(&generalised, g).unwrap();
+        std::fs::write(&aux, a).unwrap();
+    }
+    let s = |p: PathBuf| p.to_str().unwrap().to_string();
+    (raw, s(generalised), s(aux))
+}
+
+/// `kanon link`: a release against an attacker table of a tenth of its
+/// size, raw-on-raw and raw-on-generalised (intervals and masks).
+fn linkage(c: &mut Criterion) {
+    use kanon::linkage::files::{run_link, AuxSpec, LinkConfig};
+    let mut g = c.benchmark_group("linkage");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for rows in sizes().into_iter().filter(|&r| r <= 1_000_000) {
+        let (raw, generalised, aux) = linkage_data(rows);
+        for (name, release) in [("raw", raw), ("generalised", generalised)] {
+            let cfg = LinkConfig {
+                release,
+                aux: Some(AuxSpec {
+                    path: aux.clone(),
+                    on: qis(),
+                    ..AuxSpec::default()
+                }),
+                on: qis(),
+                reference_k: 5,
+                ..LinkConfig::default()
+            };
+            g.throughput(Throughput::Elements(rows as u64));
+            g.bench_with_input(
+                BenchmarkId::new(format!("link_{name}"), rows),
+                &cfg,
+                |b, cfg| {
+                    b.iter(|| {
+                        black_box(
+                            run_link(cfg, &Progress::hidden())
+                                .unwrap()
+                                .linkability
+                                .map(|l| l.unique_matches),
+                        )
+                    })
+                },
+            );
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    engine,
+    whole,
+    inference,
+    survey,
+    lattice_search,
+    linkage
+);
 criterion_main!(benches);
