@@ -466,3 +466,28 @@ fn linkage_json_is_deterministic() {
     ];
     assert_eq!(kanon(&args).stdout, kanon(&args).stdout);
 }
+
+/// Every default-rule path of the linkability verdict.
+#[test]
+fn linkability_verdict_paths() {
+    let verdict = |release: &str, aux: &str| {
+        let r = write(&format!("v_{}.csv", release.len()), release);
+        let a = write(&format!("va_{}.csv", aux.len()), aux);
+        let v = json(&["link", &r, "--aux", &a, "--json", "-q"], 0);
+        v["verdict"]["verdict"].as_str().unwrap().to_string()
+    };
+    // A unique match: fail.
+    assert_eq!(verdict("q\nx\ny\ny\n", "q\nx\n"), "fail");
+    // Smallest match 2, below the reference k of 5: at risk.
+    assert_eq!(verdict("q\nx\nx\ny\ny\ny\n", "q\nx\ny\n"), "at_risk");
+    // Every match at least 5: pass.
+    assert_eq!(verdict("q\nx\nx\nx\nx\nx\nx\n", "q\nx\n"), "pass");
+    // Nothing matches: pass (no link is possible on these columns).
+    assert_eq!(verdict("q\nx\nx\nx\nx\nx\n", "q\nz\n"), "pass");
+    // Composition leaving intersections of 2 (< 5) but none of 1: at risk.
+    let r = write("vc_r.csv", "a,b\n1,x\n1,x\n1,y\n1,y\n");
+    let p = write("vc_p.csv", "a,b\n1,*\n1,*\n1,*\n1,*\n");
+    let v = json(&["link", &r, "--previous", &p, "--json", "-q"], 0);
+    assert_eq!(v["cross_release"]["composition"]["k_intersection"], 2);
+    assert_eq!(v["verdict"]["verdict"], "at_risk");
+}
