@@ -31,6 +31,8 @@ pub enum Command {
     Link(Box<LinkArgs>),
     /// Profile every column: distinct values, uniqueness, entropy, missing share, and a guessed role (direct identifier, pseudonym, quasi-identifier or sensitive candidate).
     Profile(ProfileArgs),
+    /// Print the GROUP BY that makes the frequency table kanon ingests with --count, for the engine where the data lives.
+    Sql(SqlArgs),
     /// Write a seeded synthetic census-like table (for benchmarks and demos).
     Synth(SynthArgs),
 }
@@ -652,6 +654,46 @@ impl InputArgs {
 
     pub fn missing_tokens(&self) -> Vec<String> {
         self.missing.as_deref().map(split_list).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// SQL dialect of the engine that runs the query.
+    #[arg(long, value_name = "DIALECT", value_parser = ["postgres", "duckdb", "spark", "trino"])]
+    pub dialect: String,
+
+    /// Table (or view) holding the records; may be schema-qualified (schema.table).
+    #[arg(long, value_name = "NAME")]
+    pub table: String,
+
+    /// Quasi-identifiers, comma-separated.
+    #[arg(long = "qi", value_name = "COLS", required = true)]
+    pub qi: Vec<String>,
+
+    /// Sensitive attributes, comma-separated (grouped on too, so their histograms survive).
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    /// Column of sampling weights (grouped on too).
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
+    /// Name of the count column in the result (give it to analyse as --count).
+    #[arg(long, value_name = "NAME", default_value = "kanon_count")]
+    pub count_column: String,
+}
+
+impl SqlArgs {
+    pub fn to_spec(&self) -> Result<crate::sql::SqlSpec> {
+        Ok(crate::sql::SqlSpec {
+            dialect: crate::sql::Dialect::parse(&self.dialect)?,
+            table: self.table.clone(),
+            qis: list(&self.qi),
+            sensitive: list(&self.sensitive),
+            weight: self.weight.clone(),
+            count_column: self.count_column.clone(),
+        })
     }
 }
 

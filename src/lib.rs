@@ -21,6 +21,7 @@ pub mod radix;
 pub mod risk;
 pub mod search;
 pub mod special;
+pub mod sql;
 
 pub use error::{Error, Result};
 pub mod analysis;

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Anonymise(args) => run_suggest(&args.suggest, Some(&args)),
         Command::Link(args) => run_link(&args),
         Command::Profile(args) => run_profile(&args),
+        Command::Sql(args) => run_sql(&args),
         Command::Synth(args) => run_synth(&args),
     };
     match outcome {
@@ -130,6 +131,14 @@ fn run_profile(args: &ProfileArgs) -> Result<u8> {
     let out = if args.json { p.to_json() } else { p.render() };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(0)
+}
+
+fn run_sql(args: &kanon::cli::SqlArgs) -> Result<u8> {
+    let sql = kanon::sql::group_by_sql(&args.to_spec()?)?;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(sql.as_bytes());
     let _ = stdout.flush();
     Ok(0)
 }
