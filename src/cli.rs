@@ -39,8 +39,17 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct AnalyseArgs {
-    /// Input table (.csv/.tsv/.txt, .parquet, .arrow/.ipc/.feather, .ndjson/.jsonl), or - for CSV on stdin.
-    pub input: String,
+    /// Input tables (.csv/.tsv/.txt, .parquet, .arrow/.ipc/.feather, .ndjson/.jsonl), - for CSV on stdin, a directory (a partitioned dataset) or a quoted pattern ('data/*.csv'); several are read as one table.
+    #[arg(required = true, num_args = 1..)]
+    pub input: Vec<String>,
+
+    /// Read in batches and merge class tables (bounded memory; implied by several files, a directory or a pattern).
+    #[arg(long)]
+    pub stream: bool,
+
+    /// Megabytes of CSV per batch when streaming.
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub batch_mb: usize,
 
     /// Quasi-identifiers, comma-separated (repeatable; write \, for a comma inside a name).
     #[arg(long = "qi", value_name = "COLS", required = true)]
@@ -756,8 +765,14 @@ impl AnalyseArgs {
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
         }
+        if self.batch_mb == 0 {
+            return Err(Error::usage("--batch-mb must be at least 1"));
+        }
         Ok(Config {
-            input: self.input.clone(),
+            input: self.input[0].clone(),
+            more_inputs: self.input[1..].to_vec(),
+            stream: self.stream,
+            batch_bytes: self.batch_mb << 20,
             read: self.io.read_options()?,
             qis,
             sensitive: list(&self.sensitive),

@@ -22,6 +22,7 @@ pub mod risk;
 pub mod search;
 pub mod special;
 pub mod sql;
+pub mod stream;
 
 pub use error::{Error, Result};
 pub mod analysis;

@@ -52,6 +52,16 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
         write_records(path, &analysis.grouping, &analysis.per_class)?;
     }
     let report = &analysis.report;
+    if let (Some(s), false) = (&report.input.streaming, args.quiet) {
+        eprintln!(
+            "kanon: streamed {} rows from {} files in {} batches into {} combinations; peak memory {}",
+            report.input.rows,
+            s.files.len(),
+            s.batches,
+            s.merged_rows,
+            kanon::stream::peak_rss().map_or("unknown".into(), |b| format!("{} MB", b >> 20))
+        );
+    }
     if let Some(path) = &args.report {
         p.stage(&format!("writing the report {path}"));
         let meta = kanon::report::document::Meta {

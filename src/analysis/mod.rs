@@ -70,6 +70,12 @@ pub struct Config {
     pub link_targets: crate::linkage::files::LinkTargets,
     /// Language of the verdicts' reasons (and of reports).
     pub lang: crate::report::lang::Lang,
+    /// Further inputs read with `input` as one table.
+    pub more_inputs: Vec<String>,
+    /// Read in batches even for one file ([`crate::stream`]).
+    pub stream: bool,
+    /// Bytes of CSV per batch when streaming.
+    pub batch_bytes: usize,
 }
 
 /// Missing QI values as a value of their own (ARX), as wildcards
@@ -156,6 +162,9 @@ impl Default for Config {
             aux: None,
             link_targets: Default::default(),
             lang: Default::default(),
+            more_inputs: Vec::new(),
+            stream: false,
+            batch_bytes: crate::stream::StreamOptions::default().batch_bytes,
         }
     }
 }
@@ -388,6 +397,13 @@ pub struct Analysis {
 /// Run an analysis.
 pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     cfg.validate()?;
+    let mut files = crate::stream::resolve(&cfg.input)?;
+    for more in &cfg.more_inputs {
+        files.extend(crate::stream::resolve(more)?);
+    }
+    if cfg.stream || files.len() > 1 || files[0] != cfg.input {
+        return analyse_streaming(cfg, &files, progress);
+    }
     progress.stage(&format!("reading {}", cfg.input));
     let table = read_table(&cfg.input, &cfg.columns(), &cfg.read)?;
     let undeclared: Vec<String> = table
@@ -423,6 +439,28 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     Ok(analysis)
 }
 
+/// Several files, a directory, a pattern or `--stream`: batches merged
+/// into one class table, then analysed as a frequency table.
+fn analyse_streaming(cfg: &Config, files: &[String], progress: &Progress) -> Result<Analysis> {
+    if files.iter().any(|f| f == "-") {
+        return Err(Error::usage(
+            "standard input cannot be combined with other inputs or streamed; give a file",
+        ));
+    }
+    let options = crate::stream::StreamOptions {
+        batch_bytes: cfg.batch_bytes.max(1),
+    };
+    let (prepared, info) = crate::stream::prepare(cfg, files, options, progress)?;
+    let mut analysis = analyse_prepared(cfg, prepared, progress)?;
+    if cfg.profile_undeclared {
+        analysis.report.warnings.push(
+            "other columns were not profiled for identifiers (the streaming reader reads the named columns only; run kanon profile on one file)".into(),
+        );
+    }
+    analysis.report.input.streaming = Some(info);
+    Ok(analysis)
+}
+
 /// Warnings about columns the analysis did not name (values never shown).
 fn profile_warnings(profiles: &[crate::profile::ColumnProfile]) -> Vec<String> {
     use crate::profile::Role;
@@ -454,6 +492,35 @@ fn profile_warnings(profiles: &[crate::profile::ColumnProfile]) -> Vec<String> {
     out
 }
 
+/// Where the analysed records came from (for the report).
+#[derive(Debug, Clone)]
+pub struct InputMeta {
+    /// The input as given (a path, a pattern, `-`).
+    pub source: String,
+    pub format: String,
+    pub delimiter: Option<u8>,
+    /// Rows read.
+    pub rows: u64,
+}
+
+/// The encoded columns an analysis needs: what [`analyse_table`] makes
+/// from a table in memory, and what the streaming reader
+/// ([`crate::stream`]) makes from batches.
+pub struct Prepared {
+    pub meta: InputMeta,
+    /// Quasi-identifiers, in `cfg.qis` order.
+    pub qis: Vec<EncodedColumn>,
+    /// Sensitive attributes, in `cfg.sensitive` order.
+    pub sensitive: Vec<EncodedColumn>,
+    /// Records per row (a frequency table).
+    pub counts: Option<Vec<u64>>,
+    /// Weight per record of each row.
+    pub weights: Option<Vec<f64>>,
+    pub person: Option<EncodedColumn>,
+    /// The release's ground-truth ids (`--aux` with `--release-id`).
+    pub release_ids: Option<EncodedColumn>,
+}
+
 /// Run an analysis of a table already in memory (it must hold the columns
 /// the configuration names; `cfg.input` is not read).
 pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<Analysis> {
@@ -472,7 +539,44 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
     let mut both: Vec<String> = cfg.qis.clone();
     both.extend(cfg.sensitive.iter().cloned());
     let mut columns = encode_qis(&table, &both, &cfg.missing_tokens)?;
-    let mut sensitive = columns.split_off(cfg.qis.len());
+    let sensitive = columns.split_off(cfg.qis.len());
+    let person = match &cfg.person_id {
+        Some(p) => encode_qis(&table, std::slice::from_ref(p), &[])?.pop(),
+        None => None,
+    };
+    let release_ids = match cfg.aux.as_ref().and_then(|a| a.release_id.as_ref()) {
+        Some(id) => encode_qis(&table, std::slice::from_ref(id), &[])?.pop(),
+        None => None,
+    };
+    let prepared = Prepared {
+        meta: InputMeta {
+            source: table.source.clone(),
+            format: table.format.name().to_string(),
+            delimiter: table.delimiter,
+            rows: table.rows() as u64,
+        },
+        qis: columns,
+        sensitive,
+        counts,
+        weights,
+        person,
+        release_ids,
+    };
+    drop(table);
+    analyse_prepared(cfg, prepared, progress)
+}
+
+/// Run an analysis of encoded columns.
+pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -> Result<Analysis> {
+    let Prepared {
+        meta,
+        qis: columns,
+        mut sensitive,
+        counts,
+        weights,
+        person,
+        release_ids,
+    } = prepared;
     progress.stage("grouping into equivalence classes");
     // A record of a frequency table stands for `count` records of the same weight.
     let weights = match (weights, &counts) {
@@ -481,15 +585,11 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
     };
     for column in &mut sensitive {
         if let Some((_, order)) = cfg.inference.orders.iter().find(|o| o.0 == column.name) {
-            reorder(&table.source, column, order)?;
+            reorder(&meta.source, column, order)?;
         }
     }
     // Histograms come from a cheap keys-only sort of (QI codes, value) when
     // both fit in 64 bits and rows carry no counts; else from class members.
-    let person = match &cfg.person_id {
-        Some(p) => encode_qis(&table, std::slice::from_ref(p), &[])?.pop(),
-        None => None,
-    };
     let qi_bits: u32 = columns.iter().map(|c| bits_for(c.cardinality())).sum();
     let by_sort = counts.is_none()
         && sensitive
@@ -589,7 +689,7 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
         population_sizes(cfg, &columns, &grouping.table, &mut warnings)?;
     let mut report = build_report(
         cfg,
-        &table,
+        &meta,
         &columns,
         &grouping.table,
         &population,
@@ -602,7 +702,13 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
     );
     if let Some(spec) = &cfg.aux {
         progress.stage(&format!("linking {} to the release", spec.path));
-        report.linkage = Some(link_aux_table(cfg, spec, &table, &columns)?);
+        report.linkage = Some(link_aux_table(
+            cfg,
+            spec,
+            &meta,
+            release_ids.as_ref(),
+            &columns,
+        )?);
         let checks = cfg.link_targets.check(report.linkage.as_ref(), None);
         report.targets.extend(checks);
         report.targets_met = report.targets.iter().all(|t| t.met);
@@ -621,7 +727,8 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
 fn link_aux_table(
     cfg: &Config,
     spec: &crate::linkage::files::AuxSpec,
-    table: &Table,
+    meta: &InputMeta,
+    ids: Option<&EncodedColumn>,
     columns: &[EncodedColumn],
 ) -> Result<crate::linkage::Linkability> {
     use crate::linkage::files::{aux_columns, link_aux};
@@ -630,21 +737,17 @@ fn link_aux_table(
         .iter()
         .filter_map(|q| columns.iter().find(|c| &c.name == q))
         .collect();
-    let ids = match &spec.release_id {
-        Some(id) => encode_qis(table, std::slice::from_ref(id), &[])?.pop(),
-        None => None,
-    };
-    let pi = cfg.sampling_fraction.or(cfg
-        .population_size
-        .map(|n| (table.rows() as f64 / n).min(1.0)));
+    let pi = cfg
+        .sampling_fraction
+        .or(cfg.population_size.map(|n| (meta.rows as f64 / n).min(1.0)));
     let spec = crate::linkage::files::AuxSpec {
         sampling_fraction: pi,
         ..spec.clone()
     };
     link_aux(
-        &table.source,
+        &meta.source,
         &release,
-        ids.as_ref(),
+        ids,
         &spec,
         &cfg.read,
         &cfg.missing_tokens,
@@ -877,7 +980,7 @@ fn numeric_cells(table: &Table, name: &str) -> Result<Vec<f64>> {
 }
 
 /// Sampling weights: finite and positive.
-fn read_weights(table: &Table, name: &str) -> Result<Vec<f64>> {
+pub(crate) fn read_weights(table: &Table, name: &str) -> Result<Vec<f64>> {
     let w = numeric_cells(table, name)?;
     if let Some((i, v)) = w
         .iter()
@@ -895,7 +998,7 @@ fn read_weights(table: &Table, name: &str) -> Result<Vec<f64>> {
 }
 
 /// Record counts of a frequency table: whole numbers ≥ 1.
-fn read_counts(table: &Table, name: &str) -> Result<Vec<u64>> {
+pub(crate) fn read_counts(table: &Table, name: &str) -> Result<Vec<u64>> {
     numeric_cells(table, name)?
         .into_iter()
         .enumerate()
@@ -1042,7 +1145,7 @@ fn population_table(
 #[allow(clippy::too_many_arguments)]
 fn build_report(
     cfg: &Config,
-    table: &Table,
+    table: &InputMeta,
     columns: &[EncodedColumn],
     t: &ClassTable,
     population: &[f64],
@@ -1169,13 +1272,14 @@ fn build_report(
         kanon_version: env!("CARGO_PKG_VERSION").to_string(),
         input: InputInfo {
             path: table.source.clone(),
-            format: table.format.name().to_string(),
+            format: table.format.clone(),
             delimiter: table.delimiter.map(crate::input::csv::delimiter_name),
-            rows: table.rows() as u64,
+            rows: table.rows,
             records: n,
             count_column: cfg.count.clone(),
             weight_column: cfg.weight.clone(),
             population: population_info,
+            streaming: None,
         },
         quasi_identifiers: qis,
         sensitive_attributes: cfg.sensitive.clone(),

@@ -180,6 +180,31 @@ pub fn detect_format(source: &str, options: &ReadOptions) -> Result<Format> {
 pub fn read_table(source: &str, columns: &[String], options: &ReadOptions) -> Result<Table> {
     let format = detect_format(source, options)?;
     let bytes = load_bytes(source)?;
+    read_loaded(source, format, bytes, columns, options)
+}
+
+/// Read the named `columns` from CSV text in memory (a batch of a larger
+/// file: header line, then records). `source` names it in errors.
+pub fn read_csv_bytes(
+    source: &str,
+    text: Vec<u8>,
+    columns: &[String],
+    options: &ReadOptions,
+) -> Result<Table> {
+    let bytes = Bytes {
+        data: BytesData::Owned(text),
+        start: 0,
+    };
+    read_loaded(source, Format::Csv, bytes, columns, options)
+}
+
+fn read_loaded(
+    source: &str,
+    format: Format,
+    bytes: Bytes,
+    columns: &[String],
+    options: &ReadOptions,
+) -> Result<Table> {
     let (frame, all_columns, delimiter) = match format {
         Format::Csv => {
             let shape = csv::scan(source, bytes.as_ref(), options.delimiter)?;

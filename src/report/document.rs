@@ -1076,11 +1076,12 @@ fn short(v: f64) -> String {
     }
 }
 
-/// SHA-256 of a file, as lowercase hex; `None` for standard input.
+/// SHA-256 of a file, as lowercase hex; `None` for standard input, a
+/// directory or a pattern.
 pub fn sha256_file(path: &str) -> crate::Result<Option<String>> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    if path == "-" {
+    if path == "-" || !std::path::Path::new(path).is_file() {
         return Ok(None);
     }
     let mut f = std::fs::File::open(path)

@@ -72,6 +72,10 @@ pub struct InputInfo {
     pub count_column: Option<String>,
     pub weight_column: Option<String>,
     pub population: Option<PopulationInfo>,
+    /// How the streaming reader read the input (several files, a
+    /// directory, a pattern or `--stream`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub streaming: Option<crate::stream::StreamInfo>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,0 +1,242 @@
+//! The streaming reader (src/stream.rs): batches of a file, several files,
+//! a pattern and a partitioned Parquet directory give the same report as
+//! reading the same rows in memory.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{kanon, root, shared};
+use kanon::analysis::{analyse, Config, MissingAs, SudaConfig};
+use kanon::progress::Progress;
+use serde_json::Value;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kanon-stream-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The report as JSON without what says how it was read.
+fn report(cfg: &Config) -> Value {
+    let r = analyse(cfg, &Progress::hidden()).unwrap().report;
+    let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
+    let input = v["input"].as_object_mut().unwrap();
+    for key in ["path", "format", "delimiter", "streaming"] {
+        input.remove(key);
+    }
+    v
+}
+
+fn same_in_batches(cfg: Config) {
+    let whole = report(&cfg);
+    for batch_bytes in [1 << 14, 1 << 17] {
+        let streamed = report(&Config {
+            stream: true,
+            batch_bytes,
+            ..cfg.clone()
+        });
+        assert_eq!(whole, streamed, "batches of {batch_bytes} bytes differ");
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn adult_in_batches_with_inference_population_suda_and_subsets() {
+    same_in_batches(Config {
+        input: shared("adult/adult.csv"),
+        qis: strings(&[
+            "age",
+            "education",
+            "marital-status",
+            "native-country",
+            "race",
+            "salary-class",
+            "sex",
+            "workclass",
+        ]),
+        sensitive: strings(&["occupation"]),
+        population_size: Some(300_000.0),
+        suda: Some(SudaConfig::default()),
+        subsets: Some(2),
+        ..Config::default()
+    });
+}
+
+#[test]
+fn weights_and_missing_values_in_batches() {
+    let keys = strings(&[
+        "urbrur", "roof", "walls", "water", "electcon", "relat", "sex",
+    ]);
+    same_in_batches(Config {
+        input: shared("sdcmicro/testdata.csv"),
+        qis: keys.clone(),
+        weight: Some("sampling_weight".into()),
+        ..Config::default()
+    });
+    same_in_batches(Config {
+        input: shared("sdcmicro/testdata_na.csv"),
+        qis: keys,
+        weight: Some("sampling_weight".into()),
+        missing_as: MissingAs::Both,
+        ..Config::default()
+    });
+}
+
+#[test]
+fn a_frequency_table_in_batches() {
+    let d = dir("freq");
+    let path = d.join("freq.csv");
+    std::fs::write(
+        &path,
+        "a,b,n\nx,1,3\ny,1,1\nx,2,2\nx,1,4\n\"q,uoted\",2,5\n",
+    )
+    .unwrap();
+    same_in_batches(Config {
+        input: path.to_str().unwrap().into(),
+        qis: strings(&["a", "b"]),
+        count: Some("n".into()),
+        ..Config::default()
+    });
+}
+
+/// fixtures/census.csv split into three files with the header repeated.
+fn split_census(d: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(root("fixtures/census.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    rows.chunks(rows.len() / 3 + 1)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let p = d.join(format!("part-{i}.csv"));
+            std::fs::write(&p, format!("{header}\n{}\n", chunk.join("\n"))).unwrap();
+            p.to_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+fn census_cfg(input: &str) -> Config {
+    Config {
+        input: input.into(),
+        qis: strings(&["age", "sex", "race", "marital_status", "education"]),
+        sensitive: strings(&["income"]),
+        ..Config::default()
+    }
+}
+
+#[test]
+fn several_files_a_pattern_and_a_directory_are_one_table() {
+    let d = dir("files");
+    let parts = split_census(&d);
+    let whole = report(&census_cfg(&root("fixtures/census.csv")));
+    let listed = report(&Config {
+        more_inputs: parts[1..].to_vec(),
+        ..census_cfg(&parts[0])
+    });
+    assert_eq!(whole, listed);
+    let pattern = format!("{}/part-*.csv", d.display());
+    assert_eq!(whole, report(&census_cfg(&pattern)));
+    assert_eq!(whole, report(&census_cfg(d.to_str().unwrap())));
+}
+
+#[test]
+fn a_partitioned_parquet_directory() {
+    use polars::prelude::*;
+    let d = dir("parquet");
+    let table = kanon::input::read_table(
+        &root("fixtures/census.csv"),
+        &strings(&[
+            "age",
+            "sex",
+            "race",
+            "marital_status",
+            "education",
+            "income",
+        ]),
+        &Default::default(),
+    )
+    .unwrap();
+    // sex=Female/…, sex=Male/…: the partition column lives in the path.
+    for sex in ["Female", "Male"] {
+        let mask = table.frame.column("sex").unwrap().str().unwrap().equal(sex);
+        let mut part = table.frame.filter(&mask).unwrap().drop("sex").unwrap();
+        let folder = d.join(format!("sex={sex}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        let f = std::fs::File::create(folder.join("part-0.parquet")).unwrap();
+        ParquetWriter::new(f).finish(&mut part).unwrap();
+    }
+    std::fs::write(d.join("_SUCCESS"), "").unwrap();
+    let whole = report(&census_cfg(&root("fixtures/census.csv")));
+    assert_eq!(whole, report(&census_cfg(d.to_str().unwrap())));
+}
+
+#[test]
+fn streaming_on_the_command_line() {
+    let d = dir("cli");
+    let parts = split_census(&d);
+    let o = kanon(&[
+        "analyse",
+        &parts[0],
+        &parts[1],
+        &parts[2],
+        "--qi",
+        "age,sex",
+        "--json",
+        "--no-profile",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["input"]["records"], 5000);
+    assert_eq!(
+        v["input"]["streaming"]["files"].as_array().unwrap().len(),
+        3
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("peak memory"), "{err}");
+    // What needs every row is refused, clearly.
+    let o = kanon(&[
+        "analyse",
+        &parts[0],
+        &parts[1],
+        "--qi",
+        "age",
+        "--records",
+        "/tmp/x.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--records"));
+    // A pattern matching nothing names itself.
+    let o = kanon(&["analyse", "/nonexistent/*.csv", "--qi", "age"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("matches no file"));
+    // A bad row in a later batch names the file and its row in that file.
+    let bad = d.join("bad.csv");
+    let mut text = String::from("a,b\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{i},x\n"));
+    }
+    text.push_str("1,2,3\n");
+    std::fs::write(&bad, text).unwrap();
+    let o = kanon(&[
+        "analyse",
+        bad.to_str().unwrap(),
+        "--qi",
+        "a",
+        "--stream",
+        "--batch-mb",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("bad.csv") && e.contains("5001"), "{e}");
+}
