@@ -27,6 +27,10 @@ pub enum Command {
     /// Apply the suggested generalisation and write the anonymised data.
     #[command(visible_alias = "anonymize")]
     Anonymise(Box<AnonymiseArgs>),
+    /// Run a policy file (kanon.toml): inputs, columns, targets, reports, baseline; exit 0 pass, 1 a target missed or a gating regression, 2 error.
+    Check(Box<CheckArgs>),
+    /// Write a starting policy file from the column profile of an input.
+    Init(InitArgs),
     /// Link an attacker's table (or an earlier release) to a release: unique matches, expected correct links, group links, baseline-corrected risk; k after composing two releases.
     Link(Box<LinkArgs>),
     /// Profile every column: distinct values, uniqueness, entropy, missing share, and a guessed role (direct identifier, pseudonym, quasi-identifier or sensitive candidate).
@@ -121,6 +125,160 @@ pub struct AnalyseArgs {
     /// Language of the verdicts and the report: en or nl.
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
     pub lang: String,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+}
+
+/// Comparison with an earlier report.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Baseline")]
+pub struct BaselineArgs {
+    /// The JSON report of the previous release (from --json or a policy's json output): list what got worse.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+
+    /// Exit 1 when a figure or verdict got worse than in the baseline.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_regression: bool,
+}
+
+impl BaselineArgs {
+    fn pair(&self) -> Option<(String, bool)> {
+        self.baseline
+            .as_ref()
+            .map(|b| (b.clone(), self.fail_on_regression))
+    }
+}
+
+/// Report files by extension: (.html, .md).
+fn report_paths(report: &Option<String>) -> (Option<String>, Option<String>) {
+    match report {
+        Some(p)
+            if p.to_ascii_lowercase().ends_with(".md")
+                || p.to_ascii_lowercase().ends_with(".markdown") =>
+        {
+            (None, Some(p.clone()))
+        }
+        Some(p) => (Some(p.clone()), None),
+        None => (None, None),
+    }
+}
+
+impl AnalyseArgs {
+    /// The check these arguments describe (no policy file).
+    pub fn to_check(&self) -> Result<crate::policy::Check> {
+        let (html, markdown) = report_paths(&self.report);
+        Ok(crate::policy::Check {
+            config: self.to_config()?,
+            html,
+            markdown,
+            json: None,
+            baseline: self.baseline.pair(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The policy file.
+    #[arg(long, short, value_name = "FILE", default_value = "kanon.toml")]
+    pub config: String,
+
+    /// Inputs, overriding the policy's files.
+    pub inputs: Vec<String>,
+
+    /// Quasi-identifiers, overriding the policy's.
+    #[arg(long = "qi", value_name = "COLS")]
+    pub qi: Vec<String>,
+
+    /// Sensitive attributes, overriding the policy's.
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
+
+    /// Target l, overriding the policy's.
+    #[arg(long, value_name = "L")]
+    pub l: Option<f64>,
+
+    /// Target t, overriding the policy's.
+    #[arg(long, value_name = "T")]
+    pub t: Option<f64>,
+
+    /// Report file (.html or .md), in addition to the policy's.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+
+    /// Language of the verdicts and reports, overriding the policy's.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "nl"])]
+    pub lang: Option<String>,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl CheckArgs {
+    /// The policy with the command line's overrides.
+    pub fn to_check(&self) -> Result<crate::policy::Check> {
+        let policy = crate::policy::Policy::read(&self.config)?;
+        let mut c = policy.resolve(&self.config)?;
+        let cfg = &mut c.config;
+        if let Some((first, rest)) = self.inputs.split_first() {
+            cfg.input = first.clone();
+            cfg.more_inputs = rest.to_vec();
+        }
+        if !self.qi.is_empty() {
+            cfg.qis = list(&self.qi);
+        }
+        if !self.sensitive.is_empty() {
+            cfg.sensitive = list(&self.sensitive);
+        }
+        let t = &mut cfg.targets;
+        t.k = self.targets.k.or(t.k);
+        t.max_risk = self.targets.max_risk.or(t.max_risk);
+        t.max_average_risk = self.targets.max_average_risk.or(t.max_average_risk);
+        t.max_records_at_risk = self.targets.max_records_at_risk.or(t.max_records_at_risk);
+        t.l = self.l.or(t.l);
+        t.t = self.t.or(t.t);
+        if let Some(l) = &self.lang {
+            cfg.lang = crate::report::lang::Lang::parse(l)?;
+        }
+        let (html, markdown) = report_paths(&self.report);
+        c.html = html.or(c.html);
+        c.markdown = markdown.or(c.markdown);
+        if let Some(b) = self.baseline.pair() {
+            c.baseline = Some(b);
+        }
+        Ok(c)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The policy file to write.
+    #[arg(default_value = "kanon.toml")]
+    pub policy: String,
+
+    /// The input whose columns are profiled.
+    #[arg(long, value_name = "FILE")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub io: InputArgs,
+
+    /// Overwrite an existing policy file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The attacker-table flags of `analyse`.

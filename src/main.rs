@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use kanon::analysis::analyse;
 use kanon::anonymise::{suggest, suggest_report, SuppressMode};
 use kanon::cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, ProfileArgs, SuggestArgs, SynthArgs};
 use kanon::progress::Progress;
@@ -21,6 +20,8 @@ fn main() -> ExitCode {
         Command::Analyse(args) => run_analyse(&args),
         Command::Suggest(args) => run_suggest(&args, None),
         Command::Anonymise(args) => run_suggest(&args.suggest, Some(&args)),
+        Command::Check(args) => run_check(&args),
+        Command::Init(args) => run_init(&args),
         Command::Link(args) => run_link(&args),
         Command::Profile(args) => run_profile(&args),
         Command::Sql(args) => run_sql(&args),
@@ -44,15 +45,32 @@ fn progress(quiet: bool) -> Progress {
 }
 
 fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
-    let config = args.to_config()?;
-    let p = progress(args.quiet);
-    let analysis = analyse(&config, &p)?;
-    if let Some(path) = &args.records {
+    let check = args.to_check()?;
+    run_check_with(&check, args.json, args.quiet, args.records.as_deref())
+}
+
+fn run_check(args: &kanon::cli::CheckArgs) -> Result<u8> {
+    let check = args.to_check()?;
+    run_check_with(&check, args.json, args.quiet, None)
+}
+
+/// Analyse, write what is asked for, print the summary or the JSON.
+fn run_check_with(
+    check: &kanon::policy::Check,
+    json: bool,
+    quiet: bool,
+    records: Option<&str>,
+) -> Result<u8> {
+    let p = progress(quiet);
+    let outcome = kanon::policy::execute(check, &command_line(), &p)?;
+    let analysis = &outcome.analysis;
+    if let Some(path) = records {
         p.stage(&format!("writing {path}"));
         write_records(path, &analysis.grouping, &analysis.per_class)?;
     }
+    p.finish();
     let report = &analysis.report;
-    if let (Some(s), false) = (&report.input.streaming, args.quiet) {
+    if let (Some(s), false) = (&report.input.streaming, quiet) {
         eprintln!(
             "kanon: streamed {} rows from {} files in {} batches into {} combinations; peak memory {}",
             report.input.rows,
@@ -62,21 +80,7 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
             kanon::stream::peak_rss().map_or("unknown".into(), |b| format!("{} MB", b >> 20))
         );
     }
-    if let Some(path) = &args.report {
-        p.stage(&format!("writing the report {path}"));
-        let meta = kanon::report::document::Meta {
-            lang: config.lang,
-            command: command_line(),
-            sha256: kanon::report::document::sha256_file(&config.input)?,
-            parameters: config.parameters(),
-        };
-        let doc = kanon::report::document::render_for_path(path, report, &meta);
-        kanon::output::write_atomic(path, |w| {
-            w.write_all(doc.as_bytes()).map_err(|e| e.to_string())
-        })?;
-    }
-    p.finish();
-    let out = if args.json {
+    let out = if json {
         report.to_json()
     } else {
         render(report, style())
@@ -85,7 +89,31 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
     // A closed pipe (e.g. `| head`) is not an error worth a message.
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();
-    Ok(if report.targets_met { 0 } else { 1 })
+    Ok(outcome.code)
+}
+
+fn run_init(args: &kanon::cli::InitArgs) -> Result<u8> {
+    if std::path::Path::new(&args.policy).exists() && !args.force {
+        return Err(kanon::Error::output(
+            &args.policy,
+            "exists already (give --force to overwrite)",
+        ));
+    }
+    let profile = kanon::profile::profile(
+        &args.input,
+        &args.io.read_options()?,
+        &args.io.missing_tokens(),
+    )?;
+    let named = kanon::policy::path_for_policy(&args.policy, &args.input);
+    let text = kanon::policy::starting_policy(&named, &profile);
+    kanon::output::write_atomic(&args.policy, |w| {
+        w.write_all(text.as_bytes()).map_err(|e| e.to_string())
+    })?;
+    eprintln!(
+        "kanon: wrote {} — review the guessed columns and the example targets, then run kanon check --config {}",
+        args.policy, args.policy
+    );
+    Ok(0)
 }
 
 fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<u8> {

@@ -88,7 +88,7 @@ pub fn resolve(input: &str) -> Result<Vec<String>> {
         if files.is_empty() {
             return Err(Error::file(
                 input,
-                "the directory holds no .csv, .parquet, .arrow, .ipc, .feather, .ndjson or .jsonl file",
+                "is a directory without any .csv, .parquet, .arrow, .ipc, .feather, .ndjson or .jsonl file",
             ));
         }
     } else if !path.exists() && has_glob(input) {
@@ -657,7 +657,7 @@ mod tests {
 
     #[test]
     fn record_ends_respect_quotes() {
-        assert_eq!(last_record_end(b"a,b\n\"x\ny\",1\n2,"), Some(11));
+        assert_eq!(last_record_end(b"a,b\n\"x\ny\",1\n2,"), Some(12));
         assert_eq!(last_record_end(b"\"open\nstill"), None);
         assert_eq!(first_end(b"h1,\"h\n2\"\nrest"), Some(9));
         assert_eq!(first_end(b"no newline"), None);
@@ -697,13 +697,13 @@ mod tests {
         let mut b = col(&["100", "9"], vec![0, 1], None);
         g.absorb(&mut a);
         g.absorb(&mut b);
-        // First seen: 10 → 0, 9 → 1, missing → 2, 100 → 3.
-        assert_eq!(a.codes, vec![0, 1, 2]);
-        assert_eq!(b.codes, vec![3, 1]);
+        // In dictionary order of each batch: 9 → 0, 10 → 1, missing → 2, 100 → 3.
+        assert_eq!(a.codes, vec![1, 0, 2]);
+        assert_eq!(b.codes, vec![3, 0]);
         let (dict, remap) = g.finish();
         assert_eq!(dict.labels, vec!["9", "10", "100", MISSING_LABEL]);
         assert_eq!(dict.missing, Some(3));
-        assert_eq!(remap, vec![1, 0, 3, 2]);
+        assert_eq!(remap, vec![0, 1, 3, 2]);
         assert_eq!(dict.kind, ValueKind::Numeric);
     }
 }

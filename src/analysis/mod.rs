@@ -1359,6 +1359,7 @@ fn build_report(
         inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),
         wp216: None,
+        baseline: None,
         linkage: None,
         targets: checks,
         warnings,

@@ -200,6 +200,43 @@ pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
         linkage(&mut b, link, l);
     }
     targets(&mut b, r, l);
+    if let Some(base) = &r.baseline {
+        b.push(Block::Heading(
+            2,
+            format!(
+                "{} {}",
+                l.tr("Since the baseline", "Sinds de basislijn"),
+                base.path
+            ),
+        ));
+        let rows: Vec<Vec<String>> = base
+            .regressions
+            .iter()
+            .map(|c| (l.tr("worse", "slechter"), c))
+            .chain(
+                base.improvements
+                    .iter()
+                    .map(|c| (l.tr("better", "beter"), c)),
+            )
+            .map(|(w, c)| {
+                vec![
+                    c.figure.clone(),
+                    c.previous.to_string(),
+                    c.current.to_string(),
+                    w.into(),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(
+            vec![
+                l.tr("figure", "kengetal").into(),
+                l.tr("baseline", "basislijn").into(),
+                l.tr("now", "nu").into(),
+                l.tr("change", "verandering").into(),
+            ],
+            rows,
+        ));
+    }
     if !r.warnings.is_empty() {
         b.push(Block::Heading(2, l.tr("Warnings", "Waarschuwingen").into()));
         b.push(Block::List(r.warnings.clone()));

@@ -56,6 +56,9 @@ pub struct Report {
     pub linkage: Option<crate::linkage::Linkability>,
     /// The WP216 verdicts on singling out, linkability and inference.
     pub wp216: Option<crate::assess::Wp216>,
+    /// What got worse or better since the baseline (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineInfo>,
     pub warnings: Vec<String>,
 }
 

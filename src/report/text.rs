@@ -237,6 +237,47 @@ pub fn render(r: &Report, style: Style) -> String {
         }
     }
 
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold(&format!("Since the baseline {}", b.path))
+        );
+        for c in &b.regressions {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} → {}",
+                style.bad("worse"),
+                c.figure,
+                c.previous,
+                c.current
+            );
+        }
+        for c in &b.improvements {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} → {}",
+                style.good("better"),
+                c.figure,
+                c.previous,
+                c.current
+            );
+        }
+        if b.regressions.is_empty() && b.improvements.is_empty() {
+            let _ = writeln!(o, "  no compared figure changed");
+        }
+        for n in &b.notes {
+            let _ = writeln!(o, "  {} {n}", style.warn("!"));
+        }
+        if b.regressed && b.gating {
+            let _ = writeln!(
+                o,
+                "  {}",
+                style.bad("regression: exit 1 (--fail-on-regression)")
+            );
+        }
+    }
+
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Warnings"));
         for w in &r.warnings {

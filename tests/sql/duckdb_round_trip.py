@@ -46,16 +46,18 @@ def main():
         schema, table = quote(job["schema"]), quote(job["table"])
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         # Every column as text, so that values compare exactly as written
-        # in the file; an empty cell becomes NULL.
+        # in the file; an empty cell becomes NULL, a quoted empty cell ("")
+        # an empty string, as in kanon and PostgreSQL.
         con.execute(
             f"CREATE TABLE {schema}.{table} AS SELECT * FROM read_csv("
             f"{literal(job['raw'])}, all_varchar = true, header = true, "
-            f"delim = {literal(job['delimiter'])}, quote = '\"', escape = '\"')"
+            f"delim = {literal(job['delimiter'])}, quote = '\"', escape = '\"', "
+            f"allow_quoted_nulls = false)"
         )
         with open(job["query"], encoding="utf-8") as f:
             query = f.read()
         # The query exactly as kanon printed it (comments and final ';'
-        # included); NULL is written as an empty cell.
+        # included); NULL is written as an empty cell, an empty string as "".
         con.sql(query).write_csv(job["out"], header=True)
 
 
