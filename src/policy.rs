@@ -364,7 +364,13 @@ pub fn path_for_policy(policy: &str, input: &str) -> String {
     let abs = |p: &Path| std::fs::canonicalize(p).ok();
     let folder = Path::new(policy)
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .and_then(abs);
     match (abs(Path::new(input)), folder) {
         (Some(i), Some(f)) => i

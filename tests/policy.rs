@@ -185,3 +185,16 @@ fn baseline_lists_what_got_worse_and_gates_when_asked() {
     assert_eq!(code, 2);
     assert!(err.contains("not a kanon"), "{err}");
 }
+
+/// The example policies in docs/policies parse and resolve.
+#[test]
+fn example_policies_are_valid() {
+    for name in ["public-release.toml", "restricted-sharing.toml"] {
+        let path = root(&format!("docs/policies/{name}"));
+        let p = kanon::policy::Policy::read(&path).unwrap();
+        let c = p.resolve(&path).unwrap();
+        assert!(!c.config.qis.is_empty(), "{name}");
+        assert!(c.config.targets.k.is_some(), "{name}");
+        c.config.validate().unwrap();
+    }
+}
