@@ -71,6 +71,11 @@ fn count(lang: Lang, n: u64) -> String {
     lang.num(group_digits(n))
 }
 
+/// A count with its share: `3,187 (10.57%)`.
+fn count_pct(lang: Lang, n: u64, share: f64) -> String {
+    format!("{} ({})", count(lang, n), pct(lang, share))
+}
+
 fn verdict_word(lang: Lang, v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => lang.tr("pass", "voldoet"),
@@ -283,11 +288,7 @@ fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
         vec![
             l.tr("sample uniques", "unieke records in de steekproef")
                 .into(),
-            format!(
-                "{} ({})",
-                count(l, r.sample_uniques.count),
-                pct(l, r.sample_uniques.share)
-            ),
+            count_pct(l, r.sample_uniques.count, r.sample_uniques.share),
         ],
         vec![
             l.tr(
@@ -519,11 +520,7 @@ fn inference(b: &mut Vec<Block>, name: &str, i: &super::InferenceInfo, l: Lang) 
                 "records in homogene groepen",
             )
             .into(),
-            format!(
-                "{} ({})",
-                count(l, i.homogeneous_records.count),
-                pct(l, i.homogeneous_records.share)
-            ),
+            count_pct(l, i.homogeneous_records.count, i.homogeneous_records.share),
         ],
         vec![
             l.tr(
@@ -662,11 +659,7 @@ fn linkage(b: &mut Vec<Block>, k: &crate::linkage::Linkability, l: Lang) {
         vec![
             l.tr("unique matches (L1)", "unieke overeenkomsten (L1)")
                 .into(),
-            format!(
-                "{} ({})",
-                count(l, k.unique_matches),
-                pct(l, k.unique_match_rate)
-            ),
+            count_pct(l, k.unique_matches, k.unique_match_rate),
         ],
         vec![
             l.tr("expected correct links", "verwachte juiste koppelingen")
@@ -680,11 +673,7 @@ fn linkage(b: &mut Vec<Block>, k: &crate::linkage::Linkability, l: Lang) {
         vec![
             l.tr("group links (L4)", "koppelingen aan één groep (L4)")
                 .into(),
-            format!(
-                "{} ({})",
-                count(l, k.group_links),
-                pct(l, k.group_link_rate)
-            ),
+            count_pct(l, k.group_links, k.group_link_rate),
         ],
         vec![
             l.tr(
