@@ -134,6 +134,12 @@ pub fn group_by_sql(spec: &SqlSpec) -> Result<String> {
         command.push("--weight".to_string());
         command.push(w.clone());
     }
+    // The trino CLI's CSV_HEADER output writes NULL as a quoted empty cell,
+    // which kanon reads as an empty string unless told it is missing.
+    if d == Dialect::Trino {
+        command.push("--missing".to_string());
+        command.push(String::new());
+    }
     let command = command
         .iter()
         .map(|a| shell_quote(a))
@@ -156,7 +162,13 @@ pub fn group_by_sql(spec: &SqlSpec) -> Result<String> {
         "-- kanon ({}): frequency table of {table_sql} over {what}.\n",
         d.name()
     ));
-    sql.push_str("-- Save the result as CSV with a header (NULL as an empty cell), then run:\n");
+    sql.push_str(match d {
+        Dialect::Trino => {
+            "-- Save the result as CSV with a header (trino --output-format CSV_HEADER; \
+             it writes NULL as \"\", hence --missing ''), then run:\n"
+        }
+        _ => "-- Save the result as CSV with a header (NULL as an empty cell), then run:\n",
+    });
     sql.push_str(&format!("-- {command}\n"));
     sql.push_str(&format!(
         "SELECT {cols}, COUNT(*) AS {}\n",
@@ -462,6 +474,19 @@ mod tests {
             let e = group_by_sql(&s).unwrap_err();
             assert!(matches!(e, Error::Usage(_)), "{table:?}: {e:?}");
             assert!(e.to_string().contains("--table"), "{table:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn trino_reads_quoted_empty_cells_as_missing() {
+        let sql = group_by_sql(&spec(Dialect::Trino)).unwrap();
+        assert!(sql.contains("CSV_HEADER"), "{sql}");
+        assert!(
+            sql.contains("--qi age,sex --sensitive diagnosis --missing ''\n"),
+            "{sql}"
+        );
+        for d in [Dialect::Postgres, Dialect::Duckdb, Dialect::Spark] {
+            assert!(!group_by_sql(&spec(d)).unwrap().contains("--missing"));
         }
     }
 

@@ -85,6 +85,13 @@ fn weights_and_missing_values_in_batches() {
         missing_as: MissingAs::Both,
         ..Config::default()
     });
+    // Missing sensitive values are counted in records, not merged rows.
+    same_in_batches(Config {
+        input: shared("sdcmicro/testdata_na.csv"),
+        qis: strings(&["urbrur", "walls", "water", "electcon"]),
+        sensitive: strings(&["roof"]),
+        ..Config::default()
+    });
 }
 
 #[test]

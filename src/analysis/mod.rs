@@ -699,6 +699,7 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         &inference,
         sections,
         warnings,
+        counts.as_deref(),
     );
     if let Some(spec) = &cfg.aux {
         progress.stage(&format!("linking {} to the release", spec.path));
@@ -1155,6 +1156,7 @@ fn build_report(
     inference: &[Assessed],
     sections: Sections,
     mut warnings: Vec<String>,
+    counts: Option<&[u64]>,
 ) -> Report {
     let tau = cfg.risk_threshold;
     let n = t.records();
@@ -1257,7 +1259,12 @@ fn build_report(
     }
     let inference_map: BTreeMap<String, InferenceInfo> = inference
         .iter()
-        .map(|a| (a.column.name.clone(), inference_info(cfg, a, t, columns, k)))
+        .map(|a| {
+            (
+                a.column.name.clone(),
+                inference_info(cfg, a, t, columns, k, counts),
+            )
+        })
         .collect();
     let note = match basis {
         "population_table" => "population class sizes counted in the population table".to_string(),
@@ -1373,13 +1380,22 @@ fn inference_info(
     t: &ClassTable,
     qis: &[EncodedColumn],
     k: u64,
+    counts: Option<&[u64]>,
 ) -> InferenceInfo {
     let r = &a.result;
     let dict = &a.column.dict;
     let n = r.records;
     let share = |x: u64| if n == 0 { 0.0 } else { x as f64 / n as f64 };
     let missing = match dict.missing {
-        Some(m) => a.column.codes.iter().filter(|&&c| c == m).count() as u64,
+        // Records, not rows: a row of a frequency table stands for `count`.
+        Some(m) => a
+            .column
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c == m)
+            .map(|(i, _)| counts.map_or(1, |k| k[i]))
+            .sum(),
         None => 0,
     };
     InferenceInfo {
