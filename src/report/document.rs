@@ -136,18 +136,22 @@ const SIZE_BUCKETS: [(&str, u64, u64); 8] = [
     ("≥ 100", 100, u64::MAX),
 ];
 
+/// Records in classes of size lo..=hi, from the class-size histogram.
+fn records_in_sizes(r: &Report, lo: u64, hi: u64) -> u64 {
+    r.classes
+        .histogram
+        .iter()
+        .filter(|[s, _]| (lo..=hi).contains(s))
+        .map(|[s, n]| s * n)
+        .sum()
+}
+
 /// Records in classes of each size bucket.
 fn class_size_bars(r: &Report) -> Vec<(String, f64)> {
     SIZE_BUCKETS
         .iter()
         .map(|&(label, lo, hi)| {
-            let records: u64 = r
-                .classes
-                .histogram
-                .iter()
-                .filter(|[s, _]| *s >= lo && *s <= hi)
-                .map(|[s, n]| s * n)
-                .sum();
+            let records = records_in_sizes(r, lo, hi);
             (label.to_string(), records as f64)
         })
         .collect()
@@ -168,13 +172,7 @@ fn risk_bars(r: &Report) -> Vec<(String, f64)> {
     bands
         .iter()
         .map(|&(label, lo, hi)| {
-            let records: u64 = r
-                .classes
-                .histogram
-                .iter()
-                .filter(|[s, _]| *s >= lo && *s <= hi)
-                .map(|[s, n]| s * n)
-                .sum();
+            let records = records_in_sizes(r, lo, hi);
             (label.to_string(), records as f64 / n)
         })
         .collect()
