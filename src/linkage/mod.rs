@@ -682,18 +682,28 @@ mod tests {
         (release, aux)
     }
 
+    /// `link` over whole column lists, without hierarchies.
+    fn run(
+        release: &[EncodedColumn],
+        aux: &[EncodedColumn],
+        truth: Option<Truth<'_>>,
+        sampling_fraction: Option<f64>,
+        release_source: &str,
+    ) -> Result<Linkability> {
+        link(&LinkInput {
+            release: release.iter().collect(),
+            aux: aux.iter().collect(),
+            nodes: release.iter().map(|_| None).collect(),
+            truth,
+            sampling_fraction,
+            release_source,
+        })
+    }
+
     #[test]
     fn hand_built_linkage_without_ground_truth() {
         let (release, aux) = hand();
-        let r = link(&LinkInput {
-            release: release.iter().collect(),
-            aux: aux.iter().collect(),
-            nodes: vec![None, None],
-            truth: None,
-            sampling_fraction: None,
-            release_source: "r",
-        })
-        .unwrap();
+        let r = run(&release, &aux, None, None, "r").unwrap();
         assert_eq!(r.attacker_records, 4);
         assert_eq!(r.matched_records, 3);
         assert_eq!(r.unique_matches, 1);
@@ -716,17 +726,16 @@ mod tests {
         // a2 is p2 (no match), a3 is p9 (not in the release).
         aux.push(col("id", &["p1", "p3", "p2", "p9"]));
         let (rid, aid) = (release.pop().unwrap(), aux.pop().unwrap());
-        let r = link(&LinkInput {
-            release: release.iter().collect(),
-            aux: aux.iter().collect(),
-            nodes: vec![None, None],
-            truth: Some(Truth {
+        let r = run(
+            &release,
+            &aux,
+            Some(Truth {
                 release_ids: &rid,
                 aux_ids: &aid,
             }),
-            sampling_fraction: None,
-            release_source: "r",
-        })
+            None,
+            "r",
+        )
         .unwrap();
         assert_eq!(r.targets_in_release, Some(3));
         assert_eq!(r.expected_correct_links, 0.5);
@@ -741,17 +750,16 @@ mod tests {
         release.push(col("id", &["p0", "p1", "p0", "p3", "p4", "p5"]));
         let rid = release.pop().unwrap();
         let aid = col("id", &["p1", "p3", "p2", "p9"]);
-        let e = link(&LinkInput {
-            release: release.iter().collect(),
-            aux: aux.iter().collect(),
-            nodes: vec![None, None],
-            truth: Some(Truth {
+        let e = run(
+            &release,
+            &aux,
+            Some(Truth {
                 release_ids: &rid,
                 aux_ids: &aid,
             }),
-            sampling_fraction: None,
-            release_source: "r.csv",
-        })
+            None,
+            "r.csv",
+        )
         .unwrap_err()
         .to_string();
         assert!(
@@ -783,15 +791,7 @@ mod tests {
         // Exact coding: release classes {x}:1, {y}:2, {z}:1 → n1 = 2, n2 = 1.
         let release = [col("q", &["x", "y", "y", "z"])];
         let aux = [col("q", &["x", "w"])];
-        let r = link(&LinkInput {
-            release: release.iter().collect(),
-            aux: aux.iter().collect(),
-            nodes: vec![None],
-            truth: None,
-            sampling_fraction: Some(0.1),
-            release_source: "r",
-        })
-        .unwrap();
+        let r = run(&release, &aux, None, Some(0.1), "r").unwrap();
         // θ = 0.1·2 / (0.1·2 + 2·0.9·1) = 0.2 / 2.0 = 0.1
         assert_eq!(r.columns[0].attacker_values_unmatched, 1); // w
         assert!((r.unique_match_precision.unwrap() - 0.1).abs() < 1e-15);
