@@ -372,6 +372,9 @@ impl Suggestion {
             delimiter: self.table.delimiter,
             all_columns: self.table.all_columns.clone(),
             frame: df,
+            files: Vec::new(),
+            notes: Vec::new(),
+            unusable: Vec::new(),
         };
         analyse_table(&cfg, table, &Progress::hidden())
     }

@@ -94,25 +94,47 @@ pub fn encode_series(
     series: &Series,
     missing_tokens: &[String],
 ) -> Result<EncodedColumn> {
+    let as_text = |s: &Series| -> Result<RawEncoding> {
+        let t = s
+            .cast(&DataType::String)
+            .map_err(|e| perr(source, name, e))?;
+        Ok(encode_strings(t.str().map_err(|e| perr(source, name, e))?))
+    };
     let raw = match series.dtype() {
         DataType::String => encode_strings(series.str().map_err(|e| perr(source, name, e))?),
-        DataType::Boolean => {
-            let s = series
-                .cast(&DataType::String)
+        DataType::Boolean => RawEncoding {
+            kind: ValueKind::Boolean,
+            ..as_text(series)?
+        },
+        // ISO 8601 text sorts in calendar order.
+        DataType::Date | DataType::Datetime(_, None) => RawEncoding {
+            kind: ValueKind::Date,
+            ..as_text(series)?
+        },
+        // An instant with a time zone: compared as the instant, shown in UTC.
+        DataType::Datetime(unit, Some(_)) => {
+            let naive = series
+                .to_physical_repr()
+                .cast(&DataType::Datetime(*unit, None))
                 .map_err(|e| perr(source, name, e))?;
-            let mut r = encode_strings(s.str().map_err(|e| perr(source, name, e))?);
-            r.kind = ValueKind::Boolean;
-            r
+            let mut r = as_text(&naive)?;
+            for l in &mut r.labels {
+                l.push_str(" UTC");
+            }
+            RawEncoding {
+                kind: ValueKind::Date,
+                ..r
+            }
         }
-        DataType::Date | DataType::Datetime(_, _) => {
-            // ISO 8601 text sorts in calendar order.
-            let s = series
-                .cast(&DataType::String)
-                .map_err(|e| perr(source, name, e))?;
-            let mut r = encode_strings(s.str().map_err(|e| perr(source, name, e))?);
-            r.kind = ValueKind::Date;
-            r
-        }
+        // Exact decimal text (no rounding through a float), numbers beyond
+        // the 64-bit range as their digits, categories as their labels: the
+        // text is then ordered numerically when every value is a number.
+        DataType::Decimal(_, _)
+        | DataType::UInt64
+        | DataType::Int128
+        | DataType::UInt128
+        | DataType::Categorical(_, _)
+        | DataType::Enum(_, _) => as_text(series)?,
         dt if dt.is_integer() => {
             let s = series
                 .cast(&DataType::Int64)

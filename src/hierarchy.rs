@@ -8,7 +8,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::input::csv::split_record;
+use crate::input::csv;
 
 /// A value-generalisation hierarchy.
 #[derive(Debug, Clone)]
@@ -27,36 +27,36 @@ impl Hierarchy {
             std::io::ErrorKind::NotFound => Error::file(path, "no such hierarchy file"),
             _ => Error::file(path, format!("cannot read hierarchy: {e}")),
         })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| Error::file(path, format!("hierarchy is not valid UTF-8: {e}")))?;
-        Hierarchy::parse(path, &text)
+        Hierarchy::parse_bytes(path, &bytes)
     }
 
     /// Parse hierarchy text; `source` names it in errors.
     pub fn parse(source: &str, text: &str) -> Result<Hierarchy> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let delimiter =
-            if split_record(first, b';').len() > 1 || split_record(first, b',').len() == 1 {
-                b';'
-            } else {
-                b','
-            };
+        Hierarchy::parse_bytes(source, text.as_bytes())
+    }
+
+    /// Parse hierarchy bytes with kanon's CSV reader; `;` unless the first
+    /// row splits only on `,`.
+    pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Hierarchy> {
+        let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        let delimiter = if csv::first_record_width(bytes, b';') > 1
+            || csv::first_record_width(bytes, b',') == 1
+        {
+            b';'
+        } else {
+            b','
+        };
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut leaf = FxHashMap::default();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let row = split_record(line, delimiter);
+        for (line, row) in csv::records(source, bytes, delimiter)? {
             if let Some(width) = rows.first().map(Vec::len) {
                 if row.len() != width {
                     return Err(Error::cell(
                         source,
                         None,
-                        i as u64 + 1,
+                        line,
                         format!(
-                            "hierarchy row has {} levels, the first row has {width}",
+                            "hierarchy row has {} levels, the first row has {width} (line {line})",
                             row.len()
                         ),
                     ));
@@ -71,9 +71,9 @@ impl Hierarchy {
                 return Err(Error::cell(
                     source,
                     None,
-                    i as u64 + 1,
+                    line,
                     format!(
-                        "value '{}' appears twice in the hierarchy with different generalisations",
+                        "value '{}' appears twice in the hierarchy with different generalisations (line {line})",
                         row[0]
                     ),
                 ));

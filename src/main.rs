@@ -9,13 +9,51 @@ use clap::Parser;
 
 use kanon::anonymise::{suggest, suggest_report, SuppressMode};
 use kanon::cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, ProfileArgs, SuggestArgs, SynthArgs};
+use kanon::output::check_outputs;
 use kanon::progress::Progress;
 use kanon::records::write_records;
 use kanon::report::text::{render, render_suggest, Style};
 use kanon::Result;
 
+/// Exit code of an internal fault (a panic): a bug in kanon, not the input.
+const EXIT_INTERNAL: u8 = 3;
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
+    match std::panic::catch_unwind(move || run(cli)) {
+        Ok(code) => code,
+        // The hook has said what happened.
+        Err(_) => ExitCode::from(EXIT_INTERNAL),
+    }
+}
+
+/// A panic is a bug: say so plainly, once, without a backtrace wall. A
+/// panic inside a guarded reader is a damaged input and is reported as
+/// such by the reader, so the hook stays quiet then.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if kanon::input::typed::in_guarded_read() {
+            return;
+        }
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "kanon: internal error: {msg}{at}\nThis is a bug in kanon, not a problem with your input. \
+             Please report it with the command you ran (exit code {EXIT_INTERNAL})."
+        );
+    }));
+}
+
+fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Analyse(args) => run_analyse(&args),
         Command::Suggest(args) => run_suggest(&args, None),
@@ -46,12 +84,32 @@ fn progress(quiet: bool) -> Progress {
 
 fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
     let check = args.to_check()?;
+    let mut outputs = check.outputs();
+    outputs.extend(args.records.as_deref().map(|r| ("--records", r)));
+    check_outputs(&outputs, &check.config.read_paths())?;
     run_check_with(&check, args.json, args.quiet, args.records.as_deref())
 }
 
 fn run_check(args: &kanon::cli::CheckArgs) -> Result<u8> {
     let check = args.to_check()?;
+    let mut inputs = check.config.read_paths();
+    inputs.push(args.config.clone());
+    check_outputs(&check.outputs(), &inputs)?;
     run_check_with(&check, args.json, args.quiet, None)
+}
+
+/// Write to standard output. A closed pipe (`| head`) ends quietly; any
+/// other failure (a full disk) is an error, never a silent success.
+fn emit(out: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(kanon::Error::output("standard output", e.to_string())),
+    }
 }
 
 /// Analyse, write what is asked for, print the summary or the JSON.
@@ -85,14 +143,15 @@ fn run_check_with(
     } else {
         render(report, style())
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (e.g. `| head`) is not an error worth a message.
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    emit(&out)?;
     Ok(outcome.code)
 }
 
 fn run_init(args: &kanon::cli::InitArgs) -> Result<u8> {
+    check_outputs(
+        &[("the policy file", &args.policy)],
+        std::slice::from_ref(&args.input),
+    )?;
     if std::path::Path::new(&args.policy).exists() && !args.force {
         return Err(kanon::Error::output(
             &args.policy,
@@ -118,6 +177,11 @@ fn run_init(args: &kanon::cli::InitArgs) -> Result<u8> {
 
 fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<u8> {
     let plan = args.to_plan()?;
+    if let Some(a) = anonymise {
+        let mut inputs = vec![plan.analysis.input.clone()];
+        inputs.extend(plan.hierarchies.iter().map(|h| h.1.clone()));
+        check_outputs(&[("--out", &a.out)], &inputs)?;
+    }
     let p = progress(args.quiet);
     let s = suggest(&plan, &p)?;
     let report = suggest_report(&plan, &s)?;
@@ -139,9 +203,7 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     } else {
         render_suggest(&report, s.result.seconds, style())
     };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    emit(&out)?;
     Ok(if s.result.best.is_some() { 0 } else { 1 })
 }
 
@@ -154,9 +216,7 @@ fn run_link(args: &kanon::cli::LinkArgs) -> Result<u8> {
     } else {
         kanon::report::text::render_link(&report, style())
     };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    emit(&out)?;
     Ok(if report.targets_met { 0 } else { 1 })
 }
 
@@ -167,21 +227,18 @@ fn run_profile(args: &ProfileArgs) -> Result<u8> {
         &args.io.missing_tokens(),
     )?;
     let out = if args.json { p.to_json() } else { p.render() };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    emit(&out)?;
     Ok(0)
 }
 
 fn run_sql(args: &kanon::cli::SqlArgs) -> Result<u8> {
     let sql = kanon::sql::group_by_sql(&args.to_spec()?)?;
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(sql.as_bytes());
-    let _ = stdout.flush();
+    emit(&sql)?;
     Ok(0)
 }
 
 fn run_synth(args: &SynthArgs) -> Result<u8> {
+    check_outputs(&[("--out", &args.out)], &[])?;
     let p = Progress::stderr();
     p.stage(&format!(
         "writing {} synthetic records to {}",

@@ -11,6 +11,72 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{CsvWriter, DataFrame, IpcWriter, ParquetWriter, SerWriter};
 
 use crate::error::{Error, Result};
+use crate::input::files::{identity, Identity};
+
+/// Refuse, before any work, every output that would destroy data or could
+/// not be written: an output that is a file the run reads (by device and
+/// inode, so also through a hard link), a symbolic link, a directory, a
+/// FIFO or device, two outputs on one path, and a path whose directory is
+/// missing or is not a directory. `outputs` pairs the flag with its path;
+/// `inputs` are the paths the run reads (files, directories, patterns).
+pub fn check_outputs(outputs: &[(&str, &str)], inputs: &[String]) -> Result<()> {
+    let mut read: Vec<(Identity, String)> = Vec::new();
+    for input in inputs.iter().filter(|i| i.as_str() != "-") {
+        if let Ok(r) = crate::input::files::resolve(std::slice::from_ref(input)) {
+            for f in r.files {
+                if let Some(id) = identity(Path::new(&f)) {
+                    read.push((id, f));
+                }
+            }
+        }
+    }
+    let mut planned: Vec<(PathBuf, &str)> = Vec::new();
+    for &(flag, path) in outputs {
+        let refuse = |why: String| Err(Error::usage(format!("{flag} {path}: {why}")));
+        if path.is_empty() {
+            return refuse("the output path is empty".into());
+        }
+        let target = Path::new(path);
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        match std::fs::metadata(&parent) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return refuse(format!("{} is not a directory", parent.display())),
+            Err(_) => return refuse(format!("the directory {} does not exist", parent.display())),
+        }
+        if let Ok(meta) = std::fs::symlink_metadata(target) {
+            let kind = meta.file_type();
+            if kind.is_symlink() {
+                return refuse("is a symbolic link; kanon does not write through links".into());
+            }
+            if kind.is_dir() {
+                return refuse("is a directory".into());
+            }
+            if !kind.is_file() {
+                return refuse("is not a regular file (a FIFO, socket or device)".into());
+            }
+            if let Some((_, input)) =
+                identity(target).and_then(|id| read.iter().find(|r| r.0 == id))
+            {
+                return refuse(format!(
+                    "is an input of this run ({input}); writing it would destroy the data: choose another path"
+                ));
+            }
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        let full = std::fs::canonicalize(&parent).unwrap_or(parent).join(name);
+        if let Some((_, other)) = planned.iter().find(|(p, _)| *p == full) {
+            return refuse(format!("{other} writes the same file"));
+        }
+        planned.push((full, flag));
+    }
+    Ok(())
+}
 
 /// Write `path` through `write`, atomically.
 pub fn write_atomic<F>(path: &str, write: F) -> Result<()>
@@ -23,6 +89,10 @@ where
     }
     let tmp = temp_path(target);
     let file = File::create(&tmp).map_err(|e| Error::output(path, e.to_string()))?;
+    // An existing file keeps its permission bits.
+    if let Ok(meta) = std::fs::metadata(target) {
+        let _ = file.set_permissions(meta.permissions());
+    }
     let mut w = BufWriter::new(file);
     let result = write(&mut w)
         .and_then(|_| w.flush().map_err(|e| e.to_string()))

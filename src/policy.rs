@@ -144,6 +144,17 @@ pub struct Check {
     pub baseline: Option<(String, bool)>,
 }
 
+impl Check {
+    /// The files the check writes, each with the option that names it.
+    pub fn outputs(&self) -> Vec<(&'static str, &str)> {
+        let mut o: Vec<(&'static str, &str)> = Vec::new();
+        o.extend(self.html.as_deref().map(|p| ("the HTML report", p)));
+        o.extend(self.markdown.as_deref().map(|p| ("the Markdown report", p)));
+        o.extend(self.json.as_deref().map(|p| ("the JSON output", p)));
+        o
+    }
+}
+
 fn choice<T: Copy>(
     file: &str,
     key: &str,
@@ -467,7 +478,6 @@ pub fn execute(
         let meta = crate::report::document::Meta {
             lang: check.config.lang,
             command: command.to_string(),
-            sha256: crate::report::document::sha256_file(&check.config.input)?,
             parameters: check.config.parameters(),
         };
         for path in docs {

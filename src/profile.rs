@@ -332,6 +332,17 @@ pub struct Profile {
     pub input: String,
     pub rows: u64,
     pub columns: Vec<ColumnProfile>,
+    /// Columns of a type that cannot be read as values (lists, structs, …).
+    pub not_profiled: Vec<NotProfiled>,
+    /// The file read: path, size, SHA-256, rows.
+    pub files: Vec<crate::input::FileInfo>,
+}
+
+/// A column left out of the profile, and its type.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotProfiled {
+    pub name: String,
+    pub kind: String,
 }
 
 /// Read every column of `source` and profile it.
@@ -340,7 +351,13 @@ pub fn profile(
     read: &crate::input::ReadOptions,
     missing: &[String],
 ) -> crate::Result<Profile> {
-    let header = crate::input::read_table(source, &[], read)?.all_columns;
+    let all = crate::input::columns(source, read)?;
+    let header: Vec<String> = all
+        .names
+        .iter()
+        .filter(|n| !all.unusable.iter().any(|u| &u.0 == *n))
+        .cloned()
+        .collect();
     let table = crate::input::read_table(source, &header, read)?;
     let columns = crate::analysis::encode_qis(&table, &header, missing)?;
     let profiles = columns
@@ -359,6 +376,12 @@ pub fn profile(
         input: source.to_string(),
         rows: table.rows() as u64,
         columns: profiles,
+        not_profiled: all
+            .unusable
+            .into_iter()
+            .map(|(name, kind)| NotProfiled { name, kind })
+            .collect(),
+        files: table.files,
     })
 }
 

@@ -14,17 +14,15 @@
 //! table is analysed as a frequency table: every figure equals that of the
 //! in-memory analysis of the same rows.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
-use polars::prelude::{IntoColumn, NamedFrom};
+use polars::prelude::{DataFrame, IntoColumn, IntoSeries, NamedFrom};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{encode_qis, Config, InputMeta, Prepared};
 use crate::classes::{group_with, ClassTable, Rows, Want};
 use crate::encode::{Dictionary, EncodedColumn, ValueKind, MISSING_LABEL};
-use crate::error::{Error, Location, Result};
-use crate::input::{detect_format, read_csv_bytes, read_table, Format, ReadOptions, Table};
+use crate::error::{Error, Result};
+use crate::input::files::partitions;
+use crate::input::{csv, detect_format, read_table, FileInfo, Format, Table};
 use crate::progress::Progress;
 
 /// How the streaming reader cuts its input.
@@ -50,82 +48,6 @@ pub struct StreamInfo {
     /// Distinct combinations of the grouped columns after the last merge
     /// (the rows of the frequency table analysed).
     pub merged_rows: u64,
-}
-
-fn has_glob(s: &str) -> bool {
-    s.contains(['*', '?', '['])
-}
-
-fn is_data_file(p: &Path) -> bool {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !name.starts_with('.') && !name.starts_with('_') && Format::from_extension(name).is_some()
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if is_data_file(&p) {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-/// The files an input names: itself, the data files under a directory
-/// (a partitioned dataset, `key=value` folders included), or the matches of
-/// a glob pattern; sorted, so the order (and the output) is reproducible.
-pub fn resolve(input: &str) -> Result<Vec<String>> {
-    if input == "-" {
-        return Ok(vec![input.to_string()]);
-    }
-    let path = Path::new(input);
-    let mut files = Vec::new();
-    if path.is_dir() {
-        walk(path, &mut files)
-            .map_err(|e| Error::file(input, format!("cannot list the directory: {e}")))?;
-        if files.is_empty() {
-            return Err(Error::file(
-                input,
-                "is a directory without any .csv, .parquet, .arrow, .ipc, .feather, .ndjson or .jsonl file",
-            ));
-        }
-    } else if !path.exists() && has_glob(input) {
-        let matches = glob::glob(input)
-            .map_err(|e| Error::usage(format!("bad file pattern '{input}': {e}")))?;
-        for m in matches {
-            let p = m.map_err(|e| Error::file(input, format!("cannot read a match: {e}")))?;
-            if p.is_file() {
-                files.push(p);
-            }
-        }
-        if files.is_empty() {
-            return Err(Error::file(input, "the pattern matches no file"));
-        }
-    } else {
-        return Ok(vec![input.to_string()]);
-    }
-    files.sort();
-    Ok(files
-        .into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect())
-}
-
-/// `key=value` folder names on the path of a file (Hive-style partitions).
-fn partitions(file: &str) -> Vec<(String, String)> {
-    Path::new(file)
-        .parent()
-        .map(|p| {
-            p.components()
-                .filter_map(|c| c.as_os_str().to_str())
-                .filter_map(|c| c.split_once('='))
-                .filter(|(k, _)| !k.is_empty())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// One column's dictionary across batches: first-seen global ids.
@@ -284,143 +206,6 @@ impl Merged {
     }
 }
 
-/// Add `offset` data rows to the row of an input error (a batch's rows are
-/// numbered from its first).
-fn shift_rows(e: Error, offset: u64, file: &str) -> Error {
-    match e {
-        Error::Input { at, message } => Error::Input {
-            at: Location {
-                file: Some(file.to_string()),
-                row: at.row.map(|r| r + offset),
-                ..at
-            },
-            message,
-        },
-        other => other,
-    }
-}
-
-/// Cut CSV text into batches of whole records: the header, then about
-/// `batch_bytes` of records at a time.
-struct CsvBatches {
-    file: std::fs::File,
-    header: Vec<u8>,
-    carry: Vec<u8>,
-    done: bool,
-    batch_bytes: usize,
-}
-
-/// The end of the last complete record in `buf` (just past its newline,
-/// with quotes balanced), if any.
-fn last_record_end(buf: &[u8]) -> Option<usize> {
-    let mut in_quotes = false;
-    let mut last = None;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => last = Some(i + 1),
-            _ => {}
-        }
-    }
-    last
-}
-
-impl CsvBatches {
-    fn open(path: &str, batch_bytes: usize) -> Result<CsvBatches> {
-        let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::file(path, "no such file"),
-            _ => Error::file(path, format!("cannot open: {e}")),
-        })?;
-        let mut start = vec![0u8; 1 << 16];
-        let mut got = 0;
-        let header_end = loop {
-            if got == start.len() {
-                start.resize(start.len() * 2, 0);
-            }
-            let n = file
-                .read(&mut start[got..])
-                .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-            got += n;
-            match first_end(&start[..got]) {
-                Some(end) => break end,
-                None if n == 0 => break got,
-                None => {}
-            }
-        };
-        let bom = if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
-        let header = start[bom..header_end].to_vec();
-        let carry = start[header_end..got].to_vec();
-        Ok(CsvBatches {
-            file,
-            header,
-            carry,
-            done: false,
-            batch_bytes,
-        })
-    }
-
-    /// Header plus the next records, or `None` at the end.
-    fn next_batch(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        if self.done && self.carry.is_empty() {
-            return Ok(None);
-        }
-        let mut buf = std::mem::take(&mut self.carry);
-        while !self.done && buf.len() < self.batch_bytes {
-            let old = buf.len();
-            buf.resize(old + (self.batch_bytes - old).max(1 << 20), 0);
-            let n = self
-                .file
-                .read(&mut buf[old..])
-                .map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-            buf.truncate(old + n);
-            if n == 0 {
-                self.done = true;
-            }
-        }
-        let end = if self.done {
-            buf.len()
-        } else {
-            match last_record_end(&buf) {
-                Some(e) => e,
-                None => {
-                    // One record longer than a batch: read on.
-                    self.carry = buf;
-                    self.batch_bytes *= 2;
-                    return self.next_batch(path);
-                }
-            }
-        };
-        self.carry = buf.split_off(end);
-        if buf.iter().all(|b| b.is_ascii_whitespace()) {
-            return if self.done && self.carry.is_empty() {
-                Ok(None)
-            } else {
-                self.next_batch(path)
-            };
-        }
-        let mut text = self.header.clone();
-        text.extend_from_slice(&buf);
-        Ok(Some(text))
-    }
-}
-
-/// The end of the first record (past its newline), if complete.
-fn first_end(buf: &[u8]) -> Option<usize> {
-    let mut in_quotes = false;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Columns a batch must give, in order: QIs, sensitive, then count and
 /// weight (read as numbers, not grouped).
 fn wanted(cfg: &Config) -> Vec<String> {
@@ -470,6 +255,8 @@ pub fn prepare(
     let (mut rows, mut batches) = (0u64, 0u64);
     let mut formats: Vec<&'static str> = Vec::new();
     let mut delimiter = None;
+    let mut read_files: Vec<FileInfo> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     for file in files {
         let format = detect_format(file, &cfg.read)?;
         if !formats.contains(&format.name()) {
@@ -477,31 +264,49 @@ pub fn prepare(
         }
         match format {
             Format::Csv if file != "-" => {
-                let mut reader = CsvBatches::open(file, options.batch_bytes)?;
-                let mut file_rows = 0u64;
-                while let Some(text) = reader.next_batch(file)? {
-                    let opts = ReadOptions {
-                        delimiter: cfg.read.delimiter.or(delimiter),
-                        format: cfg.read.format,
+                let mut reader = csv::Batches::open(
+                    file,
+                    cfg.read.delimiter.or(delimiter),
+                    &want,
+                    options.batch_bytes,
+                )?;
+                delimiter = delimiter.or(Some(reader.header.delimiter));
+                while let Some(parsed) = reader.next_batch()? {
+                    let height = parsed.rows as usize;
+                    let columns = parsed
+                        .columns
+                        .into_iter()
+                        .map(|c| c.into_series().into_column())
+                        .collect();
+                    let frame = DataFrame::new(height, columns)
+                        .map_err(|e| Error::file(file, e.to_string()))?;
+                    let table = Table {
+                        source: file.clone(),
+                        format: Format::Csv,
+                        delimiter,
+                        all_columns: reader.header.names.clone(),
+                        frame,
+                        files: Vec::new(),
+                        notes: Vec::new(),
+                        unusable: Vec::new(),
                     };
-                    let table = read_csv_bytes(file, text, &want, &opts)
-                        .map_err(|e| shift_rows(e, file_rows, file))?;
-                    delimiter = delimiter.or(table.delimiter);
-                    let n = table.rows() as u64;
-                    batch(cfg, table, &mut dicts, &mut merged, &want)
-                        .map_err(|e| shift_rows(e, file_rows, file))?;
+                    batch(cfg, table, &mut dicts, &mut merged, &want)?;
                     batches += 1;
-                    file_rows += n;
                     progress.stage(&format!(
                         "streaming {file}: {} rows, {} combinations",
-                        rows + file_rows,
+                        rows + reader.rows(),
                         merged.merged
                     ));
                 }
-                if file_rows == 0 {
-                    return Err(Error::file(file, "the table has no data rows"));
+                let (info, multiline, first) = reader.finish();
+                if info.rows == 0 {
+                    return Err(Error::file(file, "the file has a header but no data rows"));
                 }
-                rows += file_rows;
+                if let Some(note) = crate::input::multiline_note(multiline, first) {
+                    notes.push(format!("{file}: {note}"));
+                }
+                rows += info.rows;
+                read_files.push(info);
             }
             _ => {
                 let parts = partitions(file);
@@ -532,6 +337,8 @@ pub fn prepare(
                     }
                 }
                 rows += table.rows() as u64;
+                read_files.extend(table.files.iter().cloned());
+                notes.extend(table.notes.iter().cloned());
                 batch(cfg, table, &mut dicts, &mut merged, &want)?;
                 batches += 1;
             }
@@ -580,6 +387,8 @@ pub fn prepare(
             format: formats.join("+"),
             delimiter,
             rows,
+            files: read_files,
+            notes,
         },
         qis: columns,
         sensitive,
@@ -654,26 +463,6 @@ pub fn peak_rss() -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn record_ends_respect_quotes() {
-        assert_eq!(last_record_end(b"a,b\n\"x\ny\",1\n2,"), Some(12));
-        assert_eq!(last_record_end(b"\"open\nstill"), None);
-        assert_eq!(first_end(b"h1,\"h\n2\"\nrest"), Some(9));
-        assert_eq!(first_end(b"no newline"), None);
-    }
-
-    #[test]
-    fn hive_partitions_from_the_path() {
-        assert_eq!(
-            partitions("data/year=2020/region=north/part-0.parquet"),
-            vec![
-                ("year".to_string(), "2020".to_string()),
-                ("region".to_string(), "north".to_string())
-            ]
-        );
-        assert!(partitions("data/part-0.parquet").is_empty());
-    }
 
     #[test]
     fn global_dictionary_orders_like_the_encoder() {

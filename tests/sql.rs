@@ -392,7 +392,14 @@ fn analyse(file: &Path, extra: &[&str], case: &Case) -> Value {
 
 fn normalise(mut v: Value, file: &Path) -> Value {
     let input = v["input"].as_object_mut().expect("input object");
-    for key in ["path", "rows", "format", "delimiter", "count_column"] {
+    for key in [
+        "path",
+        "rows",
+        "files",
+        "format",
+        "delimiter",
+        "count_column",
+    ] {
         assert!(input.remove(key).is_some(), "input.{key} is missing");
     }
     // How the input was read (one file, or parts merged).

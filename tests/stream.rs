@@ -23,7 +23,7 @@ fn report(cfg: &Config) -> Value {
     let r = analyse(cfg, &Progress::hidden()).unwrap().report;
     let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
     let input = v["input"].as_object_mut().unwrap();
-    for key in ["path", "format", "delimiter", "streaming"] {
+    for key in ["path", "format", "delimiter", "streaming", "files"] {
         input.remove(key);
     }
     v
@@ -149,6 +149,19 @@ fn several_files_a_pattern_and_a_directory_are_one_table() {
     let pattern = format!("{}/part-*.csv", d.display());
     assert_eq!(whole, report(&census_cfg(&pattern)));
     assert_eq!(whole, report(&census_cfg(d.to_str().unwrap())));
+    // Every part is listed with its rows, size and digest.
+    let files = analyse(&census_cfg(d.to_str().unwrap()), &Progress::hidden())
+        .unwrap()
+        .report
+        .input
+        .files;
+    assert_eq!(files.len(), 3);
+    assert_eq!(files.iter().map(|f| f.rows).sum::<u64>(), 5000);
+    for (f, p) in files.iter().zip(&parts) {
+        assert_eq!(&f.path, p);
+        assert_eq!(f.size, std::fs::metadata(p).unwrap().len());
+        assert_eq!(f.sha256.len(), 64);
+    }
 }
 
 #[test]

@@ -369,6 +369,19 @@ impl Config {
         p
     }
 
+    /// Every path the analysis reads (outputs may not be any of these).
+    pub fn read_paths(&self) -> Vec<String> {
+        let mut p = vec![self.input.clone()];
+        p.extend(self.more_inputs.iter().cloned());
+        p.extend(self.population.iter().cloned());
+        p.extend(self.inference.hierarchies.iter().map(|h| h.1.clone()));
+        if let Some(a) = &self.aux {
+            p.push(a.path.clone());
+            p.extend(a.hierarchies.iter().map(|h| h.1.clone()));
+        }
+        p
+    }
+
     fn columns(&self) -> Vec<String> {
         let mut c = self.qis.clone();
         c.extend(self.sensitive.iter().cloned());
@@ -397,21 +410,24 @@ pub struct Analysis {
 /// Run an analysis.
 pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
     cfg.validate()?;
-    let mut files = crate::stream::resolve(&cfg.input)?;
-    for more in &cfg.more_inputs {
-        files.extend(crate::stream::resolve(more)?);
-    }
+    let mut inputs = vec![cfg.input.clone()];
+    inputs.extend(cfg.more_inputs.iter().cloned());
+    let resolved = crate::input::files::resolve(&inputs)?;
+    let files = resolved.files;
     if cfg.stream || files.len() > 1 || files[0] != cfg.input {
-        return analyse_streaming(cfg, &files, progress);
+        let mut analysis = analyse_streaming(cfg, &files, progress)?;
+        analysis.report.warnings.extend(resolved.notes);
+        return Ok(analysis);
     }
     progress.stage(&format!("reading {}", cfg.input));
     let table = read_table(&cfg.input, &cfg.columns(), &cfg.read)?;
     let undeclared: Vec<String> = table
         .all_columns
         .iter()
-        .filter(|c| !cfg.columns().contains(c))
+        .filter(|c| !cfg.columns().contains(c) && !table.unusable.iter().any(|u| &u.0 == *c))
         .cloned()
         .collect();
+    let unusable = table.unusable.clone();
     let mut analysis = analyse_table(cfg, table, progress)?;
     if cfg.profile_undeclared && !undeclared.is_empty() && cfg.input == "-" {
         // Standard input cannot be read twice.
@@ -435,6 +451,13 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
             .collect();
         analysis.report.warnings.extend(profile_warnings(&profiles));
         progress.finish();
+    }
+    if cfg.profile_undeclared {
+        for (name, kind) in unusable {
+            analysis.report.warnings.push(format!(
+                "column '{name}' was not profiled: values of type {kind} cannot be read as values"
+            ));
+        }
     }
     Ok(analysis)
 }
@@ -501,6 +524,10 @@ pub struct InputMeta {
     pub delimiter: Option<u8>,
     /// Rows read.
     pub rows: u64,
+    /// Every file read, with its size, SHA-256 and rows.
+    pub files: Vec<crate::input::FileInfo>,
+    /// What the reader noticed (quoted line breaks, files not read).
+    pub notes: Vec<String>,
 }
 
 /// The encoded columns an analysis needs: what [`analyse_table`] makes
@@ -554,6 +581,8 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
             format: table.format.name().to_string(),
             delimiter: table.delimiter,
             rows: table.rows() as u64,
+            files: table.files.clone(),
+            notes: table.notes.clone(),
         },
         qis: columns,
         sensitive,
@@ -684,7 +713,7 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         person_level,
     };
     progress.stage("measuring risk");
-    let mut warnings = Vec::new();
+    let mut warnings = meta.notes.clone();
     let (population, basis, population_info) =
         population_sizes(cfg, &columns, &grouping.table, &mut warnings)?;
     let mut report = build_report(
@@ -1282,6 +1311,7 @@ fn build_report(
             format: table.format.clone(),
             delimiter: table.delimiter.map(crate::input::csv::delimiter_name),
             rows: table.rows,
+            files: table.files.clone(),
             records: n,
             count_column: cfg.count.clone(),
             weight_column: cfg.weight.clone(),

@@ -1,25 +1,28 @@
-//! CSV pre-scan: delimiter detection, header parsing, UTF-8 and shape checks.
+//! The CSV reader: one parser for every entry point (whole files, standard
+//! input, streamed batches, hierarchy files).
 //!
-//! polars parses the data; this pass exists because polars fills short rows
-//! with nulls and reports long rows and bad bytes without a row number. One
-//! quote-aware pass over the bytes, parallel over newline-aligned chunks,
-//! gives every error a row and a line, and counts the data rows.
+//! Quoting follows RFC 4180 read leniently, as Python's `csv` module does:
+//! a field that *starts* with `"` is quoted (`""` inside it is one quote, and
+//! it may hold delimiters and line breaks); a `"` anywhere else is an
+//! ordinary character. So `size 5"` or `y"z` are read literally instead of
+//! swallowing the rows up to the next quote. The state machine is
+//! `csv-core`'s; `\n`, `\r\n` and `\r` end records; blank lines (and lines
+//! of spaces, in a table of more than one column) are not records.
+//!
+//! Large inputs are parsed in parallel: the body is cut at line ends, each
+//! piece is parsed as if it began a record, and a piece whose predecessor
+//! ended inside a quoted field is parsed again from the true record start.
+//! Every error names the 1-based line in the file (the header is line 1)
+//! and, for records, the 1-based data row.
 
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
+use polars::prelude::{PlSmallStr, StringChunked, StringChunkedBuilder};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
 /// Delimiters tried by auto-detection, in order of preference on a tie.
 pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
-
-/// What the pre-scan learnt about a CSV file.
-#[derive(Debug, Clone)]
-pub struct CsvShape {
-    pub delimiter: u8,
-    pub header: Vec<String>,
-    /// Data rows (blank lines are not rows).
-    pub rows: u64,
-}
 
 /// A printable name for a delimiter byte.
 pub fn delimiter_name(d: u8) -> String {
@@ -30,108 +33,268 @@ pub fn delimiter_name(d: u8) -> String {
     }
 }
 
-/// Scan `bytes` (BOM already removed). `file` names the input in errors.
-pub fn scan(file: &str, bytes: &[u8], delimiter: Option<u8>) -> Result<CsvShape> {
+/// The parser every reader of kanon uses.
+fn parser(delimiter: u8) -> Reader {
+    ReaderBuilder::new()
+        .delimiter(delimiter)
+        .terminator(Terminator::CRLF)
+        .quote(b'"')
+        .double_quote(true)
+        .build()
+}
+
+/// One record: its fields (unquoted) and where it sits.
+pub struct Record<'a> {
+    out: &'a [u8],
+    ends: &'a [usize],
+    /// 0-based line of the record's first byte, counted from where parsing began.
+    pub line: u64,
+    /// Line breaks inside quoted fields of the record.
+    pub inner_breaks: u64,
+}
+
+impl<'a> Record<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn field(&self, i: usize) -> &'a [u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[start..self.ends[i]]
+    }
+
+    /// A line of nothing but spaces or tabs.
+    fn is_blank(&self) -> bool {
+        self.ends.len() == 1
+            && self.out[..self.ends[0]]
+                .iter()
+                .all(|&b| b == b' ' || b == b'\t')
+    }
+}
+
+/// What stopped a pass over records.
+enum Stop {
+    /// Every byte was consumed and `at_eof` was set: the input is done.
+    End,
+    /// The bytes end inside a record (more input is needed): it starts at
+    /// this offset.
+    Open { at: usize },
+}
+
+/// A record parser over one byte slice; `visit` sees each record in turn.
+struct Pass<'b> {
+    bytes: &'b [u8],
+    delimiter: u8,
+    rdr: Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    pos: usize,
+}
+
+impl<'b> Pass<'b> {
+    fn new(bytes: &'b [u8], delimiter: u8) -> Self {
+        let mut rdr = parser(delimiter);
+        rdr.set_line(0);
+        Pass {
+            bytes,
+            delimiter,
+            rdr,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            pos: 0,
+        }
+    }
+
+    /// Run over the records. With `at_eof`, the end of `bytes` ends the last
+    /// record; without it, a record not ended by a line break is left open.
+    /// `visit` returns `false` to stop early.
+    fn run(
+        &mut self,
+        at_eof: bool,
+        mut visit: impl FnMut(&Record, usize, usize) -> bool,
+    ) -> std::result::Result<Stop, (usize, u64)> {
+        loop {
+            let start = self.pos;
+            let line_before = self.rdr.line();
+            let (mut nout, mut nend) = (0usize, 0usize);
+            loop {
+                let input = &self.bytes[self.pos..];
+                if input.is_empty() && !at_eof {
+                    let rest = &self.bytes[start..];
+                    if rest.iter().all(|&b| b == b'\n' || b == b'\r') {
+                        return Ok(Stop::End);
+                    }
+                    return Ok(Stop::Open { at: start });
+                }
+                let (res, nin, o, e) =
+                    self.rdr
+                        .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+                self.pos += nin;
+                nout += o;
+                nend += e;
+                match res {
+                    ReadRecordResult::InputEmpty => {}
+                    ReadRecordResult::OutputFull => {
+                        let n = self.out.len() * 2;
+                        self.out.resize(n, 0);
+                    }
+                    ReadRecordResult::OutputEndsFull => {
+                        let n = self.ends.len() * 2;
+                        self.ends.resize(n, 0);
+                    }
+                    ReadRecordResult::End => return Ok(Stop::End),
+                    ReadRecordResult::Record => break,
+                }
+            }
+            let raw = &self.bytes[start..self.pos];
+            let lead = leading_breaks(raw);
+            if at_eof && self.pos == self.bytes.len() && ends_inside_quotes(raw, self.delimiter) {
+                return Err((start, line_before + lead));
+            }
+            let consumed = self.rdr.line() - line_before;
+            let trailing = u64::from(raw.last() == Some(&b'\n'));
+            let record = Record {
+                out: &self.out[..nout],
+                ends: &self.ends[..nend],
+                line: line_before + lead,
+                inner_breaks: consumed.saturating_sub(lead + trailing),
+            };
+            if !visit(&record, start, self.pos) {
+                return Ok(Stop::End);
+            }
+        }
+    }
+}
+
+/// `\n` count of the blank lines before a record's first byte.
+fn leading_breaks(raw: &[u8]) -> u64 {
+    raw.iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+}
+
+/// Whether the raw bytes of a record end inside a quoted field, by the same
+/// rules as the parser: a quote opens only at the start of a field, `""`
+/// inside quotes is a quote, and a closing quote may be followed by text.
+fn ends_inside_quotes(raw: &[u8], delimiter: u8) -> bool {
+    let mut inside = false;
+    let mut at_field_start = true;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if inside {
+            if b == b'"' {
+                if raw.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    inside = false;
+                }
+            }
+        } else if b == b'"' && at_field_start {
+            inside = true;
+        }
+        at_field_start = !inside && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    inside
+}
+
+/// The header of a CSV input and where its body begins.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub delimiter: u8,
+    pub names: Vec<String>,
+    /// Byte offset of the first body byte.
+    pub body_start: usize,
+    /// Lines the header spans (1 unless a quoted name holds a line break).
+    pub lines: u64,
+}
+
+/// Read the header (first record) of `bytes`, detecting the delimiter when
+/// none is given. `file` names the input in errors.
+pub fn header(file: &str, bytes: &[u8], delimiter: Option<u8>) -> Result<Header> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::file(file, "the file is empty"));
     }
-    let header_end = first_record_end(bytes);
-    let header_bytes = &bytes[..header_end];
-    let header_text = std::str::from_utf8(header_bytes).map_err(|e| {
-        Error::file(
-            file,
-            format!(
-                "the header is not valid UTF-8 (byte offset {}); convert the file to UTF-8",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    let delimiter = match delimiter {
-        Some(d) => d,
-        None => sniff(header_text, &bytes[header_end..]),
-    };
-    let header = split_record(header_text, delimiter);
-    check_header(file, &header)?;
-    let body_start = (header_end + 1).min(bytes.len());
-    let rows = check_body(file, &bytes[body_start..], delimiter, header.len())?;
-    if rows == 0 {
-        return Err(Error::file(file, "the file has a header but no data rows"));
+    let delimiter = delimiter.unwrap_or_else(|| sniff(bytes));
+    let mut pass = Pass::new(bytes, delimiter);
+    let mut found: Option<(Vec<Vec<u8>>, u64)> = None;
+    let stop = pass.run(true, |r, _, _| {
+        if !r.is_blank() {
+            found = Some(((0..r.len()).map(|i| r.field(i).to_vec()).collect(), r.line));
+            return false;
+        }
+        true
+    });
+    if let Err((_, line)) = stop {
+        return Err(unclosed(file, line));
     }
-    Ok(CsvShape {
+    let Some((fields, first_line)) = found else {
+        return Err(Error::file(file, "the file is empty"));
+    };
+    let mut names = Vec::with_capacity(fields.len());
+    for f in fields {
+        names.push(String::from_utf8(f).map_err(|_| {
+            Error::file(
+                file,
+                format!(
+                    "the header (line {}) is not valid UTF-8; convert the file to UTF-8",
+                    first_line + 1
+                ),
+            )
+        })?);
+    }
+    check_header(file, &names)?;
+    Ok(Header {
         delimiter,
-        header,
-        rows,
+        names,
+        body_start: pass.pos,
+        lines: pass.rdr.line(),
     })
 }
 
-/// Byte index of the `\n` that ends the first record (quote-aware), or the
-/// length when there is none.
-fn first_record_end(bytes: &[u8]) -> usize {
-    let mut in_quotes = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => return i,
-            _ => {}
-        }
-    }
-    bytes.len()
+fn unclosed(file: &str, line: u64) -> Error {
+    Error::file(
+        file,
+        format!(
+            "a quoted field opened on line {} is never closed (the file ends inside quotes)",
+            line + 1
+        ),
+    )
 }
 
-/// Choose the candidate delimiter that appears in the header and keeps the
-/// same count on the following lines; on a tie, the most frequent one.
-fn sniff(header: &str, rest: &[u8]) -> u8 {
-    let sample: Vec<&str> = rest
-        .split(|&b| b == b'\n')
-        .take(20)
-        .filter_map(|l| std::str::from_utf8(l).ok())
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+/// Choose the candidate delimiter that splits the header into the most
+/// fields and gives the same count on the next records; a consistent
+/// candidate wins over an inconsistent one.
+fn sniff(bytes: &[u8]) -> u8 {
+    let sample = &bytes[..bytes.len().min(1 << 16)];
     let mut best = (b',', 0usize, false);
     for &d in &CANDIDATES {
-        let n = split_record(header, d).len() - 1;
-        if n == 0 {
+        let mut counts: Vec<usize> = Vec::new();
+        let mut pass = Pass::new(sample, d);
+        let _ = pass.run(sample.len() == bytes.len(), |r, _, _| {
+            if !r.is_blank() {
+                counts.push(r.len());
+            }
+            counts.len() < 21
+        });
+        let Some((&n, rest)) = counts.split_first() else {
+            continue;
+        };
+        if n < 2 {
             continue;
         }
-        let consistent = sample.iter().all(|l| split_record(l, d).len() - 1 == n);
-        let better = (consistent && !best.2) || (consistent == best.2 && n > best.1);
-        if better {
-            best = (d, n, consistent);
+        let consistent = rest.iter().all(|&c| c == n);
+        if (consistent && !best.2) || (consistent == best.2 && n - 1 > best.1) {
+            best = (d, n - 1, consistent);
         }
     }
     best.0
-}
-
-/// Split one record into fields, honouring double quotes (RFC 4180).
-pub fn split_record(line: &str, delimiter: u8) -> Vec<String> {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut chars = line.chars().peekable();
-    let d = delimiter as char;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    in_quotes = false;
-                }
-            } else {
-                field.push(c);
-            }
-        } else if c == '"' {
-            in_quotes = true;
-        } else if c == d {
-            fields.push(std::mem::take(&mut field));
-        } else {
-            field.push(c);
-        }
-    }
-    fields.push(field);
-    fields
 }
 
 fn check_header(file: &str, header: &[String]) -> Result<()> {
@@ -152,145 +315,127 @@ fn check_header(file: &str, header: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Outcome of scanning one chunk of the body.
-#[derive(Default)]
-struct Chunk {
-    /// Non-blank records.
-    rows: u64,
-    /// Lines (`\n` count).
-    lines: u64,
-    /// First record with a wrong field count: (row in chunk, line in chunk, fields).
-    ragged: Option<(u64, u64, usize)>,
-    /// First invalid UTF-8: line in chunk.
-    bad_utf8: Option<u64>,
-    /// The chunk ended inside a quoted field: the split was wrong.
-    open_quote: bool,
+/// The columns asked of a CSV body, as text; empty cells are null.
+pub struct Parsed {
+    pub columns: Vec<StringChunked>,
+    /// Data rows (blank lines are not rows).
+    pub rows: u64,
+    /// Records holding a line break inside a quoted field, and the line
+    /// (1-based, in the file) of the first.
+    pub multiline_records: u64,
+    pub first_multiline_line: Option<u64>,
+    /// Bytes of the body consumed (all of it at the end of the input).
+    pub consumed: usize,
+    /// Line breaks in the consumed bytes.
+    pub lines: u64,
 }
 
-fn scan_chunk(bytes: &[u8], delimiter: u8, expected: usize) -> Chunk {
-    let mut c = Chunk::default();
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let at = e.valid_up_to();
-        c.bad_utf8 = Some(memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64);
-    }
-    if memchr::memchr(b'"', bytes).is_none() {
-        scan_unquoted(bytes, delimiter, expected, &mut c);
-        return c;
-    }
-    let mut fields = 1usize;
-    let mut content = false;
-    let mut in_quotes = false;
-    let end_record = |c: &mut Chunk, fields: usize, content: bool| {
-        if content {
-            if fields != expected && c.ragged.is_none() {
-                c.ragged = Some((c.rows, c.lines, fields));
+/// Where a body sits in its file, for error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Position {
+    /// 0-based line of the body's first byte in the file.
+    pub line: u64,
+    /// Data rows before the body.
+    pub row: u64,
+}
+
+/// A problem found while parsing a piece, before its position is known.
+#[derive(Debug, Clone)]
+enum Problem {
+    Ragged { row: u64, line: u64, fields: usize },
+    Utf8 { line: u64 },
+    Unclosed { line: u64 },
+}
+
+/// One piece of the body, parsed as if it began a record.
+struct Piece {
+    columns: Vec<StringChunked>,
+    rows: u64,
+    multiline: u64,
+    /// 0-based line (in the piece) of the first record with a quoted line break.
+    first_multiline: Option<u64>,
+    /// Bytes of the piece that end whole records.
+    clean: usize,
+    /// Line breaks in those bytes.
+    lines: u64,
+    problem: Option<Problem>,
+}
+
+/// The shape every piece is checked against.
+struct Layout<'a> {
+    delimiter: u8,
+    width: usize,
+    /// Header index of each wanted column, and its name.
+    wanted: &'a [(usize, PlSmallStr)],
+}
+
+fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool) -> Piece {
+    let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut builders: Vec<StringChunkedBuilder> = layout
+        .wanted
+        .iter()
+        .map(|(_, n)| StringChunkedBuilder::new(n.clone(), capacity))
+        .collect();
+    let (mut rows, mut multiline, mut first_multiline) = (0u64, 0u64, None);
+    let mut problem = None;
+    // The first invalid byte, if any: every record before it is valid UTF-8.
+    let bad_utf8 = std::str::from_utf8(bytes).err().map(|e| e.valid_up_to());
+    let mut pass = Pass::new(bytes, layout.delimiter);
+    let stop = pass.run(at_eof, |r, _, end| {
+        if let Some(bad) = bad_utf8.filter(|&b| b < end) {
+            let line = memchr::memchr_iter(b'\n', &bytes[..bad]).count() as u64;
+            problem = Some(Problem::Utf8 { line });
+            return false;
+        }
+        if r.is_blank() && layout.width > 1 {
+            return true;
+        }
+        if r.len() != layout.width {
+            problem = Some(Problem::Ragged {
+                row: rows,
+                line: r.line,
+                fields: r.len(),
+            });
+            return false;
+        }
+        for ((idx, _), b) in layout.wanted.iter().zip(&mut builders) {
+            match r.field(*idx) {
+                [] => b.append_null(),
+                // Valid: the record lies before the first invalid byte.
+                f => b.append_value(std::str::from_utf8(f).unwrap_or_default()),
             }
-            c.rows += 1;
+        }
+        rows += 1;
+        if r.inner_breaks > 0 {
+            multiline += 1;
+            first_multiline.get_or_insert(r.line);
+        }
+        true
+    });
+    let (clean, lines) = match stop {
+        Ok(Stop::End) => (pass.pos, pass.rdr.line()),
+        Ok(Stop::Open { at }) => (at, memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64),
+        Err((at, line)) => {
+            problem.get_or_insert(Problem::Unclosed { line });
+            (at, line)
         }
     };
-    for &b in bytes {
-        if in_quotes {
-            if b == b'"' {
-                in_quotes = false;
-            }
-            continue;
-        }
-        if b == delimiter {
-            fields += 1;
-            content = true;
-        } else if b == b'\n' {
-            end_record(&mut c, fields, content);
-            c.lines += 1;
-            fields = 1;
-            content = false;
-        } else if b == b'"' {
-            in_quotes = true;
-            content = true;
-        } else if b != b'\r' {
-            content = true;
-        }
-    }
-    end_record(&mut c, fields, content);
-    c.open_quote = in_quotes;
-    c
-}
-
-/// The common case, a chunk without quotes: find line ends with memchr and
-/// count delimiters per line in a loop the compiler vectorises.
-fn scan_unquoted(bytes: &[u8], delimiter: u8, expected: usize, c: &mut Chunk) {
-    let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for end in ends {
-        let line = &bytes[start..end];
-        let newline = end < bytes.len();
-        start = end + 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.iter().all(|&b| b == b'\r') {
-            let fields = 1 + line.iter().filter(|&&b| b == delimiter).count();
-            if fields != expected && c.ragged.is_none() {
-                c.ragged = Some((c.rows, c.lines, fields));
-            }
-            c.rows += 1;
-        }
-        if newline {
-            c.lines += 1;
-        }
+    Piece {
+        columns: builders
+            .into_iter()
+            .map(StringChunkedBuilder::finish)
+            .collect(),
+        rows,
+        multiline,
+        first_multiline,
+        clean,
+        lines,
+        problem,
     }
 }
 
-/// Check every record of the body; return the number of data rows.
-fn check_body(file: &str, body: &[u8], delimiter: u8, expected: usize) -> Result<u64> {
-    let chunks = split_chunks(body, rayon::current_num_threads() * 4);
-    let mut results: Vec<Chunk> = chunks
-        .par_iter()
-        .map(|c| scan_chunk(c, delimiter, expected))
-        .collect();
-    if results.iter().any(|c| c.open_quote) {
-        // A quoted field spans a chunk boundary: scan sequentially instead.
-        results = vec![scan_chunk(body, delimiter, expected)];
-        if results[0].open_quote {
-            let line = results[0].lines + 2;
-            return Err(Error::file(
-                file,
-                format!(
-                    "a quoted field is never closed (the file ends inside quotes, line {line})"
-                ),
-            ));
-        }
-    }
-    let (mut rows, mut lines) = (0u64, 0u64);
-    for c in &results {
-        // Line numbers are 1-based and the header is line 1.
-        if let Some(l) = c.bad_utf8 {
-            return Err(Error::file(
-                file,
-                format!(
-                    "invalid UTF-8 on line {}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)",
-                    lines + l + 2
-                ),
-            ));
-        }
-        if let Some((r, l, n)) = c.ragged {
-            return Err(Error::cell(
-                file,
-                None,
-                rows + r + 1,
-                format!(
-                    "has {n} field{} but the header has {expected} (line {}, delimiter '{}')",
-                    if n == 1 { "" } else { "s" },
-                    lines + l + 2,
-                    delimiter_name(delimiter)
-                ),
-            ));
-        }
-        rows += c.rows;
-        lines += c.lines;
-    }
-    Ok(rows)
-}
-
-/// Split at `\n` boundaries into about `parts` pieces.
-fn split_chunks(bytes: &[u8], parts: usize) -> Vec<&[u8]> {
+/// Split at line ends into about `parts` pieces of at least 64 KiB.
+fn split_pieces(bytes: &[u8], parts: usize) -> Vec<(usize, usize)> {
     let target = (bytes.len() / parts.max(1)).max(1 << 16);
     let mut out = Vec::new();
     let mut start = 0;
@@ -302,69 +447,453 @@ fn split_chunks(bytes: &[u8], parts: usize) -> Vec<&[u8]> {
                 None => bytes.len(),
             };
         }
-        out.push(&bytes[start..end]);
+        out.push((start, end));
         start = end;
     }
     out
+}
+
+/// The header index of each wanted column; the error lists the columns.
+fn locate(file: &str, header: &Header, wanted: &[String]) -> Result<Vec<(usize, PlSmallStr)>> {
+    wanted
+        .iter()
+        .map(|w| match header.names.iter().position(|n| n == w) {
+            Some(i) => Ok((i, PlSmallStr::from(w.as_str()))),
+            None => Err(super::no_such_column(file, w, &header.names)),
+        })
+        .collect()
+}
+
+/// Parse a body (the bytes after the header, or a batch of whole lines of
+/// them) into the wanted columns. With `at_eof`, the bytes end the input;
+/// without it, a final record left open (inside quotes) is not consumed:
+/// the caller carries `body[consumed..]` into the next batch.
+pub fn parse_body(
+    file: &str,
+    body: &[u8],
+    header: &Header,
+    wanted: &[String],
+    at: Position,
+    at_eof: bool,
+) -> Result<Parsed> {
+    let wanted = locate(file, header, wanted)?;
+    let layout = Layout {
+        delimiter: header.delimiter,
+        width: header.names.len(),
+        wanted: &wanted,
+    };
+    let spans = split_pieces(body, rayon::current_num_threads() * 4);
+    let last = spans.len().saturating_sub(1);
+    let mut pieces: Vec<Option<Piece>> = spans
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(s, e))| Some(parse_piece(&body[s..e], &layout, at_eof && i == last)))
+        .collect();
+    let mut parts: Vec<Vec<StringChunked>> = vec![Vec::new(); wanted.len()];
+    let mut parsed = Parsed {
+        columns: Vec::new(),
+        rows: 0,
+        multiline_records: 0,
+        first_multiline_line: None,
+        consumed: 0,
+        lines: 0,
+    };
+    for (i, &(start, end)) in spans.iter().enumerate() {
+        // A piece parsed on its own is right when the one before it ended
+        // exactly at its start; otherwise the previous piece ended inside a
+        // quoted field and parsing resumes at that record's start.
+        let base = parsed.consumed;
+        let piece = match pieces[i].take() {
+            Some(p) if base == start => p,
+            _ => parse_piece(&body[base..end], &layout, at_eof && i == last),
+        };
+        let line = at.line + parsed.lines;
+        if let Some(p) = &piece.problem {
+            return Err(problem(file, p, header, line, at.row + parsed.rows));
+        }
+        if let Some(l) = piece.first_multiline {
+            parsed.first_multiline_line.get_or_insert(line + l + 1);
+        }
+        parsed.rows += piece.rows;
+        parsed.lines += piece.lines;
+        parsed.multiline_records += piece.multiline;
+        parsed.consumed = base + piece.clean;
+        for (all, c) in parts.iter_mut().zip(piece.columns) {
+            all.push(c);
+        }
+    }
+    parsed.columns = parts
+        .into_iter()
+        .zip(&wanted)
+        .map(|(p, (_, name))| concat(name, p))
+        .collect();
+    Ok(parsed)
+}
+
+fn concat(name: &PlSmallStr, parts: Vec<StringChunked>) -> StringChunked {
+    let mut it = parts.into_iter();
+    let mut all = it
+        .next()
+        .unwrap_or_else(|| StringChunkedBuilder::new(name.clone(), 0).finish());
+    for p in it {
+        // Appending string arrays of one name cannot fail.
+        let _ = all.append_owned(p);
+    }
+    all
+}
+
+fn problem(file: &str, p: &Problem, header: &Header, line_base: u64, row_base: u64) -> Error {
+    match *p {
+        Problem::Ragged { row, line, fields } => Error::cell(
+            file,
+            None,
+            row_base + row + 1,
+            format!(
+                "has {fields} field{} but the header has {} (line {}, delimiter '{}')",
+                if fields == 1 { "" } else { "s" },
+                header.names.len(),
+                line_base + line + 1,
+                delimiter_name(header.delimiter)
+            ),
+        ),
+        Problem::Utf8 { line } => Error::file(
+            file,
+            format!(
+                "invalid UTF-8 on line {}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+                line_base + line + 1
+            ),
+        ),
+        Problem::Unclosed { line } => unclosed(file, line_base + line),
+    }
+}
+
+/// A whole CSV input: its header and the wanted columns.
+pub struct CsvTable {
+    pub header: Header,
+    pub body: Parsed,
+}
+
+/// Read the `wanted` columns of a whole CSV input held in memory (BOM
+/// removed). A header without data rows is an error.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    delimiter: Option<u8>,
+    wanted: &[String],
+) -> Result<CsvTable> {
+    let header = header(file, bytes, delimiter)?;
+    let at = Position {
+        line: header.lines,
+        row: 0,
+    };
+    let body = parse_body(file, &bytes[header.body_start..], &header, wanted, at, true)?;
+    if body.rows == 0 {
+        return Err(Error::file(file, "the file has a header but no data rows"));
+    }
+    Ok(CsvTable { header, body })
+}
+
+/// Every record of a small headerless CSV text (a hierarchy file), with its
+/// 1-based line; blank lines are skipped. `delimiter` is used as given.
+pub fn records(file: &str, bytes: &[u8], delimiter: u8) -> Result<Vec<(u64, Vec<String>)>> {
+    let mut out = Vec::new();
+    let mut bad = None;
+    let mut pass = Pass::new(bytes, delimiter);
+    let stop = pass.run(true, |r, _, _| {
+        if r.is_blank() {
+            return true;
+        }
+        let mut row = Vec::with_capacity(r.len());
+        for i in 0..r.len() {
+            match std::str::from_utf8(r.field(i)) {
+                Ok(s) => row.push(s.to_string()),
+                Err(_) => {
+                    bad = Some(r.line);
+                    return false;
+                }
+            }
+        }
+        out.push((r.line + 1, row));
+        true
+    });
+    if let Some(line) = bad {
+        return Err(Error::file(
+            file,
+            format!(
+                "invalid UTF-8 on line {}; convert the file to UTF-8",
+                line + 1
+            ),
+        ));
+    }
+    if let Err((_, line)) = stop {
+        return Err(unclosed(file, line));
+    }
+    Ok(out)
+}
+
+/// The number of fields of the first non-blank record with `delimiter`.
+pub fn first_record_width(bytes: &[u8], delimiter: u8) -> usize {
+    let mut width = 0;
+    let mut pass = Pass::new(&bytes[..bytes.len().min(1 << 16)], delimiter);
+    let _ = pass.run(bytes.len() <= 1 << 16, |r, _, _| {
+        if r.is_blank() {
+            return true;
+        }
+        width = r.len();
+        false
+    });
+    width
+}
+
+/// A CSV file read in batches of whole records, each parsed in parallel.
+/// Memory holds one batch; a record longer than a batch grows the batch.
+pub struct Batches {
+    path: String,
+    file: super::Stream,
+    pub header: Header,
+    wanted: Vec<String>,
+    buf: Vec<u8>,
+    eof: bool,
+    at: Position,
+    batch_bytes: usize,
+    multiline: u64,
+    first_multiline: Option<u64>,
+}
+
+/// Bytes asked of the operating system per read call.
+const READ_STEP: usize = 8 << 20;
+
+impl Batches {
+    /// Open `path` and read its header.
+    pub fn open(
+        path: &str,
+        delimiter: Option<u8>,
+        wanted: &[String],
+        batch_bytes: usize,
+    ) -> Result<Batches> {
+        let file = super::Stream::open(path)?;
+        let mut b = Batches {
+            path: path.to_string(),
+            file,
+            header: Header {
+                delimiter: b',',
+                names: Vec::new(),
+                body_start: 0,
+                lines: 0,
+            },
+            wanted: wanted.to_vec(),
+            buf: Vec::new(),
+            eof: false,
+            at: Position { line: 0, row: 0 },
+            batch_bytes: batch_bytes.max(1),
+            multiline: 0,
+            first_multiline: None,
+        };
+        // Read until the header record is complete (a line break outside quotes).
+        let mut want = 1 << 16;
+        loop {
+            b.fill(want)?;
+            let start = usize::from(b.buf.starts_with(&[0xEF, 0xBB, 0xBF])) * 3;
+            let text = &b.buf[start..];
+            let complete = b.eof || {
+                let mut pass = Pass::new(text, delimiter.unwrap_or(b','));
+                let mut got = false;
+                let _ = pass.run(false, |r, _, _| {
+                    got = !r.is_blank();
+                    !got
+                });
+                got
+            };
+            if complete {
+                let header = header(path, text, delimiter)?;
+                b.at.line = header.lines;
+                b.buf.drain(..start + header.body_start);
+                locate(path, &header, wanted)?;
+                b.header = header;
+                return Ok(b);
+            }
+            want *= 2;
+        }
+    }
+
+    /// Read until the buffer holds `want` bytes or the file ends.
+    fn fill(&mut self, want: usize) -> Result<()> {
+        use std::io::Read;
+        while !self.eof && self.buf.len() < want {
+            let old = self.buf.len();
+            let step = (want - old).min(READ_STEP);
+            self.buf.resize(old + step, 0);
+            let n = self
+                .file
+                .read(&mut self.buf[old..])
+                .map_err(|e| Error::file(&self.path, format!("cannot read: {e}")))?;
+            self.buf.truncate(old + n);
+            self.eof = n == 0;
+        }
+        Ok(())
+    }
+
+    /// The next batch of records, or `None` at the end of the file.
+    pub fn next_batch(&mut self) -> Result<Option<Parsed>> {
+        let mut want = self.batch_bytes;
+        loop {
+            self.fill(want)?;
+            if self.buf.is_empty() && self.eof {
+                return Ok(None);
+            }
+            // Whole lines only, unless the file has ended.
+            let cut = if self.eof {
+                self.buf.len()
+            } else {
+                memchr::memrchr(b'\n', &self.buf).map_or(0, |i| i + 1)
+            };
+            let parsed = parse_body(
+                &self.path,
+                &self.buf[..cut],
+                &self.header,
+                &self.wanted,
+                self.at,
+                self.eof,
+            )?;
+            if parsed.consumed == 0 && !self.eof {
+                // One record longer than the batch: read on.
+                want = self.buf.len().max(1) * 2;
+                continue;
+            }
+            self.buf.drain(..parsed.consumed);
+            if let Some(l) = parsed.first_multiline_line {
+                self.first_multiline.get_or_insert(l);
+            }
+            self.multiline += parsed.multiline_records;
+            self.at.line += parsed.lines;
+            self.at.row += parsed.rows;
+            if parsed.rows == 0 {
+                if self.eof && self.buf.is_empty() {
+                    return Ok(None);
+                }
+                continue;
+            }
+            return Ok(Some(parsed));
+        }
+    }
+
+    /// Data rows read so far.
+    pub fn rows(&self) -> u64 {
+        self.at.row
+    }
+
+    /// What was read: bytes, their SHA-256, data rows, quoted line breaks.
+    pub fn finish(self) -> (super::FileInfo, u64, Option<u64>) {
+        let info = self.file.finish(&self.path, self.at.row);
+        (info, self.multiline, self.first_multiline)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn sniffs_semicolon_and_tab() {
-        let s = scan("t", b"a;b;c\r\n1;2;3\r\n4;5;6\n", None).unwrap();
-        assert_eq!(s.delimiter, b';');
-        assert_eq!(s.header, vec!["a", "b", "c"]);
-        assert_eq!(s.rows, 2);
-        let s = scan("t", b"a\tb\n1\t2\n", None).unwrap();
-        assert_eq!(s.delimiter, b'\t');
+    type Cells = Vec<Vec<Option<String>>>;
+
+    fn text(bytes: &[u8], wanted: &[&str]) -> Result<(Header, Cells, u64)> {
+        let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+        let t = read("t.csv", bytes, None, &wanted)?;
+        let cols = t
+            .body
+            .columns
+            .iter()
+            .map(|c| c.iter().map(|v| v.map(str::to_string)).collect())
+            .collect();
+        Ok((t.header, cols, t.body.rows))
+    }
+
+    fn strs(v: &[&str]) -> Vec<Option<String>> {
+        v.iter().map(|s| Some(s.to_string())).collect()
     }
 
     #[test]
-    fn quoted_delimiters_do_not_count() {
-        let s = scan("t", b"name,age\n\"Smith, J\",3\n\"a\"\"b\",4\n", None).unwrap();
-        assert_eq!(s.delimiter, b',');
-        assert_eq!(s.rows, 2);
-        assert_eq!(
-            split_record("\"a,b\",\"c\"\"d\"", b','),
-            vec!["a,b", "c\"d"]
-        );
+    fn sniffs_semicolon_and_tab() {
+        let (h, _, rows) = text(b"a;b;c\r\n1;2;3\r\n4;5;6\n", &[]).unwrap();
+        assert_eq!(h.delimiter, b';');
+        assert_eq!(h.names, vec!["a", "b", "c"]);
+        assert_eq!(rows, 2);
+        let (h, _, _) = text(b"a\tb\n1\t2\n", &[]).unwrap();
+        assert_eq!(h.delimiter, b'\t');
+    }
+
+    #[test]
+    fn quoted_fields_follow_rfc_4180() {
+        let (h, cols, rows) = text(b"name,age\n\"Smith, J\",3\n\"a\"\"b\",4\n", &["name"]).unwrap();
+        assert_eq!(h.delimiter, b',');
+        assert_eq!(rows, 2);
+        assert_eq!(cols[0], strs(&["Smith, J", "a\"b"]));
+    }
+
+    /// Python's csv module reads a quote inside an unquoted field literally.
+    #[test]
+    fn stray_quotes_are_literal() {
+        let (_, cols, rows) = text(b"a,b\n1,x\n2,y\"z\n3,y\n4,w\"q\n5,y\n", &["a", "b"]).unwrap();
+        assert_eq!(rows, 5);
+        assert_eq!(cols[1], strs(&["x", "y\"z", "y", "w\"q", "y"]));
+        let (h, cols, rows) = text(b"a,size 5\"\n1,x\n2,y\n", &["size 5\""]).unwrap();
+        assert_eq!(h.names, vec!["a", "size 5\""]);
+        assert_eq!((rows, cols[0].len()), (2, 2));
+        // Text after a closing quote is kept, as Python does.
+        let (_, cols, _) = text(b"a,b\n\"ab\"cd,1\n", &["a"]).unwrap();
+        assert_eq!(cols[0], strs(&["abcd"]));
+    }
+
+    #[test]
+    fn unclosed_quote_names_its_line() {
+        let e = text(b"a,b\n1,2\n3,\"open\n4,5\n", &["a"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3") && e.contains("never closed"), "{e}");
     }
 
     #[test]
     fn ragged_row_is_named() {
-        let e = scan("f.csv", b"a,b\n1,2\n3\n", None)
-            .unwrap_err()
-            .to_string();
+        let e = text(b"a,b\n1,2\n3\n", &[]).unwrap_err().to_string();
         assert!(
-            e.contains("f.csv") && e.contains("row 2") && e.contains("line 3"),
+            e.contains("t.csv") && e.contains("row 2") && e.contains("line 3"),
             "{e}"
         );
+        // Lines count from the file's first line, also after CRLF and blank lines.
+        let e = text(b"a,b\r\n\r\n1,2\r\n\r\n3,4,5\r\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("row 2") && e.contains("line 5"), "{e}");
     }
 
     #[test]
     fn blank_lines_are_not_rows() {
-        let s = scan("t", b"a,b\n1,2\n\n3,4\n\n", None).unwrap();
-        assert_eq!(s.rows, 2);
+        for data in [
+            &b"a,b\n1,2\n\n3,4\n\n"[..],
+            b"a,b\r\n1,2\r\n\r\n3,4\r\n\r\n",
+            b"\na,b\n1,2\n   \n3,4",
+        ] {
+            let (_, cols, rows) = text(data, &["a"]).unwrap();
+            assert_eq!(rows, 2, "{data:?}");
+            assert_eq!(cols[0], strs(&["1", "3"]));
+        }
+    }
+
+    #[test]
+    fn empty_cells_are_null() {
+        let (_, cols, _) = text(b"a,b\n,1\n\"\",2\nx,3\n", &["a"]).unwrap();
+        assert_eq!(cols[0], vec![None, None, Some("x".to_string())]);
     }
 
     #[test]
     fn invalid_utf8_names_the_line() {
-        let e = scan("f.csv", b"a,b\n1,2\n\xff,3\n", None)
-            .unwrap_err()
-            .to_string();
+        let e = text(b"a,b\n1,2\n\xff,3\n", &[]).unwrap_err().to_string();
         assert!(e.contains("invalid UTF-8 on line 3"), "{e}");
     }
 
     #[test]
     fn empty_and_header_only() {
-        assert!(scan("f", b"", None)
-            .unwrap_err()
-            .to_string()
-            .contains("empty"));
-        assert!(scan("f", b"a,b\n", None)
+        assert!(text(b"", &[]).unwrap_err().to_string().contains("empty"));
+        assert!(text(b"a,b\n\n", &[])
             .unwrap_err()
             .to_string()
             .contains("no data rows"));
@@ -372,17 +901,40 @@ mod tests {
 
     #[test]
     fn duplicate_header_names() {
-        let e = scan("f", b"a,b,a\n1,2,3\n", None).unwrap_err().to_string();
+        let e = text(b"a,b,a\n1,2,3\n", &[]).unwrap_err().to_string();
         assert!(e.contains("column 'a'") && e.contains("duplicate"), "{e}");
     }
 
+    /// Pieces parsed in parallel must agree with one sequential parse, also
+    /// when quoted line breaks straddle the cuts.
     #[test]
-    fn multiline_quoted_field_spanning_chunks() {
+    fn multiline_quoted_fields_spanning_pieces() {
         let mut data = b"a,b\n".to_vec();
         for i in 0..50_000 {
-            data.extend_from_slice(format!("{i},\"x\ny\"\n").as_bytes());
+            data.extend_from_slice(format!("{i},\"x\ny{i}\"\n").as_bytes());
         }
-        let s = scan("t", &data, None).unwrap();
-        assert_eq!(s.rows, 50_000);
+        let (_, cols, rows) = text(&data, &["b"]).unwrap();
+        assert_eq!(rows, 50_000);
+        assert_eq!(cols[0][49_999].as_deref(), Some("x\ny49999"));
+        let t = read("t", &data, None, &[]).unwrap();
+        assert_eq!(t.body.multiline_records, 50_000);
+        assert_eq!(t.body.first_multiline_line, Some(2));
+    }
+
+    #[test]
+    fn long_quoted_field_over_many_pieces() {
+        let mut data = b"a,b\n1,\"".to_vec();
+        data.extend(std::iter::repeat_n(b"x\n".as_slice(), 200_000).flatten());
+        data.extend_from_slice(b"\"\n2,y\n");
+        let (_, cols, rows) = text(&data, &["a"]).unwrap();
+        assert_eq!(rows, 2);
+        assert_eq!(cols[0], strs(&["1", "2"]));
+    }
+
+    #[test]
+    fn hierarchy_records() {
+        let r = records("h", b"1;\"[0;5[\";*\r\n\r\n2;\"[0;5[\";*\r\n", b';').unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1], (3, vec!["2".into(), "[0;5[".into(), "*".into()]));
     }
 }

@@ -1,18 +1,23 @@
-//! Reading tables with polars: CSV/TSV, Parquet, Arrow IPC (Feather) and
-//! NDJSON, from a file or (as CSV) from standard input.
+//! Reading tables: CSV/TSV (kanon's own parser, [`csv`]), Parquet, Arrow
+//! IPC (Feather) and NDJSON (polars, [`typed`]), from a file or standard
+//! input; several files, directories and patterns ([`files`]).
 //!
 //! Only the columns an analysis needs are kept. CSV columns are read as text
 //! so that values are compared exactly as written in the file (`007` and `7`
-//! are different values); typed formats keep their types. Errors name the
-//! file, the column and the row.
+//! are different values); typed formats keep their types. Every file read is
+//! counted: its size, the SHA-256 of the bytes read and its data rows
+//! ([`FileInfo`]). Errors name the file, the column and the row (or line).
 
 pub mod csv;
+pub mod files;
+pub mod typed;
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use polars::prelude::*;
+use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -71,6 +76,108 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
 }
 
+/// One file as read: what an auditor needs to know it was this file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileInfo {
+    /// The path as given (`-` for standard input).
+    pub path: String,
+    /// Bytes read.
+    pub size: u64,
+    /// SHA-256 of the bytes read, in hex.
+    pub sha256: String,
+    /// Data rows read from the file.
+    pub rows: u64,
+}
+
+/// SHA-256 and byte count of bytes read piece by piece.
+pub(crate) struct Digest {
+    hasher: Sha256,
+    size: u64,
+}
+
+impl Digest {
+    pub(crate) fn new() -> Self {
+        Digest {
+            hasher: Sha256::new(),
+            size: 0,
+        }
+    }
+
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.size += bytes.len() as u64;
+    }
+
+    pub(crate) fn finish(self, path: &str, rows: u64) -> FileInfo {
+        let sum = self.hasher.finalize();
+        FileInfo {
+            path: path.to_string(),
+            size: self.size,
+            sha256: sum.iter().map(|b| format!("{b:02x}")).collect(),
+            rows,
+        }
+    }
+}
+
+/// A reader that hashes what passes through it.
+pub(crate) struct Hashing<R> {
+    inner: R,
+    digest: Digest,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// A file read from start to end, gunzipped when its name ends in `.gz`;
+/// the digest is of the bytes on disk.
+pub(crate) enum Stream {
+    Plain(Hashing<std::fs::File>),
+    Gzip(Box<flate2::read::MultiGzDecoder<Hashing<std::fs::File>>>),
+}
+
+impl Stream {
+    pub(crate) fn open(path: &str) -> Result<Stream> {
+        let inner = Hashing {
+            inner: open_file(path)?,
+            digest: Digest::new(),
+        };
+        Ok(if files::gzip(path) {
+            Stream::Gzip(Box::new(flate2::read::MultiGzDecoder::new(inner)))
+        } else {
+            Stream::Plain(inner)
+        })
+    }
+
+    pub(crate) fn finish(self, path: &str, rows: u64) -> FileInfo {
+        let digest = match self {
+            Stream::Plain(h) => h.digest,
+            Stream::Gzip(g) => g.into_inner().digest,
+        };
+        digest.finish(path, rows)
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(h) => h.read(buf),
+            Stream::Gzip(g) => g.read(buf),
+        }
+    }
+}
+
+/// The SHA-256 and size of `bytes`.
+pub(crate) fn file_info(path: &str, bytes: &[u8], rows: u64) -> FileInfo {
+    let mut d = Digest::new();
+    d.update(bytes);
+    d.finish(path, rows)
+}
+
 /// The columns of one input that an analysis uses.
 pub struct Table {
     /// The path as given (`-` for standard input).
@@ -82,6 +189,12 @@ pub struct Table {
     pub all_columns: Vec<String>,
     /// The requested columns, in the requested order.
     pub frame: DataFrame,
+    /// The file read (one; several for a table assembled from parts).
+    pub files: Vec<FileInfo>,
+    /// What the reader noticed that the user should know.
+    pub notes: Vec<String>,
+    /// Columns whose type cannot be read as values: (name, type).
+    pub unusable: Vec<(String, String)>,
 }
 
 impl Table {
@@ -99,60 +212,77 @@ impl Table {
     }
 }
 
-/// Bytes of an input, memory-mapped or read from stdin, without a UTF-8 BOM.
-struct Bytes {
-    data: BytesData,
-    start: usize,
-}
-
-enum BytesData {
-    Mapped(memmap2::Mmap),
-    Owned(Vec<u8>),
+/// Bytes of an input, memory-mapped or read from stdin.
+#[derive(Clone)]
+pub(crate) enum Bytes {
+    Mapped(Arc<memmap2::Mmap>),
+    Shared(Arc<Vec<u8>>),
 }
 
 impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
-        let all: &[u8] = match &self.data {
-            BytesData::Mapped(m) => m,
-            BytesData::Owned(v) => v,
-        };
-        &all[self.start..]
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Shared(v) => v,
+        }
     }
 }
 
-fn load_bytes(source: &str) -> Result<Bytes> {
-    let data = if source == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::file(source, format!("cannot read standard input: {e}")))?;
-        BytesData::Owned(buf)
-    } else {
-        let path = Path::new(source);
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::file(source, "no such file"),
-            _ => Error::file(source, format!("cannot open: {e}")),
-        })?;
-        if meta.is_dir() {
-            return Err(Error::file(source, "is a directory, not a file"));
-        }
-        if meta.len() == 0 {
-            return Err(Error::file(source, "the file is empty"));
-        }
-        let file = std::fs::File::open(path)
-            .map_err(|e| Error::file(source, format!("cannot open: {e}")))?;
-        // SAFETY: the map is read-only; kanon does not modify its inputs. A
-        // concurrent writer could change the bytes under us, as with any
-        // memory-mapped reader (polars maps files the same way).
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .map_err(|e| Error::file(source, format!("cannot map: {e}")))?;
-        BytesData::Mapped(map)
-    };
-    let mut bytes = Bytes { data, start: 0 };
-    if bytes.as_ref().starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.start = 3;
+/// Standard input, read once and kept: every later read of `-` in the
+/// same run sees the same bytes.
+fn stdin_bytes() -> Result<Arc<Vec<u8>>> {
+    static STDIN: OnceLock<std::result::Result<Arc<Vec<u8>>, String>> = OnceLock::new();
+    STDIN
+        .get_or_init(|| {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map(|_| Arc::new(buf))
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| Error::file("-", format!("cannot read standard input: {e}")))
+}
+
+/// Open a regular file for reading, with errors a user can act on.
+pub(crate) fn open_file(source: &str) -> Result<std::fs::File> {
+    let meta = std::fs::metadata(source).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::file(source, "no such file"),
+        _ => Error::file(source, format!("cannot open: {e}")),
+    })?;
+    if meta.is_dir() {
+        return Err(Error::file(source, "is a directory, not a file"));
     }
-    Ok(bytes)
+    std::fs::File::open(source).map_err(|e| Error::file(source, format!("cannot open: {e}")))
+}
+
+pub(crate) fn load_bytes(source: &str) -> Result<Bytes> {
+    if source == "-" {
+        let b = stdin_bytes()?;
+        if b.iter().all(|c| c.is_ascii_whitespace()) {
+            return Err(Error::file("-", "standard input is empty"));
+        }
+        return Ok(Bytes::Shared(b));
+    }
+    let file = open_file(source)?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::file(source, format!("cannot open: {e}")))?
+        .len();
+    if len == 0 {
+        return Err(Error::file(source, "the file is empty"));
+    }
+    // SAFETY: the map is read-only; kanon does not modify its inputs. A
+    // concurrent writer could change the bytes under us, as with any
+    // memory-mapped reader (polars maps files the same way).
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| Error::file(source, format!("cannot map: {e}")))?;
+    Ok(Bytes::Mapped(Arc::new(map)))
+}
+
+/// The bytes without a UTF-8 byte-order mark.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
 }
 
 /// Decide the format of `source`.
@@ -163,155 +293,170 @@ pub fn detect_format(source: &str, options: &ReadOptions) -> Result<Format> {
     if source == "-" {
         return Ok(Format::Csv);
     }
-    Format::from_extension(source).ok_or_else(|| {
+    files::data_format(source).ok_or_else(|| {
         Error::file(
             source,
             "unsupported file extension (expected .csv, .tsv, .txt, .parquet, .arrow, .ipc, \
-             .feather, .ndjson or .jsonl; or give --format)",
+             .feather, .ndjson or .jsonl, or .csv.gz and .ndjson.gz; or give --format)",
         )
     })
+}
+
+/// The error for a column the input lacks, listing those it has.
+pub(crate) fn no_such_column(source: &str, wanted: &str, present: &[String]) -> Error {
+    let list: Vec<String> = present.iter().map(|p| format!("'{p}'")).collect();
+    Error::column(
+        source,
+        wanted,
+        format!("no such column; the columns are {}", list.join(", ")),
+    )
+}
+
+/// Every requested column must exist; the error lists those that do.
+pub fn check_columns(source: &str, wanted: &[String], present: &[String]) -> Result<()> {
+    match wanted.iter().find(|w| !present.contains(w)) {
+        Some(w) => Err(no_such_column(source, w, present)),
+        None => Ok(()),
+    }
+}
+
+/// The columns of an input, and those whose type kanon cannot read as
+/// values (name, type), without reading the data.
+pub struct Columns {
+    pub names: Vec<String>,
+    pub unusable: Vec<(String, String)>,
+}
+
+/// The columns of `source` (the header of a CSV file, the schema of a typed one).
+pub fn columns(source: &str, options: &ReadOptions) -> Result<Columns> {
+    let format = detect_format(source, options)?;
+    let bytes = data_of(source, &load_bytes(source)?)?;
+    match format {
+        Format::Csv => {
+            let h = csv::header(source, without_bom(bytes.as_ref()), options.delimiter)?;
+            Ok(Columns {
+                names: h.names,
+                unusable: Vec::new(),
+            })
+        }
+        other => typed::columns(source, other, &bytes),
+    }
+}
+
+/// The data bytes of a loaded file: gunzipped for `.gz` names.
+fn data_of(source: &str, raw: &Bytes) -> Result<Bytes> {
+    if source == "-" || !files::gzip(source) {
+        return Ok(raw.clone());
+    }
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(raw.as_ref())
+        .read_to_end(&mut out)
+        .map_err(|e| Error::file(source, format!("cannot decompress (gzip): {e}")))?;
+    if out.iter().all(|c| c.is_ascii_whitespace()) {
+        return Err(Error::file(source, "the file is empty once decompressed"));
+    }
+    Ok(Bytes::Shared(Arc::new(out)))
 }
 
 /// Read the named `columns` of `source`.
 ///
 /// Fails with a clear error for a missing file, a directory, an unknown
 /// extension, an empty file, a header without rows, ragged rows, invalid
-/// UTF-8, duplicate column names and unknown columns (listing those present).
+/// UTF-8, an unclosed quote, duplicate column names, unknown columns
+/// (listing those present) and damaged typed files.
 pub fn read_table(source: &str, columns: &[String], options: &ReadOptions) -> Result<Table> {
     let format = detect_format(source, options)?;
-    let bytes = load_bytes(source)?;
-    read_loaded(source, format, bytes, columns, options)
-}
-
-/// Read the named `columns` from CSV text in memory (a batch of a larger
-/// file: header line, then records). `source` names it in errors.
-pub fn read_csv_bytes(
-    source: &str,
-    text: Vec<u8>,
-    columns: &[String],
-    options: &ReadOptions,
-) -> Result<Table> {
-    let bytes = Bytes {
-        data: BytesData::Owned(text),
-        start: 0,
-    };
-    read_loaded(source, Format::Csv, bytes, columns, options)
+    let raw = load_bytes(source)?;
+    let data = data_of(source, &raw)?;
+    let (read, info) = rayon::join(
+        || read_loaded(source, format, data.as_ref(), columns, options),
+        || file_info(source, raw.as_ref(), 0),
+    );
+    let mut table = read?;
+    table.files = vec![FileInfo {
+        rows: table.rows() as u64,
+        ..info
+    }];
+    Ok(table)
 }
 
 fn read_loaded(
     source: &str,
     format: Format,
-    bytes: Bytes,
+    bytes: &[u8],
     columns: &[String],
     options: &ReadOptions,
 ) -> Result<Table> {
-    let (frame, all_columns, delimiter) = match format {
+    match format {
         Format::Csv => {
-            let shape = csv::scan(source, bytes.as_ref(), options.delimiter)?;
-            check_columns(source, columns, &shape.header)?;
-            // polars cannot project zero columns; a header-only read needs none.
-            let frame = if columns.is_empty() {
-                DataFrame::new(shape.rows as usize, vec![])
-                    .map_err(|e| Error::file(source, e.to_string()))?
-            } else {
-                read_csv(source, bytes, &shape, columns)?
-            };
-            if frame.height() as u64 != shape.rows {
-                return Err(Error::file(
-                    source,
-                    format!(
-                        "polars read {} rows but the file has {} (unsupported CSV dialect?)",
-                        frame.height(),
-                        shape.rows
-                    ),
-                ));
+            let t = csv::read(source, without_bom(bytes), options.delimiter, columns)?;
+            let mut notes = Vec::new();
+            if let Some(note) =
+                multiline_note(t.body.multiline_records, t.body.first_multiline_line)
+            {
+                notes.push(format!("{source}: {note}"));
             }
-            (frame, shape.header, Some(shape.delimiter))
+            let height = t.body.rows as usize;
+            let cols: Vec<Column> = t
+                .body
+                .columns
+                .into_iter()
+                .map(|c| c.into_series().into_column())
+                .collect();
+            let frame =
+                DataFrame::new(height, cols).map_err(|e| Error::file(source, e.to_string()))?;
+            Ok(Table {
+                source: source.to_string(),
+                format,
+                delimiter: Some(t.header.delimiter),
+                all_columns: t.header.names,
+                frame,
+                files: Vec::new(),
+                notes,
+                unusable: Vec::new(),
+            })
         }
         other => {
-            let frame = read_typed(source, other, bytes)?;
-            let names: Vec<String> = frame
-                .get_column_names()
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-            check_columns(source, columns, &names)?;
-            if frame.height() == 0 {
-                return Err(Error::file(source, "the table has no data rows"));
-            }
-            let frame = frame
-                .select(columns.iter().map(|c| PlSmallStr::from(c.as_str())))
-                .map_err(|e| Error::file(source, e.to_string()))?;
-            (frame, names, None)
+            let (frame, cols) = typed::read(source, other, bytes, columns)?;
+            Ok(Table {
+                source: source.to_string(),
+                format,
+                delimiter: None,
+                all_columns: cols.names,
+                frame,
+                files: Vec::new(),
+                notes: Vec::new(),
+                unusable: cols.unusable,
+            })
         }
-    };
-    Ok(Table {
-        source: source.to_string(),
-        format,
-        delimiter,
-        all_columns,
-        frame,
+    }
+}
+
+/// The warning for records that hold a line break inside quotes: legal
+/// CSV, but also what a stray opening quote does to the lines after it.
+pub fn multiline_note(records: u64, first_line: Option<u64>) -> Option<String> {
+    let line = first_line?;
+    (records > 0).then(|| {
+        format!(
+            "{records} record{} hold a line break inside a quoted field (the first on line {line}); \
+             if that is not intended, a quote at the start of a field has joined lines",
+            if records == 1 { "" } else { "s" }
+        )
     })
 }
 
-/// Every requested column must exist; the error lists those that do.
-pub fn check_columns(source: &str, wanted: &[String], present: &[String]) -> Result<()> {
-    for w in wanted {
-        if !present.iter().any(|p| p == w) {
-            let list: Vec<String> = present.iter().map(|p| format!("'{p}'")).collect();
-            return Err(Error::column(
-                source,
-                w,
-                format!("no such column; the columns are {}", list.join(", ")),
-            ));
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_a_known_text() {
+        // FIPS 180-2, appendix B.1.
+        let f = file_info("x", b"abc", 1);
+        assert_eq!(
+            f.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(f.size, 3);
     }
-    Ok(())
-}
-
-fn read_csv(
-    source: &str,
-    bytes: Bytes,
-    shape: &csv::CsvShape,
-    columns: &[String],
-) -> Result<DataFrame> {
-    // All selected columns as text: values are compared exactly as written.
-    let schema: Schema = shape
-        .header
-        .iter()
-        .map(|name| Field::new(PlSmallStr::from(name.as_str()), DataType::String))
-        .collect();
-    let wanted: Arc<[PlSmallStr]> = columns
-        .iter()
-        .map(|c| PlSmallStr::from(c.as_str()))
-        .collect();
-    let df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_schema(Some(Arc::new(schema)))
-        .with_columns(Some(wanted))
-        .map_parse_options(|p| {
-            p.with_separator(shape.delimiter)
-                .with_quote_char(Some(b'"'))
-                .with_missing_is_null(true)
-        })
-        .into_reader_with_file_handle(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| Error::file(source, format!("cannot parse as CSV: {e}")))?;
-    // polars returns projected columns in file order; restore the requested order.
-    df.select(columns.iter().map(|c| PlSmallStr::from(c.as_str())))
-        .map_err(|e| Error::file(source, e.to_string()))
-}
-
-fn read_typed(source: &str, format: Format, bytes: Bytes) -> Result<DataFrame> {
-    let cursor = Cursor::new(bytes);
-    let result = match format {
-        Format::Parquet => ParquetReader::new(cursor).finish(),
-        Format::Ipc => IpcReader::new(cursor).finish(),
-        Format::Ndjson => JsonReader::new(cursor)
-            .with_json_format(JsonFormat::JsonLines)
-            .infer_schema_len(None)
-            .finish(),
-        Format::Csv => unreachable!("CSV is read by read_csv"),
-    };
-    result.map_err(|e| Error::file(source, format!("cannot read as {}: {e}", format.name())))
 }

@@ -20,8 +20,6 @@ pub struct Meta {
     pub lang: Lang,
     /// The command line, as given.
     pub command: String,
-    /// SHA-256 of the input file (hex); `None` for standard input.
-    pub sha256: Option<String>,
     /// Every parameter of the analysis: (name, value).
     pub parameters: Vec<(String, String)>,
 }
@@ -808,17 +806,24 @@ fn reproducibility(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
             l.tr("JSON schema version", "versie JSON-schema").into(),
             r.schema_version.to_string(),
         ],
-        vec![
-            l.tr("input SHA-256", "SHA-256 van de invoer").into(),
-            meta.sha256.clone().unwrap_or_else(|| {
-                l.tr(
-                    "not computed (standard input)",
-                    "niet berekend (standaardinvoer)",
-                )
-                .into()
-            }),
-        ],
     ];
+    for f in &r.input.files {
+        let path = if f.path == "-" {
+            l.tr("standard input", "standaardinvoer").to_string()
+        } else {
+            f.path.clone()
+        };
+        rows.push(vec![
+            format!("{} {path}", l.tr("input", "invoer")),
+            format!(
+                "{} bytes, {} {}, SHA-256 {}",
+                f.size,
+                f.rows,
+                l.tr("rows", "rijen"),
+                f.sha256
+            ),
+        ]);
+    }
     if !meta.command.is_empty() {
         rows.push(vec![
             l.tr("command", "opdracht").into(),
@@ -1100,32 +1105,6 @@ fn short(v: f64) -> String {
     }
 }
 
-/// SHA-256 of a file, as lowercase hex; `None` for standard input, a
-/// directory or a pattern.
-pub fn sha256_file(path: &str) -> crate::Result<Option<String>> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    if path == "-" || !std::path::Path::new(path).is_file() {
-        return Ok(None);
-    }
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| crate::Error::file(path, format!("cannot open: {e}")))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| crate::Error::file(path, format!("cannot read: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(Some(
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1145,18 +1124,6 @@ mod tests {
             "{svg}"
         );
         assert_eq!(svg.matches("<rect").count(), 2);
-    }
-
-    #[test]
-    fn sha256_of_a_known_text() {
-        let dir = std::env::temp_dir().join(format!("kanon-sha-{}", std::process::id()));
-        std::fs::write(&dir, b"abc").unwrap();
-        // FIPS 180-2, appendix B.1.
-        assert_eq!(
-            sha256_file(dir.to_str().unwrap()).unwrap().unwrap(),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        let _ = std::fs::remove_file(dir);
     }
 
     #[test]

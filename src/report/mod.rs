@@ -68,8 +68,10 @@ pub struct InputInfo {
     pub format: String,
     /// CSV delimiter used (`tab` for a tab), null for other formats.
     pub delimiter: Option<String>,
-    /// Rows in the file.
+    /// Rows in the file (in every file, for several).
     pub rows: u64,
+    /// Every file read: path, size in bytes, SHA-256 of the bytes read, rows.
+    pub files: Vec<crate::input::FileInfo>,
     /// Records the rows stand for (differs from rows for a frequency table).
     pub records: u64,
     pub count_column: Option<String>,

@@ -1,0 +1,393 @@
+//! Typed inputs read with polars: Parquet, Arrow IPC and NDJSON.
+//!
+//! Before polars sees a file, kanon checks what would make it fail badly:
+//! the schema (duplicate names; types that cannot be values, which are
+//! left out unless chosen), NDJSON nesting depth (a deep document would
+//! overflow the parser's stack), Parquet page checksums (a flipped byte
+//! must not change a figure). Only the wanted columns are decoded. A panic
+//! inside the reader on a damaged file becomes an input error.
+
+use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use polars::prelude::*;
+
+use super::{Bytes, Columns, Format};
+use crate::error::{Error, Result};
+
+/// Readers of damaged files running now: the binary's panic hook stays
+/// quiet while this is above zero, because such a panic is reported as an
+/// input error.
+static GUARDED: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a guarded read is running (for the binary's panic hook).
+pub fn in_guarded_read() -> bool {
+    GUARDED.load(Ordering::SeqCst) > 0
+}
+
+/// Run a polars reader; its errors and panics become input errors.
+fn guarded<T>(source: &str, format: Format, f: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
+    GUARDED.fetch_add(1, Ordering::SeqCst);
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.fetch_sub(1, Ordering::SeqCst);
+    let what = format.name();
+    match outcome {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(Error::file(source, format!("cannot read as {what}: {e}"))),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            Err(Error::file(
+                source,
+                format!(
+                    "cannot read as {what}: the reader stopped ({msg}); the file is damaged or uses a feature kanon cannot read"
+                ),
+            ))
+        }
+    }
+}
+
+/// Whether kanon can read a column of this Arrow type as values.
+fn usable(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Boolean
+        | A::Int8
+        | A::Int16
+        | A::Int32
+        | A::Int64
+        | A::UInt8
+        | A::UInt16
+        | A::UInt32
+        | A::UInt64
+        | A::Float16
+        | A::Float32
+        | A::Float64
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View
+        | A::Date32
+        | A::Date64
+        | A::Timestamp(_, _)
+        | A::Decimal(_, _)
+        | A::Decimal32(_, _)
+        | A::Decimal64(_, _) => true,
+        A::Dictionary(_, values, _) => usable(values),
+        A::Extension(ext) => usable(&ext.inner),
+        _ => false,
+    }
+}
+
+fn describe(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    match dtype {
+        A::List(_) | A::LargeList(_) | A::FixedSizeList(_, _) => "list".into(),
+        A::Struct(_) => "struct".into(),
+        A::Map(_, _) => "map".into(),
+        A::Binary | A::LargeBinary | A::BinaryView | A::FixedSizeBinary(_) => "binary".into(),
+        A::Decimal256(p, s) => format!("DECIMAL({p},{s}) stored in 256 bits"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The schema of a typed file as (name, type) pairs.
+fn schema(source: &str, format: Format, bytes: &[u8]) -> Result<Vec<(String, ArrowDataType)>> {
+    let schema = match format {
+        Format::Parquet => guarded(source, format, || {
+            ParquetReader::new(Cursor::new(bytes)).schema()
+        })?,
+        Format::Ipc => guarded(source, format, || {
+            IpcReader::new(Cursor::new(bytes)).schema()
+        })?,
+        Format::Ndjson | Format::Csv => {
+            return Err(Error::file(source, "internal: no schema for this format"))
+        }
+    };
+    Ok(schema
+        .iter()
+        .map(|(name, field)| (name.to_string(), field.dtype().clone()))
+        .collect())
+}
+
+/// The same column name twice cannot be told apart: refuse it.
+fn check_unique(source: &str, names: &[String]) -> Result<()> {
+    for (i, n) in names.iter().enumerate() {
+        if let Some(j) = names[..i].iter().position(|m| m == n) {
+            return Err(Error::column(
+                source,
+                n,
+                format!(
+                    "duplicate column name (columns {} and {}); rename one before analysing",
+                    j + 1,
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Columns of a typed file without reading the data.
+pub(super) fn columns(source: &str, format: Format, bytes: &Bytes) -> Result<Columns> {
+    let bytes = bytes.as_ref();
+    if format == Format::Ndjson {
+        let frame = read_ndjson(source, bytes)?;
+        return Ok(columns_of(&frame));
+    }
+    let fields = schema(source, format, bytes)?;
+    let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+    check_unique(source, &names)?;
+    Ok(Columns {
+        names,
+        unusable: fields
+            .iter()
+            .filter(|(_, t)| !usable(t))
+            .map(|(n, t)| (n.clone(), describe(t)))
+            .collect(),
+    })
+}
+
+fn columns_of(frame: &DataFrame) -> Columns {
+    let mut c = Columns {
+        names: Vec::new(),
+        unusable: Vec::new(),
+    };
+    for col in frame.columns() {
+        let name = col.name().to_string();
+        if matches!(col.dtype(), DataType::List(_) | DataType::Null)
+            || format!("{}", col.dtype()).starts_with("struct")
+        {
+            c.unusable.push((name.clone(), col.dtype().to_string()));
+        }
+        c.names.push(name);
+    }
+    c
+}
+
+/// Read the `wanted` columns of a typed file: the frame, and every column
+/// of the file.
+pub(super) fn read(
+    source: &str,
+    format: Format,
+    bytes: &[u8],
+    wanted: &[String],
+) -> Result<(DataFrame, Columns)> {
+    match format {
+        Format::Ndjson => {
+            let frame = read_ndjson(source, bytes)?;
+            let cols = columns_of(&frame);
+            super::check_columns(source, wanted, &cols.names)?;
+            refuse_unusable(source, wanted, &cols.unusable)?;
+            let frame = frame
+                .select(wanted.iter().map(|c| PlSmallStr::from(c.as_str())))
+                .map_err(|e| Error::file(source, e.to_string()))?;
+            Ok((frame, cols))
+        }
+        Format::Parquet | Format::Ipc => {
+            let fields = schema(source, format, bytes)?;
+            let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+            check_unique(source, &names)?;
+            super::check_columns(source, wanted, &names)?;
+            let unusable: Vec<(String, String)> = fields
+                .iter()
+                .filter(|(_, t)| !usable(t))
+                .map(|(n, t)| (n.clone(), describe(t)))
+                .collect();
+            refuse_unusable(source, wanted, &unusable)?;
+            if format == Format::Parquet {
+                verify_page_checksums(source, bytes, wanted)?;
+            }
+            // Only the wanted columns are decoded: a column of a type
+            // polars cannot read breaks nothing unless it is chosen.
+            let cols = Some(wanted.to_vec());
+            let frame = guarded(source, format, || match format {
+                Format::Parquet if wanted.is_empty() => {
+                    let rows = ParquetReader::new(Cursor::new(bytes)).num_rows()?;
+                    DataFrame::new(rows, vec![])
+                }
+                Format::Parquet => ParquetReader::new(Cursor::new(bytes))
+                    .with_columns(cols)
+                    .finish(),
+                _ if wanted.is_empty() => {
+                    // IPC has no row count without decoding a column: decode the first usable one.
+                    let first = names
+                        .iter()
+                        .find(|n| !unusable.iter().any(|u| &u.0 == *n))
+                        .cloned();
+                    let f = IpcReader::new(Cursor::new(bytes))
+                        .with_columns(first.map(|f| vec![f]))
+                        .finish()?;
+                    DataFrame::new(f.height(), vec![])
+                }
+                _ => IpcReader::new(Cursor::new(bytes))
+                    .with_columns(cols)
+                    .finish(),
+            })?;
+            if frame.height() == 0 {
+                return Err(Error::file(source, "the table has no data rows"));
+            }
+            let frame = frame
+                .select(wanted.iter().map(|c| PlSmallStr::from(c.as_str())))
+                .map_err(|e| Error::file(source, e.to_string()))?;
+            Ok((frame, Columns { names, unusable }))
+        }
+        Format::Csv => Err(Error::file(source, "internal: CSV is not a typed format")),
+    }
+}
+
+fn refuse_unusable(source: &str, wanted: &[String], unusable: &[(String, String)]) -> Result<()> {
+    for (name, kind) in unusable {
+        if wanted.contains(name) {
+            return Err(Error::column(
+                source,
+                name,
+                format!("values of type {kind} cannot be used; choose another column or convert it to text"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Deepest nesting of arrays and objects kanon lets the JSON parser see.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Refuse NDJSON nested deeper than [`MAX_JSON_DEPTH`], before parsing.
+fn check_depth(source: &str, bytes: &[u8]) -> Result<()> {
+    let (mut depth, mut line) = (0usize, 1u64);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(Error::file(
+                        source,
+                        format!(
+                            "line {line} nests arrays or objects more than {MAX_JSON_DEPTH} levels deep (the limit kanon reads)"
+                        ),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn read_ndjson(source: &str, bytes: &[u8]) -> Result<DataFrame> {
+    check_depth(source, bytes)?;
+    let frame = guarded(source, Format::Ndjson, || {
+        JsonReader::new(Cursor::new(bytes))
+            .with_json_format(JsonFormat::JsonLines)
+            .infer_schema_len(None)
+            .finish()
+    })?;
+    if frame.height() == 0 {
+        return Err(Error::file(source, "the table has no data rows"));
+    }
+    Ok(frame)
+}
+
+/// Verify the CRC-32 of every Parquet page of the wanted columns that
+/// carries one (the format makes the checksum optional; pages without one
+/// cannot be checked).
+fn verify_page_checksums(source: &str, bytes: &[u8], wanted: &[String]) -> Result<()> {
+    use polars_parquet_format::thrift::protocol::TCompactInputProtocol;
+    use polars_parquet_format::{FileMetaData, PageHeader};
+    let damaged = |what: &str| Error::file(source, format!("the Parquet file is damaged: {what}"));
+    let n = bytes.len();
+    if n < 12 || &bytes[n - 4..] != b"PAR1" {
+        return Err(damaged(
+            "it does not end with the Parquet magic bytes (truncated?)",
+        ));
+    }
+    let len = u32::from_le_bytes([bytes[n - 8], bytes[n - 7], bytes[n - 6], bytes[n - 5]]) as usize;
+    if len + 8 > n - 4 {
+        return Err(damaged(
+            "the footer length points outside the file (truncated?)",
+        ));
+    }
+    let footer = &bytes[n - 8 - len..n - 8];
+    let meta = FileMetaData::read_from_in_protocol(&mut TCompactInputProtocol::new(
+        footer,
+        footer.len() * 8,
+    ))
+    .map_err(|e| damaged(&format!("unreadable footer ({e})")))?;
+    for group in &meta.row_groups {
+        for chunk in &group.columns {
+            let Some(cm) = &chunk.meta_data else { continue };
+            let name = cm.path_in_schema.first().map(String::as_str).unwrap_or("");
+            if !wanted.iter().any(|w| w == name) {
+                continue;
+            }
+            let start = cm
+                .dictionary_page_offset
+                .filter(|&d| d > 0)
+                .map_or(cm.data_page_offset, |d| d.min(cm.data_page_offset));
+            let (Ok(start), Ok(size)) = (
+                usize::try_from(start),
+                usize::try_from(cm.total_compressed_size),
+            ) else {
+                return Err(damaged(&format!(
+                    "column '{name}' has a negative offset or size"
+                )));
+            };
+            let end = start.checked_add(size).filter(|&e| e <= n).ok_or_else(|| {
+                damaged(&format!(
+                    "column '{name}' extends beyond the end of the file"
+                ))
+            })?;
+            let mut at = start;
+            while at < end {
+                let mut slice = &bytes[at..end];
+                let before = slice.len();
+                let header = PageHeader::read_from_in_protocol(&mut TCompactInputProtocol::new(
+                    &mut slice,
+                    before * 8,
+                ))
+                .map_err(|e| damaged(&format!("column '{name}': unreadable page header ({e})")))?;
+                let header_len = before - slice.len();
+                let body = usize::try_from(header.compressed_page_size)
+                    .ok()
+                    .and_then(|s| {
+                        at.checked_add(header_len)?
+                            .checked_add(s)
+                            .map(|e| (at + header_len, e))
+                    })
+                    .filter(|&(_, e)| e <= end)
+                    .ok_or_else(|| {
+                        damaged(&format!(
+                            "column '{name}': a page extends beyond its column"
+                        ))
+                    })?;
+                if let Some(crc) = header.crc {
+                    let actual = crc32fast::hash(&bytes[body.0..body.1]);
+                    if actual != crc as u32 {
+                        return Err(damaged(&format!(
+                            "column '{name}': a page's checksum does not match its bytes (offset {})",
+                            body.0
+                        )));
+                    }
+                }
+                at = body.1;
+            }
+        }
+    }
+    Ok(())
+}
