@@ -417,6 +417,7 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
         schema_version: SCHEMA_VERSION,
         kanon_version: env!("CARGO_PKG_VERSION").to_string(),
         input: plan.analysis.input.clone(),
+        files: s.table.files.clone(),
         search: SearchInfo {
             k: plan.goal.k,
             suppression_limit: plan.goal.suppression,
@@ -431,7 +432,7 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
                 .cloned()
                 .zip(s.sources.iter().cloned())
                 .collect(),
-            examples: best.map(|b| {
+            examples: best.filter(|_| plan.analysis.show_values).map(|b| {
                 names
                     .iter()
                     .enumerate()

@@ -669,6 +669,10 @@ pub struct SuggestArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Show what one record's values become (search.examples); values are private otherwise.
+    #[arg(long)]
+    pub show_values: bool,
+
     /// No progress output on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -710,7 +714,9 @@ impl SuggestArgs {
     /// k, raised to ⌈1/P⌉ by --max-risk P (the highest risk is 1/smallest class).
     fn effective_k(&self) -> Result<u64> {
         match self.max_risk {
-            Some(p) if p > 0.0 && p <= 1.0 => Ok(self.k.max((1.0 / p - 1e-12).ceil() as u64)),
+            Some(p) if p > 0.0 && p <= 1.0 => {
+                Ok(self.k.max(crate::tolerance::ceil(1.0 / p) as u64))
+            }
             Some(p) => Err(Error::usage(format!(
                 "--max-risk must be above 0 and at most 1, got {p}"
             ))),
@@ -761,6 +767,7 @@ impl SuggestArgs {
                     c: self.c,
                     ..InferenceConfig::default()
                 },
+                show_values: self.show_values,
                 ..Config::default()
             },
             hierarchies,
@@ -923,14 +930,12 @@ impl AnalyseArgs {
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
         }
-        if self.batch_mb == 0 {
-            return Err(Error::usage("--batch-mb must be at least 1"));
-        }
+
         Ok(Config {
             input: self.input[0].clone(),
             more_inputs: self.input[1..].to_vec(),
             stream: self.stream,
-            batch_bytes: self.batch_mb << 20,
+            batch_bytes: crate::stream::batch_bytes(self.batch_mb)?,
             read: self.io.read_options()?,
             qis,
             sensitive: list(&self.sensitive),

@@ -16,6 +16,9 @@ pub struct Location {
     pub column: Option<String>,
     /// 1-based data row (the header is row 0).
     pub row: Option<u64>,
+    /// The offending value of a record. Never part of the message: values
+    /// are private, so the command line shows it only with `--show-values`.
+    pub value: Option<String>,
 }
 
 /// The error type of the library.
@@ -53,7 +56,7 @@ impl Error {
             at: Location {
                 file: Some(file.to_string()),
                 column: Some(column.to_string()),
-                row: None,
+                ..Location::default()
             },
             message: message.into(),
         }
@@ -66,6 +69,7 @@ impl Error {
                 file: Some(file.to_string()),
                 column: column.map(str::to_string),
                 row: Some(row),
+                value: None,
             },
             message: message.into(),
         }
@@ -76,6 +80,25 @@ impl Error {
         Error::Output {
             path: path.to_string(),
             message: message.into(),
+        }
+    }
+
+    /// Attach the record value the error is about (shown only on request).
+    pub fn with_value(self, value: impl Into<String>) -> Self {
+        match self {
+            Error::Input { mut at, message } => {
+                at.value = Some(value.into());
+                Error::Input { at, message }
+            }
+            other => other,
+        }
+    }
+
+    /// The record value the error is about, if any.
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Error::Input { at, .. } => at.value.as_deref(),
+            _ => None,
         }
     }
 

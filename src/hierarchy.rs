@@ -102,21 +102,29 @@ impl Hierarchy {
     }
 
     /// Every label in `labels` (except the code `skip`, e.g. the missing
-    /// value) must be an original value of the hierarchy.
+    /// value) must be an original value of the hierarchy. The error counts
+    /// the values missing and carries the first (shown with --show-values).
     pub fn check_covers(&self, column: &str, labels: &[String], skip: Option<u32>) -> Result<()> {
-        for (code, l) in labels.iter().enumerate() {
-            if Some(code as u32) == skip {
-                continue;
-            }
-            if self.row_of(l).is_none() {
-                return Err(Error::column(
-                    &self.source,
-                    column,
-                    format!("value '{l}' of column '{column}' is not in the hierarchy"),
-                ));
-            }
+        let missing: Vec<&String> = labels
+            .iter()
+            .enumerate()
+            .filter(|&(code, l)| Some(code as u32) != skip && self.row_of(l).is_none())
+            .map(|(_, l)| l)
+            .collect();
+        match missing.first() {
+            None => Ok(()),
+            Some(first) => Err(Error::column(
+                &self.source,
+                column,
+                format!(
+                    "{} value{} of column '{column}' {} not in the hierarchy",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    if missing.len() == 1 { "is" } else { "are" }
+                ),
+            )
+            .with_value(first.as_str())),
         }
-        Ok(())
     }
 }
 
@@ -158,7 +166,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("'zz'") && e.contains("h.csv") && e.contains("disease"),
+            e.contains("1 value of column 'disease'") && e.contains("h.csv") && !e.contains("zz"),
             "{e}"
         );
     }

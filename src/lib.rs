@@ -37,3 +37,4 @@ pub mod records;
 pub mod report;
 pub mod synth;
 pub mod targets;
+pub mod tolerance;

@@ -54,6 +54,16 @@ fn install_panic_hook() {
 }
 
 fn run(cli: Cli) -> ExitCode {
+    // Lets the tests see what an internal fault looks like to a user.
+    if std::env::var_os("KANON_TEST_INTERNAL_FAULT").is_some() {
+        panic!("a fault requested by KANON_TEST_INTERNAL_FAULT");
+    }
+    let show_values = match &cli.command {
+        Command::Analyse(a) => a.show_values,
+        Command::Suggest(a) => a.show_values,
+        Command::Anonymise(a) => a.suggest.show_values,
+        _ => false,
+    };
     let outcome = match cli.command {
         Command::Analyse(args) => run_analyse(&args),
         Command::Suggest(args) => run_suggest(&args, None),
@@ -68,7 +78,12 @@ fn run(cli: Cli) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("kanon: error: {e}");
+            let value = match e.value() {
+                Some(v) if show_values => format!(" (the value: '{v}')"),
+                Some(_) => " (the value is not shown; give --show-values to see it)".into(),
+                None => String::new(),
+            };
+            eprintln!("kanon: error: {e}{value}");
             ExitCode::from(e.exit_code() as u8)
         }
     }

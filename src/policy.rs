@@ -249,7 +249,7 @@ impl Policy {
             input: files[0].clone(),
             more_inputs: files[1..].to_vec(),
             stream: o.stream.unwrap_or(false),
-            batch_bytes: o.batch_mb.unwrap_or(256).max(1) << 20,
+            batch_bytes: crate::stream::batch_bytes(o.batch_mb.unwrap_or(256))?,
             read,
             qis: self.columns.quasi_identifiers.clone(),
             sensitive: self.columns.sensitive.clone(),

@@ -32,6 +32,7 @@ use crate::generalise::Generalisation;
 use crate::privacy::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
 use crate::privacy::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
 use crate::targets::LKind;
+use crate::tolerance;
 
 /// What the search must reach, and what it minimises.
 #[derive(Debug, Clone, Copy)]
@@ -165,18 +166,18 @@ impl Diversity {
                 LKind::Entropy => entropy_l(counts),
                 LKind::Recursive => recursive_l(counts, c) as f64,
             };
-            if have < l {
+            if !tolerance::at_least(have, l) {
                 return true;
             }
         }
         if let Some(delta) = self.delta {
             let strict = delta_strict(codes, counts, &a.table.p, a.table.present);
-            if strict.is_none_or(|d| d >= delta) {
+            if strict.is_none_or(|d| !tolerance::below(d, delta)) {
                 return true;
             }
         }
         if let Some(beta) = self.beta {
-            if beta_basic(codes, counts, &a.table.p) > beta {
+            if !tolerance::at_most(beta_basic(codes, counts, &a.table.p), beta) {
                 return true;
             }
         }
@@ -185,7 +186,7 @@ impl Diversity {
                 Distance::Ordered => ordered_distance(codes, counts, &a.table),
                 _ => equal_distance(codes, counts, &a.table),
             };
-            if d > t {
+            if !tolerance::at_most(d, t) {
                 return true;
             }
         }
@@ -279,10 +280,10 @@ fn evaluate_with(
     };
     let released_records = n - suppressed;
     let released_classes = supp.iter().filter(|&&s| !s).count() as f64;
-    let average_ok = goal
-        .max_average_risk
-        .is_none_or(|p| released_records > 0 && released_classes / released_records as f64 <= p);
-    let pass = suppressed as f64 <= goal.suppression * n as f64 && average_ok;
+    let average_ok = goal.max_average_risk.is_none_or(|p| {
+        released_records > 0 && tolerance::at_most(released_classes / released_records as f64, p)
+    });
+    let pass = tolerance::at_most(suppressed as f64, goal.suppression * n as f64) && average_ok;
     (
         Outcome {
             levels: levels.to_vec(),

@@ -40,6 +40,20 @@ impl Default for StreamOptions {
     }
 }
 
+/// Largest batch, in MiB: a batch is held in memory whole.
+pub const MAX_BATCH_MB: usize = 16 << 10;
+
+/// Bytes of a `--batch-mb` value, checked to lie in 1 ..= [`MAX_BATCH_MB`].
+pub fn batch_bytes(mb: usize) -> Result<usize> {
+    if (1..=MAX_BATCH_MB).contains(&mb) {
+        Ok(mb << 20)
+    } else {
+        Err(Error::usage(format!(
+            "--batch-mb must be between 1 and {MAX_BATCH_MB} (MiB of CSV held in memory at once), got {mb}"
+        )))
+    }
+}
+
 /// What the streaming reader did (`input.streaming` in the JSON).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StreamInfo {
@@ -169,6 +183,8 @@ struct Merged {
     weights: Option<Vec<f64>>,
     /// Rows after the last merge.
     merged: usize,
+    /// Records so far (the sum of counts), checked against overflow.
+    records: u64,
 }
 
 impl Merged {
@@ -251,6 +267,7 @@ pub fn prepare(
         sizes: Vec::new(),
         weights: cfg.weight.as_ref().map(|_| Vec::new()),
         merged: 0,
+        records: 0,
     };
     let (mut rows, mut batches) = (0u64, 0u64);
     let mut formats: Vec<&'static str> = Vec::new();
@@ -415,6 +432,16 @@ fn batch(
         Some(c) => Some(crate::analysis::read_counts(&table, c)?),
         None => None,
     };
+    let added = counts
+        .as_ref()
+        .map_or(table.rows() as u64, |c| c.iter().sum());
+    merged.records = merged.records.checked_add(added).ok_or_else(|| {
+        Error::column(
+            &table.source,
+            cfg.count.as_deref().unwrap_or(""),
+            format!("the counts of all inputs add up to more than {} records, more than kanon can count", u64::MAX),
+        )
+    })?;
     let weights = match &cfg.weight {
         Some(w) => {
             let w = crate::analysis::read_weights(&table, w)?;

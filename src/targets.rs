@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::tolerance;
 
 /// Which l-diversity the `l` target means.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -169,7 +170,7 @@ pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
                 name: name.into(),
                 limit,
                 actual,
-                met: actual <= limit,
+                met: tolerance::at_most(actual, limit),
                 message: format!("{what}: {} (target ≤ {})", fmt6(actual), fmt6(limit)),
             });
         }
@@ -209,7 +210,7 @@ pub(crate) fn at_most(
             name: name.into(),
             limit,
             actual: a,
-            met: a <= limit,
+            met: tolerance::at_most(a, limit),
             message: format!("{what}: {} (target ≤ {})", fmt6(a), fmt6(limit)),
         },
         None => TargetCheck {
@@ -282,7 +283,7 @@ pub fn check_inference(
             "l",
             l,
             actual,
-            actual >= l,
+            tolerance::at_least(actual, l),
             format!(
                 "{attribute}: {what} {} (target ≥ {})",
                 fmt6(actual),
@@ -295,7 +296,7 @@ pub fn check_inference(
             "t",
             t,
             r.t,
-            r.t <= t,
+            tolerance::at_most(r.t, t),
             format!(
                 "{attribute}: t-closeness {} (target ≤ {})",
                 fmt6(r.t),
@@ -317,7 +318,7 @@ pub fn check_inference(
             "delta",
             d,
             actual,
-            actual < d,
+            tolerance::below(actual, d),
             format!(
                 "{attribute}: δ-disclosure ({label}) {shown} (target < {})",
                 fmt6(d)
@@ -334,7 +335,7 @@ pub fn check_inference(
             "beta",
             b,
             actual.unwrap_or(f64::INFINITY),
-            actual.is_some_and(|a| a <= b),
+            actual.is_some_and(|a| tolerance::at_most(a, b)),
             format!(
                 "{attribute}: β-likeness ({label}) {shown} (target ≤ {})",
                 fmt6(b)
@@ -346,7 +347,7 @@ pub fn check_inference(
             "alpha",
             a,
             r.alpha,
-            r.alpha <= a,
+            tolerance::at_most(r.alpha, a),
             format!(
                 "{attribute}: largest share of one value in a class {} (target α ≤ {})",
                 fmt6(r.alpha),

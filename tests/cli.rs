@@ -142,27 +142,53 @@ fn bad_weights_and_counts() {
     let f = write(&dir, "w.csv", b"age,w\n30,1.5\n31,-2\n");
     assert_input_error(
         &["analyse", &f, "--qi", "age", "--weight", "w"],
-        &["column 'w'", "row 2", "-2"],
+        &[
+            "column 'w'",
+            "row 2",
+            "not a positive number",
+            "give --show-values",
+        ],
+    );
+    // The value itself only on request: values of records are private.
+    assert_input_error(
+        &[
+            "analyse",
+            &f,
+            "--qi",
+            "age",
+            "--weight",
+            "w",
+            "--show-values",
+        ],
+        &["row 2", "the value: '-2'"],
     );
     let f = write(&dir, "x.csv", b"age,w\n30,abc\n");
     assert_input_error(
         &["analyse", &f, "--qi", "age", "--weight", "w"],
-        &["row 1", "'abc' is not a number"],
+        &["row 1", "is not a number"],
     );
     let f = write(&dir, "c.csv", b"age,n\n30,2\n31,0\n");
     assert_input_error(
         &["analyse", &f, "--qi", "age", "--count", "n"],
-        &["column 'n'", "row 2", "count 0"],
+        &["column 'n'", "row 2", "count is not a whole number"],
     );
     let f = write(&dir, "c2.csv", b"age,n\n30,-1\n");
     assert_input_error(
-        &["analyse", &f, "--qi", "age", "--count", "n"],
-        &["row 1", "count -1"],
+        &[
+            "analyse",
+            &f,
+            "--qi",
+            "age",
+            "--count",
+            "n",
+            "--show-values",
+        ],
+        &["row 1", "'-1'"],
     );
     let f = write(&dir, "c3.csv", b"age,n\n30,1.5\n");
     assert_input_error(
         &["analyse", &f, "--qi", "age", "--count", "n"],
-        &["count 1.5"],
+        &["row 1", "count is not a whole number"],
     );
 }
 

@@ -937,11 +937,9 @@ fn reorder(source: &str, column: &mut EncodedColumn, order: &[String]) -> Result
         return Err(Error::column(
             source,
             &column.name,
-            format!(
-                "value '{}' is missing from the --order list",
-                dict.labels[c]
-            ),
-        ));
+            "a value of the column is missing from the --order list",
+        )
+        .with_value(dict.labels[c].as_str()));
     }
     // Dense ranks of the values present, in the given order.
     let mut present: Vec<usize> = (0..dict.len())
@@ -983,7 +981,7 @@ fn numeric_cells(table: &Table, name: &str) -> Result<Vec<f64>> {
                 let v =
                     v.ok_or_else(|| Error::cell(source, Some(name), row, "value is missing"))?;
                 v.trim().parse::<f64>().map_err(|_| {
-                    Error::cell(source, Some(name), row, format!("'{v}' is not a number"))
+                    Error::cell(source, Some(name), row, "is not a number").with_value(v)
                 })
             })
             .collect()
@@ -1021,30 +1019,106 @@ pub(crate) fn read_weights(table: &Table, name: &str) -> Result<Vec<f64>> {
             &table.source,
             Some(name),
             i as u64 + 1,
-            format!("weight {v} is not a positive number"),
-        ));
+            "the weight is not a positive number",
+        )
+        .with_value(v.to_string()));
     }
     Ok(w)
 }
 
-/// Record counts of a frequency table: whole numbers ≥ 1.
+/// Record counts of a frequency table: whole numbers ≥ 1, read as
+/// integers (never through a float), with a total that fits 64 bits.
 pub(crate) fn read_counts(table: &Table, name: &str) -> Result<Vec<u64>> {
-    numeric_cells(table, name)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            if v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v < 2f64.powi(53) {
-                Ok(v as u64)
-            } else {
-                Err(Error::cell(
-                    &table.source,
-                    Some(name),
-                    i as u64 + 1,
-                    format!("count {v} is not a whole number of at least 1"),
-                ))
-            }
-        })
-        .collect()
+    let s = table.column(name)?;
+    let source = &table.source;
+    let bad = |row: usize, v: String| {
+        Error::cell(
+            source,
+            Some(name),
+            row as u64 + 1,
+            "the count is not a whole number of at least 1",
+        )
+        .with_value(v)
+    };
+    let counts: Vec<u64> = match s.dtype() {
+        DataType::String => {
+            let ca = s
+                .str()
+                .map_err(|e| Error::column(source, name, e.to_string()))?;
+            ca.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let v = v.ok_or_else(|| {
+                        Error::cell(source, Some(name), i as u64 + 1, "the count is missing")
+                    })?;
+                    parse_count(v).ok_or_else(|| bad(i, v.to_string()))
+                })
+                .collect::<Result<_>>()?
+        }
+        dt if dt.is_integer() => {
+            let ca = s
+                .cast(&DataType::String)
+                .map_err(|e| Error::column(source, name, e.to_string()))?;
+            let ca = ca
+                .str()
+                .map_err(|e| Error::column(source, name, e.to_string()))?;
+            ca.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let v = v.ok_or_else(|| {
+                        Error::cell(source, Some(name), i as u64 + 1, "the count is missing")
+                    })?;
+                    parse_count(v).ok_or_else(|| bad(i, v.to_string()))
+                })
+                .collect::<Result<_>>()?
+        }
+        _ => numeric_cells(table, name)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                // A float count must be whole and below 2^53, where every
+                // whole number is exact.
+                if v >= 1.0 && v.fract() == 0.0 && v < 2f64.powi(53) {
+                    Ok(v as u64)
+                } else {
+                    Err(bad(i, v.to_string()))
+                }
+            })
+            .collect::<Result<_>>()?,
+    };
+    total_records(source, name, &counts)?;
+    Ok(counts)
+}
+
+/// A count as an integer: digits, optionally followed by `.0…`.
+fn parse_count(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let whole = match v.split_once('.') {
+        Some((w, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => w,
+        Some(_) => return None,
+        None => v,
+    };
+    whole.parse::<u64>().ok().filter(|&n| n >= 1)
+}
+
+/// The number of records the counts stand for, refusing a total beyond
+/// 64 bits (which would wrap) with the row where it overflows.
+pub(crate) fn total_records(source: &str, name: &str, counts: &[u64]) -> Result<u64> {
+    let mut total = 0u64;
+    for (i, &c) in counts.iter().enumerate() {
+        total = total.checked_add(c).ok_or_else(|| {
+            Error::cell(
+                source,
+                Some(name),
+                i as u64 + 1,
+                format!(
+                    "the counts add up to more than {} records, more than kanon can count",
+                    u64::MAX
+                ),
+            )
+        })?;
+    }
+    Ok(total)
 }
 
 /// Population class sizes F_c: from a population table, from weights, or
@@ -1193,7 +1267,7 @@ fn build_report(
     let k = k_anonymity(t);
     let (reference_k, reference_source) = match cfg.targets.k {
         Some(k) => (k, "target"),
-        None => ((1.0 / tau).ceil() as u64, "risk_threshold"),
+        None => (crate::tolerance::ceil(1.0 / tau) as u64, "risk_threshold"),
     };
     let below = below_k(t, reference_k);
     let (uniques, uniques_share) = sample_uniques(t);

@@ -113,7 +113,7 @@ pub fn individual_info(
             .per_class
             .iter()
             .zip(&t.sizes)
-            .filter(|(&x, _)| x > tau)
+            .filter(|(&x, _)| crate::tolerance::above(x, tau))
             .map(|(_, &f)| f)
             .sum(),
     }

@@ -94,8 +94,42 @@ fn describe(dtype: &ArrowDataType) -> String {
     }
 }
 
+/// Column names of an Arrow IPC file, read from its footer without
+/// building a schema (polars' reader panics on duplicate names).
+fn ipc_names(source: &str, bytes: &[u8]) -> Result<Vec<String>> {
+    use polars_arrow_format::ipc::{planus::ReadAsRoot, FooterRef};
+    let damaged =
+        |what: &str| Error::file(source, format!("the Arrow IPC file is damaged: {what}"));
+    let n = bytes.len();
+    if n < 16 || &bytes[n - 6..] != b"ARROW1" {
+        return Err(damaged("it does not end with the Arrow magic bytes (truncated, or an IPC stream rather than a file?)"));
+    }
+    let len = i32::from_le_bytes([bytes[n - 10], bytes[n - 9], bytes[n - 8], bytes[n - 7]]);
+    let start = usize::try_from(len)
+        .ok()
+        .and_then(|l| (n - 10).checked_sub(l))
+        .ok_or_else(|| damaged("the footer length points outside the file"))?;
+    let footer = FooterRef::read_as_root(&bytes[start..n - 10])
+        .map_err(|e| damaged(&format!("unreadable footer ({e})")))?;
+    let fields = footer
+        .schema()
+        .ok()
+        .flatten()
+        .and_then(|s| s.fields().ok().flatten())
+        .ok_or_else(|| damaged("the footer holds no schema"))?;
+    let mut names = Vec::new();
+    for f in fields.iter() {
+        let f = f.map_err(|e| damaged(&format!("unreadable field ({e})")))?;
+        names.push(f.name().ok().flatten().unwrap_or("").to_string());
+    }
+    Ok(names)
+}
+
 /// The schema of a typed file as (name, type) pairs.
 fn schema(source: &str, format: Format, bytes: &[u8]) -> Result<Vec<(String, ArrowDataType)>> {
+    if format == Format::Ipc {
+        check_unique(source, &ipc_names(source, bytes)?)?;
+    }
     let schema = match format {
         Format::Parquet => guarded(source, format, || {
             ParquetReader::new(Cursor::new(bytes)).schema()
@@ -297,6 +331,15 @@ fn read_ndjson(source: &str, bytes: &[u8]) -> Result<DataFrame> {
             .with_json_format(JsonFormat::JsonLines)
             .infer_schema_len(None)
             .finish()
+    })
+    .map_err(|e| match e {
+        Error::Input { at, message } if message.contains("InvalidNumber") => Error::Input {
+            at,
+            message: format!(
+                "{message}: a number the reader cannot hold (an integer beyond 128 bits?); write it as a string"
+            ),
+        },
+        e => e,
     })?;
     if frame.height() == 0 {
         return Err(Error::file(source, "the table has no data rows"));

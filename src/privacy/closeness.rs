@@ -196,8 +196,9 @@ impl Tree {
                 return Err(Error::column(
                     &h.source,
                     column,
-                    format!("value '{label}' is not in the hierarchy"),
-                ));
+                    "a value of the column is not in the hierarchy",
+                )
+                .with_value(label.as_str()));
             };
             let mut child = leaf;
             for level in 1..=height {

@@ -58,7 +58,7 @@ pub fn recursive_l_with(counts: &[u64], c: f64, r: &mut Vec<u64>) -> u64 {
     let mut tail = 0u64;
     for l in (2..=r.len()).rev() {
         tail += r[l - 1];
-        if (r[0] as f64) < c * tail as f64 {
+        if crate::tolerance::below(r[0] as f64, c * tail as f64) {
             return l as u64;
         }
     }
@@ -122,7 +122,7 @@ pub fn beta_enhanced_feasible(codes: &[u32], counts: &[u64], p: &[f64]) -> bool 
     let f: u64 = counts.iter().sum();
     codes.iter().zip(counts).all(|(&s, &n)| {
         let (q, ps) = (n as f64 / f as f64, p[s as usize]);
-        q <= ps || (q - ps) / ps <= -ps.ln()
+        q <= ps || crate::tolerance::at_most((q - ps) / ps, -ps.ln())
     })
 }
 

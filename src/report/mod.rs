@@ -474,6 +474,8 @@ pub struct SuggestReport {
     pub schema_version: u32,
     pub kanon_version: String,
     pub input: String,
+    /// Every file read: path, size, SHA-256, rows.
+    pub files: Vec<crate::input::FileInfo>,
     pub search: SearchInfo,
 }
 
@@ -488,7 +490,8 @@ pub struct SearchInfo {
     pub heights: BTreeMap<String, usize>,
     /// Where each QI's hierarchy came from: file, spec, or `auto:spec`.
     pub hierarchies: BTreeMap<String, String>,
-    /// Per QI, what the first record's value becomes: [original, released].
+    /// Per QI, what the first record's value becomes: [original, released];
+    /// null unless `--show-values` (values of records are private).
     pub examples: Option<BTreeMap<String, [String; 2]>>,
     pub suppressed: Option<u64>,
     /// ARX's loss of the chosen transformation (whatever the metric).

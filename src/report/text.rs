@@ -72,6 +72,15 @@ pub fn render(r: &Report, style: Style) -> String {
             String::new()
         }
     );
+    let bytes: u64 = i.files.iter().map(|f| f.size).sum();
+    let _ = writeln!(
+        o,
+        "read {} rows from {} file{} ({} bytes)",
+        group_digits(i.files.iter().map(|f| f.rows).sum()),
+        i.files.len(),
+        if i.files.len() == 1 { "" } else { "s" },
+        group_digits(bytes)
+    );
     let names: Vec<&str> = r
         .quasi_identifiers
         .iter()
@@ -469,8 +478,8 @@ pub fn render_suggest(r: &super::SuggestReport, seconds: f64, style: Style) -> S
         s.k,
         pct(s.suppression_limit)
     );
-    match (&s.levels, &s.examples) {
-        (Some(levels), Some(examples)) => {
+    match &s.levels {
+        Some(levels) => {
             let width = levels
                 .keys()
                 .map(|k| k.chars().count())
@@ -478,10 +487,16 @@ pub fn render_suggest(r: &super::SuggestReport, seconds: f64, style: Style) -> S
                 .unwrap_or(4)
                 .max(4);
             for (name, level) in levels {
-                let [from, to] = &examples[name];
+                // Values of records only with --show-values.
+                let example = s
+                    .examples
+                    .as_ref()
+                    .and_then(|e| e.get(name))
+                    .map(|[from, to]| format!("   e.g. {from} → {to}"))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     o,
-                    "  {name:<width$}  level {level} of {}   e.g. {from} → {to}   ({})",
+                    "  {name:<width$}  level {level} of {}{example}   ({})",
                     s.heights[name], s.hierarchies[name]
                 );
             }

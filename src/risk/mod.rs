@@ -47,7 +47,11 @@ pub struct Prosecutor {
 pub fn prosecutor(t: &ClassTable, tau: f64) -> Prosecutor {
     let n = t.records();
     let min = t.sizes.iter().copied().min().unwrap_or(0);
-    let at_risk: u64 = t.sizes.iter().filter(|&&f| 1.0 / f as f64 > tau).sum();
+    let at_risk: u64 = t
+        .sizes
+        .iter()
+        .filter(|&&f| crate::tolerance::above(1.0 / f as f64, tau))
+        .sum();
     Prosecutor {
         highest: if min == 0 { 0.0 } else { 1.0 / min as f64 },
         average: ratio(t.len() as u64, n),
@@ -77,7 +81,7 @@ pub fn journalist(t: &ClassTable, population: &[f64], tau: f64) -> Journalist {
         .sizes
         .iter()
         .zip(population)
-        .filter(|(_, &big_f)| 1.0 / big_f > tau)
+        .filter(|(_, &big_f)| crate::tolerance::above(1.0 / big_f, tau))
         .map(|(&f, _)| f)
         .sum();
     let total: f64 = population.iter().sum();

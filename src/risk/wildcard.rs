@@ -104,7 +104,7 @@ pub fn figures(t: &ClassTable, freq: &[u64], reference_k: u64, tau: f64) -> Wild
         if f < reference_k {
             below += size;
         }
-        if 1.0 / f as f64 > tau {
+        if crate::tolerance::above(1.0 / f as f64, tau) {
             at_risk += size;
         }
         sum += size as f64 / f as f64;
