@@ -292,6 +292,7 @@ fn lattice_search(c: &mut Criterion) {
                     suppression,
                     metric: Metric::Loss,
                     max_average_risk: None,
+                    wildcard: false,
                 },
                 time_limit: None,
             };

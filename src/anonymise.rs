@@ -103,12 +103,21 @@ pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
         generalisations.push(g);
         sources.push(source);
     }
+    let nodes = generalisations
+        .iter()
+        .try_fold(1u64, |n, g| n.checked_mul(g.height() as u64 + 1))
+        .filter(|&n| n <= crate::search::MAX_LATTICE);
+    let Some(nodes) = nodes else {
+        return Err(Error::usage(format!(
+            "the generalisation lattice of these {} quasi-identifiers has more than {} nodes, \
+             the limit of kanon's exact search (it lists every node): use fewer \
+             quasi-identifiers or hierarchies with fewer levels",
+            generalisations.len(),
+            crate::search::MAX_LATTICE
+        )));
+    };
     progress.stage(&format!(
-        "searching the generalisation lattice ({} nodes)",
-        generalisations
-            .iter()
-            .map(|g| g.height() + 1)
-            .product::<usize>()
+        "searching the generalisation lattice ({nodes} nodes)"
     ));
     let result = search_with(
         &grouping.table,
@@ -301,7 +310,7 @@ impl Suggestion {
     pub fn apply(
         &self,
         outcome: &Outcome,
-        k: u64,
+        goal: Goal,
         mode: SuppressMode,
         all: &Table,
     ) -> Result<DataFrame> {
@@ -317,7 +326,7 @@ impl Suggestion {
             &self.base,
             &self.generalisations,
             &outcome.levels,
-            k,
+            goal,
             self.diversity.as_ref(),
         );
         let suppressed: Vec<bool> = self
@@ -332,17 +341,18 @@ impl Suggestion {
             .map(|(c, m)| c.codes.iter().map(|&x| m[x as usize]).collect())
             .collect();
         let mut out = all.frame.clone();
-        for (q, (col, level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
-            let labels = &self.generalisations[q].levels[*level].labels;
-            let values: Vec<String> = codes[q]
+        for (q, (col, &level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
+            let g = &self.generalisations[q];
+            let labels = &g.levels[level].labels;
+            // A missing value stays missing (an empty cell) below the top.
+            let missing = g.missing_at(level).filter(|_| level < g.height());
+            let values: Vec<Option<String>> = codes[q]
                 .iter()
                 .zip(&suppressed)
-                .map(|(&c, &s)| {
-                    if s {
-                        "*".to_string()
-                    } else {
-                        labels[c as usize].clone()
-                    }
+                .map(|(&c, &s)| match (s, Some(c) == missing) {
+                    (true, _) => Some("*".to_string()),
+                    (false, true) => None,
+                    (false, false) => Some(labels[c as usize].clone()),
                 })
                 .collect();
             out.with_column(Column::new(col.name.as_str().into(), values))
@@ -358,7 +368,7 @@ impl Suggestion {
     /// The analysis of the transformed data (records of small classes
     /// removed), in the `analyse` schema.
     pub fn analyse_result(&self, plan: &Plan, outcome: &Outcome) -> Result<Analysis> {
-        let df = self.apply(outcome, plan.goal.k, SuppressMode::Remove, &self.table)?;
+        let df = self.apply(outcome, plan.goal, SuppressMode::Remove, &self.table)?;
         let cfg = Config {
             input: format!("{} (transformed)", self.table.source),
             ..plan.analysis.clone()

@@ -669,6 +669,10 @@ pub struct SuggestArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Missing QI values: a value of their own (ARX), or wildcards matching any value (sdcMicro); `both` searches on the stricter, which is `value`.
+    #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
+    pub missing_as: String,
+
     /// Show what one record's values become (search.examples); values are private otherwise.
     #[arg(long)]
     pub show_values: bool,
@@ -768,6 +772,7 @@ impl SuggestArgs {
                     ..InferenceConfig::default()
                 },
                 show_values: self.show_values,
+                missing_as: parse_missing_as(&self.missing_as),
                 ..Config::default()
             },
             hierarchies,
@@ -785,6 +790,7 @@ impl SuggestArgs {
                 suppression: parse_share(&self.suppression)?,
                 metric: crate::search::Metric::parse(&self.metric).unwrap_or_default(),
                 max_average_risk: self.max_average_risk,
+                wildcard: self.missing_as == "wildcard",
             },
         })
     }
@@ -908,6 +914,15 @@ fn list(values: &[String]) -> Vec<String> {
     values.iter().flat_map(|v| split_list(v)).collect()
 }
 
+/// Parse a `--missing-as` value (clap has checked it is one of the three).
+fn parse_missing_as(s: &str) -> MissingAs {
+    match s {
+        "wildcard" => MissingAs::Wildcard,
+        "both" => MissingAs::Both,
+        _ => MissingAs::Value,
+    }
+}
+
 /// Parse a `--delimiter` value.
 pub fn parse_delimiter(s: &str) -> Result<u8> {
     match s {
@@ -985,11 +1000,7 @@ impl AnalyseArgs {
             subsets: self.survey.subsets,
             person_id: self.survey.person_id.clone(),
             profile_undeclared: !self.no_profile,
-            missing_as: match self.missing_as.as_str() {
-                "wildcard" => MissingAs::Wildcard,
-                "both" => MissingAs::Both,
-                _ => MissingAs::Value,
-            },
+            missing_as: parse_missing_as(&self.missing_as),
             aux: self.linkage.to_spec()?,
             link_targets: crate::linkage::files::LinkTargets {
                 max_unique_match_rate: self.linkage.max_unique_match_rate,

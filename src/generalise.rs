@@ -35,12 +35,20 @@ pub struct Level {
 pub struct Generalisation {
     pub name: String,
     pub levels: Vec<Level>,
+    /// The column's missing code at level 0, if it has missing values
+    /// (at level l it is `levels[l].map[missing]`).
+    pub missing: Option<u32>,
 }
 
 impl Generalisation {
     /// Highest level.
     pub fn height(&self) -> usize {
         self.levels.len() - 1
+    }
+
+    /// The code the missing value has at `level`, if the column has one.
+    pub fn missing_at(&self, level: usize) -> Option<u32> {
+        self.missing.map(|m| self.levels[level].map[m as usize])
     }
 
     /// From an ARX hierarchy: the domain D is the hierarchy's rows.
@@ -73,6 +81,7 @@ impl Generalisation {
         Ok(Generalisation {
             name: name.to_string(),
             levels,
+            missing: dict.missing,
         })
     }
 
@@ -225,6 +234,7 @@ impl Generalisation {
         Ok(Generalisation {
             name: name.to_string(),
             levels,
+            missing: dict.missing,
         })
     }
 }
@@ -271,6 +281,7 @@ impl Generalisation {
         Generalisation {
             name: name.to_string(),
             levels,
+            missing: dict.missing,
         }
     }
 }

@@ -139,7 +139,12 @@ fn run_check_with(
     let analysis = &outcome.analysis;
     if let Some(path) = records {
         p.stage(&format!("writing {path}"));
-        write_records(path, &analysis.grouping, &analysis.per_class)?;
+        write_records(
+            path,
+            &analysis.grouping,
+            &analysis.per_class,
+            analysis.frequencies.as_deref(),
+        )?;
     }
     p.finish();
     let report = &analysis.report;
@@ -209,7 +214,7 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
         } else {
             SuppressMode::Remove
         };
-        let mut df = s.apply(best, plan.goal.k, mode, &all)?;
+        let mut df = s.apply(best, plan.goal, mode, &all)?;
         kanon::output::write_frame(&a.out, &mut df)?;
     }
     p.finish();

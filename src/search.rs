@@ -44,6 +44,9 @@ pub struct Goal {
     /// Largest average prosecutor risk of the released records (released
     /// classes / released records); monotone, as merging lowers it.
     pub max_average_risk: Option<f64>,
+    /// Missing values as wildcards: a released record's frequency is the
+    /// released records compatible with it (see [`suppression`]).
+    pub wildcard: bool,
 }
 
 /// Utility (information-loss) models; all are minimised.
@@ -249,12 +252,7 @@ fn evaluate_with(
     let g = roll_up(base, gens, levels, need_classes);
     let t = &g.table;
     let n = t.records();
-    // A released class is suppressed when it is smaller than k or misses a
-    // sensitive-attribute target.
-    let mut supp: Vec<bool> = t.sizes.iter().map(|&f| f < goal.k).collect();
-    if let (Some(div), Some(base_class)) = (diversity, &g.row_class) {
-        div.mark_failing(base_class, t.len(), &mut supp);
-    }
+    let (supp, wild) = suppression(t, gens, levels, goal, g.row_class.as_deref(), diversity);
     let suppressed: u64 = t
         .sizes
         .iter()
@@ -262,12 +260,9 @@ fn evaluate_with(
         .filter(|(_, &s)| s)
         .map(|(&f, _)| f)
         .sum();
-    let kept = t
-        .sizes
-        .iter()
-        .zip(&supp)
-        .filter(|(_, &s)| !s)
-        .map(|(&f, _)| f);
+    // A record's frequency: its class size, or its compatible records.
+    let freq = wild.as_deref().unwrap_or(&t.sizes);
+    let kept = freq.iter().zip(&supp).filter(|(_, &s)| !s).map(|(&f, _)| f);
     let k = kept.clone().min().unwrap_or(0);
     let utility = match &g.row_class {
         Some(base_class) if full || goal.metric == Metric::Entropy => {
@@ -279,9 +274,18 @@ fn evaluate_with(
         },
     };
     let released_records = n - suppressed;
-    let released_classes = supp.iter().filter(|&&s| !s).count() as f64;
+    // Σ over released records of 1/f (the number of released classes when
+    // f is the class size).
+    let inverse_sum: f64 = t
+        .sizes
+        .iter()
+        .zip(freq)
+        .zip(&supp)
+        .filter(|(_, &s)| !s)
+        .map(|((&size, &f), _)| size as f64 / f as f64)
+        .sum();
     let average_ok = goal.max_average_risk.is_none_or(|p| {
-        released_records > 0 && tolerance::at_most(released_classes / released_records as f64, p)
+        released_records > 0 && tolerance::at_most(inverse_sum / released_records as f64, p)
     });
     let pass = tolerance::at_most(suppressed as f64, goal.suppression * n as f64) && average_ok;
     (
@@ -337,16 +341,73 @@ pub fn released(
     base: &ClassTable,
     gens: &[Generalisation],
     levels: &[usize],
-    k: u64,
+    goal: Goal,
     diversity: Option<&Diversity>,
 ) -> (Vec<u32>, Vec<bool>) {
     let g = roll_up(base, gens, levels, true);
     let base_class = g.row_class.unwrap_or_default();
-    let mut supp: Vec<bool> = g.table.sizes.iter().map(|&f| f < k).collect();
-    if let Some(div) = diversity {
-        div.mark_failing(&base_class, g.table.len(), &mut supp);
-    }
+    let (supp, _) = suppression(&g.table, gens, levels, goal, Some(&base_class), diversity);
     (base_class, supp)
+}
+
+/// Which released classes are suppressed: those that miss a sensitive
+/// target, then those smaller than k — or, with missing values as
+/// wildcards, whose records are compatible with fewer than k released
+/// records. Suppressing a class lowers the frequencies of the others, so
+/// that step repeats until nothing changes; it ends at the largest set of
+/// classes in which every record has k compatible ones, which only grows
+/// with generalisation (so predictive tagging stays sound). Returns the
+/// mask and, with wildcards, each class's frequency among the released.
+pub fn suppression(
+    t: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    goal: Goal,
+    base_class: Option<&[u32]>,
+    diversity: Option<&Diversity>,
+) -> (Vec<bool>, Option<Vec<u64>>) {
+    let mut supp: Vec<bool> = vec![false; t.len()];
+    if let (Some(div), Some(base_class)) = (diversity, base_class) {
+        div.mark_failing(base_class, t.len(), &mut supp);
+    }
+    if !goal.wildcard {
+        for (s, &f) in supp.iter_mut().zip(&t.sizes) {
+            *s |= f < goal.k;
+        }
+        return (supp, None);
+    }
+    use crate::risk::wildcard::{compatible, View};
+    let missing: Vec<Option<u32>> = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| g.missing_at(l))
+        .collect();
+    let mut sizes = t.sizes.clone();
+    loop {
+        for (s, &x) in sizes.iter_mut().zip(&supp) {
+            if x {
+                *s = 0;
+            }
+        }
+        let view = View {
+            keys: t.keys.iter().map(Vec::as_slice).collect(),
+            cards: t.cards.clone(),
+            missing: missing.clone(),
+            sizes: &sizes,
+            weights: None,
+        };
+        let (f, _) = compatible(&view, &view);
+        let mut changed = false;
+        for (s, &f) in supp.iter_mut().zip(&f) {
+            if !*s && f < goal.k {
+                *s = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return (supp, Some(f));
+        }
+    }
 }
 
 /// The utility figures that follow from a node's class table alone (all
@@ -530,6 +591,10 @@ impl Bounds {
 }
 
 /// Every level vector, ordered by level sum then lexicographically.
+/// Nodes the exact search lists at most: the lattice is held whole, at
+/// about 100 bytes a node (checked before it is built).
+pub const MAX_LATTICE: u64 = 1 << 24;
+
 pub fn lattice(gens: &[Generalisation]) -> Vec<Vec<usize>> {
     let mut nodes: Vec<Vec<usize>> = vec![vec![]];
     for g in gens {
@@ -739,6 +804,7 @@ mod tests {
                     suppression,
                     metric: metrics[(i + seed as usize) % metrics.len()],
                     max_average_risk: (i == 2).then_some(0.2),
+                    wildcard: false,
                 };
                 let fast = search(&t, &gens, goal, None);
                 let slow = exhaustive(&t, &gens, goal, None);
@@ -810,6 +876,7 @@ mod tests {
                     suppression,
                     metric: Metric::Loss,
                     max_average_risk: None,
+                    wildcard: false,
                 };
                 let fast = search(&t, &gens, goal, Some(&div));
                 let slow = exhaustive(&t, &gens, goal, Some(&div));
@@ -833,6 +900,7 @@ mod tests {
             suppression: 0.0,
             metric: Metric::Loss,
             max_average_risk: None,
+            wildcard: false,
         };
         let (o, pass) = evaluate(&t, &gens, &top, goal, None);
         assert!(pass && (o.loss - 1.0).abs() < 1e-12, "{o:?}");

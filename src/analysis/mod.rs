@@ -12,7 +12,7 @@ use crate::hierarchy::Hierarchy;
 use crate::input::{read_table, ReadOptions, Table};
 use crate::privacy::closeness::{Distance, TableDistribution, Tree};
 use crate::privacy::inference::{assess, Inference, Settings};
-use crate::privacy::{below_k, class_stats, k_anonymity, sample_uniques};
+use crate::privacy::{below_k_of, class_stats, k_of, sample_uniques_of, Frequencies};
 use crate::progress::Progress;
 use crate::report::*;
 use crate::risk;
@@ -245,6 +245,29 @@ impl Config {
         if self.subsets == Some(0) {
             return Err(Error::usage("--subsets must be at least 1"));
         }
+        // Both enumerate QI subsets, each a roll-up of the class table:
+        // refuse before any work what would not finish.
+        use crate::risk::suda::{count_subsets, MAX_SUBSETS};
+        let m = self.qis.len();
+        for (what, fix, size) in [
+            ("the subset sweep", "lower --subsets", self.subsets),
+            (
+                "SUDA2",
+                "give --suda-max",
+                self.suda.as_ref().map(|s| s.max_size.unwrap_or(m)),
+            ),
+        ] {
+            if let Some(size) = size {
+                let n = count_subsets(m, size);
+                if n > MAX_SUBSETS {
+                    return Err(Error::usage(format!(
+                        "{what} over {m} quasi-identifiers up to size {} would examine {n} subsets; \
+                         kanon examines at most {MAX_SUBSETS} (the cap): {fix}",
+                        size.min(m)
+                    )));
+                }
+            }
+        }
         if self.targets.max_suda_score.is_some() && self.suda.is_none() {
             return Err(Error::usage("--max-suda-score needs SUDA2 (--suda)"));
         }
@@ -405,6 +428,9 @@ pub struct Analysis {
     pub columns: Vec<EncodedColumn>,
     /// Per-class figures for per-record output: (column name, class → value).
     pub per_class: Vec<(String, Vec<f64>)>,
+    /// With missing values as wildcards, each class's record frequency
+    /// (compatible records); the risk of a record is its inverse.
+    pub frequencies: Option<Vec<u64>>,
 }
 
 /// Run an analysis.
@@ -680,17 +706,38 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         }
         None => None,
     };
-    progress.stage("attribute contribution");
-    let contributions = risk::contributions(&grouping.table);
-    progress.stage("population risk");
     let t = &grouping.table;
+    // Missing values as wildcards (sdcMicro's freqCalc): each record's
+    // frequency is the records compatible with it. In `wildcard` mode every
+    // frequency-based figure uses it; in `both` it is reported beside them.
+    let missing_codes: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
+    let wild = (cfg.missing_as != MissingAs::Value)
+        .then(|| risk::wildcard::wildcard_frequencies(t, &missing_codes));
+    let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
+    let (f, wild_weights) = match (&wild, wildcard_mode) {
+        (Some((f, w)), true) => (f.clone(), w.as_deref()),
+        _ => (t.sizes.clone(), None),
+    };
+    let fr = Frequencies {
+        sizes: &t.sizes,
+        f: &f,
+    };
+    let missing_for = |on: bool| on.then_some(missing_codes.as_slice());
+    progress.stage("attribute contribution");
+    let contributions = risk::contributions(t, missing_for(wildcard_mode));
+    progress.stage("population risk");
     let big_n = survey::population_size(cfg, t)?;
     let population_report = big_n.map(|(n, source)| survey::population_report(t, n, source));
-    let individual = survey::individual(t, big_n.map(|b| b.0));
+    let weight_sums = if wildcard_mode {
+        wild_weights
+    } else {
+        t.weights.as_deref()
+    };
+    let individual = survey::individual(fr, weight_sums, big_n.map(|b| b.0));
     if cfg.suda.is_some() {
         progress.stage("SUDA2 special uniques");
     }
-    let suda = survey::suda(cfg, t);
+    let suda = survey::suda(cfg, t, fr, missing_for(wildcard_mode));
     if cfg.subsets.is_some() {
         progress.stage("QI-subset sweep");
     }
@@ -708,21 +755,25 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         individual: individual
             .as_ref()
             .map(|(r, basis)| survey::individual_info(r, basis, t, cfg.risk_threshold)),
-        suda: suda.as_ref().map(|s| survey::suda_info(s, cfg, t)),
+        suda: suda.as_ref().map(|s| survey::suda_info(s, cfg, fr)),
         subsets,
         person_level,
     };
     progress.stage("measuring risk");
     let mut warnings = meta.notes.clone();
     let (population, basis, population_info) =
-        population_sizes(cfg, &columns, &grouping.table, &mut warnings)?;
+        population_sizes(cfg, &columns, t, fr, wild_weights, &mut warnings)?;
     let mut report = build_report(
         cfg,
         &meta,
         &columns,
-        &grouping.table,
-        &population,
-        &basis,
+        Measures {
+            t,
+            fr,
+            wild: wild.as_ref(),
+            population: &population,
+            basis: &basis,
+        },
         population_info,
         &contributions,
         &inference,
@@ -730,6 +781,7 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         warnings,
         counts.as_deref(),
     );
+    let frequencies = wildcard_mode.then_some(f);
     if let Some(spec) = &cfg.aux {
         progress.stage(&format!("linking {} to the release", spec.path));
         report.linkage = Some(link_aux_table(
@@ -750,6 +802,7 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         grouping,
         columns,
         per_class,
+        frequencies,
     })
 }
 
@@ -1121,16 +1174,38 @@ pub(crate) fn total_records(source: &str, name: &str, counts: &[u64]) -> Result<
     Ok(total)
 }
 
-/// Population class sizes F_c: from a population table, from weights, or
-/// the sample itself.
+/// Population frequencies F per class: from a population table, from
+/// weights, or the sample itself; with missing values as wildcards
+/// (`fr.f` then holds the compatible records), F counts the compatible
+/// population records or weights. F is raised to f where it falls short.
 fn population_sizes(
     cfg: &Config,
     columns: &[EncodedColumn],
     t: &ClassTable,
+    fr: Frequencies,
+    wildcard_weights: Option<&[f64]>,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<f64>, String, Option<PopulationInfo>)> {
+    let wildcard = cfg.missing_as == MissingAs::Wildcard;
+    let raise = |sizes: Vec<f64>| -> (Vec<f64>, u64) {
+        let mut raised = 0;
+        let v = sizes
+            .into_iter()
+            .zip(fr.f)
+            .map(|(big_f, &f)| {
+                if big_f < f as f64 {
+                    raised += 1;
+                    f as f64
+                } else {
+                    big_f
+                }
+            })
+            .collect();
+        (v, raised)
+    };
     if let Some(path) = &cfg.population {
-        let (sizes, info, raised) = population_table(cfg, path, columns, t)?;
+        let (sizes, info) = population_table(cfg, path, columns, t, wildcard)?;
+        let (sizes, raised) = raise(sizes);
         if raised > 0 {
             warnings.push(format!(
                 "{raised} classes are smaller in the population table {path} than in the sample; \
@@ -1139,7 +1214,13 @@ fn population_sizes(
         }
         return Ok((sizes, "population_table".into(), Some(info)));
     }
-    if let Some((sizes, raised)) = risk::population_from_weights(t) {
+    let weights = if wildcard {
+        wildcard_weights
+    } else {
+        t.weights.as_deref()
+    };
+    if let Some(w) = weights {
+        let (sizes, raised) = raise(w.to_vec());
         if raised > 0 {
             warnings.push(format!(
                 "in {raised} classes the weights sum to less than the number of records; \
@@ -1148,18 +1229,25 @@ fn population_sizes(
         }
         return Ok((sizes, "weights".into(), None));
     }
-    Ok((risk::population_from_sample(t), "sample".into(), None))
+    Ok((
+        fr.f.iter().map(|&f| f as f64).collect(),
+        "sample".into(),
+        None,
+    ))
 }
 
-/// Class sizes of the sample's classes in a population table with the same
-/// QIs. Values are matched by their text; population rows with a value that
-/// the sample lacks match no sample class and are left out.
+/// Population frequency of each sample class, counted in a population
+/// table with the same QIs. Values are matched by their text. A population
+/// value the sample lacks matches no sample class, except, with
+/// `wildcard`, a sample class missing that key; likewise a missing
+/// population value matches every value then.
 fn population_table(
     cfg: &Config,
     path: &str,
     sample: &[EncodedColumn],
     t: &ClassTable,
-) -> Result<(Vec<f64>, PopulationInfo, u64)> {
+    wildcard: bool,
+) -> Result<(Vec<f64>, PopulationInfo)> {
     let read = ReadOptions {
         format: None,
         delimiter: cfg.read.delimiter,
@@ -1167,9 +1255,14 @@ fn population_table(
     let table = read_table(path, &cfg.qis, &read)?;
     let pop = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
     let rows = table.rows();
-    let mut keep = vec![true; rows];
+    // In the sample's codes; `card` stands for a value the sample lacks,
+    // `card + 1` for a missing value when the sample has none.
+    let mut matched = vec![true; rows];
     let mut translated: Vec<Vec<u32>> = Vec::with_capacity(sample.len());
+    let mut pop_missing = Vec::with_capacity(sample.len());
     for (s, p) in sample.iter().zip(&pop) {
+        let card = s.dict.len() as u32;
+        let missing = s.dict.missing.unwrap_or(card + 1);
         let by_label: FxHashMap<&str, u32> = s
             .dict
             .labels
@@ -1178,49 +1271,57 @@ fn population_table(
             .filter(|(i, _)| Some(*i as u32) != s.dict.missing)
             .map(|(i, l)| (l.as_str(), i as u32))
             .collect();
-        let map: Vec<Option<u32>> = (0..p.dict.len() as u32)
-            .map(|c| {
-                if Some(c) == p.dict.missing {
-                    s.dict.missing
-                } else {
-                    by_label.get(p.dict.labels[c as usize].as_str()).copied()
-                }
+        let map: Vec<u32> = (0..p.dict.len() as u32)
+            .map(|c| match Some(c) == p.dict.missing {
+                true => missing,
+                false => *by_label
+                    .get(p.dict.labels[c as usize].as_str())
+                    .unwrap_or(&card),
             })
             .collect();
         let col: Vec<u32> = p
             .codes
             .iter()
-            .zip(keep.iter_mut())
-            .map(|(&c, k)| match map[c as usize] {
-                Some(x) => x,
-                None => {
-                    *k = false;
-                    0
-                }
+            .zip(matched.iter_mut())
+            .map(|(&c, m)| {
+                let x = map[c as usize];
+                *m &= x < card;
+                x
             })
             .collect();
         translated.push(col);
+        pop_missing.push(Some(missing));
     }
-    let kept: Vec<usize> = (0..rows).filter(|&i| keep[i]).collect();
-    let columns: Vec<Vec<u32>> = translated
-        .iter()
-        .map(|c| kept.iter().map(|&i| c[i]).collect())
-        .collect();
-    let refs: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
+    let refs: Vec<&[u32]> = translated.iter().map(Vec::as_slice).collect();
+    let cards: Vec<u32> = t.cards.iter().map(|&c| c + 2).collect();
     let p = group(
         Rows {
             columns: &refs,
-            cards: &t.cards,
+            cards: &cards,
             counts: None,
             weights: None,
-            len: kept.len(),
+            len: rows,
         },
         false,
     )
     .table;
+    let info = PopulationInfo {
+        path: path.to_string(),
+        rows: rows as u64,
+        matched_rows: matched.iter().filter(|&&m| m).count() as u64,
+    };
+    if wildcard {
+        use crate::risk::wildcard::{compatible, View};
+        let all: Vec<usize> = (0..t.arity()).collect();
+        let sample_missing: Vec<Option<u32>> = sample.iter().map(|c| c.dict.missing).collect();
+        let (found, _) = compatible(
+            &View::of(t, &sample_missing, &all),
+            &View::of(&p, &pop_missing, &all),
+        );
+        return Ok((found.into_iter().map(|f| f as f64).collect(), info));
+    }
     // Both tables are sorted by key: merge.
     let mut sizes = Vec::with_capacity(t.len());
-    let mut raised = 0;
     let mut j = 0;
     for c in 0..t.len() {
         let key = t.key(c);
@@ -1232,18 +1333,21 @@ fn population_table(
         } else {
             0
         };
-        let f = t.sizes[c];
-        if found < f {
-            raised += 1;
-        }
-        sizes.push(found.max(f) as f64);
+        sizes.push(found as f64);
     }
-    let info = PopulationInfo {
-        path: path.to_string(),
-        rows: rows as u64,
-        matched_rows: kept.len() as u64,
-    };
-    Ok((sizes, info, raised))
+    Ok((sizes, info))
+}
+
+/// What the singling-out and risk figures are computed from.
+struct Measures<'a> {
+    t: &'a ClassTable,
+    /// Records and record frequencies per class (see [`Frequencies`]).
+    fr: Frequencies<'a>,
+    /// Wildcard frequencies and weight sums (with `--missing-as wildcard|both`).
+    wild: Option<&'a (Vec<u64>, Option<Vec<f64>>)>,
+    /// Population frequency F per class, and where it comes from.
+    population: &'a [f64],
+    basis: &'a str,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1251,9 +1355,7 @@ fn build_report(
     cfg: &Config,
     table: &InputMeta,
     columns: &[EncodedColumn],
-    t: &ClassTable,
-    population: &[f64],
-    basis: &str,
+    m: Measures,
     population_info: Option<PopulationInfo>,
     contributions: &[risk::Contribution],
     inference: &[Assessed],
@@ -1261,19 +1363,29 @@ fn build_report(
     mut warnings: Vec<String>,
     counts: Option<&[u64]>,
 ) -> Report {
+    let Measures {
+        t,
+        fr,
+        wild,
+        population,
+        basis,
+    } = m;
     let tau = cfg.risk_threshold;
     let n = t.records();
     let stats = class_stats(t);
-    let k = k_anonymity(t);
+    let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
+    let k = k_of(fr);
     let (reference_k, reference_source) = match cfg.targets.k {
         Some(k) => (k, "target"),
         None => (crate::tolerance::ceil(1.0 / tau) as u64, "risk_threshold"),
     };
-    let below = below_k(t, reference_k);
-    let (uniques, uniques_share) = sample_uniques(t);
-    let prosecutor = risk::prosecutor(t, tau);
-    let journalist = risk::journalist(t, population, tau);
-    let marketer = risk::marketer(t, population);
+    let below = below_k_of(fr, reference_k);
+    let (uniques, uniques_share) = sample_uniques_of(fr);
+    let prosecutor = risk::prosecutor_of(fr, tau);
+    // Overlapping compatible sets do not partition the records.
+    let classes = (!wildcard_mode).then_some(t.len() as u64);
+    let journalist = risk::journalist_of(&t.sizes, population, classes, tau);
+    let marketer = risk::marketer_of(&t.sizes, population);
 
     let mut qis = Vec::new();
     for (q, col) in columns.iter().enumerate() {
@@ -1288,13 +1400,17 @@ fn build_report(
         };
         if missing > 0 {
             warnings.push(format!(
-                "quasi-identifier '{}' has {missing} missing values (empty, null{}); \
-                 they are treated as one value of their own",
+                "quasi-identifier '{}' has {missing} missing values (empty, null{}); {}",
                 col.name,
                 if cfg.missing_tokens.is_empty() {
                     String::new()
                 } else {
                     format!(" or {}", cfg.missing_tokens.join(", "))
+                },
+                match cfg.missing_as {
+                    MissingAs::Value => "they are treated as one value of their own",
+                    MissingAs::Wildcard => "they match every value (wildcards) in every frequency and risk figure",
+                    MissingAs::Both => "the figures treat them as one value of their own; the targets are checked on the worse of that and wildcards",
                 }
             ));
         }
@@ -1306,10 +1422,8 @@ fn build_report(
         });
     }
 
-    let wildcard = (cfg.missing_as != MissingAs::Value).then(|| {
-        let missing: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
-        let (freq, weighted) = risk::wildcard::wildcard_frequencies(t, &missing);
-        let f = risk::wildcard::figures(t, &freq, reference_k, tau);
+    let wildcard = wild.map(|(freq, weighted)| {
+        let f = risk::wildcard::figures(t, freq, reference_k, tau);
         WildcardInfo {
             k: f.k,
             sample_uniques: f.sample_uniques,
@@ -1318,6 +1432,7 @@ fn build_report(
             prosecutor_average: f.average,
             records_at_risk: f.records_at_risk,
             smallest_weighted_frequency: weighted
+                .as_ref()
                 .map(|w| w.iter().copied().fold(f64::INFINITY, f64::min)),
         }
     });

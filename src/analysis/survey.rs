@@ -6,8 +6,9 @@ use crate::classes::{ClassTable, Histograms};
 use crate::encode::EncodedColumn;
 use crate::error::{Error, Result};
 use crate::privacy::class_stats;
+use crate::privacy::Frequencies;
 use crate::report::*;
-use crate::risk::individual::{individual_risk, IndividualRisk};
+use crate::risk::individual::{individual_risk_of, IndividualRisk};
 use crate::risk::population::{dankar, pitman, snb, zayatz, Estimate, Sample};
 use crate::risk::suda::{subset_sweep, suda2, Suda};
 
@@ -86,16 +87,21 @@ pub fn population_report(t: &ClassTable, big_n: f64, source: &str) -> Population
     }
 }
 
-/// Benedetti-Franconi risk from weights, or from π when only a population
-/// size is known (F_c = f_c / π).
-pub fn individual(t: &ClassTable, big_n: Option<f64>) -> Option<(IndividualRisk, &'static str)> {
-    if let Some(w) = &t.weights {
-        return Some((individual_risk(t, w), "weights"));
+/// Benedetti-Franconi risk from weight sums (per class, over the records
+/// each record is indistinguishable from), or from π when only a
+/// population size is known (F = f / π).
+pub fn individual(
+    fr: Frequencies,
+    weight_sums: Option<&[f64]>,
+    big_n: Option<f64>,
+) -> Option<(IndividualRisk, &'static str)> {
+    if let Some(w) = weight_sums {
+        return Some((individual_risk_of(fr, w), "weights"));
     }
     let big_n = big_n?;
-    let pi = t.records() as f64 / big_n;
-    let pop: Vec<f64> = t.sizes.iter().map(|&f| f as f64 / pi).collect();
-    Some((individual_risk(t, &pop), "sampling_fraction"))
+    let pi = fr.records() as f64 / big_n;
+    let pop: Vec<f64> = fr.f.iter().map(|&f| f as f64 / pi).collect();
+    Some((individual_risk_of(fr, &pop), "sampling_fraction"))
 }
 
 pub fn individual_info(
@@ -119,16 +125,27 @@ pub fn individual_info(
     }
 }
 
-/// SUDA2 over the QIs.
-pub fn suda(cfg: &Config, t: &ClassTable) -> Option<Suda> {
+/// SUDA2 over the QIs; with `missing`, missing values are wildcards.
+pub fn suda(
+    cfg: &Config,
+    t: &ClassTable,
+    fr: Frequencies,
+    missing: Option<&[Option<u32>]>,
+) -> Option<Suda> {
     let s = cfg.suda.as_ref()?;
-    Some(suda2(t, s.max_size.unwrap_or(t.arity()), s.dis_fraction))
+    Some(suda2(
+        t,
+        s.max_size.unwrap_or(t.arity()),
+        s.dis_fraction,
+        fr.f,
+        missing,
+    ))
 }
 
-pub fn suda_info(s: &Suda, cfg: &Config, t: &ClassTable) -> SudaInfo {
+pub fn suda_info(s: &Suda, cfg: &Config, fr: Frequencies) -> SudaInfo {
     let msus: u64 = s.msus_by_size.iter().sum();
-    let uniques: Vec<usize> = (0..t.len()).filter(|&c| t.sizes[c] == 1).collect();
-    let n = t.records();
+    let uniques: Vec<usize> = (0..fr.f.len()).filter(|&c| fr.f[c] == 1).collect();
+    let n = fr.records();
     let total_score: f64 = s.scores.iter().sum();
     SudaInfo {
         keys: s.keys,

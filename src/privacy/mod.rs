@@ -78,9 +78,45 @@ fn median(histogram: &[(u64, u64)], count: u64) -> f64 {
     (at(lo) + at(hi)) as f64 / 2.0
 }
 
+/// Per class, its records and the sample frequency f of each of them:
+/// the records it cannot be told apart from. With missing values as a
+/// value of their own, f is the class size; as wildcards (sdcMicro's
+/// freqCalc), the records compatible with it ([`crate::risk::wildcard`]).
+/// Every frequency-based measure is a function of this.
+#[derive(Debug, Clone, Copy)]
+pub struct Frequencies<'a> {
+    pub sizes: &'a [u64],
+    pub f: &'a [u64],
+}
+
+impl<'a> Frequencies<'a> {
+    /// Missing as a value: f = the class size.
+    pub fn of(t: &'a ClassTable) -> Self {
+        Frequencies {
+            sizes: &t.sizes,
+            f: &t.sizes,
+        }
+    }
+
+    /// Records n.
+    pub fn records(&self) -> u64 {
+        self.sizes.iter().sum()
+    }
+
+    /// (records, f) per class.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + 'a {
+        self.sizes.iter().copied().zip(self.f.iter().copied())
+    }
+}
+
 /// The k the table has: the smallest class size (S1). 0 for an empty table.
 pub fn k_anonymity(t: &ClassTable) -> u64 {
-    t.sizes.iter().copied().min().unwrap_or(0)
+    k_of(Frequencies::of(t))
+}
+
+/// The smallest frequency of any record (S1).
+pub fn k_of(fr: Frequencies) -> u64 {
+    fr.f.iter().copied().min().unwrap_or(0)
 }
 
 /// Records and classes below a size k (S2).
@@ -98,23 +134,32 @@ pub struct BelowK {
 /// Records in classes smaller than `k` (S2; ARX's records at risk for the
 /// threshold 1/k, sdcMicro's `kAnon_violations`).
 pub fn below_k(t: &ClassTable, k: u64) -> BelowK {
-    let (records, classes) = t
-        .sizes
+    below_k_of(Frequencies::of(t), k)
+}
+
+/// Records whose frequency is below `k`, and their classes.
+pub fn below_k_of(fr: Frequencies, k: u64) -> BelowK {
+    let (records, classes) = fr
         .iter()
-        .filter(|&&s| s < k)
-        .fold((0u64, 0u64), |(r, c), &s| (r + s, c + 1));
+        .filter(|&(_, f)| f < k)
+        .fold((0u64, 0u64), |(r, c), (s, _)| (r + s, c + 1));
     BelowK {
         k,
         records,
-        share: ratio(records, t.records()),
+        share: ratio(records, fr.records()),
         classes,
     }
 }
 
 /// Sample uniques (S3): records alone in their class, n_1, and n_1 / n.
 pub fn sample_uniques(t: &ClassTable) -> (u64, f64) {
-    let n1 = t.sizes.iter().filter(|&&s| s == 1).count() as u64;
-    (n1, ratio(n1, t.records()))
+    sample_uniques_of(Frequencies::of(t))
+}
+
+/// Records of frequency 1, and their share.
+pub fn sample_uniques_of(fr: Frequencies) -> (u64, f64) {
+    let n1: u64 = fr.iter().filter(|&(_, f)| f == 1).map(|(s, _)| s).sum();
+    (n1, ratio(n1, fr.records()))
 }
 
 /// a / b, with 0 when b is 0.

@@ -45,18 +45,23 @@ pub struct IndividualRisk {
 
 /// Individual risk of every class, with `population[c]` = F_c.
 pub fn individual_risk(t: &ClassTable, population: &[f64]) -> IndividualRisk {
-    let per_class: Vec<f64> = t
-        .sizes
-        .iter()
-        .zip(population)
-        .map(|(&f, &big_f)| benedetti_franconi(f, big_f))
-        .collect();
+    individual_risk_of(crate::privacy::Frequencies::of(t), population)
+}
+
+/// Individual risk from record frequencies f and population frequencies F
+/// (sdcMicro's measure_risk on freqCalc's fk and Fk).
+pub fn individual_risk_of(fr: crate::privacy::Frequencies, population: &[f64]) -> IndividualRisk {
+    let per_class: Vec<f64> =
+        fr.f.iter()
+            .zip(population)
+            .map(|(&f, &big_f)| benedetti_franconi(f, big_f))
+            .collect();
     let er: f64 = per_class
         .iter()
-        .zip(&t.sizes)
-        .map(|(&r, &f)| r * f as f64)
+        .zip(fr.sizes)
+        .map(|(&r, &s)| r * s as f64)
         .sum();
-    let n = t.records();
+    let n = fr.records();
     IndividualRisk {
         highest: per_class.iter().copied().fold(0.0, f64::max),
         global: if n == 0 { 0.0 } else { er / n as f64 },

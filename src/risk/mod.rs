@@ -28,7 +28,7 @@ pub mod wildcard;
 use rayon::prelude::*;
 
 use crate::classes::ClassTable;
-use crate::privacy::ratio;
+use crate::privacy::{ratio, Frequencies};
 
 /// Prosecutor-model figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,16 +45,23 @@ pub struct Prosecutor {
 
 /// Prosecutor risk with threshold `tau` (S4, S11).
 pub fn prosecutor(t: &ClassTable, tau: f64) -> Prosecutor {
-    let n = t.records();
-    let min = t.sizes.iter().copied().min().unwrap_or(0);
-    let at_risk: u64 = t
-        .sizes
+    prosecutor_of(Frequencies::of(t), tau)
+}
+
+/// Prosecutor risk from record frequencies: a record's risk is 1/f, the
+/// average the mean over records (J/n when f is the class size).
+pub fn prosecutor_of(fr: Frequencies, tau: f64) -> Prosecutor {
+    let n = fr.records();
+    let min = fr.f.iter().copied().min().unwrap_or(0);
+    let at_risk: u64 = fr
         .iter()
-        .filter(|&&f| crate::tolerance::above(1.0 / f as f64, tau))
+        .filter(|&(_, f)| crate::tolerance::above(1.0 / f as f64, tau))
+        .map(|(s, _)| s)
         .sum();
+    let sum: f64 = fr.iter().map(|(s, f)| s as f64 / f as f64).sum();
     Prosecutor {
         highest: if min == 0 { 0.0 } else { 1.0 / min as f64 },
-        average: ratio(t.len() as u64, n),
+        average: if n == 0 { 0.0 } else { sum / n as f64 },
         records_at_risk: ratio(at_risk, n),
         records_at_risk_count: at_risk,
     }
@@ -75,20 +82,31 @@ pub struct Journalist {
 /// Journalist risk, given each class's population size `population[c]`
 /// (F_c ≥ f_c; see [`population_from_weights`]).
 pub fn journalist(t: &ClassTable, population: &[f64], tau: f64) -> Journalist {
-    let n = t.records();
+    journalist_of(&t.sizes, population, Some(t.len() as u64), tau)
+}
+
+/// Journalist risk from the records per class and each class's population
+/// frequency F. `classes` is J when the classes partition the records
+/// (the success rate is then max(J/ΣF, marketer)); with missing values as
+/// wildcards the compatible sets overlap and the rate is the marketer risk.
+pub fn journalist_of(
+    sizes: &[u64],
+    population: &[f64],
+    classes: Option<u64>,
+    tau: f64,
+) -> Journalist {
+    let n: u64 = sizes.iter().sum();
     let min = population.iter().copied().fold(f64::INFINITY, f64::min);
-    let at_risk: u64 = t
-        .sizes
+    let at_risk: u64 = sizes
         .iter()
         .zip(population)
         .filter(|(_, &big_f)| crate::tolerance::above(1.0 / big_f, tau))
         .map(|(&f, _)| f)
         .sum();
     let total: f64 = population.iter().sum();
-    let by_classes = if total > 0.0 {
-        t.len() as f64 / total
-    } else {
-        0.0
+    let by_classes = match classes {
+        Some(j) if total > 0.0 => j as f64 / total,
+        _ => 0.0,
     };
     Journalist {
         highest: if min.is_finite() && min > 0.0 {
@@ -96,7 +114,7 @@ pub fn journalist(t: &ClassTable, population: &[f64], tau: f64) -> Journalist {
         } else {
             0.0
         },
-        average: by_classes.max(marketer(t, population)),
+        average: by_classes.max(marketer_of(sizes, population)),
         records_at_risk: ratio(at_risk, n),
         records_at_risk_count: at_risk,
     }
@@ -104,12 +122,16 @@ pub fn journalist(t: &ClassTable, population: &[f64], tau: f64) -> Journalist {
 
 /// Marketer risk (1/n) Σ_c f_c / F_c.
 pub fn marketer(t: &ClassTable, population: &[f64]) -> f64 {
-    let n = t.records();
+    marketer_of(&t.sizes, population)
+}
+
+/// Marketer risk: the mean over records of 1/F.
+pub fn marketer_of(sizes: &[u64], population: &[f64]) -> f64 {
+    let n: u64 = sizes.iter().sum();
     if n == 0 {
         return 0.0;
     }
-    let s: f64 = t
-        .sizes
+    let s: f64 = sizes
         .iter()
         .zip(population)
         .map(|(&f, &big_f)| f as f64 / big_f)
@@ -164,8 +186,40 @@ pub struct Contribution {
     pub uniques_removed: u64,
 }
 
-/// Attribute contribution of every QI of `t` (metrics.md §3.4).
-pub fn contributions(t: &ClassTable) -> Vec<Contribution> {
+/// Attribute contribution of every QI of `t` (metrics.md §3.4). With
+/// `missing` codes, missing values are wildcards: uniques are the records
+/// compatible with no other, on the QI alone and without it.
+pub fn contributions(t: &ClassTable, missing: Option<&[Option<u32>]>) -> Vec<Contribution> {
+    let Some(missing) = missing else {
+        return contributions_by_class(t);
+    };
+    let all: Vec<usize> = (0..t.arity()).collect();
+    let uniques_on = |keep: &[usize]| -> u64 {
+        let v = wildcard::View::of(t, missing, keep);
+        let (f, _) = wildcard::compatible(&v, &v);
+        f.iter()
+            .zip(&t.sizes)
+            .filter(|(&f, _)| f == 1)
+            .map(|(_, &s)| s)
+            .sum()
+    };
+    let uniques = uniques_on(&all);
+    contributions_by_class(t)
+        .into_iter()
+        .map(|c| {
+            let without: Vec<usize> = all.iter().copied().filter(|&q| q != c.position).collect();
+            let uniques_without = uniques_on(&without);
+            Contribution {
+                uniques_alone: uniques_on(&[c.position]),
+                uniques_without,
+                uniques_removed: uniques - uniques_without,
+                ..c
+            }
+        })
+        .collect()
+}
+
+fn contributions_by_class(t: &ClassTable) -> Vec<Contribution> {
     let n = t.records();
     let uniques = t.sizes.iter().filter(|&&s| s == 1).count() as u64;
     (0..t.arity())
@@ -283,7 +337,7 @@ mod tests {
     #[test]
     fn contributions_by_hand() {
         let t = arx_toy();
-        let c = contributions(&t);
+        let c = contributions(&t, None);
         // age: 4 values; pairs Σ f(f-1) = 2+2+0+2 = 6 of 7·6 = 42.
         assert_eq!(c[0].distinct, 4);
         assert_eq!(c[0].distinction, 4.0 / 7.0);

@@ -21,10 +21,27 @@ use rustc_hash::FxHashMap;
 
 use crate::classes::{group_with, ClassTable, Rows, Want};
 
-/// For every class of `t`, the size of its class over the QIs in `mask`
-/// (bit q set = QI q kept): one roll-up of the class table.
-pub fn sizes_on(t: &ClassTable, mask: u64) -> (Vec<u64>, ClassTable) {
-    let keep: Vec<usize> = (0..t.arity()).filter(|&q| mask >> q & 1 == 1).collect();
+/// A set of QIs: their positions, ascending.
+pub type Subset = Vec<usize>;
+
+/// Subsets examined at most by the subset sweep and by SUDA2: each is a
+/// roll-up of the class table, and their number grows as C(m, size).
+pub const MAX_SUBSETS: u64 = 1 << 20;
+
+/// The number of subsets of `m` QIs with 1..=`max` members (saturating).
+pub fn count_subsets(m: usize, max: usize) -> u64 {
+    let mut total = 0u64;
+    let mut c = 1u128; // C(m, 0)
+    for size in 1..=max.min(m) {
+        c = c * (m - size + 1) as u128 / size as u128;
+        total = total.saturating_add(u64::try_from(c).unwrap_or(u64::MAX));
+    }
+    total
+}
+
+/// For every class of `t`, the size of its class over the QIs in `keep`:
+/// one roll-up of the class table.
+pub fn sizes_on(t: &ClassTable, keep: &[usize]) -> (Vec<u64>, ClassTable) {
     let columns: Vec<&[u32]> = keep.iter().map(|&q| t.keys[q].as_slice()).collect();
     let cards: Vec<u32> = keep.iter().map(|&q| t.cards[q]).collect();
     let g = group_with(
@@ -49,7 +66,7 @@ pub fn sizes_on(t: &ClassTable, mask: u64) -> (Vec<u64>, ClassTable) {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubsetFigures {
     /// Positions of the QIs in the subset.
-    pub attributes: Vec<usize>,
+    pub attributes: Subset,
     pub k: u64,
     pub sample_uniques: u64,
     /// No proper subset has sample uniques: a smallest combination that
@@ -58,52 +75,68 @@ pub struct SubsetFigures {
 }
 
 /// Every subset of the QIs with 1..=`max_size` attributes, by size then
-/// position (metrics.md S6).
+/// position (docs/metrics.md, the subset sweep). The caller keeps the
+/// number of subsets within [`MAX_SUBSETS`].
 pub fn subset_sweep(t: &ClassTable, max_size: usize) -> Vec<SubsetFigures> {
     let m = t.arity();
-    let masks = subsets_by_size(m, max_size.min(m));
-    let figures: Vec<(u64, u64, u64)> = masks
+    let subsets: Vec<Subset> = (1..=max_size.min(m))
+        .flat_map(|s| combinations(m, s))
+        .collect();
+    let figures: Vec<(u64, u64)> = subsets
         .par_iter()
-        .map(|&mask| {
-            let (_, table) = sizes_on(t, mask);
+        .map(|keep| {
+            let (_, table) = sizes_on(t, keep);
             let k = table.sizes.iter().copied().min().unwrap_or(0);
             let uniques = table.sizes.iter().filter(|&&s| s == 1).count() as u64;
-            (mask, k, uniques)
+            (k, uniques)
         })
         .collect();
-    let with_uniques: FxHashMap<u64, bool> = figures.iter().map(|&(m, _, u)| (m, u > 0)).collect();
-    figures
+    let with_uniques: FxHashMap<&Subset, bool> = subsets
         .iter()
-        .map(|&(mask, k, uniques)| {
-            let minimal = uniques > 0
-                && (0..m).filter(|&q| mask >> q & 1 == 1).all(|q| {
-                    !with_uniques
-                        .get(&(mask & !(1 << q)))
-                        .copied()
-                        .unwrap_or(false)
-                });
-            SubsetFigures {
-                attributes: (0..m).filter(|&q| mask >> q & 1 == 1).collect(),
-                k,
-                sample_uniques: uniques,
-                minimal,
-            }
+        .zip(&figures)
+        .map(|(s, &(_, u))| (s, u > 0))
+        .collect();
+    subsets
+        .iter()
+        .zip(&figures)
+        .map(|(keep, &(k, uniques))| SubsetFigures {
+            attributes: keep.clone(),
+            k,
+            sample_uniques: uniques,
+            minimal: uniques > 0
+                && one_smaller(keep).all(|sub| !with_uniques.get(&sub).copied().unwrap_or(false)),
         })
         .collect()
 }
 
-/// Bit masks of all subsets of `m` items with 1..=`max` members, ordered by
-/// size, then lexicographically by position.
-fn subsets_by_size(m: usize, max: usize) -> Vec<u64> {
+/// The subsets of `keep` one member smaller.
+fn one_smaller(keep: &[usize]) -> impl Iterator<Item = Subset> + '_ {
+    (0..keep.len()).map(move |i| {
+        let mut s = keep.to_vec();
+        s.remove(i);
+        s
+    })
+}
+
+/// All `size`-member subsets of 0..m in lexicographic order, generated
+/// directly (never by filtering the 2^m subsets).
+fn combinations(m: usize, size: usize) -> Vec<Subset> {
     let mut out = Vec::new();
-    for size in 1..=max {
-        let mut level: Vec<u64> = (0..1u64 << m)
-            .filter(|x| x.count_ones() as usize == size)
-            .collect();
-        level.sort_by_key(|&mask| (0..m).filter(|&q| mask >> q & 1 == 1).collect::<Vec<_>>());
-        out.extend(level);
+    if size == 0 || size > m {
+        return out;
     }
-    out
+    let mut c: Subset = (0..size).collect();
+    loop {
+        out.push(c.clone());
+        // The rightmost position that can still move right.
+        let Some(i) = (0..size).rev().find(|&i| c[i] < m - size + i) else {
+            return out;
+        };
+        c[i] += 1;
+        for j in i + 1..size {
+            c[j] = c[j - 1] + 1;
+        }
+    }
 }
 
 /// SUDA2 results, per class of the class table (only classes of size 1 —
@@ -132,11 +165,30 @@ pub struct Suda {
     pub file_dis: f64,
 }
 
-/// Find MSUs up to `max_size` attributes and score them.
-pub fn suda2(t: &ClassTable, max_size: usize, dis_fraction: f64) -> Suda {
+/// Find MSUs up to `max_size` attributes and score them. `f` is each
+/// class's record frequency over all QIs (the class sizes, or with
+/// `missing` the wildcard frequencies: then a missing value matches every
+/// value on every subset too, and a record is unique on a subset when no
+/// other record is compatible with it there).
+pub fn suda2(
+    t: &ClassTable,
+    max_size: usize,
+    dis_fraction: f64,
+    f: &[u64],
+    missing: Option<&[Option<u32>]>,
+) -> Suda {
     let m = t.arity();
     let max_size = max_size.clamp(1, m.max(1));
-    let uniques: Vec<usize> = (0..t.len()).filter(|&c| t.sizes[c] == 1).collect();
+    let uniques: Vec<usize> = (0..t.len()).filter(|&c| f[c] == 1).collect();
+    let frequencies_on = |keep: &[usize]| -> Vec<u64> {
+        match missing {
+            Some(missing) => {
+                let v = crate::risk::wildcard::View::of(t, missing, keep);
+                crate::risk::wildcard::compatible(&v, &v).0
+            }
+            None => sizes_on(t, keep).0,
+        }
+    };
     let words = uniques.len().div_ceil(64);
     let factorial = |x: usize| (1..=x).map(|v| v as f64).product::<f64>();
     let mut scores = vec![0.0; t.len()];
@@ -144,32 +196,27 @@ pub fn suda2(t: &ClassTable, max_size: usize, dis_fraction: f64) -> Suda {
     let mut by_size = vec![0u64; max_size];
     let mut per_var = vec![0u64; m];
     let mut credit = vec![0.0f64; m];
-    let mut previous: FxHashMap<u64, Vec<u64>> = FxHashMap::default();
+    let mut previous: FxHashMap<Subset, Vec<u64>> = FxHashMap::default();
     for size in 1..=max_size {
-        let masks: Vec<u64> = subsets_by_size(m, size)
-            .into_iter()
-            .filter(|x| x.count_ones() as usize == size)
-            .collect();
+        let subsets = combinations(m, size);
         // Which sample uniques stay unique on each subset (bitset over `uniques`).
-        let level: Vec<(u64, Vec<u64>)> = masks
-            .par_iter()
-            .map(|&mask| {
-                let (sizes, _) = sizes_on(t, mask);
+        let level: Vec<(Subset, Vec<u64>)> = subsets
+            .into_par_iter()
+            .map(|keep| {
+                let sizes = frequencies_on(&keep);
                 let mut bits = vec![0u64; words];
                 for (i, &c) in uniques.iter().enumerate() {
                     if sizes[c] == 1 {
                         bits[i / 64] |= 1 << (i % 64);
                     }
                 }
-                (mask, bits)
+                (keep, bits)
             })
             .collect();
         let weight = factorial(m - size);
-        for (mask, bits) in &level {
-            let vars: Vec<usize> = (0..m).filter(|&q| mask >> q & 1 == 1).collect();
-            let parents: Vec<&Vec<u64>> = vars
-                .iter()
-                .filter_map(|&q| previous.get(&(mask & !(1 << q))))
+        for (vars, bits) in &level {
+            let parents: Vec<&Vec<u64>> = one_smaller(vars)
+                .filter_map(|sub| previous.get(&sub))
                 .collect();
             for (w, &word) in bits.iter().enumerate() {
                 // Unique here and on no subset one smaller: an MSU.
@@ -184,7 +231,7 @@ pub fn suda2(t: &ClassTable, max_size: usize, dis_fraction: f64) -> Suda {
                     scores[c] += weight;
                     msus[c] += 1;
                     by_size[size - 1] += 1;
-                    for &q in &vars {
+                    for &q in vars {
                         per_var[q] += 1;
                         credit[q] += weight;
                     }
@@ -200,7 +247,14 @@ pub fn suda2(t: &ClassTable, max_size: usize, dis_fraction: f64) -> Suda {
         .collect();
     // DIS-SUDA.
     let u = uniques.len() as f64;
-    let pairs = 2.0 * t.sizes.iter().filter(|&&s| s == 2).count() as f64;
+    // P: records of frequency 2 (two per class of size 2).
+    let pairs: f64 = t
+        .sizes
+        .iter()
+        .zip(f)
+        .filter(|&(_, &f)| f == 2)
+        .map(|(&s, _)| s as f64)
+        .sum();
     let file_dis = if u == 0.0 {
         0.0
     } else {
@@ -278,7 +332,7 @@ mod tests {
             &[1, 0, 4, 1],
         ];
         let (t, rc) = table(&rows, &[2, 2, 5, 3]);
-        let s = suda2(&t, 4, 0.01);
+        let s = suda2(&t, 4, 0.01, &t.sizes, None);
         let per_record: Vec<f64> = rc.iter().map(|&c| s.scores[c as usize]).collect();
         assert_eq!(
             per_record,
@@ -304,9 +358,9 @@ mod tests {
         let rows: [&[u32]; 4] = [&[0, 0, 0], &[0, 1, 1], &[1, 0, 1], &[1, 1, 0]];
         // Every pair of attributes identifies each record; no single one does.
         let (t, _) = table(&rows, &[2, 2, 2]);
-        let s = suda2(&t, 1, 0.01);
+        let s = suda2(&t, 1, 0.01, &t.sizes, None);
         assert_eq!(s.msus_by_size, vec![0]);
-        let s = suda2(&t, 3, 0.01);
+        let s = suda2(&t, 3, 0.01, &t.sizes, None);
         assert_eq!(s.msus_by_size, vec![0, 12, 0]);
         // Each record: three 2-MSUs, (3 − 2)! = 1 each.
         assert!(s.scores.iter().all(|&x| x == 3.0));
@@ -324,5 +378,77 @@ mod tests {
             ),
             (vec![0, 1], 4, true)
         );
+    }
+
+    /// Missing values as wildcards: on a random table with missing codes,
+    /// SUDA2's MSU counts and scores equal a brute force over every subset
+    /// and every pair of records (unique on S = no other record agrees with
+    /// it on S where both are known), and so does attribute contribution.
+    #[test]
+    fn wildcard_suda_and_contribution_equal_brute_force() {
+        let (m, n) = (5usize, 40usize);
+        let cards = [3u32, 4, 5, 6, 8];
+        let mut state = 7u64;
+        let mut next = |card: u32| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % card as u64) as u32
+        };
+        // The last code of each QI is the missing value (about 1 in card).
+        let rows: Vec<Vec<u32>> = (0..n)
+            .map(|_| cards.iter().map(|&c| next(c)).collect())
+            .collect();
+        let refs: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+        let (t, rc) = table(&refs, &cards);
+        let missing: Vec<Option<u32>> = cards.iter().map(|&c| Some(c - 1)).collect();
+        let compatible_on = |i: usize, j: usize, keep: &[usize]| {
+            keep.iter().all(|&q| {
+                let (a, b) = (rows[i][q], rows[j][q]);
+                a == b || a == cards[q] - 1 || b == cards[q] - 1
+            })
+        };
+        let freq_on =
+            |i: usize, keep: &[usize]| (0..n).filter(|&j| compatible_on(i, j, keep)).count();
+        let all: Vec<usize> = (0..m).collect();
+        let (f, _) = crate::risk::wildcard::wildcard_frequencies(&t, &missing);
+        for (i, &c) in rc.iter().enumerate() {
+            assert_eq!(f[c as usize] as usize, freq_on(i, &all), "record {i}");
+        }
+        let s = suda2(&t, m, 0.01, &f, Some(&missing));
+        let factorial = |x: usize| (1..=x).product::<usize>() as f64;
+        let mut by_size = vec![0u64; m];
+        for (i, &c) in rc.iter().enumerate() {
+            let (mut score, mut count) = (0.0, 0u32);
+            for size in 1..=m {
+                for sub in combinations(m, size) {
+                    let unique = freq_on(i, &sub) == 1;
+                    let minimal = one_smaller(&sub).all(|p| p.is_empty() || freq_on(i, &p) > 1);
+                    if unique && minimal {
+                        score += factorial(m - size);
+                        count += 1;
+                        by_size[size - 1] += 1;
+                    }
+                }
+            }
+            assert_eq!(s.scores[c as usize], score, "record {i}");
+            assert_eq!(s.msus[c as usize], count, "record {i}");
+        }
+        assert_eq!(s.msus_by_size, by_size);
+        assert!(
+            by_size.iter().sum::<u64>() > 0,
+            "the table should have MSUs"
+        );
+        let c = crate::risk::contributions(&t, Some(&missing));
+        for (q, c) in c.iter().enumerate() {
+            let without: Vec<usize> = all.iter().copied().filter(|&x| x != q).collect();
+            let alone = (0..n).filter(|&i| freq_on(i, &[q]) == 1).count() as u64;
+            let uniques_without = (0..n).filter(|&i| freq_on(i, &without) == 1).count() as u64;
+            assert_eq!(
+                (c.uniques_alone, c.uniques_without),
+                (alone, uniques_without),
+                "QI {q}"
+            );
+        }
     }
 }

@@ -12,56 +12,84 @@ use rustc_hash::FxHashMap;
 
 use crate::classes::{bits_for, ClassTable};
 
-/// Wildcard frequency of every class of `t` (and weight sums when `t` has
-/// weights). `missing[q]` is QI q's missing code, if it has one.
-pub fn wildcard_frequencies(
-    t: &ClassTable,
-    missing: &[Option<u32>],
-) -> (Vec<u64>, Option<Vec<f64>>) {
-    let d = t.arity();
-    let pattern = |c: usize| -> u64 {
-        (0..d).fold(0u64, |m, q| {
-            if missing[q] == Some(t.keys[q][c]) {
-                m | 1 << q
-            } else {
-                m
-            }
-        })
-    };
-    let mut by_pattern: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    for c in 0..t.len() {
-        by_pattern.entry(pattern(c)).or_default().push(c);
+/// Classes seen through some of their keys: one entry per class (keys need
+/// not be distinct), with each key's missing code.
+pub struct View<'a> {
+    pub keys: Vec<&'a [u32]>,
+    pub cards: Vec<u32>,
+    pub missing: Vec<Option<u32>>,
+    pub sizes: &'a [u64],
+    pub weights: Option<&'a [f64]>,
+}
+
+impl<'a> View<'a> {
+    /// The classes of `t` on the QIs at `keep`.
+    pub fn of(t: &'a ClassTable, missing: &[Option<u32>], keep: &[usize]) -> View<'a> {
+        View {
+            keys: keep.iter().map(|&q| t.keys[q].as_slice()).collect(),
+            cards: keep.iter().map(|&q| t.cards[q]).collect(),
+            missing: keep.iter().map(|&q| missing[q]).collect(),
+            sizes: &t.sizes,
+            weights: t.weights.as_deref(),
+        }
     }
-    let mut patterns: Vec<(u64, Vec<usize>)> = by_pattern.into_iter().collect();
-    patterns.sort_by_key(|p| p.0);
-    let mut freq = vec![0u64; t.len()];
-    let mut weight = t.weights.as_ref().map(|_| vec![0.0f64; t.len()]);
-    let all = if d >= 64 { u64::MAX } else { (1u64 << d) - 1 };
-    for (pa, classes_a) in &patterns {
-        for (pb, classes_b) in &patterns {
-            let known = all & !(pa | pb);
-            let keys: Vec<usize> = (0..d).filter(|&q| known >> q & 1 == 1).collect();
-            // Packed key of a class on the keys known to both patterns.
-            let bits: u32 = keys.iter().map(|&q| bits_for(t.cards[q])).sum();
-            let key = |c: usize| -> Vec<u64> {
+
+    /// The positions whose value is missing in class `c`.
+    fn pattern(&self, c: usize) -> Vec<u16> {
+        (0..self.keys.len())
+            .filter(|&q| self.missing[q] == Some(self.keys[q][c]))
+            .map(|q| q as u16)
+            .collect()
+    }
+
+    fn by_pattern(&self) -> Vec<(Vec<u16>, Vec<usize>)> {
+        let mut map: FxHashMap<Vec<u16>, Vec<usize>> = FxHashMap::default();
+        for c in 0..self.sizes.len() {
+            map.entry(self.pattern(c)).or_default().push(c);
+        }
+        let mut v: Vec<(Vec<u16>, Vec<usize>)> = map.into_iter().collect();
+        v.sort();
+        v
+    }
+}
+
+/// For every class of `a`, the records (and weight) of `b` compatible with
+/// it: equal on every key where both are known. `a` and `b` share their
+/// codes; a missing value matches every value.
+pub fn compatible(a: &View, b: &View) -> (Vec<u64>, Option<Vec<f64>>) {
+    let d = a.keys.len();
+    let mut freq = vec![0u64; a.sizes.len()];
+    let mut weight = b.weights.map(|_| vec![0.0f64; a.sizes.len()]);
+    let (pa_all, pb_all) = (a.by_pattern(), b.by_pattern());
+    for (pa, classes_a) in &pa_all {
+        for (pb, classes_b) in &pb_all {
+            let known: Vec<usize> = (0..d)
+                .filter(|&q| !pa.contains(&(q as u16)) && !pb.contains(&(q as u16)))
+                .collect();
+            // Packed key on the keys known to both patterns.
+            let bits: u32 = known
+                .iter()
+                .map(|&q| bits_for(a.cards[q].max(b.cards[q])))
+                .sum();
+            let key = |v: &View, c: usize| -> Vec<u64> {
                 if bits <= 64 {
-                    vec![keys.iter().fold(0u64, |k, &q| {
-                        (k << bits_for(t.cards[q])) | t.keys[q][c] as u64
+                    vec![known.iter().fold(0u64, |k, &q| {
+                        (k << bits_for(a.cards[q].max(b.cards[q]))) | v.keys[q][c] as u64
                     })]
                 } else {
-                    keys.iter().map(|&q| t.keys[q][c] as u64).collect()
+                    known.iter().map(|&q| v.keys[q][c] as u64).collect()
                 }
             };
             let mut sums: FxHashMap<Vec<u64>, (u64, f64)> = FxHashMap::default();
             for &c in classes_b {
-                let e = sums.entry(key(c)).or_insert((0, 0.0));
-                e.0 += t.sizes[c];
-                if let Some(w) = &t.weights {
+                let e = sums.entry(key(b, c)).or_insert((0, 0.0));
+                e.0 += b.sizes[c];
+                if let Some(w) = b.weights {
                     e.1 += w[c];
                 }
             }
             for &c in classes_a {
-                if let Some(&(n, w)) = sums.get(&key(c)) {
+                if let Some(&(n, w)) = sums.get(&key(a, c)) {
                     freq[c] += n;
                     if let Some(wt) = weight.as_mut() {
                         wt[c] += w;
@@ -71,6 +99,17 @@ pub fn wildcard_frequencies(
         }
     }
     (freq, weight)
+}
+
+/// Wildcard frequency of every class of `t` (and weight sums when `t` has
+/// weights). `missing[q]` is QI q's missing code, if it has one.
+pub fn wildcard_frequencies(
+    t: &ClassTable,
+    missing: &[Option<u32>],
+) -> (Vec<u64>, Option<Vec<f64>>) {
+    let all: Vec<usize> = (0..t.arity()).collect();
+    let v = View::of(t, missing, &all);
+    compatible(&v, &v)
 }
 
 /// Singling-out figures from per-class wildcard frequencies.
