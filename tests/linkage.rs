@@ -482,8 +482,20 @@ fn linkability_verdict_paths() {
     assert_eq!(verdict("q\nx\nx\ny\ny\ny\n", "q\nx\ny\n"), "at_risk");
     // Every match at least 5: pass.
     assert_eq!(verdict("q\nx\nx\nx\nx\nx\nx\n", "q\nx\n"), "pass");
-    // Nothing matches: pass (no link is possible on these columns).
-    assert_eq!(verdict("q\nx\nx\nx\nx\nx\n", "q\nz\n"), "pass");
+    // Every column comparable, but no record matches: the honest 0, pass.
+    assert_eq!(
+        verdict("q,r\nx,1\nx,1\nx,1\nx,1\nx,1\ny,2\n", "q,r\nx,2\n"),
+        "pass"
+    );
+    // A column where no release value covers any attacker value cannot be
+    // compared: refused, not passed (a release generalised with a
+    // hierarchy kanon was not given looks like this).
+    let r = write("vx_r.csv", "q\nMarried\nMarried\nSingle\n");
+    let a = write("vx_a.csv", "q\nMarried-civ-spouse\nNever-married\n");
+    let o = kanon(&["link", &r, "--aux", &a, "--json", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("column 'q'") && e.contains("--hierarchy"), "{e}");
     // Composition leaving intersections of 2 (< 5) but none of 1: at risk.
     let r = write("vc_r.csv", "a,b\n1,x\n1,x\n1,y\n1,y\n");
     let p = write("vc_p.csv", "a,b\n1,*\n1,*\n1,*\n1,*\n");

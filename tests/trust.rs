@@ -908,3 +908,118 @@ fn the_search_uses_wildcard_frequencies() {
     assert!(v["k_anonymity"]["k"].as_u64().unwrap() >= 4);
     assert!(v["input"]["rows"].as_u64().unwrap() >= 380);
 }
+
+/// A table of `m` columns q0..q{m-1} and `n` rows; column j of row i holds
+/// (i + j) mod 3, except q0, which holds i (every record unique on it).
+fn wide(d: &Path, m: usize, n: usize) -> (String, String) {
+    let names: Vec<String> = (0..m).map(|j| format!("q{j}")).collect();
+    let mut text = names.join(",") + "\n";
+    for i in 0..n {
+        let row: Vec<String> = (0..m)
+            .map(|j| {
+                if j == 0 {
+                    i.to_string()
+                } else {
+                    ((i + j) % 3).to_string()
+                }
+            })
+            .collect();
+        text.push_str(&(row.join(",") + "\n"));
+    }
+    (
+        write(d, &format!("wide{m}.csv"), text.as_bytes()),
+        names.join(","),
+    )
+}
+
+#[test]
+fn many_quasi_identifiers_and_stated_caps() {
+    let d = scratch("wide");
+    // 70 QIs: one-attribute subsets and SUDA2 up to size 1 are exact
+    // (bit masks of 64 would wrap) and quick.
+    let (f, qis) = wide(&d, 70, 30);
+    let started = std::time::Instant::now();
+    let v = json(&kanon(&[
+        "analyse",
+        &f,
+        "--qi",
+        &qis,
+        "--subsets",
+        "1",
+        "--suda-max",
+        "1",
+        "--json",
+        "-q",
+        "--no-profile",
+    ]));
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "work must follow the sizes asked"
+    );
+    let subsets = v["subsets"].as_array().unwrap();
+    assert_eq!(subsets.len(), 70);
+    assert_eq!(
+        subsets[0]["sample_uniques"], 30,
+        "q0 alone singles out everyone"
+    );
+    assert_eq!(subsets[69]["k"], 10, "q69 takes 3 values, 10 times each");
+    // SUDA2: every record's only 1-MSU is {q0}, worth (70 − 1)!.
+    assert_eq!(v["suda"]["msus_by_size"], serde_json::json!([30]));
+    // Exponential work is refused before it starts, naming the cap.
+    let o = kanon(&["analyse", &f, "--qi", &qis, "--suda", "-q"]);
+    refused(&o, &["SUDA2", "cap", "--suda-max"]);
+    let o = kanon(&["analyse", &f, "--qi", &qis, "--subsets", "6", "-q"]);
+    refused(&o, &["subset sweep", "at most", "cap"]);
+    let (f, qis) = wide(&d, 24, 40);
+    let o = kanon(&["suggest", &f, "--qi", &qis, "--k", "2", "-q"]);
+    refused(&o, &["lattice", "limit"]);
+}
+
+/// Linkability is never a PASS on incomparable data: a release generalised
+/// with hierarchy labels, linked to raw attacker values without the
+/// hierarchy, is refused by `link` and by `analyse --aux`.
+#[test]
+fn linkability_needs_comparable_values() {
+    let d = scratch("incomparable");
+    let release = write(
+        &d,
+        "release.csv",
+        b"age,marital\n[30;40[,Married\n[30;40[,Married\n[30;40[,Single\n[40;50[,Single\n",
+    );
+    let aux = write(
+        &d,
+        "aux.csv",
+        b"age,marital\n33,Married-civ-spouse\n45,Never-married\n",
+    );
+    let o = kanon(&["link", &release, "--aux", &aux, "--json", "-q"]);
+    refused(&o, &["column 'marital'", "--hierarchy"]);
+    let o = kanon(&[
+        "analyse",
+        &release,
+        "--qi",
+        "age,marital",
+        "--aux",
+        &aux,
+        "--json",
+        "-q",
+    ]);
+    refused(&o, &["column 'marital'", "--aux-hierarchy"]);
+    // With the hierarchy the values are comparable and linkage is measured.
+    let h = write(
+        &d,
+        "marital.csv",
+        b"Married-civ-spouse;Married;*\nNever-married;Single;*\n",
+    );
+    let hier = format!("marital={h}");
+    let v = json(&kanon(&[
+        "link",
+        &release,
+        "--aux",
+        &aux,
+        "--hierarchy",
+        &hier,
+        "--json",
+        "-q",
+    ]));
+    assert_eq!(v["linkability"]["matched_records"], 2, "{v}");
+}

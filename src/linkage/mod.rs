@@ -460,6 +460,36 @@ fn bucket(m: u64) -> usize {
 const BUCKETS: [&str; 7] = ["0", "1", "2", "3-4", "5-9", "10-99", "100+"];
 
 /// Link an attacker table to a release.
+/// A column whose release values cover none of the attacker's known values
+/// cannot be compared: every attacker record would "match nobody" and
+/// linkability would pass on no evidence. That happens when the release
+/// is generalised with a hierarchy whose labels kanon cannot interpret
+/// without the file (e.g. `Married` for `Married-civ-spouse`), or when the
+/// tables share no value in the column at all; both are refused. An
+/// attacker whose values are covered column by column but whose records
+/// match no release record gets the honest 0.
+fn comparable(input: &LinkInput<'_>, q: usize, m: &ColumnMatch) -> Result<()> {
+    let aux = input.aux[q];
+    let known = |c: &EncodedColumn| (0..c.dict.len() as u32).any(|x| Some(x) != c.dict.missing);
+    if !known(aux) || !known(input.release[q]) {
+        return Ok(());
+    }
+    let covered = m.lists.iter().enumerate().any(|(a, list)| {
+        Some(a as u32) != aux.dict.missing && list.as_ref().is_none_or(|l| !l.is_empty())
+    });
+    if covered {
+        return Ok(());
+    }
+    Err(Error::column(
+        input.release_source,
+        &aux.name,
+        "no release value covers any of the attacker's values in this column, so nothing can \
+         be compared (a PASS would rest on no evidence): if the release is generalised with a \
+         hierarchy, give it (kanon link --hierarchy COL=FILE, kanon analyse --aux-hierarchy \
+         COL=FILE); if the tables share no value in this column, leave it out of --on",
+    ))
+}
+
 pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
     let d = input.release.len();
     if d == 0 || d != input.aux.len() {
@@ -471,6 +501,9 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
         .into_par_iter()
         .map(|q| match_column(input.release[q], input.aux[q], input.nodes[q].as_ref()))
         .collect();
+    for (q, m) in matches.iter().enumerate() {
+        comparable(input, q, m)?;
+    }
     let release = classes_of(&input.release, input.truth.is_some());
     let aux = classes_of(&input.aux, input.truth.is_some());
     let rt = &release.table;
