@@ -181,9 +181,11 @@ impl Generalisation {
                             && l.as_bytes()[7] == b'-'
                             && l[..4].bytes().all(|b| b.is_ascii_digit());
                         if !iso {
-                            return Err(bad(format!(
-                                "value '{l}' is not an ISO date (YYYY-MM-DD) for a date hierarchy"
-                            )));
+                            return Err(bad(
+                                "a value is not an ISO date (YYYY-MM-DD), which a date hierarchy needs"
+                                    .into(),
+                            )
+                            .with_value(l.as_str()));
                         }
                         out.push(if width == 3 {
                             format!("{}0s", &l[..3])
@@ -348,17 +350,21 @@ fn check_coarsens(source: &str, name: &str, levels: &[Level]) -> Result<()> {
         for (&lo, &hi) in pair[0].map.iter().zip(&pair[1].map) {
             if let Some(&prev) = up.get(&lo) {
                 if prev != hi {
+                    // Level 0's labels are values of records: carried, not printed.
                     return Err(Error::column(
                         source,
                         name,
                         format!(
-                            "level {} splits '{}' of level {i} into '{}' and '{}'",
-                            i + 1,
-                            pair[0].labels[lo as usize],
-                            pair[1].labels[prev as usize],
-                            pair[1].labels[hi as usize]
+                            "level {} splits a value of level {i} into two (the hierarchy's levels must nest)",
+                            i + 1
                         ),
-                    ));
+                    )
+                    .with_value(format!(
+                        "{} → {} and {}",
+                        pair[0].labels[lo as usize],
+                        pair[1].labels[prev as usize],
+                        pair[1].labels[hi as usize]
+                    )));
                 }
             }
             up.insert(lo, hi);

@@ -130,11 +130,7 @@ pub struct LinkConfig {
 }
 
 /// An input file of the linkage report.
-#[derive(Debug, Clone, Serialize)]
-pub struct FileInfo {
-    pub path: String,
-    pub rows: u64,
-}
+pub use crate::input::FileInfo;
 
 /// The JSON of `kanon link`.
 #[derive(Debug, Clone, Serialize)]
@@ -214,6 +210,7 @@ pub fn link_aux(
     let mut wanted = on.clone();
     wanted.extend(spec.aux_id.iter().cloned());
     let table = read_table(&spec.path, &wanted, read)?;
+    let file = table.files.first().cloned();
     let mut aux = encode(&table, &wanted, tokens)?;
     let aux_ids = spec.aux_id.as_ref().and_then(|_| aux.pop());
     let truth = match (release_ids, &aux_ids) {
@@ -223,14 +220,16 @@ pub fn link_aux(
         }),
         _ => None,
     };
-    link(&LinkInput {
+    let mut l = link(&LinkInput {
         release: release.to_vec(),
         aux: aux.iter().collect(),
         nodes: node_indexes(&on, &spec.hierarchies)?,
         truth,
         sampling_fraction: spec.sampling_fraction,
         release_source,
-    })
+    })?;
+    l.attacker_file = file;
+    Ok(l)
 }
 
 /// Which columns `analyse --aux` links on: those named, which must be
@@ -397,10 +396,7 @@ pub fn run_link(cfg: &LinkConfig, progress: &Progress) -> Result<LinkReport> {
                     composition,
                     linkage,
                 }),
-                Some(FileInfo {
-                    path: path.clone(),
-                    rows: ptable.rows() as u64,
-                }),
+                ptable.files.first().cloned(),
             )
         }
         None => (None, None),
@@ -420,14 +416,13 @@ pub fn run_link(cfg: &LinkConfig, progress: &Progress) -> Result<LinkReport> {
     Ok(LinkReport {
         schema_version: crate::report::SCHEMA_VERSION,
         kanon_version: env!("CARGO_PKG_VERSION").to_string(),
-        release: FileInfo {
+        release: table.files.first().cloned().unwrap_or_else(|| FileInfo {
             path: cfg.release.clone(),
+            size: 0,
+            sha256: String::new(),
             rows: table.rows() as u64,
-        },
-        aux: cfg.aux.as_ref().map(|a| FileInfo {
-            path: a.path.clone(),
-            rows: linkability.as_ref().map_or(0, |l| l.attacker_records),
         }),
+        aux: linkability.as_ref().and_then(|l| l.attacker_file.clone()),
         previous: previous_info,
         linkability,
         cross_release: cross,

@@ -317,6 +317,9 @@ pub struct LinkInput<'a> {
 /// `linkability` in the JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct Linkability {
+    /// The attacker table read (path, size, SHA-256, rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attacker_file: Option<crate::input::FileInfo>,
     /// Columns linked on (Q_A).
     pub on: Vec<String>,
     /// m_A.
@@ -543,6 +546,7 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
     let share = |x: u64| if m_a > 0 { x as f64 / m_a as f64 } else { 0.0 };
 
     let mut result = Linkability {
+        attacker_file: None,
         on: input.aux.iter().map(|c| c.name.clone()).collect(),
         attacker_records: m_a,
         release_records: n,
