@@ -1023,3 +1023,158 @@ fn linkability_needs_comparable_values() {
     ]));
     assert_eq!(v["linkability"]["matched_records"], 2, "{v}");
 }
+
+/// Properties of reading: whatever the table (awkward quoting, blank lines,
+/// CRLF, empty cells), the figures do not depend on row order, on being
+/// split into a directory of parts, on an unchosen column, or on
+/// streaming, and every entry point counts the same rows.
+mod properties {
+    use super::*;
+    use kanon::analysis::{analyse, Config};
+    use kanon::progress::Progress;
+    use proptest::prelude::*;
+
+    /// Values chosen to trouble a CSV reader: a stray quote inside a
+    /// field, a delimiter and a line break that need quoting, a quote at
+    /// the start, empty cells.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[a-c]",
+            1 => Just(String::new()),
+            1 => Just("x\"y".to_string()),
+            1 => Just("p,q".to_string()),
+            1 => Just("l\nm".to_string()),
+            1 => Just("\"s\"".to_string()),
+        ]
+    }
+
+    /// Written as a careful writer would: a field is quoted when it holds
+    /// the delimiter, a line break, or starts with a quote; a quote inside
+    /// an unquoted field is left as it is (lenient readers keep it).
+    fn field(v: &str) -> String {
+        if v.contains(',') || v.contains('\n') || v.starts_with('"') {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    struct Table {
+        rows: Vec<[String; 3]>,
+        crlf: bool,
+        blank_every: usize,
+    }
+
+    fn table() -> impl Strategy<Value = Table> {
+        (
+            proptest::collection::vec([value(), value(), value()], 1..40),
+            any::<bool>(),
+            0usize..5,
+        )
+            .prop_map(|(rows, crlf, blank_every)| Table {
+                rows,
+                crlf,
+                blank_every,
+            })
+    }
+
+    impl Table {
+        fn text(&self, rows: &[[String; 3]], extra: bool) -> String {
+            let nl = if self.crlf { "\r\n" } else { "\n" };
+            let mut s = String::from(if extra { "a,b,c,z" } else { "a,b,c" });
+            s.push_str(nl);
+            for (i, r) in rows.iter().enumerate() {
+                let mut cells: Vec<String> = r.iter().map(|v| field(v)).collect();
+                if extra {
+                    cells.push(format!("noise{i}"));
+                }
+                s.push_str(&cells.join(","));
+                s.push_str(nl);
+                if self.blank_every > 0 && i % self.blank_every == 0 {
+                    s.push_str(nl);
+                }
+            }
+            s
+        }
+    }
+
+    fn config(path: &str) -> Config {
+        Config {
+            input: path.to_string(),
+            qis: vec!["a".into(), "b".into()],
+            sensitive: vec!["c".into()],
+            ..Config::default()
+        }
+    }
+
+    /// The report without what says which bytes were read and how.
+    fn figures(cfg: &Config) -> Value {
+        let r = analyse(cfg, &Progress::hidden()).unwrap().report;
+        let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
+        let input = v["input"].as_object_mut().unwrap();
+        for key in ["path", "files", "format", "streaming"] {
+            input.remove(key);
+        }
+        // Warnings name files and their lines (a quoted line break is on
+        // another line of a part than of the whole).
+        v.as_object_mut().unwrap().remove("warnings");
+        v
+    }
+
+    static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn reading_invariants(t in table(), seed in any::<u64>()) {
+            let case = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let d = scratch(&format!("prop-{case}"));
+            let whole = write(&d, "whole.csv", t.text(&t.rows, false).as_bytes());
+            let expected = figures(&config(&whole));
+            prop_assert_eq!(&expected["input"]["rows"], &Value::from(t.rows.len()));
+
+            // Row order.
+            let mut shuffled = t.rows.clone();
+            let mut s = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+                shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+            }
+            let p = write(&d, "shuffled.csv", t.text(&shuffled, false).as_bytes());
+            let mut got = figures(&config(&p));
+            // Class ids follow the values, not the rows; the rest must agree.
+            prop_assert_eq!(got["k_anonymity"].take(), expected["k_anonymity"].clone());
+            prop_assert_eq!(got["risk"].take(), expected["risk"].clone());
+            prop_assert_eq!(got["inference"].take(), expected["inference"].clone());
+
+            // An unchosen column.
+            let p = write(&d, "extra.csv", t.text(&t.rows, true).as_bytes());
+            prop_assert_eq!(figures(&config(&p)), expected.clone());
+
+            // A directory of parts, and streaming in small batches.
+            let parts = d.join("parts");
+            std::fs::create_dir_all(&parts).unwrap();
+            let cut = t.rows.len() / 2;
+            write(&parts, "p0.csv", t.text(&t.rows[..cut.max(1)], false).as_bytes());
+            if cut >= 1 && cut < t.rows.len() {
+                write(&parts, "p1.csv", t.text(&t.rows[cut..], false).as_bytes());
+            }
+            prop_assert_eq!(figures(&config(parts.to_str().unwrap())), expected.clone());
+            let streamed = Config { stream: true, batch_bytes: 64, ..config(&whole) };
+            prop_assert_eq!(figures(&streamed), expected.clone());
+
+            // Every entry point counts the same rows.
+            let n = t.rows.len() as u64;
+            let prof = json(&kanon(&["profile", &whole, "--json"]));
+            prop_assert_eq!(prof["rows"].as_u64(), Some(n));
+            let sug = json(&kanon(&["suggest", &whole, "--qi", "a,b", "--k", "1", "--json", "-q"]));
+            prop_assert_eq!(sug["files"][0]["rows"].as_u64(), Some(n));
+            let link = json(&kanon(&["link", &whole, "--aux", &whole, "--on", "a,b", "--json", "-q"]));
+            prop_assert_eq!(link["release"]["rows"].as_u64(), Some(n));
+            prop_assert_eq!(link["aux"]["rows"].as_u64(), Some(n));
+            let _ = std::fs::remove_dir_all(&d);
+        }
+    }
+}
