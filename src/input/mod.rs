@@ -432,6 +432,38 @@ fn read_loaded(
     }
 }
 
+/// Read a whole input already in memory (`source` names it in errors):
+/// every usable column when `columns` is `None`. The readers' entry point
+/// for tests and fuzzing.
+pub fn read_bytes(
+    source: &str,
+    format: Format,
+    bytes: &[u8],
+    columns: Option<&[String]>,
+    options: &ReadOptions,
+) -> Result<Table> {
+    let owned;
+    let columns = match columns {
+        Some(c) => c,
+        None => {
+            let shared = Bytes::Shared(Arc::new(bytes.to_vec()));
+            let all = match format {
+                Format::Csv => csv::header(source, without_bom(bytes), options.delimiter)?.names,
+                other => {
+                    let c = typed::columns(source, other, &shared)?;
+                    c.names
+                        .into_iter()
+                        .filter(|n| !c.unusable.iter().any(|u| &u.0 == n))
+                        .collect()
+                }
+            };
+            owned = all;
+            &owned
+        }
+    };
+    read_loaded(source, format, bytes, columns, options)
+}
+
 /// The warning for records that hold a line break inside quotes: legal
 /// CSV, but also what a stray opening quote does to the lines after it.
 pub fn multiline_note(records: u64, first_line: Option<u64>) -> Option<String> {
