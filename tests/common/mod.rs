@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests.
-#![allow(dead_code)] // each test binary uses a different subset
+//! Helpers shared by the two integration-test binaries (`cli`, `api`).
+#![allow(dead_code)] // each binary uses a different subset
 
 use std::process::{Command, Output};
 
@@ -8,14 +8,58 @@ pub fn root(path: &str) -> String {
     format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A file of ../shared/datasets, which the tests need beside the repository.
+/// The public benchmark datasets beside the repository (`../shared/datasets`).
+fn shared_dir() -> String {
+    root("../shared/datasets")
+}
+
+/// A benchmark file: the copy in `fixtures/` when the repository has one
+/// (the adult subset, sdcMicro's test data, …), else the file in
+/// `../shared/datasets`, which a test reaching here has checked with
+/// [`needs_shared!`].
 pub fn shared(path: &str) -> String {
-    let p = root(&format!("../shared/datasets/{path}"));
+    let fixture = root(&format!("fixtures/{path}"));
+    if std::path::Path::new(&fixture).exists() {
+        return fixture;
+    }
+    let p = format!("{}/{path}", shared_dir());
     assert!(
         std::path::Path::new(&p).exists(),
-        "{p} is missing: these tests need ../shared/datasets beside the repository"
+        "{p} is missing, and the test does not say it needs ../shared/datasets (needs_shared!)"
     );
     p
+}
+
+/// Whether `../shared/datasets` is there. Without it a test that needs it
+/// says so by name and passes; with `KANON_REQUIRE_SHARED` set (as `.ci/run`
+/// does when the data is there) its absence is a failure.
+pub fn shared_present(test: &str) -> bool {
+    if std::path::Path::new(&shared_dir()).is_dir() {
+        return true;
+    }
+    if std::env::var_os("KANON_REQUIRE_SHARED").is_some() {
+        panic!("{test}: ../shared/datasets is absent but KANON_REQUIRE_SHARED is set");
+    }
+    // Straight to the process's stderr: the test harness captures eprintln!.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {test} needs ../shared/datasets (absent)"
+    );
+    false
+}
+
+/// At the top of a test over the large shared datasets: skip it, by name,
+/// when they are absent.
+#[macro_export]
+macro_rules! needs_shared {
+    () => {{
+        fn here() {}
+        let name = std::any::type_name_of_val(&here).trim_end_matches("::here");
+        if !$crate::common::shared_present(name) {
+            return;
+        }
+    }};
 }
 
 /// Run the `kanon` binary without colour.

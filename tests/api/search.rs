@@ -2,8 +2,7 @@
 //! `suggest` finds transformations, `anonymise` writes data that
 //! `analyse` confirms.
 
-mod common;
-use common::{kanon, shared};
+use crate::common::{kanon, shared};
 
 use kanon::analysis::encode_qis;
 use kanon::generalise::Generalisation;
@@ -15,6 +14,7 @@ use serde_json::Value;
 /// and coarsens level by level.
 #[test]
 fn shipped_hierarchies_load_and_validate() {
+    crate::needs_shared!();
     for (dir, data) in [
         ("adult", "adult.csv"),
         ("cup", "cup.csv"),
@@ -79,6 +79,7 @@ fn adult_args() -> Vec<String> {
 
 #[test]
 fn anonymised_adult_meets_k_when_reanalysed() {
+    crate::needs_shared!();
     let dir = std::env::temp_dir().join(format!("kanon-anon-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("adult_k5.csv");
@@ -231,6 +232,7 @@ fn suggest_errors_and_defaults() {
 
 #[test]
 fn anonymised_with_l_diversity_passes_reanalysis() {
+    crate::needs_shared!();
     let dir = std::env::temp_dir().join(format!("kanon-anon-l-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("adult_l.csv");
@@ -285,6 +287,7 @@ fn anonymised_with_l_diversity_passes_reanalysis() {
 
 #[test]
 fn time_limit_returns_the_best_found_not_optimal() {
+    crate::needs_shared!();
     let mut args = vec!["suggest".to_string()];
     args.extend(adult_args());
     args.extend(
@@ -325,6 +328,7 @@ fn time_limit_returns_the_best_found_not_optimal() {
 /// charges n per suppressed record, metrics.md §7.3, so those differ.)
 #[test]
 fn reproduces_arx_fars_discernibility_cases() {
+    crate::needs_shared!();
     let qis = [
         "iage",
         "irace",

@@ -2,11 +2,9 @@
 //! a pattern and a partitioned Parquet directory give the same report as
 //! reading the same rows in memory.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{kanon, root, shared};
+use crate::common::{kanon, root, shared};
 use kanon::analysis::{analyse, Config, MissingAs, SudaConfig};
 use kanon::progress::Progress;
 use serde_json::Value;
@@ -47,6 +45,7 @@ fn strings(v: &[&str]) -> Vec<String> {
 
 #[test]
 fn adult_in_batches_with_inference_population_suda_and_subsets() {
+    crate::needs_shared!();
     same_in_batches(Config {
         input: shared("adult/adult.csv"),
         qis: strings(&[

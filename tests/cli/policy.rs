@@ -2,11 +2,9 @@
 //! report outputs and the baseline comparison (`--baseline`,
 //! `--fail-on-regression`).
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{kanon, root};
+use crate::common::{kanon, root};
 use serde_json::Value;
 
 fn dir(name: &str) -> PathBuf {

@@ -11,13 +11,11 @@
 //! them). KANON_PG_BIN names PostgreSQL's bin directory, KANON_PYTHON the
 //! Python interpreter, when the defaults do not find them.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use common::{kanon, shared};
+use crate::common::{kanon, shared};
 use kanon::sql::Dialect;
 use serde_json::Value;
 
@@ -700,6 +698,7 @@ impl Drop for Postgres {
 
 #[test]
 fn round_trip_through_postgres() {
+    crate::needs_shared!();
     let t0 = Instant::now();
     let pg = match Postgres::start() {
         Ok(pg) => pg,
@@ -800,6 +799,7 @@ fn duckdb_available() -> Result<String, String> {
 
 #[test]
 fn round_trip_through_duckdb() {
+    crate::needs_shared!();
     let t0 = Instant::now();
     let version = match duckdb_available() {
         Ok(v) => v,

@@ -3,11 +3,9 @@
 //! (tests/reference/linkage.py → linkage.json), cross-release composition,
 //! targets and exit codes, bad input.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{kanon, shared};
+use crate::common::{kanon, shared};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
@@ -80,7 +78,7 @@ fn hand_built_release_and_attacker() {
 }
 
 fn reference() -> Value {
-    serde_json::from_str(include_str!("reference/linkage.json")).unwrap()
+    serde_json::from_str(include_str!("../reference/linkage.json")).unwrap()
 }
 
 fn compare(got: &Value, want: &Value, case: &str) {
@@ -129,6 +127,7 @@ fn compare(got: &Value, want: &Value, case: &str) {
 /// columns: a realistic raw-on-raw linkage.
 #[test]
 fn adult_subset_against_adult_agrees_with_the_reference() {
+    crate::needs_shared!();
     let v = json(
         &[
             "link",
@@ -181,6 +180,7 @@ fn adult_inputs() -> (String, String) {
 /// without ground-truth ids.
 #[test]
 fn generalised_adult_releases_agree_with_the_reference() {
+    crate::needs_shared!();
     let (adult_id, aux) = adult_inputs();
     let race = shared("adult/adult_hierarchy_race.csv");
     let sex = shared("adult/adult_hierarchy_sex.csv");
@@ -342,6 +342,7 @@ fn cross_release_composition() {
 /// analyse --aux feeds the linkability verdict; its targets gate.
 #[test]
 fn analyse_with_an_attacker_table() {
+    crate::needs_shared!();
     let input = shared("adult/adult.csv");
     let aux = shared("adult/adult_subset.csv");
     let v = json(
@@ -456,6 +457,7 @@ fn bad_linkage_input_is_a_clear_error() {
 
 #[test]
 fn linkage_json_is_deterministic() {
+    crate::needs_shared!();
     let args = [
         "link",
         &shared("adult/adult.csv") as &str,

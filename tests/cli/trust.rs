@@ -1,12 +1,10 @@
 //! No silent wrong answer, no destroyed file, no panic: the cases of the
 //! "trust" issue, each through the binary as a user meets it.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{kanon, root};
+use crate::common::{kanon, root};
 use serde_json::Value;
 
 /// A fresh directory for one test.

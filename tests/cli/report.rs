@@ -2,12 +2,10 @@
 //! content, determinism, no network, and a render in a real browser
 //! (headless Chromium) that checks what is on the page.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{kanon, shared};
+use crate::common::{kanon, shared};
 
 fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kanon-report-{}", std::process::id()));
@@ -58,6 +56,7 @@ fn sha256_hex(path: &str) -> String {
 
 #[test]
 fn html_report_holds_every_section_and_loads_nothing() {
+    crate::needs_shared!();
     let out = tmp("adult.html");
     let html = report(&out, "en");
     for needle in [
@@ -96,6 +95,7 @@ fn html_report_holds_every_section_and_loads_nothing() {
 
 #[test]
 fn reports_are_deterministic_and_markdown_matches() {
+    crate::needs_shared!();
     let (a, b) = (tmp("a.html"), tmp("b.html"));
     assert_eq!(
         report(&a, "en"),
@@ -110,6 +110,7 @@ fn reports_are_deterministic_and_markdown_matches() {
 
 #[test]
 fn dutch_report() {
+    crate::needs_shared!();
     let html = report(&tmp("nl.html"), "nl");
     assert!(html.contains("<html lang=\"nl\">"));
     for needle in [
@@ -202,6 +203,7 @@ const PROBE: &str = r#"<script>
 
 #[test]
 fn html_report_renders_in_a_real_browser() {
+    crate::needs_shared!();
     let Some(browser) = chromium() else {
         assert!(
             std::env::var_os("KANON_REQUIRE_CHROMIUM").is_none(),

@@ -10,8 +10,7 @@
 //! delta_present = max(abs(log(q[s] / p[s])) for q in classes for s in q)
 //! ```
 
-mod common;
-use common::{kanon, root, shared};
+use crate::common::{kanon, root, shared};
 
 use kanon::analysis::{analyse, Config, InferenceConfig};
 use kanon::privacy::closeness::Distance;
@@ -31,7 +30,7 @@ fn run(input: String, qis: &[&str], sensitive: &[&str], inference: InferenceConf
 }
 
 fn reference(case: &str) -> Value {
-    let all: Value = serde_json::from_str(include_str!("reference/inference.json")).unwrap();
+    let all: Value = serde_json::from_str(include_str!("../reference/inference.json")).unwrap();
     all[case].clone()
 }
 
@@ -84,6 +83,7 @@ fn compare(i: &InferenceInfo, e: &Value, case: &str) {
 
 #[test]
 fn adult_occupation_matches_reference() {
+    crate::needs_shared!();
     let qis = [
         "age",
         "education",

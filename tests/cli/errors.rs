@@ -1,7 +1,6 @@
 //! End-to-end tests of the `kanon` binary: exit codes, bad input, formats.
 
-mod common;
-use common::kanon;
+use crate::common::kanon;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

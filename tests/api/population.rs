@@ -9,8 +9,7 @@
 //!   `scipy.optimize.fsolve` on the likelihood / moment equations;
 //! * `wildcard.py` — sdcMicro's freqCalc semantics by numpy over all pairs.
 
-mod common;
-use common::{kanon, shared};
+use crate::common::{kanon, shared};
 
 use std::process::Command;
 
@@ -35,9 +34,9 @@ const ADULT: [&str; 8] = [
 
 fn reference(file: &str) -> Value {
     let text = match file {
-        "survey" => include_str!("reference/survey.json"),
-        "population" => include_str!("reference/population.json"),
-        _ => include_str!("reference/wildcard.json"),
+        "survey" => include_str!("../reference/survey.json"),
+        "population" => include_str!("../reference/population.json"),
+        _ => include_str!("../reference/wildcard.json"),
     };
     serde_json::from_str(text).unwrap()
 }
@@ -147,6 +146,7 @@ fn testdata_keys7_individual_risk_suda_subsets_person_level() {
 
 #[test]
 fn adult_suda_matches_brute_force() {
+    crate::needs_shared!();
     let r = run(Config {
         suda: Some(SudaConfig::default()),
         ..config("adult/adult.csv", &ADULT)
@@ -228,6 +228,7 @@ fn suda_tiny_b_per_record_scores() {
 
 #[test]
 fn population_estimators_match_scipy_on_adult() {
+    crate::needs_shared!();
     let e = reference("population");
     for (n, choice) in [
         (100_000.0, "snb"),
