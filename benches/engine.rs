@@ -3,7 +3,7 @@
 //!
 //! Sizes come from `KANON_BENCH_ROWS` (comma-separated, default
 //! `1000000,10000000`). Data files are generated once into `bench-data/`
-//! (git-ignored) by `kanon::synth`. Peak memory is measured per process by
+//! (git-ignored) by `kanon::run::synth`. Peak memory is measured per process by
 //! `benches/memory.sh`, since criterion runs everything in one process.
 
 use std::hint::black_box;
@@ -11,22 +11,22 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use kanon::analysis::{analyse, encode_qis, group_columns, Config, SudaConfig};
-use kanon::classes::Want;
+use kanon::engine::classes::Want;
 use kanon::input::{read_table, ReadOptions};
 use kanon::progress::Progress;
+use kanon::run::analyse::{analyse, encode_qis, group_columns, Config, SudaConfig};
 use polars::prelude::*;
 
 /// The first eight synthetic columns (all but occupation and income).
 const QIS: [&str; 8] = [
-    kanon::synth::COLUMNS[0],
-    kanon::synth::COLUMNS[1],
-    kanon::synth::COLUMNS[2],
-    kanon::synth::COLUMNS[3],
-    kanon::synth::COLUMNS[4],
-    kanon::synth::COLUMNS[5],
-    kanon::synth::COLUMNS[6],
-    kanon::synth::COLUMNS[7],
+    kanon::run::synth::COLUMNS[0],
+    kanon::run::synth::COLUMNS[1],
+    kanon::run::synth::COLUMNS[2],
+    kanon::run::synth::COLUMNS[3],
+    kanon::run::synth::COLUMNS[4],
+    kanon::run::synth::COLUMNS[5],
+    kanon::run::synth::COLUMNS[6],
+    kanon::run::synth::COLUMNS[7],
 ];
 
 fn sizes() -> Vec<usize> {
@@ -45,7 +45,7 @@ fn data(rows: usize, ext: &str) -> String {
     let p = path.to_str().unwrap().to_string();
     if !path.exists() {
         eprintln!("generating {p}");
-        kanon::synth::write(&p, rows, 42).unwrap();
+        kanon::run::synth::write(&p, rows, 42).unwrap();
     }
     p
 }
@@ -224,8 +224,8 @@ fn survey(c: &mut Criterion) {
 /// Generalisation search on the shared benchmark datasets with their ARX
 /// hierarchies, k = 5, with 0 % and 5 % suppression.
 fn lattice_search(c: &mut Criterion) {
-    use kanon::anonymise::{suggest, Plan};
-    use kanon::search::{Goal, Metric};
+    use kanon::anonymise::search::{Goal, Metric};
+    use kanon::run::suggest::{suggest, Plan};
     let shared = format!("{}/../shared/datasets", env!("CARGO_MANIFEST_DIR"));
     let cases: [(&str, &str, &[&str]); 3] = [
         (
@@ -361,7 +361,7 @@ fn linkage_data(rows: usize) -> (String, String, String) {
 /// `kanon link`: a release against an attacker table of a tenth of its
 /// size, raw-on-raw and raw-on-generalised (intervals and masks).
 fn linkage(c: &mut Criterion) {
-    use kanon::linkage::files::{run_link, AuxSpec, LinkConfig};
+    use kanon::run::link::{run_link, AuxSpec, LinkConfig};
     let mut g = c.benchmark_group("linkage");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     for rows in sizes().into_iter().filter(|&r| r <= 1_000_000) {

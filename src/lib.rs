@@ -1,40 +1,36 @@
 //! # kanon
 //!
 //! How re-identifiable is a table of personal data, and what to generalise so
-//! that it is safe to release. The library reads a table ([`input`]),
-//! encodes its quasi-identifiers once into dense integer codes ([`encode`]),
-//! groups them into equivalence classes in parallel ([`classes`]) and
-//! computes privacy models ([`privacy`]) and re-identification risk
-//! ([`risk`]) from the class table. [`analysis`] ties these together into the
-//! report ([`report`]) that the `kanon` command prints.
+//! that it is safe to release. The library is layered; each layer imports
+//! only the layers above it in this list (docs/ARCHITECTURE.md):
+//!
+//! * [`error`], [`progress`] — the error type with its context, and the
+//!   progress trait a caller implements;
+//! * [`engine`] — dictionary codes, the parallel radix sort, class tables;
+//! * [`input`] — readers (CSV, Parquet, IPC, NDJSON, hierarchies, several
+//!   files, streamed batches);
+//! * [`measure`] — privacy and risk measures, linkage, column profiles:
+//!   pure functions of class tables;
+//! * [`gate`] — targets and what they mean, WP216 verdicts;
+//! * [`anonymise`] — hierarchies as code maps, the lattice search, applying
+//!   a transformation;
+//! * [`report`] — the JSON contract;
+//! * [`render`] — text, Markdown and HTML for people, in English and Dutch;
+//! * [`output`] — writing files whole or not at all;
+//! * [`run`] — the use cases (analyse, suggest, anonymise, link, profile,
+//!   check, …) as library calls.
 
-pub mod classes;
-pub mod encode;
 pub mod error;
-pub mod generalise;
-pub mod hierarchy;
+pub mod progress;
+
+pub mod anonymise;
+pub mod engine;
+pub mod gate;
 pub mod input;
-pub mod linkage;
-pub mod privacy;
-pub mod profile;
-pub mod radix;
-pub mod risk;
-pub mod search;
-pub mod special;
-pub mod sql;
-pub mod stream;
+pub mod measure;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod run;
 
 pub use error::{Error, Result};
-pub mod analysis;
-pub mod anonymise;
-pub mod assess;
-pub mod baseline;
-pub mod cli;
-pub mod output;
-pub mod policy;
-pub mod progress;
-pub mod records;
-pub mod report;
-pub mod synth;
-pub mod targets;
-pub mod tolerance;

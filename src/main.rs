@@ -2,17 +2,19 @@
 //!
 //! Exit codes: 0 every target met, 1 a target missed, 2 usage or input error.
 
+mod cli;
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use kanon::anonymise::{suggest, suggest_report, SuppressMode};
-use kanon::cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, ProfileArgs, SuggestArgs, SynthArgs};
+use cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, ProfileArgs, SuggestArgs, SynthArgs};
 use kanon::output::check_outputs;
+use kanon::output::records::write_records;
 use kanon::progress::Progress;
-use kanon::records::write_records;
-use kanon::report::text::{render, render_suggest, Style};
+use kanon::render::text::{render, render_suggest, Style};
+use kanon::run::suggest::{suggest, suggest_report, SuppressMode};
 use kanon::Result;
 
 /// Exit code of an internal fault (a panic): a bug in kanon, not the input.
@@ -105,7 +107,7 @@ fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
     run_check_with(&check, args.json, args.quiet, args.records.as_deref())
 }
 
-fn run_check(args: &kanon::cli::CheckArgs) -> Result<u8> {
+fn run_check(args: &cli::CheckArgs) -> Result<u8> {
     let check = args.to_check()?;
     let mut inputs = check.config.read_paths();
     inputs.push(args.config.clone());
@@ -129,13 +131,13 @@ fn emit(out: &str) -> Result<()> {
 
 /// Analyse, write what is asked for, print the summary or the JSON.
 fn run_check_with(
-    check: &kanon::policy::Check,
+    check: &kanon::run::policy::Check,
     json: bool,
     quiet: bool,
     records: Option<&str>,
 ) -> Result<u8> {
     let p = progress(quiet);
-    let outcome = kanon::policy::execute(check, &command_line(), &p)?;
+    let outcome = kanon::run::policy::execute(check, &command_line(), &p)?;
     let analysis = &outcome.analysis;
     if let Some(path) = records {
         p.stage(&format!("writing {path}"));
@@ -155,7 +157,7 @@ fn run_check_with(
             s.files.len(),
             s.batches,
             s.merged_rows,
-            kanon::stream::peak_rss().map_or("unknown".into(), |b| format!("{} MB", b >> 20))
+            kanon::input::stream::peak_rss().map_or("unknown".into(), |b| format!("{} MB", b >> 20))
         );
     }
     let out = if json {
@@ -167,7 +169,7 @@ fn run_check_with(
     Ok(outcome.code)
 }
 
-fn run_init(args: &kanon::cli::InitArgs) -> Result<u8> {
+fn run_init(args: &cli::InitArgs) -> Result<u8> {
     check_outputs(
         &[("the policy file", &args.policy)],
         std::slice::from_ref(&args.input),
@@ -178,13 +180,13 @@ fn run_init(args: &kanon::cli::InitArgs) -> Result<u8> {
             "exists already (give --force to overwrite)",
         ));
     }
-    let profile = kanon::profile::profile(
+    let profile = kanon::measure::profile::profile(
         &args.input,
         &args.io.read_options()?,
         &args.io.missing_tokens(),
     )?;
-    let named = kanon::policy::path_for_policy(&args.policy, &args.input);
-    let text = kanon::policy::starting_policy(&named, &profile);
+    let named = kanon::run::policy::path_for_policy(&args.policy, &args.input);
+    let text = kanon::run::policy::starting_policy(&named, &profile);
     kanon::output::write_atomic(&args.policy, |w| {
         w.write_all(text.as_bytes()).map_err(|e| e.to_string())
     })?;
@@ -227,21 +229,21 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     Ok(if s.result.best.is_some() { 0 } else { 1 })
 }
 
-fn run_link(args: &kanon::cli::LinkArgs) -> Result<u8> {
+fn run_link(args: &cli::LinkArgs) -> Result<u8> {
     let config = args.to_config()?;
     let p = progress(args.quiet);
-    let report = kanon::linkage::files::run_link(&config, &p)?;
+    let report = kanon::run::link::run_link(&config, &p)?;
     let out = if args.json {
         report.to_json()
     } else {
-        kanon::report::text::render_link(&report, style())
+        kanon::render::text::render_link(&report, style())
     };
     emit(&out)?;
     Ok(if report.targets_met { 0 } else { 1 })
 }
 
 fn run_profile(args: &ProfileArgs) -> Result<u8> {
-    let p = kanon::profile::profile(
+    let p = kanon::measure::profile::profile(
         &args.input,
         &args.io.read_options()?,
         &args.io.missing_tokens(),
@@ -251,8 +253,8 @@ fn run_profile(args: &ProfileArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn run_sql(args: &kanon::cli::SqlArgs) -> Result<u8> {
-    let sql = kanon::sql::group_by_sql(&args.to_spec()?)?;
+fn run_sql(args: &cli::SqlArgs) -> Result<u8> {
+    let sql = kanon::run::sql::group_by_sql(&args.to_spec()?)?;
     emit(&sql)?;
     Ok(0)
 }
@@ -264,7 +266,7 @@ fn run_synth(args: &SynthArgs) -> Result<u8> {
         "writing {} synthetic records to {}",
         args.rows, args.out
     ));
-    kanon::synth::write(&args.out, args.rows, args.seed)?;
+    kanon::run::synth::write(&args.out, args.rows, args.seed)?;
     p.finish();
     Ok(0)
 }

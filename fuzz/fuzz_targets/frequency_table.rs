@@ -2,7 +2,7 @@
 //! through the whole analysis: an error or a report, never a panic; the
 //! records reported are the sum of the counts.
 #![no_main]
-use kanon::analysis::{analyse_table, Config};
+use kanon::run::analyse::{analyse_table, Config};
 use kanon::input::{read_bytes, Format, ReadOptions};
 use kanon::progress::Progress;
 use libfuzzer_sys::fuzz_target;

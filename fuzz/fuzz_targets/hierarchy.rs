@@ -1,7 +1,7 @@
 //! Any bytes as an ARX hierarchy file: an error or a hierarchy whose rows
 //! all have the same number of levels.
 #![no_main]
-use kanon::hierarchy::Hierarchy;
+use kanon::input::hierarchy::Hierarchy;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

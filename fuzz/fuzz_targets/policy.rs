@@ -1,7 +1,7 @@
 //! Any text as a policy file: an error or a policy that resolves into a
 //! check or an error, never a panic.
 #![no_main]
-use kanon::policy::Policy;
+use kanon::run::policy::Policy;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

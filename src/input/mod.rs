@@ -10,6 +10,8 @@
 
 pub mod csv;
 pub mod files;
+pub mod hierarchy;
+pub mod stream;
 pub mod typed;
 
 use std::io::Read;
@@ -300,6 +302,21 @@ pub fn detect_format(source: &str, options: &ReadOptions) -> Result<Format> {
              .feather, .ndjson or .jsonl, or .csv.gz and .ndjson.gz; or give --format)",
         )
     })
+}
+
+/// Parse a `--delimiter` value.
+pub fn parse_delimiter(s: &str) -> Result<u8> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        "space" => Ok(b' '),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" => Ok(s.as_bytes()[0]),
+        _ => Err(Error::usage(format!(
+            "--delimiter must be one ASCII character or tab, comma, semicolon, pipe; got '{s}'"
+        ))),
+    }
 }
 
 /// The error for a column the input lacks, listing those it has.

@@ -5,17 +5,13 @@
 //! printed by serde_json's shortest round-trip form, and every sum computed
 //! in a fixed order.
 
-pub mod document;
-pub mod lang;
-pub mod text;
-
 use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::encode::ValueKind;
-use crate::privacy::closeness::Distance;
-use crate::targets::TargetCheck;
+use crate::engine::encode::ValueKind;
+use crate::gate::targets::TargetCheck;
+use crate::measure::closeness::Distance;
 
 /// Version of the JSON schema. Raised when a field changes meaning or is
 /// removed; adding fields keeps the version.
@@ -53,12 +49,12 @@ pub struct Report {
     /// True when every target holds (also when none was set).
     pub targets_met: bool,
     /// Linkage of an attacker table to this release (`--aux`).
-    pub linkage: Option<crate::linkage::Linkability>,
+    pub linkage: Option<crate::measure::linkage::Linkability>,
     /// The WP216 verdicts on singling out, linkability and inference.
-    pub wp216: Option<crate::assess::Wp216>,
+    pub wp216: Option<crate::gate::wp216::Wp216>,
     /// What got worse or better since the baseline (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::baseline::BaselineInfo>,
+    pub baseline: Option<crate::run::baseline::BaselineInfo>,
     pub warnings: Vec<String>,
 }
 
@@ -80,7 +76,7 @@ pub struct InputInfo {
     /// How the streaming reader read the input (several files, a
     /// directory, a pattern or `--stream`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub streaming: Option<crate::stream::StreamInfo>,
+    pub streaming: Option<crate::input::stream::StreamInfo>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -498,9 +494,9 @@ pub struct SearchInfo {
     pub loss: Option<f64>,
     /// The metric minimised: `loss` (ARX's default), `precision`,
     /// `discernibility`, `aecs` or `entropy`.
-    pub metric: crate::search::Metric,
+    pub metric: crate::anonymise::search::Metric,
     /// Every utility figure of the chosen transformation.
-    pub utility: Option<crate::search::Utility>,
+    pub utility: Option<crate::anonymise::search::Utility>,
     pub nodes_checked: usize,
     pub lattice: usize,
     pub optimal: bool,

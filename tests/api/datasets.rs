@@ -15,9 +15,9 @@
 
 use crate::common::shared;
 
-use kanon::analysis::{analyse, Config};
 use kanon::progress::Progress;
 use kanon::report::Report;
+use kanon::run::analyse::{analyse, Config};
 use serde_json::Value;
 
 const ADULT_QIS: [&str; 8] = [

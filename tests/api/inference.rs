@@ -12,10 +12,10 @@
 
 use crate::common::{kanon, root, shared};
 
-use kanon::analysis::{analyse, Config, InferenceConfig};
-use kanon::privacy::closeness::Distance;
+use kanon::measure::closeness::Distance;
 use kanon::progress::Progress;
 use kanon::report::{InferenceInfo, Report};
+use kanon::run::analyse::{analyse, Config, InferenceConfig};
 use serde_json::Value;
 
 fn run(input: String, qis: &[&str], sensitive: &[&str], inference: InferenceConfig) -> Report {

@@ -13,9 +13,9 @@ use crate::common::{kanon, shared};
 
 use std::process::Command;
 
-use kanon::analysis::{analyse, Config, MissingAs, SudaConfig};
 use kanon::progress::Progress;
 use kanon::report::Report;
+use kanon::run::analyse::{analyse, Config, MissingAs, SudaConfig};
 use serde_json::Value;
 
 const KEYS7: [&str; 7] = [

@@ -4,10 +4,10 @@
 
 use crate::common::{kanon, shared};
 
-use kanon::analysis::encode_qis;
-use kanon::generalise::Generalisation;
-use kanon::hierarchy::Hierarchy;
+use kanon::anonymise::generalise::Generalisation;
+use kanon::input::hierarchy::Hierarchy;
 use kanon::input::{read_table, ReadOptions};
+use kanon::run::analyse::encode_qis;
 use serde_json::Value;
 
 /// Every hierarchy shipped with adult, cup and fars_int covers its column

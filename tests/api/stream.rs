@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::common::{kanon, root, shared};
-use kanon::analysis::{analyse, Config, MissingAs, SudaConfig};
 use kanon::progress::Progress;
+use kanon::run::analyse::{analyse, Config, MissingAs, SudaConfig};
 use serde_json::Value;
 
 fn dir(name: &str) -> PathBuf {

@@ -189,7 +189,7 @@ fn baseline_lists_what_got_worse_and_gates_when_asked() {
 fn example_policies_are_valid() {
     for name in ["public-release.toml", "restricted-sharing.toml"] {
         let path = root(&format!("docs/policies/{name}"));
-        let p = kanon::policy::Policy::read(&path).unwrap();
+        let p = kanon::run::policy::Policy::read(&path).unwrap();
         let c = p.resolve(&path).unwrap();
         assert!(!c.config.qis.is_empty(), "{name}");
         assert!(c.config.targets.k.is_some(), "{name}");

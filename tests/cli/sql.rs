@@ -16,7 +16,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
 use crate::common::{kanon, shared};
-use kanon::sql::Dialect;
+use kanon::run::sql::Dialect;
 use serde_json::Value;
 
 fn stdout(o: &Output) -> String {

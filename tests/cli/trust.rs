@@ -1028,8 +1028,8 @@ fn linkability_needs_comparable_values() {
 /// streaming, and every entry point counts the same rows.
 mod properties {
     use super::*;
-    use kanon::analysis::{analyse, Config};
     use kanon::progress::Progress;
+    use kanon::run::analyse::{analyse, Config};
     use proptest::prelude::*;
 
     /// Values chosen to trouble a CSV reader: a stray quote inside a

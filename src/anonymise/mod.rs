@@ -1,0 +1,6 @@
+//! Making a table safer: hierarchies as per-level code maps
+//! ([`generalise`]) and the search of the generalisation lattice on class
+//! table roll-ups ([`search`]).
+
+pub mod generalise;
+pub mod search;

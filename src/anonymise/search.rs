@@ -1,0 +1,918 @@
+//! Optimal full-domain generalisation with record suppression
+//! (metrics.md §7).
+//!
+//! The lattice holds one node per vector of hierarchy levels. A node is
+//! evaluated by rolling up the class table of the original data through the
+//! levels' code maps — never by touching the records. A node passes when
+//! the records in classes smaller than k (which are suppressed) are at most
+//! the suppression budget. That is monotone (merging classes never creates
+//! small ones), so:
+//!
+//! * **predictive tagging**: a failing node's specialisations fail without
+//!   being evaluated (and a passing node's generalisations pass);
+//! * **utility pruning**: the loss of a node counting no suppression is a
+//!   lower bound of its loss, so a node whose bound is worse than the best
+//!   passing node found is not rolled up.
+//!
+//! Nodes are visited top-down by level sum. The result is optimal for the
+//! loss (ties broken by lower levels, then level order); a property test
+//! checks it against evaluating every node.
+//!
+//! **Loss** is ARX's default (`MetricMDNMLoss`, gsFactor 0.5): per QI a,
+//! L_a = Σ over records of the domain share of its released value (1 for a
+//! suppressed record); x_a = max(0, (L_a − n/|D_a|)/(n − n/|D_a|));
+//! Loss = (Π_a (1 + x_a))^(1/d) − 1.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::anonymise::generalise::Generalisation;
+use crate::engine::classes::{group, ClassTable, Grouping, Histograms, Rows};
+use crate::gate::targets::LKind;
+use crate::measure::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
+use crate::measure::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
+use crate::measure::tolerance;
+
+/// What the search must reach, and what it minimises.
+#[derive(Debug, Clone, Copy)]
+pub struct Goal {
+    pub k: u64,
+    /// Largest share of records that may be suppressed.
+    pub suppression: f64,
+    pub metric: Metric,
+    /// Largest average prosecutor risk of the released records (released
+    /// classes / released records); monotone, as merging lowers it.
+    pub max_average_risk: Option<f64>,
+    /// Missing values as wildcards: a released record's frequency is the
+    /// released records compatible with it (see [`suppression`]).
+    pub wildcard: bool,
+}
+
+/// Utility (information-loss) models; all are minimised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// ARX's default loss (Iyengar 2002, ARX `MetricMDNMLoss`).
+    #[default]
+    Loss,
+    /// Mean over cells of level/height, suppressed cells 1 (Sweeney 2002).
+    Precision,
+    /// Σ_c f_c² + suppressed · n (Bayardo & Agrawal 2005).
+    Discernibility,
+    /// Average equivalence-class size n/J (LeFevre et al. 2006).
+    Aecs,
+    /// Non-uniform entropy Σ_cells −log2 P(raw | released) (Gionis & Tassa 2009).
+    Entropy,
+}
+
+impl Metric {
+    pub fn parse(s: &str) -> Option<Metric> {
+        Some(match s {
+            "loss" => Metric::Loss,
+            "precision" => Metric::Precision,
+            "discernibility" => Metric::Discernibility,
+            "aecs" => Metric::Aecs,
+            "entropy" | "non_uniform_entropy" => Metric::Entropy,
+            _ => return None,
+        })
+    }
+}
+
+/// Every utility figure of one transformation.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Utility {
+    pub loss: f64,
+    pub precision: f64,
+    pub discernibility: f64,
+    pub aecs: f64,
+    pub non_uniform_entropy: f64,
+}
+
+impl Utility {
+    pub fn get(&self, m: Metric) -> f64 {
+        match m {
+            Metric::Loss => self.loss,
+            Metric::Precision => self.precision,
+            Metric::Discernibility => self.discernibility,
+            Metric::Aecs => self.aecs,
+            Metric::Entropy => self.non_uniform_entropy,
+        }
+    }
+}
+
+/// Sensitive-attribute targets that every released class must meet (a
+/// class that misses one is suppressed, like a class smaller than k).
+pub struct Diversity {
+    pub attributes: Vec<SensitiveHistograms>,
+    /// Minimum l of the given kind (c for recursive).
+    pub l: Option<(f64, LKind, f64)>,
+    /// Maximum t-closeness distance.
+    pub t: Option<f64>,
+    /// δ-disclosure bound (strict: every |ln(q/p)| < δ over the table's values).
+    pub delta: Option<f64>,
+    /// Maximum basic β-likeness.
+    pub beta: Option<f64>,
+}
+
+/// One sensitive attribute: its counts per class of the original class
+/// table, its table distribution and its t-closeness distance.
+pub struct SensitiveHistograms {
+    pub histograms: Histograms,
+    pub table: TableDistribution,
+    pub distance: Distance,
+}
+
+impl Diversity {
+    /// Mark released classes that miss a target. `base_class` maps each
+    /// original class to its released class.
+    fn mark_failing(&self, base_class: &[u32], classes: usize, supp: &mut [bool]) {
+        for a in &self.attributes {
+            // (released class, value) → count, merged from the original classes.
+            let mut entries: Vec<(u64, u64)> = Vec::with_capacity(a.histograms.codes.len());
+            for (c, &r) in base_class.iter().enumerate() {
+                let (codes, counts) = a.histograms.class(c);
+                for (&v, &n) in codes.iter().zip(counts) {
+                    entries.push(((r as u64) << 32 | v as u64, n));
+                }
+            }
+            entries.sort_unstable_by_key(|e| e.0);
+            let mut i = 0;
+            let (mut codes, mut counts) = (Vec::new(), Vec::new());
+            while i < entries.len() {
+                let class = (entries[i].0 >> 32) as usize;
+                codes.clear();
+                counts.clear();
+                while i < entries.len() && (entries[i].0 >> 32) as usize == class {
+                    let v = entries[i].0 as u32;
+                    if codes.last() == Some(&v) {
+                        if let Some(n) = counts.last_mut() {
+                            *n += entries[i].1;
+                        }
+                    } else {
+                        codes.push(v);
+                        counts.push(entries[i].1);
+                    }
+                    i += 1;
+                }
+                if class < classes && !supp[class] && self.fails(a, &codes, &counts) {
+                    supp[class] = true;
+                }
+            }
+        }
+    }
+
+    fn fails(&self, a: &SensitiveHistograms, codes: &[u32], counts: &[u64]) -> bool {
+        if let Some((l, kind, c)) = self.l {
+            let have = match kind {
+                LKind::Distinct => distinct_l(counts) as f64,
+                LKind::Entropy => entropy_l(counts),
+                LKind::Recursive => recursive_l(counts, c) as f64,
+            };
+            if !tolerance::at_least(have, l) {
+                return true;
+            }
+        }
+        if let Some(delta) = self.delta {
+            let strict = delta_strict(codes, counts, &a.table.p, a.table.present);
+            if strict.is_none_or(|d| !tolerance::below(d, delta)) {
+                return true;
+            }
+        }
+        if let Some(beta) = self.beta {
+            if !tolerance::at_most(beta_basic(codes, counts, &a.table.p), beta) {
+                return true;
+            }
+        }
+        if let Some(t) = self.t {
+            let d = match a.distance {
+                Distance::Ordered => ordered_distance(codes, counts, &a.table),
+                _ => equal_distance(codes, counts, &a.table),
+            };
+            if !tolerance::at_most(d, t) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// One evaluated transformation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub levels: Vec<usize>,
+    pub suppressed: u64,
+    /// Smallest class left after suppression (0 when all are suppressed).
+    pub k: u64,
+    pub classes: u64,
+    /// ARX loss (reported whatever the metric).
+    pub loss: f64,
+    /// The value of the metric being minimised.
+    pub score: f64,
+    pub utility: Utility,
+}
+
+/// The search's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResult {
+    pub best: Option<Outcome>,
+    /// The next best passing transformations (up to 5), by loss.
+    pub alternatives: Vec<Outcome>,
+    /// Nodes in the lattice.
+    pub lattice: usize,
+    /// Nodes rolled up.
+    pub nodes_checked: usize,
+    pub optimal: bool,
+    pub seconds: f64,
+}
+
+/// Evaluate one node.
+pub fn evaluate(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+) -> (Outcome, bool) {
+    evaluate_with(base, gens, levels, goal, diversity, true)
+}
+
+/// Evaluate a node; with `full` false only the minimised metric is
+/// computed (the search's inner loop), and non-uniform entropy — the one
+/// metric that needs each original class's fate — only when minimised.
+fn evaluate_with(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+    full: bool,
+) -> (Outcome, bool) {
+    let need_classes = full || goal.metric == Metric::Entropy || diversity.is_some();
+    let g = roll_up(base, gens, levels, need_classes);
+    let t = &g.table;
+    let n = t.records();
+    let (supp, wild) = suppression(t, gens, levels, goal, g.row_class.as_deref(), diversity);
+    let suppressed: u64 = t
+        .sizes
+        .iter()
+        .zip(&supp)
+        .filter(|(_, &s)| s)
+        .map(|(&f, _)| f)
+        .sum();
+    // A record's frequency: its class size, or its compatible records.
+    let freq = wild.as_deref().unwrap_or(&t.sizes);
+    let kept = freq.iter().zip(&supp).filter(|(_, &s)| !s).map(|(&f, _)| f);
+    let k = kept.clone().min().unwrap_or(0);
+    let utility = match &g.row_class {
+        Some(base_class) if full || goal.metric == Metric::Entropy => {
+            utility(base, base_class, t, &supp, gens, levels)
+        }
+        _ => Utility {
+            loss: loss(t, &supp, gens, levels),
+            ..table_utility(t, &supp, gens, levels)
+        },
+    };
+    let released_records = n - suppressed;
+    // Σ over released records of 1/f (the number of released classes when
+    // f is the class size).
+    let inverse_sum: f64 = t
+        .sizes
+        .iter()
+        .zip(freq)
+        .zip(&supp)
+        .filter(|(_, &s)| !s)
+        .map(|((&size, &f), _)| size as f64 / f as f64)
+        .sum();
+    let average_ok = goal.max_average_risk.is_none_or(|p| {
+        released_records > 0 && tolerance::at_most(inverse_sum / released_records as f64, p)
+    });
+    let pass = tolerance::at_most(suppressed as f64, goal.suppression * n as f64) && average_ok;
+    (
+        Outcome {
+            levels: levels.to_vec(),
+            suppressed,
+            k,
+            classes: kept.count() as u64,
+            loss: utility.loss,
+            score: utility.get(goal.metric),
+            utility,
+        },
+        pass,
+    )
+}
+
+/// Roll the original class table up through the levels' code maps; with
+/// `row_class`, also each original class's released class.
+fn roll_up(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    row_class: bool,
+) -> Grouping {
+    let mapped: Vec<Vec<u32>> = base
+        .keys
+        .iter()
+        .zip(gens.iter().zip(levels))
+        .map(|(keys, (g, &l))| keys.iter().map(|&c| g.levels[l].map[c as usize]).collect())
+        .collect();
+    let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
+    let cards: Vec<u32> = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| g.levels[l].labels.len() as u32)
+        .collect();
+    group(
+        Rows {
+            columns: &columns,
+            cards: &cards,
+            counts: Some(&base.sizes),
+            weights: None,
+            len: base.len(),
+        },
+        row_class,
+    )
+}
+
+/// For the transformation `levels`: each original class's released class,
+/// and which released classes are suppressed (smaller than k, or missing a
+/// sensitive-attribute target).
+pub fn released(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+) -> (Vec<u32>, Vec<bool>) {
+    let g = roll_up(base, gens, levels, true);
+    let base_class = g.row_class.unwrap_or_default();
+    let (supp, _) = suppression(&g.table, gens, levels, goal, Some(&base_class), diversity);
+    (base_class, supp)
+}
+
+/// Which released classes are suppressed: those that miss a sensitive
+/// target, then those smaller than k — or, with missing values as
+/// wildcards, whose records are compatible with fewer than k released
+/// records. Suppressing a class lowers the frequencies of the others, so
+/// that step repeats until nothing changes; it ends at the largest set of
+/// classes in which every record has k compatible ones, which only grows
+/// with generalisation (so predictive tagging stays sound). Returns the
+/// mask and, with wildcards, each class's frequency among the released.
+pub fn suppression(
+    t: &ClassTable,
+    gens: &[Generalisation],
+    levels: &[usize],
+    goal: Goal,
+    base_class: Option<&[u32]>,
+    diversity: Option<&Diversity>,
+) -> (Vec<bool>, Option<Vec<u64>>) {
+    let mut supp: Vec<bool> = vec![false; t.len()];
+    if let (Some(div), Some(base_class)) = (diversity, base_class) {
+        div.mark_failing(base_class, t.len(), &mut supp);
+    }
+    if !goal.wildcard {
+        for (s, &f) in supp.iter_mut().zip(&t.sizes) {
+            *s |= f < goal.k;
+        }
+        return (supp, None);
+    }
+    use crate::measure::wildcard::{compatible, View};
+    let missing: Vec<Option<u32>> = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| g.missing_at(l))
+        .collect();
+    let mut sizes = t.sizes.clone();
+    loop {
+        for (s, &x) in sizes.iter_mut().zip(&supp) {
+            if x {
+                *s = 0;
+            }
+        }
+        let view = View {
+            keys: t.keys.iter().map(Vec::as_slice).collect(),
+            cards: t.cards.clone(),
+            missing: missing.clone(),
+            sizes: &sizes,
+            weights: None,
+        };
+        let (f, _) = compatible(&view, &view);
+        let mut changed = false;
+        for (s, &f) in supp.iter_mut().zip(&f) {
+            if !*s && f < goal.k {
+                *s = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return (supp, Some(f));
+        }
+    }
+}
+
+/// The utility figures that follow from a node's class table alone (all
+/// but non-uniform entropy, left 0).
+fn table_utility(
+    t: &ClassTable,
+    mask: &[bool],
+    gens: &[Generalisation],
+    levels: &[usize],
+) -> Utility {
+    let n = t.records() as f64;
+    let d = gens.len() as f64;
+    let supp: f64 = t
+        .sizes
+        .iter()
+        .zip(mask)
+        .filter(|(_, &s)| s)
+        .map(|(&f, _)| f as f64)
+        .sum();
+    let kept_classes = mask.iter().filter(|&&s| !s).count() as f64;
+    let precision = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| ((n - supp) * l as f64 / g.height().max(1) as f64 + supp) / (n * d))
+        .sum();
+    let discernibility = t
+        .sizes
+        .iter()
+        .zip(mask)
+        .map(|(&f, &s)| if s { f as f64 * n } else { (f as f64).powi(2) })
+        .sum();
+    Utility {
+        loss: 0.0,
+        precision,
+        discernibility,
+        aecs: if kept_classes > 0.0 {
+            (n - supp) / kept_classes
+        } else {
+            n
+        },
+        non_uniform_entropy: 0.0,
+    }
+}
+
+/// All utility figures of a node: `t` its class table, `base_class` each
+/// original class's node class.
+fn utility(
+    base: &ClassTable,
+    base_class: &[u32],
+    t: &ClassTable,
+    mask: &[bool],
+    gens: &[Generalisation],
+    levels: &[usize],
+) -> Utility {
+    let n = t.records() as f64;
+    let suppressed_of = |c: usize| mask[base_class[c] as usize];
+    let mut entropy = 0.0;
+    for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
+        let freq = base.value_counts(q);
+        let level = &g.levels[l];
+        let mut up = vec![0u64; level.labels.len()];
+        for (v, &f) in freq.iter().enumerate() {
+            up[level.map[v] as usize] += f;
+        }
+        for c in 0..base.len() {
+            let v = base.keys[q][c] as usize;
+            let (fv, fr) = (freq[v] as f64, up[level.map[v] as usize] as f64);
+            let p = if suppressed_of(c) { fv / n } else { fv / fr };
+            entropy += base.sizes[c] as f64 * -p.log2();
+        }
+    }
+    Utility {
+        loss: loss(t, mask, gens, levels),
+        non_uniform_entropy: entropy,
+        ..table_utility(t, mask, gens, levels)
+    }
+}
+
+/// ARX's loss of a generalised class table, the classes marked in `mask`
+/// suppressed.
+pub fn loss(t: &ClassTable, mask: &[bool], gens: &[Generalisation], levels: &[usize]) -> f64 {
+    let n = t.records() as f64;
+    let d = gens.len() as f64;
+    let mut product = 1.0;
+    for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
+        let share = &g.levels[l].share;
+        let total: f64 = t
+            .sizes
+            .iter()
+            .zip(&t.keys[q])
+            .zip(mask)
+            .map(|((&f, &c), &s)| {
+                if s {
+                    f as f64
+                } else {
+                    f as f64 * share[c as usize]
+                }
+            })
+            .sum();
+        product *= 1.0 + normalise(total, n, g);
+    }
+    product.powf(1.0 / d) - 1.0
+}
+
+/// (L − n/|D|)/(n − n/|D|), clamped at 0; |D| from the level-0 share.
+fn normalise(total: f64, n: f64, g: &Generalisation) -> f64 {
+    let raw = g.levels[0]
+        .share
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let floor = n * raw;
+    if n - floor <= 0.0 {
+        return 0.0;
+    }
+    ((total - floor) / (n - floor)).max(0.0)
+}
+
+/// Lower bounds of nodes' scores from the QIs' value frequencies alone
+/// (the score without suppression, which can only add to it), from a term
+/// per QI and level computed once; `None` for metrics without one here
+/// (discernibility, AECS).
+struct Bounds {
+    metric: Metric,
+    /// terms[q][level]: ln(1 + x_a) for loss, level/height/d for
+    /// precision, the QI's entropy for non-uniform entropy.
+    terms: Vec<Vec<f64>>,
+}
+
+impl Bounds {
+    fn new(metric: Metric, freqs: &[Vec<u64>], gens: &[Generalisation], n: f64) -> Bounds {
+        let d = gens.len() as f64;
+        let terms = freqs
+            .iter()
+            .zip(gens)
+            .map(|(f, g)| {
+                (0..=g.height())
+                    .map(|l| {
+                        let level = &g.levels[l];
+                        match metric {
+                            Metric::Loss => {
+                                let total: f64 = f
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(c, &x)| x as f64 * level.share[level.map[c] as usize])
+                                    .sum();
+                                (1.0 + normalise(total, n, g)).ln()
+                            }
+                            Metric::Precision => l as f64 / g.height().max(1) as f64 / d,
+                            Metric::Entropy => {
+                                let mut up = vec![0u64; level.labels.len()];
+                                for (v, &x) in f.iter().enumerate() {
+                                    up[level.map[v] as usize] += x;
+                                }
+                                f.iter()
+                                    .enumerate()
+                                    .filter(|(_, &x)| x > 0)
+                                    .map(|(v, &x)| {
+                                        x as f64
+                                            * -(x as f64 / up[level.map[v] as usize] as f64).log2()
+                                    })
+                                    .sum()
+                            }
+                            Metric::Discernibility | Metric::Aecs => 0.0,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Bounds { metric, terms }
+    }
+
+    fn at(&self, levels: &[usize]) -> Option<f64> {
+        let sum: f64 = self.terms.iter().zip(levels).map(|(t, &l)| t[l]).sum();
+        match self.metric {
+            Metric::Loss => Some((sum / self.terms.len() as f64).exp() - 1.0),
+            Metric::Precision | Metric::Entropy => Some(sum),
+            Metric::Discernibility | Metric::Aecs => None,
+        }
+    }
+}
+
+/// Every level vector, ordered by level sum then lexicographically.
+/// Nodes the exact search lists at most: the lattice is held whole, at
+/// about 100 bytes a node (checked before it is built).
+pub const MAX_LATTICE: u64 = 1 << 24;
+
+pub fn lattice(gens: &[Generalisation]) -> Vec<Vec<usize>> {
+    let mut nodes: Vec<Vec<usize>> = vec![vec![]];
+    for g in gens {
+        nodes = nodes
+            .into_iter()
+            .flat_map(|n| {
+                (0..=g.height()).map(move |l| {
+                    let mut v = n.clone();
+                    v.push(l);
+                    v
+                })
+            })
+            .collect();
+    }
+    nodes.sort_by(|a, b| a.iter().sum::<usize>().cmp(&b.iter().sum()).then(a.cmp(b)));
+    nodes
+}
+
+fn generalises(a: &[usize], b: &[usize]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x >= y)
+}
+
+/// Find the transformation of least loss that meets `goal`.
+///
+/// Top-down by level sum: most of a lattice fails, and a failing node
+/// tags every specialisation as failing, so the failing region costs one
+/// roll-up per node on its upper border. Nodes whose loss bound is worse
+/// than the best passing node so far are not rolled up.
+pub fn search(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+) -> SearchResult {
+    search_with(base, gens, goal, diversity, None, &|_, _| {})
+}
+
+/// [`search`] with a time limit — when it runs out, the best transformation
+/// found so far is returned with `optimal` false — and a callback told the
+/// nodes checked and the lattice size after each level.
+pub fn search_with(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+    time_limit: Option<std::time::Duration>,
+    on_level: &dyn Fn(usize, usize),
+) -> SearchResult {
+    // l and t with a suppression budget are not monotone (merging a good
+    // and a bad class can make a bad one): then no node is tagged.
+    let tagging = diversity.is_none() || goal.suppression == 0.0;
+    let start = Instant::now();
+    let mut nodes = lattice(gens);
+    nodes.reverse();
+    let n = base.records() as f64;
+    let freqs: Vec<Vec<u64>> = (0..base.arity()).map(|q| base.value_counts(q)).collect();
+    let bounds = Bounds::new(goal.metric, &freqs, gens, n);
+    let mut failing: Vec<Vec<usize>> = Vec::new();
+    let mut results: Vec<Outcome> = Vec::new();
+    let mut best = f64::INFINITY;
+    let mut checked = 0;
+    let mut optimal = true;
+    let mut i = 0;
+    while i < nodes.len() {
+        // The top level is always evaluated, so a limit still yields a result.
+        if i > 0 && time_limit.is_some_and(|limit| start.elapsed() > limit) {
+            optimal = false;
+            break;
+        }
+        // One level sum at a time, its nodes rolled up in parallel.
+        let sum: usize = nodes[i].iter().sum();
+        let mut j = i;
+        while j < nodes.len() && nodes[j].iter().sum::<usize>() == sum {
+            j += 1;
+        }
+        let todo: Vec<&Vec<usize>> = nodes[i..j]
+            .iter()
+            .filter(|node| !tagging || !failing.iter().any(|f| generalises(f, node)))
+            .filter(|node| {
+                bounds
+                    .at(node)
+                    .is_none_or(|b| b <= best + 1e-9 * best.abs().max(1.0))
+            })
+            .collect();
+        checked += todo.len();
+        let evaluated: Vec<(Outcome, bool)> = todo
+            .par_iter()
+            .map(|l| evaluate_with(base, gens, l, goal, diversity, false))
+            .collect();
+        for (outcome, pass) in evaluated {
+            if pass {
+                best = best.min(outcome.score);
+                results.push(outcome);
+            } else {
+                failing.push(outcome.levels);
+            }
+        }
+        i = j;
+        on_level(checked, nodes.len());
+    }
+    results.sort_by(order);
+    results.truncate(6);
+    // Every utility figure for the transformations reported.
+    let mut results: Vec<Outcome> = results
+        .par_iter()
+        .map(|r| evaluate(base, gens, &r.levels, goal, diversity).0)
+        .collect();
+    let best = (!results.is_empty()).then(|| results.remove(0));
+    SearchResult {
+        best,
+        alternatives: results,
+        lattice: nodes.len(),
+        nodes_checked: checked,
+        optimal,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// Evaluate every node (for tests and small lattices): the reference the
+/// pruned search must agree with.
+pub fn exhaustive(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+) -> Option<Outcome> {
+    lattice(gens)
+        .par_iter()
+        .map(|l| evaluate(base, gens, l, goal, diversity))
+        .filter(|(_, pass)| *pass)
+        .map(|(o, _)| o)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .min_by(order)
+}
+
+/// Better first: lower score, then lower levels, then level order.
+fn order(a: &Outcome, b: &Outcome) -> std::cmp::Ordering {
+    a.score
+        .total_cmp(&b.score)
+        .then(a.levels.iter().sum::<usize>().cmp(&b.levels.iter().sum()))
+        .then(a.levels.cmp(&b.levels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::classes::{group, Rows};
+    use crate::engine::encode::encode_series;
+    use polars::prelude::*;
+
+    /// A random table of `n` rows over three numeric QIs, with interval
+    /// hierarchies; SplitMix64 from `seed`.
+    fn random_case(n: usize, seed: u64) -> (ClassTable, Vec<Generalisation>) {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let specs = ["interval:2,4,8", "interval:5,10", "interval:3"];
+        let spans = [16u64, 20, 9];
+        let mut cols = Vec::new();
+        let mut gens = Vec::new();
+        for (q, (spec, span)) in specs.iter().zip(spans).enumerate() {
+            let values: Vec<i64> = (0..n).map(|_| (next() % span) as i64).collect();
+            let s = Series::new(format!("q{q}").into(), values);
+            let e = encode_series("t", &format!("q{q}"), &s, &[]).unwrap();
+            gens.push(Generalisation::from_spec("t", &e.name, spec, &e.dict).unwrap());
+            cols.push(e);
+        }
+        let codes: Vec<&[u32]> = cols.iter().map(|c| c.codes.as_slice()).collect();
+        let cards: Vec<u32> = cols.iter().map(|c| c.cardinality()).collect();
+        let t = group(
+            Rows {
+                columns: &codes,
+                cards: &cards,
+                counts: None,
+                weights: None,
+                len: n,
+            },
+            false,
+        )
+        .table;
+        (t, gens)
+    }
+
+    /// The pruned, tagged search finds the same optimum as evaluating every
+    /// node, over random tables, k and suppression budgets.
+    #[test]
+    fn agrees_with_exhaustive_search() {
+        for seed in 0..12 {
+            let (t, gens) = random_case(200 + 37 * seed as usize, seed);
+            let cases = [(2, 0.0), (5, 0.0), (3, 0.05), (10, 0.1), (40, 0.02)];
+            let metrics = [
+                Metric::Loss,
+                Metric::Precision,
+                Metric::Discernibility,
+                Metric::Aecs,
+                Metric::Entropy,
+            ];
+            for (i, (k, suppression)) in cases.into_iter().enumerate() {
+                let goal = Goal {
+                    k,
+                    suppression,
+                    metric: metrics[(i + seed as usize) % metrics.len()],
+                    max_average_risk: (i == 2).then_some(0.2),
+                    wildcard: false,
+                };
+                let fast = search(&t, &gens, goal, None);
+                let slow = exhaustive(&t, &gens, goal, None);
+                match (&fast.best, &slow) {
+                    (Some(a), Some(b)) => {
+                        assert!(
+                            (a.loss - b.loss).abs() < 1e-12,
+                            "seed {seed} k {k}: {a:?} vs {b:?}"
+                        );
+                        assert_eq!(a.levels, b.levels, "seed {seed} k {k}");
+                        assert_eq!(a.suppressed, b.suppressed);
+                    }
+                    (None, None) => {}
+                    other => panic!("seed {seed} k {k}: {other:?}"),
+                }
+                assert!(fast.nodes_checked <= fast.lattice);
+            }
+        }
+    }
+
+    /// With l-diversity and t-closeness targets too (tagging off under a
+    /// suppression budget, where they are not monotone).
+    #[test]
+    fn agrees_with_exhaustive_search_under_diversity() {
+        use crate::engine::classes::{group_with, Want};
+        for seed in 0..6u64 {
+            let (t, gens) = random_case(300, seed + 100);
+            // A sensitive value per original class, spread over 4 values,
+            // weighted towards value 0.
+            let members = group_with(
+                Rows {
+                    columns: &t.keys.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+                    cards: &t.cards,
+                    counts: None,
+                    weights: None,
+                    len: t.len(),
+                },
+                Want {
+                    row_class: false,
+                    members: true,
+                },
+            )
+            .members
+            .unwrap();
+            let values: Vec<u32> = (0..t.len())
+                .map(|c| ((c as u64 * 7 + seed) % 11 % 4) as u32)
+                .collect();
+            let mut h = Histograms::build(&members, &values, 4, Some(&t.sizes));
+            h.card = 4;
+            let table = TableDistribution::new(&h.totals());
+            for (l, tt, suppression) in [
+                (Some(2.0), None, 0.0),
+                (Some(2.0), Some(0.4), 0.05),
+                (None, Some(0.3), 0.1),
+            ] {
+                let div = Diversity {
+                    attributes: vec![SensitiveHistograms {
+                        histograms: h.clone(),
+                        table: table.clone(),
+                        distance: Distance::Equal,
+                    }],
+                    l: l.map(|l| (l, LKind::Distinct, 2.0)),
+                    t: tt,
+                    delta: None,
+                    beta: if seed % 2 == 0 { Some(3.0) } else { None },
+                };
+                let goal = Goal {
+                    k: 3,
+                    suppression,
+                    metric: Metric::Loss,
+                    max_average_risk: None,
+                    wildcard: false,
+                };
+                let fast = search(&t, &gens, goal, Some(&div));
+                let slow = exhaustive(&t, &gens, goal, Some(&div));
+                assert_eq!(
+                    fast.best.as_ref().map(|b| &b.levels),
+                    slow.as_ref().map(|b| &b.levels),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn loss_extremes() {
+        let (t, gens) = random_case(300, 99);
+        let zero = vec![0; 3];
+        assert_eq!(loss(&t, &vec![false; t.len()], &gens, &zero), 0.0);
+        let top: Vec<usize> = gens.iter().map(|g| g.height()).collect();
+        let goal = Goal {
+            k: 1,
+            suppression: 0.0,
+            metric: Metric::Loss,
+            max_average_risk: None,
+            wildcard: false,
+        };
+        let (o, pass) = evaluate(&t, &gens, &top, goal, None);
+        assert!(pass && (o.loss - 1.0).abs() < 1e-12, "{o:?}");
+        // Everything in one class: precision 1, discernibility n², AECS n.
+        assert!((o.utility.precision - 1.0).abs() < 1e-12);
+        assert_eq!(o.utility.discernibility, 300.0 * 300.0);
+        assert_eq!(o.utility.aecs, 300.0);
+        // The raw data: no precision loss and no entropy loss.
+        let (raw, _) = evaluate(&t, &gens, &zero, goal, None);
+        assert_eq!(raw.utility.precision, 0.0);
+        assert_eq!(raw.utility.non_uniform_entropy, 0.0);
+        // Everything suppressed: loss 1.
+        assert!((loss(&t, &vec![true; t.len()], &gens, &zero) - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,1035 @@
+//! Command-line definitions (clap) and their translation into library
+//! configurations. No analysis logic lives here.
+
+use clap::{Args, Parser, Subcommand};
+
+use kanon::error::{Error, Result};
+use kanon::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
+use kanon::input::{Format, ReadOptions};
+use kanon::measure::closeness::Distance;
+use kanon::run::analyse::{Config, InferenceConfig, MissingAs, SudaConfig};
+
+/// How re-identifiable is a table of personal data?
+#[derive(Debug, Parser)]
+#[command(name = "kanon", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Equivalence classes, k-anonymity and re-identification risk of a table.
+    #[command(visible_alias = "analyze")]
+    Analyse(Box<AnalyseArgs>),
+    /// Find the least-loss generalisation (hierarchy levels and record suppression) that meets the targets.
+    Suggest(Box<SuggestArgs>),
+    /// Apply the suggested generalisation and write the anonymised data.
+    #[command(visible_alias = "anonymize")]
+    Anonymise(Box<AnonymiseArgs>),
+    /// Run a policy file (kanon.toml): inputs, columns, targets, reports, baseline; exit 0 pass, 1 a target missed or a gating regression, 2 error.
+    Check(Box<CheckArgs>),
+    /// Write a starting policy file from the column profile of an input.
+    Init(InitArgs),
+    /// Link an attacker's table (or an earlier release) to a release: unique matches, expected correct links, group links, baseline-corrected risk; k after composing two releases.
+    Link(Box<LinkArgs>),
+    /// Profile every column: distinct values, uniqueness, entropy, missing share, and a guessed role (direct identifier, pseudonym, quasi-identifier or sensitive candidate).
+    Profile(ProfileArgs),
+    /// Print the GROUP BY that makes the frequency table kanon ingests with --count, for the engine where the data lives.
+    Sql(SqlArgs),
+    /// Write a seeded synthetic census-like table (for benchmarks and demos).
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// Input tables (.csv/.tsv/.txt, .parquet, .arrow/.ipc/.feather, .ndjson/.jsonl), - for CSV on stdin, a directory (a partitioned dataset) or a quoted pattern ('data/*.csv'); several are read as one table.
+    #[arg(required = true, num_args = 1..)]
+    pub input: Vec<String>,
+
+    /// Read in batches and merge class tables (bounded memory; implied by several files, a directory or a pattern).
+    #[arg(long)]
+    pub stream: bool,
+
+    /// Megabytes of CSV per batch when streaming.
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub batch_mb: usize,
+
+    /// Quasi-identifiers, comma-separated (repeatable; write \, for a comma inside a name).
+    #[arg(long = "qi", value_name = "COLS", required = true)]
+    pub qi: Vec<String>,
+
+    /// Sensitive attributes, comma-separated (carried into the report).
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    #[command(flatten)]
+    pub io: InputArgs,
+
+    /// Missing QI values: a value of their own (ARX), wildcards matching any value (sdcMicro), or both (targets on the worse).
+    #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
+    pub missing_as: String,
+
+    /// Column of sampling weights (population records each row stands for).
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
+    /// Column of record counts: the input is a frequency table.
+    #[arg(long, value_name = "COL")]
+    pub count: Option<String>,
+
+    /// Population table with the same quasi-identifiers (journalist and marketer risk).
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<String>,
+
+    /// A record is at risk when its re-identification risk is above this.
+    #[arg(long, value_name = "P", default_value_t = 0.2)]
+    pub risk_threshold: f64,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
+
+    #[command(flatten)]
+    pub inference: InferenceArgs,
+
+    #[command(flatten)]
+    pub survey: SurveyArgs,
+
+    /// Print the report as JSON (schema in docs/json-schema.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write per-record risk (row, class_id, class_size, risk) to a CSV or Parquet file.
+    #[arg(long, value_name = "FILE")]
+    pub records: Option<String>,
+
+    /// Show the quasi-identifier values of the smallest classes.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Do not profile the other columns for identifiers and undeclared quasi-identifiers.
+    #[arg(long)]
+    pub no_profile: bool,
+
+    #[command(flatten)]
+    pub linkage: AuxArgs,
+
+    /// Write the auditor's report: FILE.html (self-contained, inline SVG charts) or FILE.md.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+
+    /// Language of the verdicts and the report: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+}
+
+/// Comparison with an earlier report.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Baseline")]
+pub struct BaselineArgs {
+    /// The JSON report of the previous release (from --json or a policy's json output): list what got worse.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+
+    /// Exit 1 when a figure or verdict got worse than in the baseline.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_regression: bool,
+}
+
+impl BaselineArgs {
+    fn pair(&self) -> Option<(String, bool)> {
+        self.baseline
+            .as_ref()
+            .map(|b| (b.clone(), self.fail_on_regression))
+    }
+}
+
+/// Report files by extension: (.html, .md).
+fn report_paths(report: &Option<String>) -> (Option<String>, Option<String>) {
+    match report {
+        Some(p)
+            if p.to_ascii_lowercase().ends_with(".md")
+                || p.to_ascii_lowercase().ends_with(".markdown") =>
+        {
+            (None, Some(p.clone()))
+        }
+        Some(p) => (Some(p.clone()), None),
+        None => (None, None),
+    }
+}
+
+impl AnalyseArgs {
+    /// The check these arguments describe (no policy file).
+    pub fn to_check(&self) -> Result<kanon::run::policy::Check> {
+        let (html, markdown) = report_paths(&self.report);
+        Ok(kanon::run::policy::Check {
+            config: self.to_config()?,
+            html,
+            markdown,
+            json: None,
+            baseline: self.baseline.pair(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The policy file.
+    #[arg(long, short, value_name = "FILE", default_value = "kanon.toml")]
+    pub config: String,
+
+    /// Inputs, overriding the policy's files.
+    pub inputs: Vec<String>,
+
+    /// Quasi-identifiers, overriding the policy's.
+    #[arg(long = "qi", value_name = "COLS")]
+    pub qi: Vec<String>,
+
+    /// Sensitive attributes, overriding the policy's.
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
+
+    /// Target l, overriding the policy's.
+    #[arg(long, value_name = "L")]
+    pub l: Option<f64>,
+
+    /// Target t, overriding the policy's.
+    #[arg(long, value_name = "T")]
+    pub t: Option<f64>,
+
+    /// Report file (.html or .md), in addition to the policy's.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+
+    /// Language of the verdicts and reports, overriding the policy's.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "nl"])]
+    pub lang: Option<String>,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl CheckArgs {
+    /// The policy with the command line's overrides.
+    pub fn to_check(&self) -> Result<kanon::run::policy::Check> {
+        let policy = kanon::run::policy::Policy::read(&self.config)?;
+        let mut c = policy.resolve(&self.config)?;
+        let cfg = &mut c.config;
+        if let Some((first, rest)) = self.inputs.split_first() {
+            cfg.input = first.clone();
+            cfg.more_inputs = rest.to_vec();
+        }
+        if !self.qi.is_empty() {
+            cfg.qis = list(&self.qi);
+        }
+        if !self.sensitive.is_empty() {
+            cfg.sensitive = list(&self.sensitive);
+        }
+        let t = &mut cfg.targets;
+        t.k = self.targets.k.or(t.k);
+        t.max_risk = self.targets.max_risk.or(t.max_risk);
+        t.max_average_risk = self.targets.max_average_risk.or(t.max_average_risk);
+        t.max_records_at_risk = self.targets.max_records_at_risk.or(t.max_records_at_risk);
+        t.l = self.l.or(t.l);
+        t.t = self.t.or(t.t);
+        if let Some(l) = &self.lang {
+            cfg.lang = kanon::render::lang::Lang::parse(l)?;
+        }
+        let (html, markdown) = report_paths(&self.report);
+        c.html = html.or(c.html);
+        c.markdown = markdown.or(c.markdown);
+        if let Some(b) = self.baseline.pair() {
+            c.baseline = Some(b);
+        }
+        Ok(c)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The policy file to write.
+    #[arg(default_value = "kanon.toml")]
+    pub policy: String,
+
+    /// The input whose columns are profiled.
+    #[arg(long, value_name = "FILE")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub io: InputArgs,
+
+    /// Overwrite an existing policy file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The attacker-table flags of `analyse`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Linkability (an attacker's table)")]
+pub struct AuxArgs {
+    /// Attacker table holding some of the quasi-identifiers (raw or generalised): feeds the linkability verdict.
+    #[arg(long, value_name = "FILE")]
+    pub aux: Option<String>,
+
+    /// Quasi-identifiers the attacker table is linked on (default: every QI it has).
+    #[arg(long, value_name = "COLS", requires = "aux")]
+    pub aux_on: Vec<String>,
+
+    /// Ground-truth id column of the input (with --aux-id).
+    #[arg(long, value_name = "COL", requires = "aux")]
+    pub release_id: Option<String>,
+
+    /// Ground-truth id column of the attacker table (with --release-id).
+    #[arg(long, value_name = "COL", requires = "aux")]
+    pub aux_id: Option<String>,
+
+    /// Hierarchy whose labels the input uses for a QI: COL=FILE (ARX CSV).
+    #[arg(long, value_name = "COL=FILE", requires = "aux")]
+    pub aux_hierarchy: Vec<String>,
+
+    /// Target: share of attacker records matching exactly one record at most P.
+    #[arg(long, value_name = "P", requires = "aux")]
+    pub max_unique_match_rate: Option<f64>,
+
+    /// Target: baseline-corrected linkage risk at most P.
+    #[arg(long, value_name = "P", requires = "aux")]
+    pub max_link_risk: Option<f64>,
+}
+
+impl AuxArgs {
+    fn to_spec(&self) -> Result<Option<kanon::run::link::AuxSpec>> {
+        let Some(path) = &self.aux else {
+            return Ok(None);
+        };
+        Ok(Some(kanon::run::link::AuxSpec {
+            path: path.clone(),
+            on: list(&self.aux_on),
+            release_id: self.release_id.clone(),
+            aux_id: self.aux_id.clone(),
+            hierarchies: pairs("--aux-hierarchy", &self.aux_hierarchy)?,
+            sampling_fraction: None,
+        }))
+    }
+}
+
+/// Parse repeated `COL=VALUE` flags.
+fn pairs(flag: &str, values: &[String]) -> Result<Vec<(String, String)>> {
+    values
+        .iter()
+        .map(|v| attr_value(flag, v).map(|(a, b)| (a.to_string(), b.to_string())))
+        .collect()
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The release (as published, generalised or not).
+    pub release: String,
+
+    /// The attacker's table: some quasi-identifiers, often raw.
+    #[arg(long, value_name = "FILE", required_unless_present = "previous")]
+    pub aux: Option<String>,
+
+    /// An earlier release of the same extract: link the two and report k after composing them.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<String>,
+
+    /// Columns to link on (default: every column the tables share, ids excluded).
+    #[arg(long, value_name = "COLS")]
+    pub on: Vec<String>,
+
+    /// Ground-truth id column of the release.
+    #[arg(long, value_name = "COL")]
+    pub release_id: Option<String>,
+
+    /// Ground-truth id column of the attacker table.
+    #[arg(long, value_name = "COL", requires = "release_id")]
+    pub aux_id: Option<String>,
+
+    /// Id column of the earlier release (pairs its records with --release-id's).
+    #[arg(long, value_name = "COL", requires = "release_id")]
+    pub previous_id: Option<String>,
+
+    /// Hierarchy whose labels the release uses for a column: COL=FILE (ARX CSV).
+    #[arg(long, value_name = "COL=FILE")]
+    pub hierarchy: Vec<String>,
+
+    #[command(flatten)]
+    pub io: InputArgs,
+
+    /// Population size N of the release (precision of unique matches without ids).
+    #[arg(long, value_name = "N")]
+    pub population_size: Option<f64>,
+
+    /// Sampling fraction π of the release.
+    #[arg(long, value_name = "F")]
+    pub sampling_fraction: Option<f64>,
+
+    /// Target: share of attacker records matching exactly one record at most P.
+    #[arg(long, value_name = "P")]
+    pub max_unique_match_rate: Option<f64>,
+
+    /// Target: baseline-corrected linkage risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_link_risk: Option<f64>,
+
+    /// Target (with --previous): every intersection of the two releases' classes has at least N records.
+    #[arg(long, value_name = "N")]
+    pub k: Option<u64>,
+
+    /// Classes below this size count as exposed (kanon's default rule).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub reference_k: u64,
+
+    /// Print JSON (linkability.*, cross_release.*).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Language of the verdict: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl LinkArgs {
+    pub fn to_config(&self) -> Result<kanon::run::link::LinkConfig> {
+        let on = list(&self.on);
+        Ok(kanon::run::link::LinkConfig {
+            release: self.release.clone(),
+            read: self.io.read_options()?,
+            missing_tokens: self.io.missing_tokens(),
+            aux: self.aux.as_ref().map(|a| kanon::run::link::AuxSpec {
+                path: a.clone(),
+                on: on.clone(),
+                release_id: self.release_id.clone(),
+                aux_id: self.aux_id.clone(),
+                hierarchies: Vec::new(),
+                sampling_fraction: None,
+            }),
+            previous: self.previous.clone(),
+            previous_id: self.previous_id.clone(),
+            release_id: self.release_id.clone(),
+            on,
+            hierarchies: pairs("--hierarchy", &self.hierarchy)?,
+            population_size: self.population_size,
+            sampling_fraction: self.sampling_fraction,
+            targets: kanon::run::link::LinkTargets {
+                max_unique_match_rate: self.max_unique_match_rate,
+                max_link_risk: self.max_link_risk,
+                k_intersection: self.k,
+            },
+            reference_k: self.reference_k,
+            lang: kanon::render::lang::Lang::parse(&self.lang)?,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Target: every class has at least N records (k-anonymity).
+    #[arg(long, value_name = "N")]
+    pub k: Option<u64>,
+
+    /// Target: highest prosecutor risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_risk: Option<f64>,
+
+    /// Target: average prosecutor risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_average_risk: Option<f64>,
+
+    /// Target: share of records at risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_records_at_risk: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Inference (with --sensitive)")]
+pub struct InferenceArgs {
+    /// Target: every class has at least L well-represented sensitive values.
+    #[arg(long, value_name = "L")]
+    pub l: Option<f64>,
+
+    /// Which l-diversity --l means.
+    #[arg(long, value_name = "KIND", default_value = "distinct", value_parser = ["distinct", "entropy", "recursive"])]
+    pub l_kind: String,
+
+    /// c of recursive (c,l)-diversity.
+    #[arg(long, value_name = "C", default_value_t = 2.0)]
+    pub c: f64,
+
+    /// Target: t-closeness distance at most T.
+    #[arg(long, value_name = "T")]
+    pub t: Option<f64>,
+
+    /// t-closeness distance, for all attributes or ATTR=DISTANCE (equal, ordered, hierarchical; default from the attribute).
+    #[arg(long, value_name = "[ATTR=]DISTANCE")]
+    pub t_distance: Vec<String>,
+
+    /// Hierarchy of a sensitive attribute (ARX CSV format), for hierarchical t-closeness.
+    #[arg(long, value_name = "ATTR=FILE")]
+    pub hierarchy: Vec<String>,
+
+    /// Order of a sensitive attribute's values, low to high, for ordered t-closeness.
+    #[arg(long, value_name = "ATTR=V1,V2,…")]
+    pub order: Vec<String>,
+
+    /// Target: δ-disclosure below D.
+    #[arg(long, value_name = "D")]
+    pub delta: Option<f64>,
+
+    /// δ the --delta target is checked against: strict (the paper) or present (values present in the class, as ARX).
+    #[arg(long, value_name = "VARIANT", default_value = "strict", value_parser = ["strict", "present"])]
+    pub delta_variant: String,
+
+    /// Target: β-likeness at most B.
+    #[arg(long, value_name = "B")]
+    pub beta: Option<f64>,
+
+    /// β the --beta target is checked against.
+    #[arg(long, value_name = "KIND", default_value = "basic", value_parser = ["basic", "enhanced"])]
+    pub beta_kind: String,
+
+    /// Target: no sensitive value has a share above A in any class ((α,k)-anonymity with --k).
+    #[arg(long, value_name = "A")]
+    pub alpha: Option<f64>,
+
+    /// Classes where one value has at least this share count as near-homogeneous.
+    #[arg(long, value_name = "P", default_value_t = 0.9)]
+    pub homogeneity_threshold: f64,
+}
+
+/// Split `ATTR=VALUE`.
+fn attr_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
+    s.split_once('=')
+        .filter(|(a, v)| !a.is_empty() && !v.is_empty())
+        .ok_or_else(|| Error::usage(format!("{flag} expects ATTR=VALUE, got '{s}'")))
+}
+
+impl InferenceArgs {
+    fn to_config(&self) -> Result<InferenceConfig> {
+        let mut cfg = InferenceConfig {
+            c: self.c,
+            homogeneity_threshold: self.homogeneity_threshold,
+            ..InferenceConfig::default()
+        };
+        for d in &self.t_distance {
+            match d.split_once('=') {
+                Some((attr, dist)) => cfg
+                    .distance_for
+                    .push((attr.to_string(), Distance::parse(dist)?)),
+                None => cfg.distance = Some(Distance::parse(d)?),
+            }
+        }
+        for h in &self.hierarchy {
+            let (attr, file) = attr_value("--hierarchy", h)?;
+            cfg.hierarchies.push((attr.to_string(), file.to_string()));
+        }
+        for o in &self.order {
+            let (attr, values) = attr_value("--order", o)?;
+            cfg.orders.push((attr.to_string(), split_list(values)));
+        }
+        Ok(cfg)
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Population risk and special uniques")]
+pub struct SurveyArgs {
+    /// Population size N (population uniqueness, individual risk).
+    #[arg(long, value_name = "N")]
+    pub population_size: Option<f64>,
+
+    /// Sampling fraction π (N = records / π).
+    #[arg(long, value_name = "F")]
+    pub sampling_fraction: Option<f64>,
+
+    /// Find minimal sample uniques and SUDA/DIS-SUDA scores (SUDA2).
+    #[arg(long)]
+    pub suda: bool,
+
+    /// Largest MSU size searched (implies --suda; default: all QIs).
+    #[arg(long, value_name = "K")]
+    pub suda_max: Option<usize>,
+
+    /// π of the DIS-SUDA score (sdcMicro's DisFraction).
+    #[arg(long, value_name = "F", default_value_t = 0.01)]
+    pub dis_fraction: f64,
+
+    /// k and sample uniques for every QI subset of up to M attributes.
+    #[arg(long, value_name = "M", num_args = 0..=1, default_missing_value = "3")]
+    pub subsets: Option<usize>,
+
+    /// Column identifying persons: k counted in distinct persons.
+    #[arg(long, value_name = "COL")]
+    pub person_id: Option<String>,
+
+    /// Target: estimated share of population uniques at most P.
+    #[arg(long, value_name = "P")]
+    pub max_population_uniqueness: Option<f64>,
+
+    /// Target: Benedetti-Franconi global risk at most P.
+    #[arg(long, value_name = "P")]
+    pub max_global_risk: Option<f64>,
+
+    /// Target: no record's SUDA score above X.
+    #[arg(long, value_name = "X")]
+    pub max_suda_score: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Input table (as for analyse).
+    pub input: String,
+
+    /// Quasi-identifiers, comma-separated.
+    #[arg(long = "qi", value_name = "COLS", required = true)]
+    pub qi: Vec<String>,
+
+    /// Target: every released class has at least N records.
+    #[arg(long, value_name = "N", required = true)]
+    pub k: u64,
+
+    /// Largest share of records that may be suppressed: 0.05 or 5%.
+    #[arg(long, value_name = "SHARE", default_value = "0")]
+    pub suppression: String,
+
+    /// Hierarchy of a QI: COL=FILE (ARX CSV) or COL=interval:W1,W2,… or COL=mask:N1,N2,… (others: automatic).
+    #[arg(long, value_name = "COL=FILE|SPEC")]
+    pub hierarchy: Vec<String>,
+
+    #[command(flatten)]
+    pub io: InputArgs,
+
+    /// Sensitive attributes for the --l and --t targets.
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    /// Target: every released class has at least L well-represented sensitive values.
+    #[arg(long, value_name = "L")]
+    pub l: Option<f64>,
+
+    /// Which l-diversity --l means.
+    #[arg(long, value_name = "KIND", default_value = "distinct", value_parser = ["distinct", "entropy", "recursive"])]
+    pub l_kind: String,
+
+    /// c of recursive (c,l)-diversity.
+    #[arg(long, value_name = "C", default_value_t = 2.0)]
+    pub c: f64,
+
+    /// Target: t-closeness distance at most T (equal distance for text, ordered for numbers).
+    #[arg(long, value_name = "T")]
+    pub t: Option<f64>,
+
+    /// Target: highest prosecutor risk at most P (the same as k ≥ ⌈1/P⌉).
+    #[arg(long, value_name = "P")]
+    pub max_risk: Option<f64>,
+
+    /// Target: average prosecutor risk of the released records at most P.
+    #[arg(long, value_name = "P")]
+    pub max_average_risk: Option<f64>,
+
+    /// Target: strict δ-disclosure below D in every released class.
+    #[arg(long, value_name = "D")]
+    pub delta: Option<f64>,
+
+    /// Target: basic β-likeness at most B in every released class.
+    #[arg(long, value_name = "B")]
+    pub beta: Option<f64>,
+
+    /// Stop the search after this many seconds and report the best found (marked not optimal).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+
+    /// Utility metric to minimise.
+    #[arg(long, value_name = "METRIC", default_value = "loss", value_parser = ["loss", "precision", "discernibility", "aecs", "entropy"])]
+    pub metric: String,
+
+    /// Print JSON (search.levels, search.suppressed, search.loss, …, search.result).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Missing QI values: a value of their own (ARX), or wildcards matching any value (sdcMicro); `both` searches on the stricter, which is `value`.
+    #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
+    pub missing_as: String,
+
+    /// Show what one record's values become (search.examples); values are private otherwise.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnonymiseArgs {
+    #[command(flatten)]
+    pub suggest: SuggestArgs,
+
+    /// Output file: .csv, .parquet or .arrow.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub out: String,
+
+    /// Suppressed records: removed, or kept with every QI set to `*`.
+    #[arg(long, value_name = "MODE", default_value = "remove", value_parser = ["remove", "cell"])]
+    pub suppress_mode: String,
+}
+
+/// Parse a share: `0.05` or `5%`.
+pub fn parse_share(s: &str) -> Result<f64> {
+    let (text, scale) = match s.strip_suffix('%') {
+        Some(p) => (p, 100.0),
+        None => (s, 1.0),
+    };
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .map(|v| v / scale)
+        .filter(|v| (0.0..=1.0).contains(v))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "--suppression must be a share (0.05) or a percentage (5%), got '{s}'"
+            ))
+        })
+}
+
+impl SuggestArgs {
+    /// k, raised to ⌈1/P⌉ by --max-risk P (the highest risk is 1/smallest class).
+    fn effective_k(&self) -> Result<u64> {
+        match self.max_risk {
+            Some(p) if p > 0.0 && p <= 1.0 => {
+                Ok(self.k.max(kanon::measure::tolerance::ceil(1.0 / p) as u64))
+            }
+            Some(p) => Err(Error::usage(format!(
+                "--max-risk must be above 0 and at most 1, got {p}"
+            ))),
+            None => Ok(self.k),
+        }
+    }
+
+    pub fn to_plan(&self) -> Result<kanon::run::suggest::Plan> {
+        let k = self.effective_k()?;
+        if let Some(p) = self.max_average_risk {
+            if !(p > 0.0 && p <= 1.0) {
+                return Err(Error::usage(format!(
+                    "--max-average-risk must be above 0 and at most 1, got {p}"
+                )));
+            }
+        }
+        let qis = list(&self.qi);
+        if qis.iter().any(|q| q.is_empty()) {
+            return Err(Error::usage("--qi contains an empty column name"));
+        }
+        let mut hierarchies = Vec::new();
+        for h in &self.hierarchy {
+            let (col, what) = attr_value("--hierarchy", h)?;
+            hierarchies.push((col.to_string(), what.to_string()));
+        }
+        Ok(kanon::run::suggest::Plan {
+            analysis: Config {
+                input: self.input.clone(),
+                read: self.io.read_options()?,
+                qis,
+                missing_tokens: self.io.missing_tokens(),
+                sensitive: list(&self.sensitive),
+                targets: Targets {
+                    k: Some(k),
+                    max_average_risk: self.max_average_risk,
+                    l: self.l,
+                    l_kind: match self.l_kind.as_str() {
+                        "entropy" => LKind::Entropy,
+                        "recursive" => LKind::Recursive,
+                        _ => LKind::Distinct,
+                    },
+                    t: self.t,
+                    delta: self.delta,
+                    beta: self.beta,
+                    ..Targets::default()
+                },
+                inference: InferenceConfig {
+                    c: self.c,
+                    ..InferenceConfig::default()
+                },
+                show_values: self.show_values,
+                missing_as: parse_missing_as(&self.missing_as),
+                ..Config::default()
+            },
+            hierarchies,
+            time_limit: match self.time_limit {
+                Some(t) if t.is_finite() && t > 0.0 => Some(std::time::Duration::from_secs_f64(t)),
+                Some(t) => {
+                    return Err(Error::usage(format!(
+                        "--time-limit must be positive seconds, got {t}"
+                    )))
+                }
+                None => None,
+            },
+            goal: kanon::anonymise::search::Goal {
+                k,
+                suppression: parse_share(&self.suppression)?,
+                metric: kanon::anonymise::search::Metric::parse(&self.metric).unwrap_or_default(),
+                max_average_risk: self.max_average_risk,
+                wildcard: self.missing_as == "wildcard",
+            },
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Input table (as for analyse).
+    pub input: String,
+    #[command(flatten)]
+    pub io: InputArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How to read the input: the flags `analyse`, `suggest`, `anonymise` and
+/// `profile` share.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input format, overriding the file extension.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "parquet", "ipc", "arrow", "feather", "ndjson", "jsonl"])]
+    pub format: Option<String>,
+
+    /// CSV delimiter: a character, or tab, comma, semicolon, pipe (default: detected).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Values that mean "missing", comma-separated (empty cells and nulls always do).
+    #[arg(long, value_name = "TOKENS")]
+    pub missing: Option<String>,
+}
+
+impl InputArgs {
+    pub fn read_options(&self) -> Result<ReadOptions> {
+        Ok(ReadOptions {
+            format: self.format.as_deref().map(Format::parse).transpose()?,
+            delimiter: self
+                .delimiter
+                .as_deref()
+                .map(kanon::input::parse_delimiter)
+                .transpose()?,
+        })
+    }
+
+    pub fn missing_tokens(&self) -> Vec<String> {
+        self.missing.as_deref().map(split_list).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// SQL dialect of the engine that runs the query.
+    #[arg(long, value_name = "DIALECT", value_parser = ["postgres", "duckdb", "spark", "trino"])]
+    pub dialect: String,
+
+    /// Table (or view) holding the records; may be schema-qualified (schema.table).
+    #[arg(long, value_name = "NAME")]
+    pub table: String,
+
+    /// Quasi-identifiers, comma-separated.
+    #[arg(long = "qi", value_name = "COLS", required = true)]
+    pub qi: Vec<String>,
+
+    /// Sensitive attributes, comma-separated (grouped on too, so their histograms survive).
+    #[arg(long, value_name = "COLS")]
+    pub sensitive: Vec<String>,
+
+    /// Column of sampling weights (grouped on too).
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
+    /// Name of the count column in the result (give it to analyse as --count).
+    #[arg(long, value_name = "NAME", default_value = "kanon_count")]
+    pub count_column: String,
+}
+
+impl SqlArgs {
+    pub fn to_spec(&self) -> Result<kanon::run::sql::SqlSpec> {
+        Ok(kanon::run::sql::SqlSpec {
+            dialect: kanon::run::sql::Dialect::parse(&self.dialect)?,
+            table: self.table.clone(),
+            qis: list(&self.qi),
+            sensitive: list(&self.sensitive),
+            weight: self.weight.clone(),
+            count_column: self.count_column.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Number of records.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// Random seed: the same seed gives the same file.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output file: .csv, .parquet or .arrow.
+    #[arg(long, value_name = "FILE")]
+    pub out: String,
+}
+
+/// Split a comma-separated list; `\,` is a literal comma, and surrounding
+/// whitespace is kept (column names are matched exactly).
+pub fn split_list(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&',') => {
+                cur.push(',');
+                chars.next();
+            }
+            ',' => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn list(values: &[String]) -> Vec<String> {
+    values.iter().flat_map(|v| split_list(v)).collect()
+}
+
+/// Parse a `--missing-as` value (clap has checked it is one of the three).
+fn parse_missing_as(s: &str) -> MissingAs {
+    match s {
+        "wildcard" => MissingAs::Wildcard,
+        "both" => MissingAs::Both,
+        _ => MissingAs::Value,
+    }
+}
+
+impl AnalyseArgs {
+    /// The library configuration these arguments describe.
+    pub fn to_config(&self) -> Result<Config> {
+        let qis = list(&self.qi);
+        if qis.iter().any(|q| q.is_empty()) {
+            return Err(Error::usage("--qi contains an empty column name"));
+        }
+
+        Ok(Config {
+            input: self.input[0].clone(),
+            more_inputs: self.input[1..].to_vec(),
+            stream: self.stream,
+            batch_bytes: kanon::input::stream::batch_bytes(self.batch_mb)?,
+            read: self.io.read_options()?,
+            qis,
+            sensitive: list(&self.sensitive),
+            missing_tokens: self.io.missing_tokens(),
+            weight: self.weight.clone(),
+            count: self.count.clone(),
+            population: self.population.clone(),
+            risk_threshold: self.risk_threshold,
+            targets: Targets {
+                k: self.targets.k,
+                max_risk: self.targets.max_risk,
+                max_average_risk: self.targets.max_average_risk,
+                max_records_at_risk: self.targets.max_records_at_risk,
+                l: self.inference.l,
+                l_kind: match self.inference.l_kind.as_str() {
+                    "entropy" => LKind::Entropy,
+                    "recursive" => LKind::Recursive,
+                    _ => LKind::Distinct,
+                },
+                t: self.inference.t,
+                delta: self.inference.delta,
+                delta_variant: if self.inference.delta_variant == "present" {
+                    DeltaVariant::PresentValues
+                } else {
+                    DeltaVariant::Strict
+                },
+                beta: self.inference.beta,
+                beta_kind: if self.inference.beta_kind == "enhanced" {
+                    BetaKind::Enhanced
+                } else {
+                    BetaKind::Basic
+                },
+                alpha: self.inference.alpha,
+                max_population_uniqueness: self.survey.max_population_uniqueness,
+                max_global_risk: self.survey.max_global_risk,
+                max_suda_score: self.survey.max_suda_score,
+            },
+            show_values: self.show_values,
+            row_classes: self.records.is_some(),
+            inference: self.inference.to_config()?,
+            population_size: self.survey.population_size,
+            sampling_fraction: self.survey.sampling_fraction,
+            suda: (self.survey.suda || self.survey.suda_max.is_some()).then_some(SudaConfig {
+                max_size: self.survey.suda_max,
+                dis_fraction: self.survey.dis_fraction,
+            }),
+            subsets: self.survey.subsets,
+            person_id: self.survey.person_id.clone(),
+            profile_undeclared: !self.no_profile,
+            missing_as: parse_missing_as(&self.missing_as),
+            aux: self.linkage.to_spec()?,
+            link_targets: kanon::run::link::LinkTargets {
+                max_unique_match_rate: self.linkage.max_unique_match_rate,
+                max_link_risk: self.linkage.max_link_risk,
+                k_intersection: None,
+            },
+            lang: kanon::render::lang::Lang::parse(&self.lang)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_on_unescaped_commas() {
+        assert_eq!(split_list("a,b c,d(e)"), vec!["a", "b c", "d(e)"]);
+        assert_eq!(split_list("x\\,y,z"), vec!["x,y", "z"]);
+        assert_eq!(split_list("?,NA"), vec!["?", "NA"]);
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(parse_share("5%").unwrap(), 0.05);
+        assert_eq!(parse_share("0.1").unwrap(), 0.1);
+        assert!(parse_share("150%").is_err());
+        assert!(parse_share("x").is_err());
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(kanon::input::parse_delimiter("tab").unwrap(), b'\t');
+        assert_eq!(kanon::input::parse_delimiter(";").unwrap(), b';');
+        assert!(kanon::input::parse_delimiter("ab").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,754 @@
+//! The equivalence-class engine.
+//!
+//! Records with identical quasi-identifier codes form an equivalence class.
+//! Codes of several columns are packed into one `u64` key (column 0 in the
+//! highest bits, so key order is the lexicographic order of the codes); the
+//! keys are sorted in parallel (rayon) and runs of equal keys are classes.
+//! When the columns need more than 64 bits, a prefix of columns is first
+//! reduced to dense class ids, which then take the place of that prefix:
+//! ids fit in 32 bits, so any number of columns groups the same way.
+//!
+//! The same routine rolls a class table up (drop a QI, map codes through a
+//! hierarchy): the classes become the rows and their sizes the counts, so a
+//! roll-up costs O(classes), never O(records).
+
+use rayon::prelude::*;
+
+use crate::engine::radix;
+
+/// Number of bits needed to store codes `0..card`.
+pub fn bits_for(card: u32) -> u32 {
+    if card <= 1 {
+        0
+    } else {
+        32 - (card - 1).leading_zeros()
+    }
+}
+
+/// Equivalence classes over a set of quasi-identifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassTable {
+    /// Per QI, class → code. Classes are sorted by their codes, QI by QI.
+    pub keys: Vec<Vec<u32>>,
+    /// Per QI, the size of its code space.
+    pub cards: Vec<u32>,
+    /// Class → number of records (f_c).
+    pub sizes: Vec<u64>,
+    /// Class → sum of record weights (F_c), when weights were given.
+    pub weights: Option<Vec<f64>>,
+}
+
+/// A class table plus, when asked for, each input row's class and each
+/// class's rows.
+#[derive(Debug, Clone)]
+pub struct Grouping {
+    pub table: ClassTable,
+    /// Row → class index.
+    pub row_class: Option<Vec<u32>>,
+    /// Class → rows.
+    pub members: Option<Members>,
+}
+
+/// The rows of every class: class c's rows are `order[starts[c]..starts[c + 1]]`,
+/// in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Members {
+    pub order: Vec<u32>,
+    pub starts: Vec<usize>,
+}
+
+impl Members {
+    /// The rows of class `c`.
+    pub fn rows(&self, c: usize) -> &[u32] {
+        &self.order[self.starts[c]..self.starts[c + 1]]
+    }
+}
+
+/// What a grouping should return besides the class table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Want {
+    /// Row → class.
+    pub row_class: bool,
+    /// Class → rows.
+    pub members: bool,
+}
+
+/// The rows to group: code columns with their cardinalities, and optional
+/// per-row record counts (frequency tables, or class sizes in a roll-up) and
+/// weights.
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub columns: &'a [&'a [u32]],
+    pub cards: &'a [u32],
+    pub counts: Option<&'a [u64]>,
+    pub weights: Option<&'a [f64]>,
+    /// Number of rows (needed when there are no columns).
+    pub len: usize,
+}
+
+impl ClassTable {
+    /// Number of classes (J).
+    pub fn len(&self) -> usize {
+        self.sizes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sizes.is_empty()
+    }
+
+    /// Number of quasi-identifiers.
+    pub fn arity(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Number of records (n = Σ f_c).
+    pub fn records(&self) -> u64 {
+        self.sizes.iter().sum()
+    }
+
+    /// The codes of class `c`.
+    pub fn key(&self, c: usize) -> Vec<u32> {
+        self.keys.iter().map(|k| k[c]).collect()
+    }
+
+    /// Records per code of the QI at `q` (index = code): the table's
+    /// frequency distribution of that QI, in O(J).
+    pub fn value_counts(&self, q: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; self.cards[q] as usize];
+        for (&c, &f) in self.keys[q].iter().zip(&self.sizes) {
+            counts[c as usize] += f;
+        }
+        counts
+    }
+
+    /// Roll up onto the QIs at `positions` (in that order).
+    pub fn project(&self, positions: &[usize]) -> ClassTable {
+        let columns: Vec<&[u32]> = positions.iter().map(|&p| self.keys[p].as_slice()).collect();
+        let cards: Vec<u32> = positions.iter().map(|&p| self.cards[p]).collect();
+        group(
+            Rows {
+                columns: &columns,
+                cards: &cards,
+                counts: Some(&self.sizes),
+                weights: self.weights.as_deref(),
+                len: self.len(),
+            },
+            false,
+        )
+        .table
+    }
+
+    /// Roll up through per-QI code maps (`maps[q][old] = new`, codes below
+    /// `cards[q]`): the class table of a generalisation.
+    pub fn map_codes(&self, maps: &[Vec<u32>], cards: &[u32]) -> ClassTable {
+        let mapped: Vec<Vec<u32>> = self
+            .keys
+            .iter()
+            .zip(maps)
+            .map(|(k, m)| k.par_iter().map(|&c| m[c as usize]).collect())
+            .collect();
+        let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
+        group(
+            Rows {
+                columns: &columns,
+                cards,
+                counts: Some(&self.sizes),
+                weights: self.weights.as_deref(),
+                len: self.len(),
+            },
+            false,
+        )
+        .table
+    }
+
+    /// Number of sample uniques (classes of size 1) left after dropping
+    /// the QI at `drop`. A merged class has size 1 only if it is one class
+    /// of size 1, so it suffices to count reduced keys that occur once and
+    /// belong to a size-1 class; the keys are sorted as plain `u64`s.
+    pub fn uniques_without(&self, drop: usize) -> u64 {
+        let keep: Vec<usize> = (0..self.arity()).filter(|&q| q != drop).collect();
+        let total_bits: u32 = keep.iter().map(|&q| bits_for(self.cards[q])).sum();
+        if total_bits > 63 {
+            let t = self.project(&keep);
+            return t.sizes.iter().filter(|&&s| s == 1).count() as u64;
+        }
+        let mut keys: Vec<u64> = (0..self.len())
+            .into_par_iter()
+            .map(|c| {
+                let mut k = 0u64;
+                for &q in &keep {
+                    k = (k << bits_for(self.cards[q])) | self.keys[q][c] as u64;
+                }
+                (k << 1) | (self.sizes[c] == 1) as u64
+            })
+            .collect();
+        radix::sort_keys(&mut keys, total_bits + 1);
+        let mut uniques = 0;
+        let mut i = 0;
+        while i < keys.len() {
+            let mut j = i + 1;
+            while j < keys.len() && keys[j] >> 1 == keys[i] >> 1 {
+                j += 1;
+            }
+            if j == i + 1 && keys[i] & 1 == 1 {
+                uniques += 1;
+            }
+            i = j;
+        }
+        uniques
+    }
+}
+
+/// Group rows into equivalence classes. With `want_row_class`, also return
+/// each row's class index.
+pub fn group(rows: Rows<'_>, want_row_class: bool) -> Grouping {
+    group_with(
+        rows,
+        Want {
+            row_class: want_row_class,
+            members: false,
+        },
+    )
+}
+
+/// Group rows into equivalence classes, returning what `want` asks for.
+pub fn group_with(rows: Rows<'_>, want: Want) -> Grouping {
+    let arity = rows.columns.len();
+    if arity == 0 {
+        return group_all(rows, want);
+    }
+    // Stage through the columns: pack as many as fit in 64 bits; if columns
+    // remain, turn the packed prefix into dense ids and continue.
+    let mut prefix: Option<(Vec<u32>, u32)> = None;
+    let mut next = 0;
+    loop {
+        let mut parts: Vec<(&[u32], u32)> = Vec::new();
+        let mut used = 0u32;
+        if let Some((ids, card)) = &prefix {
+            used = bits_for(*card);
+            parts.push((ids.as_slice(), used));
+        }
+        while next < arity {
+            let b = bits_for(rows.cards[next]);
+            if used + b > 64 && !parts.is_empty() {
+                break;
+            }
+            used += b;
+            parts.push((rows.columns[next], b));
+            next += 1;
+        }
+        let keys = pack(&parts, rows.len);
+        if next == arity {
+            return finish(rows, keys, used, want);
+        }
+        let (order, starts) = sort_runs(keys, used);
+        let mut ids = vec![0u32; rows.len];
+        for (class, w) in starts.windows(2).enumerate() {
+            for &r in &order[w[0]..w[1]] {
+                ids[r as usize] = class as u32;
+            }
+        }
+        prefix = Some((ids, (starts.len() - 1) as u32));
+    }
+}
+
+/// Pack code columns into `u64` keys, first column in the highest bits.
+fn pack(parts: &[(&[u32], u32)], len: usize) -> Vec<u64> {
+    let mut keys = vec![0u64; len];
+    keys.par_chunks_mut(1 << 16)
+        .enumerate()
+        .for_each(|(chunk, out)| {
+            let base = chunk << 16;
+            for (col, bits) in parts {
+                let col = &col[base..base + out.len()];
+                for (k, &c) in out.iter_mut().zip(col) {
+                    *k = (*k << bits) | c as u64;
+                }
+            }
+        });
+    keys
+}
+
+/// Rows sorted by key (rows of equal keys in input order), and the start
+/// of each run of equal keys (with the total length appended).
+fn sort_runs(mut keys: Vec<u64>, bits: u32) -> (Vec<u32>, Vec<usize>) {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    radix::sort_pairs(&mut keys, &mut order, bits);
+    let mut starts = Vec::with_capacity(keys.len() / 2 + 1);
+    for i in 0..keys.len() {
+        if i == 0 || keys[i] != keys[i - 1] {
+            starts.push(i);
+        }
+    }
+    starts.push(keys.len());
+    (order, starts)
+}
+
+fn finish(rows: Rows<'_>, keys: Vec<u64>, bits: u32, want: Want) -> Grouping {
+    // Fast path: nothing per row to carry, so sort the keys alone and read
+    // sizes from run lengths; representatives are needed for the codes only
+    // when the key was staged, so fall through to the general path then.
+    let single_stage: u32 = rows.cards.iter().map(|&c| bits_for(c)).sum();
+    let carry = want.row_class || want.members || rows.counts.is_some() || rows.weights.is_some();
+    if !carry && single_stage <= 64 {
+        let mut sorted = keys;
+        radix::sort_keys(&mut sorted, bits);
+        let mut uniq = Vec::new();
+        let mut sizes = Vec::new();
+        for &k in &sorted {
+            if let (Some(&last), Some(size)) = (uniq.last(), sizes.last_mut()) {
+                if last == k {
+                    *size += 1;
+                    continue;
+                }
+            }
+            uniq.push(k);
+            sizes.push(1u64);
+        }
+        let keys = unpack(&uniq, rows.cards);
+        return Grouping {
+            table: ClassTable {
+                keys,
+                cards: rows.cards.to_vec(),
+                sizes,
+                weights: None,
+            },
+            row_class: None,
+            members: None,
+        };
+    }
+    let (order, starts) = sort_runs(keys, bits);
+    let classes = starts.len() - 1;
+    let runs: Vec<&[u32]> = starts.windows(2).map(|w| &order[w[0]..w[1]]).collect();
+    let sizes: Vec<u64> = runs
+        .par_iter()
+        .map(|run| match rows.counts {
+            Some(c) => run.iter().map(|&r| c[r as usize]).sum(),
+            None => run.len() as u64,
+        })
+        .collect();
+    let weights = rows.weights.map(|w| {
+        runs.par_iter()
+            .map(|run| run.iter().map(|&r| w[r as usize]).sum::<f64>())
+            .collect()
+    });
+    let keys: Vec<Vec<u32>> = rows
+        .columns
+        .iter()
+        .map(|col| runs.iter().map(|run| col[run[0] as usize]).collect())
+        .collect();
+    let row_class = want.row_class.then(|| {
+        let mut rc = vec![0u32; rows.len];
+        for (class, run) in runs.iter().enumerate() {
+            for &r in *run {
+                rc[r as usize] = class as u32;
+            }
+        }
+        rc
+    });
+    debug_assert_eq!(sizes.len(), classes);
+    drop(runs);
+    Grouping {
+        table: ClassTable {
+            keys,
+            cards: rows.cards.to_vec(),
+            sizes,
+            weights,
+        },
+        row_class,
+        members: want.members.then_some(Members { order, starts }),
+    }
+}
+
+/// Per-class counts of one sensitive attribute: class c holds the codes
+/// `codes[starts[c]..starts[c + 1]]` (ascending) with their record counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histograms {
+    /// Size of the attribute's code space.
+    pub card: u32,
+    pub starts: Vec<usize>,
+    pub codes: Vec<u32>,
+    pub counts: Vec<u64>,
+}
+
+impl Histograms {
+    /// Gather the sensitive `values` (row → code) of every class's rows;
+    /// `row_counts` weighs rows of a frequency table. Parallel over fixed
+    /// blocks of classes, so the result does not depend on the thread count.
+    pub fn build(members: &Members, values: &[u32], card: u32, row_counts: Option<&[u64]>) -> Self {
+        const BLOCK: usize = 4096;
+        let classes = members.starts.len() - 1;
+        let blocks: Vec<(Vec<usize>, Vec<u32>, Vec<u64>)> =
+            (0..classes.div_ceil(BLOCK))
+                .into_par_iter()
+                .map(|b| {
+                    let (mut lens, mut codes, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+                    let mut buf: Vec<(u32, u64)> = Vec::new();
+                    for c in b * BLOCK..((b + 1) * BLOCK).min(classes) {
+                        buf.clear();
+                        buf.extend(members.rows(c).iter().map(|&r| {
+                            (values[r as usize], row_counts.map_or(1, |n| n[r as usize]))
+                        }));
+                        buf.sort_unstable_by_key(|e| e.0);
+                        let before = codes.len();
+                        for &(v, n) in &buf {
+                            let same = codes.len() > before && codes.last() == Some(&v);
+                            if let (true, Some(last)) = (same, counts.last_mut()) {
+                                *last += n;
+                            } else {
+                                codes.push(v);
+                                counts.push(n);
+                            }
+                        }
+                        lens.push(codes.len() - before);
+                    }
+                    (lens, codes, counts)
+                })
+                .collect();
+        let mut h = Histograms {
+            card,
+            starts: Vec::with_capacity(classes + 1),
+            codes: Vec::new(),
+            counts: Vec::new(),
+        };
+        h.starts.push(0);
+        for (lens, codes, counts) in blocks {
+            for l in lens {
+                h.starts.push(h.starts.last().copied().unwrap_or(0) + l);
+            }
+            h.codes.extend(codes);
+            h.counts.extend(counts);
+        }
+        h
+    }
+
+    /// Histograms by one keys-only sort of (QI codes, value) packed in a
+    /// `u64`: classes come out in the class table's order (key order) and,
+    /// within a class, values in code order. No row payload is moved, which
+    /// makes this several times cheaper than [`Histograms::build`]. `None`
+    /// when QI codes and value need more than 64 bits together.
+    pub fn by_sort(columns: &[&[u32]], cards: &[u32], values: &[u32], card: u32) -> Option<Self> {
+        Self::by_sort_with_classes(columns, cards, values, card).map(|(h, _)| h)
+    }
+
+    /// [`Histograms::by_sort`], also returning the class table that the
+    /// same sort yields (sizes from the counts, codes unpacked from the
+    /// keys): with one sensitive attribute and no weights, the class engine
+    /// needs no sort of its own.
+    pub fn by_sort_with_classes(
+        columns: &[&[u32]],
+        cards: &[u32],
+        values: &[u32],
+        card: u32,
+    ) -> Option<(Self, ClassTable)> {
+        let qi_bits: u32 = cards.iter().map(|&c| bits_for(c)).sum();
+        let value_bits = bits_for(card);
+        if qi_bits + value_bits > 64 {
+            return None;
+        }
+        let mut parts: Vec<(&[u32], u32)> = columns
+            .iter()
+            .copied()
+            .zip(cards.iter().map(|&c| bits_for(c)))
+            .collect();
+        parts.push((values, value_bits));
+        let mut keys = pack(&parts, values.len());
+        radix::sort_keys(&mut keys, qi_bits + value_bits);
+        let mask = if value_bits == 0 {
+            0
+        } else {
+            (1u64 << value_bits) - 1
+        };
+        let class_of = |k: u64| if value_bits == 64 { 0 } else { k >> value_bits };
+        // Scan in parallel pieces that start at class boundaries, so the
+        // concatenation is the same whatever the number of threads.
+        let pieces = (rayon::current_num_threads() * 4).max(1);
+        let mut bounds = vec![0usize];
+        for i in 1..pieces {
+            let mut at = (i * keys.len() / pieces).max(*bounds.last().unwrap_or(&0));
+            while at > 0 && at < keys.len() && class_of(keys[at]) == class_of(keys[at - 1]) {
+                at += 1;
+            }
+            if at < keys.len() && at > *bounds.last().unwrap_or(&0) {
+                bounds.push(at);
+            }
+        }
+        bounds.push(keys.len());
+        let scanned: Vec<Scan> = bounds
+            .par_windows(2)
+            .map(|w| Scan::run(&keys[w[0]..w[1]], mask, class_of))
+            .collect();
+        let mut h = Histograms {
+            card,
+            starts: Vec::new(),
+            codes: Vec::new(),
+            counts: Vec::new(),
+        };
+        let (mut class_keys, mut sizes) = (Vec::new(), Vec::new());
+        for s in scanned {
+            let offset = h.codes.len();
+            h.starts.extend(s.starts.iter().map(|&x| x + offset));
+            h.codes.extend(s.codes);
+            h.counts.extend(s.counts);
+            class_keys.extend(s.class_keys);
+            sizes.extend(s.sizes);
+        }
+        h.starts.push(h.codes.len());
+        let table = ClassTable {
+            keys: unpack(&class_keys, cards),
+            cards: cards.to_vec(),
+            sizes,
+            weights: None,
+        };
+        Some((h, table))
+    }
+
+    /// Number of classes.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Codes and counts of class `c`.
+    pub fn class(&self, c: usize) -> (&[u32], &[u64]) {
+        let r = self.starts[c]..self.starts[c + 1];
+        (&self.codes[r.clone()], &self.counts[r])
+    }
+
+    /// Records per code over the whole table.
+    pub fn totals(&self) -> Vec<u64> {
+        let mut t = vec![0u64; self.card as usize];
+        for (&v, &n) in self.codes.iter().zip(&self.counts) {
+            t[v as usize] += n;
+        }
+        t
+    }
+}
+
+/// One piece of a histogram scan over sorted (class, value) keys.
+#[derive(Default)]
+struct Scan {
+    starts: Vec<usize>,
+    codes: Vec<u32>,
+    counts: Vec<u64>,
+    class_keys: Vec<u64>,
+    sizes: Vec<u64>,
+}
+
+impl Scan {
+    fn run(keys: &[u64], mask: u64, class_of: impl Fn(u64) -> u64) -> Scan {
+        let mut s = Scan::default();
+        for (i, &k) in keys.iter().enumerate() {
+            if i == 0 || class_of(k) != class_of(keys[i - 1]) {
+                s.starts.push(s.codes.len());
+                s.class_keys.push(class_of(k));
+                s.sizes.push(0);
+            }
+            if let Some(size) = s.sizes.last_mut() {
+                *size += 1;
+            }
+            if i > 0 && k == keys[i - 1] {
+                if let Some(n) = s.counts.last_mut() {
+                    *n += 1;
+                }
+            } else {
+                s.codes.push((k & mask) as u32);
+                s.counts.push(1);
+            }
+        }
+        s
+    }
+}
+
+/// Split packed keys back into code columns.
+fn unpack(keys: &[u64], cards: &[u32]) -> Vec<Vec<u32>> {
+    let bits: Vec<u32> = cards.iter().map(|&c| bits_for(c)).collect();
+    let mut shift: u32 = bits.iter().sum();
+    bits.iter()
+        .map(|&b| {
+            shift -= b;
+            let mask = if b == 0 { 0 } else { (1u64 << b) - 1 };
+            keys.par_iter()
+                .map(|&k| ((k >> shift) & mask) as u32)
+                .collect()
+        })
+        .collect()
+}
+
+/// No quasi-identifiers: every row is in one class.
+fn group_all(rows: Rows<'_>, want: Want) -> Grouping {
+    let size = match rows.counts {
+        Some(c) => c.iter().sum(),
+        None => rows.len as u64,
+    };
+    let (sizes, weights) = if rows.len == 0 {
+        (vec![], rows.weights.map(|_| vec![]))
+    } else {
+        (vec![size], rows.weights.map(|w| vec![w.iter().sum()]))
+    };
+    Grouping {
+        table: ClassTable {
+            keys: vec![],
+            cards: vec![],
+            sizes,
+            weights,
+        },
+        row_class: want.row_class.then(|| vec![0; rows.len]),
+        members: want.members.then(|| Members {
+            order: (0..rows.len as u32).collect(),
+            starts: if rows.len == 0 {
+                vec![0]
+            } else {
+                vec![0, rows.len]
+            },
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows<'a>(cols: &'a [&'a [u32]], cards: &'a [u32]) -> Rows<'a> {
+        Rows {
+            columns: cols,
+            cards,
+            counts: None,
+            weights: None,
+            len: cols[0].len(),
+        }
+    }
+
+    #[test]
+    fn groups_and_sorts_classes() {
+        let a = [1, 0, 1, 1, 0];
+        let b = [2, 2, 2, 0, 2];
+        let g = group(rows(&[&a, &b], &[2, 3]), true);
+        assert_eq!(g.table.keys, vec![vec![0, 1, 1], vec![2, 0, 2]]);
+        assert_eq!(g.table.sizes, vec![2, 1, 2]);
+        assert_eq!(g.row_class.unwrap(), vec![2, 0, 2, 1, 0]);
+        // The fast path (no row classes) gives the same table.
+        let fast = group(rows(&[&a, &b], &[2, 3]), false);
+        assert_eq!(fast.table, g.table);
+    }
+
+    #[test]
+    fn counts_and_weights_are_summed() {
+        let a = [0, 1, 0];
+        let counts = [3, 1, 2];
+        let w = [1.5, 2.0, 0.25];
+        let g = group(
+            Rows {
+                columns: &[&a],
+                cards: &[2],
+                counts: Some(&counts),
+                weights: Some(&w),
+                len: 3,
+            },
+            false,
+        );
+        assert_eq!(g.table.sizes, vec![5, 1]);
+        assert_eq!(g.table.weights, Some(vec![1.75, 2.0]));
+    }
+
+    #[test]
+    fn wide_keys_are_staged() {
+        // Five columns of 2^20 values need 100 bits: grouped in two stages.
+        let n = 1000;
+        let cols: Vec<Vec<u32>> = (0..5)
+            .map(|q| {
+                (0..n)
+                    .map(|i| ((i * (q + 7)) % 13) as u32 * 80_000 + q as u32)
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u32]> = cols.iter().map(Vec::as_slice).collect();
+        let cards = [1 << 20; 5];
+        let g = group(rows(&refs, &cards), true);
+        // Reference: a BTreeMap over the code tuples.
+        let mut reference = std::collections::BTreeMap::new();
+        for i in 0..n {
+            let key: Vec<u32> = cols.iter().map(|c| c[i]).collect();
+            *reference.entry(key).or_insert(0u64) += 1;
+        }
+        assert_eq!(g.table.len(), reference.len());
+        for (c, (key, size)) in reference.iter().enumerate() {
+            assert_eq!(&g.table.key(c), key);
+            assert_eq!(g.table.sizes[c], *size);
+        }
+        let rc = g.row_class.unwrap();
+        let m = group_with(
+            rows(&refs, &cards),
+            Want {
+                row_class: false,
+                members: true,
+            },
+        )
+        .members
+        .unwrap();
+        for c in 0..g.table.len() {
+            for &r in m.rows(c) {
+                assert_eq!(rc[r as usize] as usize, c);
+            }
+        }
+        for i in 0..n {
+            let key: Vec<u32> = cols.iter().map(|c| c[i]).collect();
+            assert_eq!(g.table.key(rc[i] as usize), key);
+        }
+    }
+
+    #[test]
+    fn projection_and_uniques_without() {
+        // (0,0) x2, (0,1) x1, (1,1) x1 -> dropping col 1: (0) x3, (1) x1.
+        let a = [0, 0, 0, 1];
+        let b = [0, 0, 1, 1];
+        let t = group(rows(&[&a, &b], &[2, 2]), false).table;
+        assert_eq!(t.sizes, vec![2, 1, 1]);
+        let p = t.project(&[0]);
+        assert_eq!(p.sizes, vec![3, 1]);
+        assert_eq!(t.uniques_without(1), 1);
+        // Dropping col 0: (0) x2, (1) x2 -> no uniques.
+        assert_eq!(t.uniques_without(0), 0);
+        let none = t.project(&[]);
+        assert_eq!(none.sizes, vec![4]);
+    }
+
+    #[test]
+    fn histograms_per_class() {
+        let a = [0, 1, 0, 0, 1];
+        let s = [2, 0, 2, 1, 0];
+        let g = group_with(
+            Rows {
+                columns: &[&a],
+                cards: &[2],
+                counts: None,
+                weights: None,
+                len: 5,
+            },
+            Want {
+                row_class: false,
+                members: true,
+            },
+        );
+        let h = Histograms::build(g.members.as_ref().unwrap(), &s, 3, None);
+        assert_eq!(h.class(0), (&[1u32, 2][..], &[1u64, 2][..]));
+        assert_eq!(h.class(1), (&[0u32][..], &[2u64][..]));
+        assert_eq!(h.totals(), vec![2, 1, 2]);
+        assert_eq!(Histograms::by_sort(&[&a], &[2], &s, 3).unwrap(), h);
+        let (_, t) = Histograms::by_sort_with_classes(&[&a], &[2], &s, 3).unwrap();
+        assert_eq!(t, g.table);
+        let w = Histograms::build(g.members.as_ref().unwrap(), &s, 3, Some(&[1, 1, 5, 1, 1]));
+        assert_eq!(w.class(0), (&[1u32, 2][..], &[1u64, 6][..]));
+    }
+
+    #[test]
+    fn map_codes_rolls_up() {
+        let a = [0, 1, 2, 3];
+        let t = group(rows(&[&a], &[4]), false).table;
+        let up = t.map_codes(&[vec![0, 0, 1, 1]], &[2]);
+        assert_eq!(up.sizes, vec![2, 2]);
+    }
+}

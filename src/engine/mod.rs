@@ -1,0 +1,7 @@
+//! The engine: each quasi-identifier encoded once into dense integer codes
+//! ([`encode`]), codes packed into keys and sorted in parallel ([`radix`]),
+//! and grouped into the class table every measure works from ([`classes`]).
+
+pub mod classes;
+pub mod encode;
+pub mod radix;

@@ -1,0 +1,433 @@
+//! Targets a release must meet, and their check.
+//!
+//! A missed target is a result, not an error: the command exits with 1 and
+//! lists every failure. Targets are the user's choice; WP216 sets no
+//! thresholds, so kanon gates on nothing unless asked.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::measure::tolerance;
+
+/// Which l-diversity the `l` target means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LKind {
+    #[default]
+    Distinct,
+    Entropy,
+    Recursive,
+}
+
+/// Which δ-disclosure the `delta` target is checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaVariant {
+    /// Brickell & Shmatikov's definition: absent values make δ infinite.
+    #[default]
+    Strict,
+    /// Over the values present in each class (ARX, pycanon).
+    PresentValues,
+}
+
+/// Which β-likeness the `beta` target is checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BetaKind {
+    #[default]
+    Basic,
+    Enhanced,
+}
+
+/// The targets of `kanon analyse`. `None` means "not checked".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Targets {
+    /// Minimum class size (k-anonymity).
+    pub k: Option<u64>,
+    /// Highest prosecutor risk allowed (1 / smallest class).
+    pub max_risk: Option<f64>,
+    /// Average prosecutor risk allowed (J / n).
+    pub max_average_risk: Option<f64>,
+    /// Share of records allowed above the risk threshold.
+    pub max_records_at_risk: Option<f64>,
+    /// Minimum l of every sensitive attribute, of kind `l_kind`.
+    pub l: Option<f64>,
+    pub l_kind: LKind,
+    /// Maximum t-closeness distance.
+    pub t: Option<f64>,
+    /// δ-disclosure: every |ln(q/p)| below this.
+    pub delta: Option<f64>,
+    pub delta_variant: DeltaVariant,
+    /// Maximum β.
+    pub beta: Option<f64>,
+    pub beta_kind: BetaKind,
+    /// Maximum share of one sensitive value in a class ((α,k)-anonymity;
+    /// the k part is `k`).
+    pub alpha: Option<f64>,
+    /// Maximum estimated share of population uniques (Dankar's choice).
+    pub max_population_uniqueness: Option<f64>,
+    /// Maximum Benedetti-Franconi global risk.
+    pub max_global_risk: Option<f64>,
+    /// Maximum SUDA score of any record.
+    pub max_suda_score: Option<f64>,
+}
+
+impl Targets {
+    /// Reject values out of range.
+    pub fn validate(&self) -> Result<()> {
+        if self.k == Some(0) {
+            return Err(Error::usage("--k must be at least 1"));
+        }
+        for (flag, v) in [
+            ("--max-risk", self.max_risk),
+            ("--max-average-risk", self.max_average_risk),
+            ("--max-records-at-risk", self.max_records_at_risk),
+            ("--t", self.t),
+            ("--alpha", self.alpha),
+            (
+                "--max-population-uniqueness",
+                self.max_population_uniqueness,
+            ),
+            ("--max-global-risk", self.max_global_risk),
+        ] {
+            if let Some(v) = v {
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(Error::usage(format!(
+                        "{flag} must be a share between 0 and 1, got {v}"
+                    )));
+                }
+            }
+        }
+        for (flag, v) in [
+            ("--l", self.l),
+            ("--delta", self.delta),
+            ("--beta", self.beta),
+        ] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(Error::usage(format!(
+                        "{flag} must be a positive number, got {v}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Targets::default()
+    }
+
+    /// Whether any target needs a sensitive attribute.
+    pub fn has_inference(&self) -> bool {
+        self.l.is_some()
+            || self.t.is_some()
+            || self.delta.is_some()
+            || self.beta.is_some()
+            || self.alpha.is_some()
+    }
+}
+
+/// The outcome of one target.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TargetCheck {
+    /// Target name as on the command line, without dashes (`k`, `max_risk`, …).
+    pub name: String,
+    /// The limit the user set.
+    pub limit: f64,
+    /// The measured value.
+    pub actual: f64,
+    pub met: bool,
+    /// One line for humans.
+    pub message: String,
+}
+
+/// The measured figures a target is checked against.
+pub struct Measured {
+    pub k: u64,
+    pub highest_risk: f64,
+    pub average_risk: f64,
+    pub records_at_risk: f64,
+    pub threshold: f64,
+}
+
+/// Check every target that is set.
+pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    if let Some(k) = targets.k {
+        let met = m.k >= k;
+        out.push(TargetCheck {
+            name: "k".into(),
+            limit: k as f64,
+            actual: m.k as f64,
+            met,
+            message: format!("k-anonymity: smallest class {} (target k ≥ {k})", m.k),
+        });
+    }
+    let mut at_most = |name: &str, what: &str, limit: Option<f64>, actual: f64| {
+        if let Some(limit) = limit {
+            out.push(TargetCheck {
+                name: name.into(),
+                limit,
+                actual,
+                met: tolerance::at_most(actual, limit),
+                message: format!("{what}: {} (target ≤ {})", fmt6(actual), fmt6(limit)),
+            });
+        }
+    };
+    at_most(
+        "max_risk",
+        "highest prosecutor risk",
+        targets.max_risk,
+        m.highest_risk,
+    );
+    at_most(
+        "max_average_risk",
+        "average prosecutor risk",
+        targets.max_average_risk,
+        m.average_risk,
+    );
+    at_most(
+        "max_records_at_risk",
+        &format!("share of records with risk above {}", fmt6(m.threshold)),
+        targets.max_records_at_risk,
+        m.records_at_risk,
+    );
+    out
+}
+
+/// An upper-limit target; a figure that could not be computed fails and
+/// says what it `missing`.
+pub(crate) fn at_most(
+    name: &str,
+    what: &str,
+    limit: f64,
+    actual: Option<f64>,
+    missing: &str,
+) -> TargetCheck {
+    match actual {
+        Some(a) => TargetCheck {
+            name: name.into(),
+            limit,
+            actual: a,
+            met: tolerance::at_most(a, limit),
+            message: format!("{what}: {} (target ≤ {})", fmt6(a), fmt6(limit)),
+        },
+        None => TargetCheck {
+            name: name.into(),
+            limit,
+            actual: f64::NAN,
+            met: false,
+            message: format!("{what}: not computed, {missing}"),
+        },
+    }
+}
+
+/// Check the population-risk targets. A target whose figure could not be
+/// computed (no population size, no valid estimate) fails, and says why.
+pub fn check_population(
+    targets: &Targets,
+    population_uniqueness: Option<f64>,
+    global_risk: Option<f64>,
+    max_suda: Option<f64>,
+) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    for (name, what, limit, actual, missing) in [
+        (
+            "max_population_uniqueness",
+            "estimated share of population uniques",
+            targets.max_population_uniqueness,
+            population_uniqueness,
+            "needs a population size (--population-size, --sampling-fraction or --weight) and a valid estimate",
+        ),
+        (
+            "max_global_risk",
+            "Benedetti-Franconi global risk",
+            targets.max_global_risk,
+            global_risk,
+            "needs weights or a population size",
+        ),
+        ("max_suda_score", "highest SUDA score", targets.max_suda_score, max_suda, "needs --suda"),
+    ] {
+        if let Some(limit) = limit {
+            out.push(at_most(name, what, limit, actual, missing));
+        }
+    }
+    out
+}
+
+/// Check the inference targets for one sensitive attribute.
+pub fn check_inference(
+    targets: &Targets,
+    attribute: &str,
+    r: &crate::measure::inference::Inference,
+    c: f64,
+) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    let mut push = |name: &str, limit: f64, actual: f64, met: bool, message: String| {
+        out.push(TargetCheck {
+            name: format!("{name}[{attribute}]"),
+            limit,
+            actual,
+            met,
+            message,
+        })
+    };
+    if let Some(l) = targets.l {
+        let (actual, what) = match targets.l_kind {
+            LKind::Distinct => (r.l_distinct as f64, "distinct l".to_string()),
+            LKind::Entropy => (r.l_entropy, "entropy l".to_string()),
+            LKind::Recursive => (r.l_recursive as f64, format!("recursive ({}, l)", fmt6(c))),
+        };
+        push(
+            "l",
+            l,
+            actual,
+            tolerance::at_least(actual, l),
+            format!(
+                "{attribute}: {what} {} (target ≥ {})",
+                fmt6(actual),
+                fmt6(l)
+            ),
+        );
+    }
+    if let Some(t) = targets.t {
+        push(
+            "t",
+            t,
+            r.t,
+            tolerance::at_most(r.t, t),
+            format!(
+                "{attribute}: t-closeness {} (target ≤ {})",
+                fmt6(r.t),
+                fmt6(t)
+            ),
+        );
+    }
+    if let Some(d) = targets.delta {
+        let (actual, label) = match targets.delta_variant {
+            DeltaVariant::Strict => (r.delta_strict.unwrap_or(f64::INFINITY), "strict"),
+            DeltaVariant::PresentValues => (r.delta_present, "present values"),
+        };
+        let shown = if actual.is_infinite() {
+            "inf".to_string()
+        } else {
+            fmt6(actual)
+        };
+        push(
+            "delta",
+            d,
+            actual,
+            tolerance::below(actual, d),
+            format!(
+                "{attribute}: δ-disclosure ({label}) {shown} (target < {})",
+                fmt6(d)
+            ),
+        );
+    }
+    if let Some(b) = targets.beta {
+        let (actual, label) = match targets.beta_kind {
+            BetaKind::Basic => (Some(r.beta_basic), "basic"),
+            BetaKind::Enhanced => (r.beta_enhanced, "enhanced"),
+        };
+        let shown = actual.map_or("no β satisfies it".to_string(), fmt6);
+        push(
+            "beta",
+            b,
+            actual.unwrap_or(f64::INFINITY),
+            actual.is_some_and(|a| tolerance::at_most(a, b)),
+            format!(
+                "{attribute}: β-likeness ({label}) {shown} (target ≤ {})",
+                fmt6(b)
+            ),
+        );
+    }
+    if let Some(a) = targets.alpha {
+        push(
+            "alpha",
+            a,
+            r.alpha,
+            tolerance::at_most(r.alpha, a),
+            format!(
+                "{attribute}: largest share of one value in a class {} (target α ≤ {})",
+                fmt6(r.alpha),
+                fmt6(a)
+            ),
+        );
+    }
+    out
+}
+
+/// Up to six decimals, trailing zeros trimmed.
+pub(crate) fn fmt6(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measured() -> Measured {
+        Measured {
+            k: 3,
+            highest_risk: 1.0 / 3.0,
+            average_risk: 0.1,
+            records_at_risk: 0.25,
+            threshold: 0.2,
+        }
+    }
+
+    #[test]
+    fn each_target_is_checked() {
+        let t = Targets {
+            k: Some(3),
+            max_risk: Some(0.3),
+            max_average_risk: Some(0.1),
+            max_records_at_risk: Some(0.2),
+            ..Default::default()
+        };
+        let c = check(&t, &measured());
+        let met: Vec<(&str, bool)> = c.iter().map(|c| (c.name.as_str(), c.met)).collect();
+        assert_eq!(
+            met,
+            vec![
+                ("k", true),
+                ("max_risk", false),
+                ("max_average_risk", true),
+                ("max_records_at_risk", false)
+            ]
+        );
+        assert!(check(&Targets::default(), &measured()).is_empty());
+    }
+
+    #[test]
+    fn validation() {
+        assert!(Targets {
+            k: Some(0),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        assert!(Targets {
+            max_risk: Some(1.5),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        assert!(Targets {
+            max_risk: Some(0.5),
+            ..Default::default()
+        }
+        .validate()
+        .is_ok());
+        assert_eq!(fmt6(0.2), "0.2");
+        assert_eq!(fmt6(1.0 / 3.0), "0.333333");
+        assert_eq!(fmt6(5.0), "5");
+    }
+}

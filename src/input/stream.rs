@@ -1,0 +1,525 @@
+//! Inputs larger than memory, and several files read as one table.
+//!
+//! A class table is a sum (docs/ARCHITECTURE "mergeable aggregates"): the
+//! tables of two parts of the data merge by adding the sizes of equal keys.
+//! The streaming reader cuts each input into batches (CSV: chunks of about
+//! `batch_bytes`, cut at record ends outside quotes; Parquet, Arrow IPC and
+//! NDJSON: one file at a time), encodes every batch's columns with its own
+//! dictionary, maps them onto one global dictionary per column, groups the
+//! batch on the quasi-identifiers and sensitive attributes together, and
+//! merges the batch's class table into the running one. Memory is bounded
+//! by one batch plus the class table, whatever the number of rows. At the
+//! end the global dictionaries are put in the order the in-memory encoder
+//! uses (numbers numerically, text bytewise, missing last), and the merged
+//! table is analysed as a frequency table: every figure equals that of the
+//! in-memory analysis of the same rows.
+
+use polars::prelude::{DataFrame, IntoColumn, IntoSeries, NamedFrom};
+use rustc_hash::FxHashMap;
+
+use crate::engine::classes::{group_with, ClassTable, Rows, Want};
+use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind, MISSING_LABEL};
+use crate::error::{Error, Result};
+use crate::input::files::partitions;
+use crate::input::{csv, detect_format, read_table, FileInfo, Format, Table};
+use crate::progress::Progress;
+use crate::run::analyse::{encode_qis, Config, InputMeta, Prepared};
+
+/// How the streaming reader cuts its input.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamOptions {
+    /// Approximate bytes of CSV per batch.
+    pub batch_bytes: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            batch_bytes: 256 << 20,
+        }
+    }
+}
+
+/// Largest batch, in MiB: a batch is held in memory whole.
+pub const MAX_BATCH_MB: usize = 16 << 10;
+
+/// Bytes of a `--batch-mb` value, checked to lie in 1 ..= [`MAX_BATCH_MB`].
+pub fn batch_bytes(mb: usize) -> Result<usize> {
+    if (1..=MAX_BATCH_MB).contains(&mb) {
+        Ok(mb << 20)
+    } else {
+        Err(Error::usage(format!(
+            "--batch-mb must be between 1 and {MAX_BATCH_MB} (MiB of CSV held in memory at once), got {mb}"
+        )))
+    }
+}
+
+/// What the streaming reader did (`input.streaming` in the JSON).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamInfo {
+    pub files: Vec<String>,
+    pub batches: u64,
+    /// Distinct combinations of the grouped columns after the last merge
+    /// (the rows of the frequency table analysed).
+    pub merged_rows: u64,
+}
+
+/// One column's dictionary across batches: first-seen global ids.
+#[derive(Default)]
+struct GlobalDict {
+    labels: Vec<String>,
+    numbers: Vec<f64>,
+    index: FxHashMap<String, u32>,
+    missing: Option<u32>,
+    /// Every batch found the column numeric.
+    all_numeric: bool,
+    kind: Option<ValueKind>,
+}
+
+impl GlobalDict {
+    fn new() -> Self {
+        GlobalDict {
+            all_numeric: true,
+            ..GlobalDict::default()
+        }
+    }
+
+    fn card(&self) -> u32 {
+        self.labels.len() as u32
+    }
+
+    /// Map a batch column's codes onto global ids, in place.
+    fn absorb(&mut self, col: &mut EncodedColumn) {
+        let d = &col.dict;
+        if d.kind != ValueKind::Numeric {
+            self.all_numeric = false;
+        }
+        if matches!(d.kind, ValueKind::Boolean | ValueKind::Date) {
+            self.kind = Some(d.kind);
+        }
+        let remap: Vec<u32> = (0..d.len())
+            .map(|c| {
+                if d.missing == Some(c as u32) {
+                    *self.missing.get_or_insert_with(|| {
+                        self.labels.push(MISSING_LABEL.to_string());
+                        self.numbers.push(f64::NAN);
+                        (self.labels.len() - 1) as u32
+                    })
+                } else {
+                    let label = &d.labels[c];
+                    match self.index.get(label) {
+                        Some(&g) => g,
+                        None => {
+                            let g = self.labels.len() as u32;
+                            self.labels.push(label.clone());
+                            self.numbers
+                                .push(d.numbers.as_ref().map_or(f64::NAN, |n| n[c]));
+                            self.index.insert(label.clone(), g);
+                            g
+                        }
+                    }
+                }
+            })
+            .collect();
+        for c in &mut col.codes {
+            *c = remap[*c as usize];
+        }
+    }
+
+    /// The dictionary in the in-memory encoder's order, and the map from
+    /// global ids to its codes.
+    fn finish(self) -> (Dictionary, Vec<u32>) {
+        let numeric = self.all_numeric && !self.labels.is_empty();
+        let mut order: Vec<u32> = (0..self.card())
+            .filter(|&i| Some(i) != self.missing)
+            .collect();
+        if numeric {
+            order.sort_by(|&a, &b| {
+                self.numbers[a as usize]
+                    .total_cmp(&self.numbers[b as usize])
+                    .then_with(|| self.labels[a as usize].cmp(&self.labels[b as usize]))
+            });
+        } else {
+            order.sort_by(|&a, &b| self.labels[a as usize].cmp(&self.labels[b as usize]));
+        }
+        let mut remap = vec![0u32; self.labels.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let present = order.len() as u32;
+        if let Some(m) = self.missing {
+            remap[m as usize] = present;
+        }
+        let mut labels: Vec<String> = order
+            .iter()
+            .map(|&o| self.labels[o as usize].clone())
+            .collect();
+        let mut numbers: Vec<f64> = order.iter().map(|&o| self.numbers[o as usize]).collect();
+        if self.missing.is_some() {
+            labels.push(MISSING_LABEL.to_string());
+            numbers.push(f64::NAN);
+        }
+        let kind = self.kind.unwrap_or(if numeric {
+            ValueKind::Numeric
+        } else {
+            ValueKind::Text
+        });
+        (
+            Dictionary {
+                kind,
+                labels,
+                numbers: numeric.then_some(numbers),
+                missing: self.missing.map(|_| present),
+            },
+            remap,
+        )
+    }
+}
+
+/// The running class table over the grouped columns.
+struct Merged {
+    keys: Vec<Vec<u32>>,
+    sizes: Vec<u64>,
+    weights: Option<Vec<f64>>,
+    /// Rows after the last merge.
+    merged: usize,
+    /// Records so far (the sum of counts), checked against overflow.
+    records: u64,
+}
+
+impl Merged {
+    fn regroup(&mut self, cards: &[u32]) {
+        let columns: Vec<&[u32]> = self.keys.iter().map(Vec::as_slice).collect();
+        let t = group_with(
+            Rows {
+                columns: &columns,
+                cards,
+                counts: Some(&self.sizes),
+                weights: self.weights.as_deref(),
+                len: self.sizes.len(),
+            },
+            Want::default(),
+        )
+        .table;
+        self.take(t);
+    }
+
+    fn take(&mut self, t: ClassTable) {
+        self.merged = t.sizes.len();
+        self.keys = t.keys;
+        self.sizes = t.sizes;
+        self.weights = t.weights;
+    }
+
+    fn append(&mut self, t: ClassTable) {
+        for (k, new) in self.keys.iter_mut().zip(t.keys) {
+            k.extend(new);
+        }
+        self.sizes.extend(t.sizes);
+        if let (Some(w), Some(new)) = (&mut self.weights, t.weights) {
+            w.extend(new);
+        }
+    }
+}
+
+/// Columns a batch must give, in order: QIs, sensitive, then count and
+/// weight (read as numbers, not grouped).
+fn wanted(cfg: &Config) -> Vec<String> {
+    let mut w = cfg.qis.clone();
+    w.extend(cfg.sensitive.iter().cloned());
+    w.extend(cfg.count.iter().cloned());
+    w.extend(cfg.weight.iter().cloned());
+    w
+}
+
+/// Refuse what needs the rows themselves.
+fn check_supported(cfg: &Config) -> Result<()> {
+    let refuse = |what: &str| {
+        Err(Error::usage(format!(
+            "{what} needs every row in memory, which the streaming reader (several files, a directory, a pattern or --stream) does not keep"
+        )))
+    };
+    if cfg.row_classes {
+        return refuse("--records");
+    }
+    if cfg.person_id.is_some() {
+        return refuse("--person-id");
+    }
+    if cfg.aux.is_some() {
+        return refuse("--aux");
+    }
+    Ok(())
+}
+
+/// Analyse `files` (already resolved) as one table, batch by batch.
+pub fn prepare(
+    cfg: &Config,
+    files: &[String],
+    options: StreamOptions,
+    progress: &Progress,
+) -> Result<(Prepared, StreamInfo)> {
+    check_supported(cfg)?;
+    let want = wanted(cfg);
+    let grouped = cfg.qis.len() + cfg.sensitive.len();
+    let mut dicts: Vec<GlobalDict> = (0..grouped).map(|_| GlobalDict::new()).collect();
+    let mut merged = Merged {
+        keys: vec![Vec::new(); grouped],
+        sizes: Vec::new(),
+        weights: cfg.weight.as_ref().map(|_| Vec::new()),
+        merged: 0,
+        records: 0,
+    };
+    let (mut rows, mut batches) = (0u64, 0u64);
+    let mut formats: Vec<&'static str> = Vec::new();
+    let mut delimiter = None;
+    let mut read_files: Vec<FileInfo> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for file in files {
+        let format = detect_format(file, &cfg.read)?;
+        if !formats.contains(&format.name()) {
+            formats.push(format.name());
+        }
+        match format {
+            Format::Csv if file != "-" => {
+                let mut reader = csv::Batches::open(
+                    file,
+                    cfg.read.delimiter.or(delimiter),
+                    &want,
+                    options.batch_bytes,
+                )?;
+                delimiter = delimiter.or(Some(reader.header.delimiter));
+                while let Some(parsed) = reader.next_batch()? {
+                    let height = parsed.rows as usize;
+                    let columns = parsed
+                        .columns
+                        .into_iter()
+                        .map(|c| c.into_series().into_column())
+                        .collect();
+                    let frame = DataFrame::new(height, columns)
+                        .map_err(|e| Error::file(file, e.to_string()))?;
+                    let table = Table {
+                        source: file.clone(),
+                        format: Format::Csv,
+                        delimiter,
+                        all_columns: reader.header.names.clone(),
+                        frame,
+                        files: Vec::new(),
+                        notes: Vec::new(),
+                        unusable: Vec::new(),
+                    };
+                    batch(cfg, table, &mut dicts, &mut merged, &want)?;
+                    batches += 1;
+                    progress.stage(&format!(
+                        "streaming {file}: {} rows, {} combinations",
+                        rows + reader.rows(),
+                        merged.merged
+                    ));
+                }
+                let (info, multiline, first) = reader.finish();
+                if info.rows == 0 {
+                    return Err(Error::file(file, "the file has a header but no data rows"));
+                }
+                if let Some(note) = crate::input::multiline_note(multiline, first) {
+                    notes.push(format!("{file}: {note}"));
+                }
+                rows += info.rows;
+                read_files.push(info);
+            }
+            _ => {
+                let parts = partitions(file);
+                let is_part = |w: &String| parts.iter().any(|(k, _)| k == w);
+                let mut cols: Vec<String> = want.iter().filter(|w| !is_part(w)).cloned().collect();
+                let mut table = read_table(file, &cols, &cfg.read)?;
+                // A partition key the file also holds is read from the file.
+                let in_file: Vec<String> = want
+                    .iter()
+                    .filter(|w| is_part(w) && table.all_columns.contains(w))
+                    .cloned()
+                    .collect();
+                if !in_file.is_empty() {
+                    cols.extend(in_file);
+                    table = read_table(file, &cols, &cfg.read)?;
+                }
+                for (key, value) in &parts {
+                    if want.contains(key) && !table.all_columns.contains(key) {
+                        let s = polars::prelude::Series::new(
+                            key.as_str().into(),
+                            vec![value.clone(); table.rows()],
+                        );
+                        table
+                            .frame
+                            .with_column(s.into_column())
+                            .map_err(|e| Error::file(file, e.to_string()))?;
+                        table.all_columns.push(key.clone());
+                    }
+                }
+                rows += table.rows() as u64;
+                read_files.extend(table.files.iter().cloned());
+                notes.extend(table.notes.iter().cloned());
+                batch(cfg, table, &mut dicts, &mut merged, &want)?;
+                batches += 1;
+            }
+        }
+    }
+    let cards: Vec<u32> = dicts.iter().map(GlobalDict::card).collect();
+    progress.stage("merging the class tables");
+    merged.regroup(&cards);
+    // Global ids → final codes, then sort again.
+    let mut finished = Vec::new();
+    for (q, d) in dicts.into_iter().enumerate() {
+        let (dict, remap) = d.finish();
+        for c in &mut merged.keys[q] {
+            *c = remap[*c as usize];
+        }
+        finished.push(dict);
+    }
+    let cards: Vec<u32> = finished.iter().map(|d| d.len() as u32).collect();
+    merged.regroup(&cards);
+    let names: Vec<&String> = cfg.qis.iter().chain(&cfg.sensitive).collect();
+    let mut columns: Vec<EncodedColumn> = finished
+        .into_iter()
+        .zip(std::mem::take(&mut merged.keys))
+        .zip(names)
+        .map(|((dict, codes), name)| EncodedColumn {
+            name: name.clone(),
+            codes,
+            dict,
+        })
+        .collect();
+    let sensitive = columns.split_off(cfg.qis.len());
+    let weights = merged.weights.as_ref().map(|w| {
+        w.iter()
+            .zip(&merged.sizes)
+            .map(|(w, &s)| w / s as f64)
+            .collect()
+    });
+    let info = StreamInfo {
+        files: files.to_vec(),
+        batches,
+        merged_rows: merged.sizes.len() as u64,
+    };
+    let prepared = Prepared {
+        meta: InputMeta {
+            source: cfg.input.clone(),
+            format: formats.join("+"),
+            delimiter,
+            rows,
+            files: read_files,
+            notes,
+        },
+        qis: columns,
+        sensitive,
+        counts: Some(std::mem::take(&mut merged.sizes)),
+        weights,
+        person: None,
+        release_ids: None,
+    };
+    Ok((prepared, info))
+}
+
+/// Encode one batch, map it onto the global dictionaries, group it and
+/// merge it into the running table.
+fn batch(
+    cfg: &Config,
+    table: Table,
+    dicts: &mut [GlobalDict],
+    merged: &mut Merged,
+    want: &[String],
+) -> Result<()> {
+    let grouped = dicts.len();
+    let mut cols = encode_qis(&table, &want[..grouped], &cfg.missing_tokens)?;
+    let counts = match &cfg.count {
+        Some(c) => Some(crate::run::analyse::read_counts(&table, c)?),
+        None => None,
+    };
+    let added = counts
+        .as_ref()
+        .map_or(table.rows() as u64, |c| c.iter().sum());
+    merged.records = merged.records.checked_add(added).ok_or_else(|| {
+        Error::column(
+            &table.source,
+            cfg.count.as_deref().unwrap_or(""),
+            format!("the counts of all inputs add up to more than {} records, more than kanon can count", u64::MAX),
+        )
+    })?;
+    let weights = match &cfg.weight {
+        Some(w) => {
+            let w = crate::run::analyse::read_weights(&table, w)?;
+            Some(match &counts {
+                Some(c) => w.iter().zip(c).map(|(w, &c)| w * c as f64).collect(),
+                None => w,
+            })
+        }
+        None => None,
+    };
+    drop(table);
+    for (d, c) in dicts.iter_mut().zip(&mut cols) {
+        d.absorb(c);
+    }
+    let cards: Vec<u32> = dicts.iter().map(GlobalDict::card).collect();
+    let codes: Vec<&[u32]> = cols.iter().map(|c| c.codes.as_slice()).collect();
+    let len = cols.first().map_or(0, |c| c.codes.len());
+    let t = group_with(
+        Rows {
+            columns: &codes,
+            cards: &cards,
+            counts: counts.as_deref(),
+            weights: weights.as_deref(),
+            len,
+        },
+        Want::default(),
+    )
+    .table;
+    merged.append(t);
+    // Merge when the appended rows outgrow the merged table: memory stays
+    // within about twice the class table.
+    if merged.sizes.len() > (2 * merged.merged).max(1 << 22) {
+        merged.regroup(&cards);
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process in bytes (Linux), if known.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_dictionary_orders_like_the_encoder() {
+        let mut g = GlobalDict::new();
+        let col = |labels: &[&str], codes: Vec<u32>, missing: Option<u32>| EncodedColumn {
+            name: "x".into(),
+            codes,
+            dict: Dictionary {
+                kind: ValueKind::Numeric,
+                labels: labels.iter().map(|s| s.to_string()).collect(),
+                numbers: Some(
+                    labels
+                        .iter()
+                        .map(|s| s.parse().unwrap_or(f64::NAN))
+                        .collect(),
+                ),
+                missing,
+            },
+        };
+        let mut a = col(&["9", "10", MISSING_LABEL], vec![1, 0, 2], Some(2));
+        let mut b = col(&["100", "9"], vec![0, 1], None);
+        g.absorb(&mut a);
+        g.absorb(&mut b);
+        // In dictionary order of each batch: 9 → 0, 10 → 1, missing → 2, 100 → 3.
+        assert_eq!(a.codes, vec![1, 0, 2]);
+        assert_eq!(b.codes, vec![3, 0]);
+        let (dict, remap) = g.finish();
+        assert_eq!(dict.labels, vec!["9", "10", "100", MISSING_LABEL]);
+        assert_eq!(dict.missing, Some(3));
+        assert_eq!(remap, vec![0, 1, 3, 2]);
+        assert_eq!(dict.kind, ValueKind::Numeric);
+    }
+}

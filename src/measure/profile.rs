@@ -1,0 +1,492 @@
+//! Column profiles and identifier detection (`kanon profile`).
+//!
+//! Per column: distinct values, uniqueness (distinct / records), Shannon
+//! entropy in bits, share of missing values, and a guessed role with the
+//! reason. Detectors look at the distinct values (never printed):
+//!
+//! * direct identifiers — e-mail addresses, phone numbers, IBANs (valid
+//!   ISO 13616 mod-97 check), Dutch BSNs (valid 11-test), Dutch postcodes
+//!   `1234 AB`, dates in a column named like a date of birth, and columns
+//!   unique per row;
+//! * pseudonyms, hashes and tokens — hex strings of 32, 40 or 64 digits
+//!   (MD5, SHA-1, SHA-256), UUIDs, base64 tokens: pseudonymised data is
+//!   still personal data (WP216 §4);
+//! * quasi-identifier and sensitive candidates, by cardinality and name.
+//!
+//! A detector fires when at least 90 % of the distinct non-missing values
+//! match it.
+
+use serde::Serialize;
+
+use crate::engine::encode::{EncodedColumn, ValueKind};
+
+/// A guessed role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    DirectIdentifier,
+    Pseudonym,
+    QuasiIdentifierCandidate,
+    SensitiveCandidate,
+    Other,
+}
+
+/// The profile of one column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    pub distinct: u64,
+    /// distinct / records.
+    pub uniqueness: f64,
+    /// Shannon entropy of the value distribution, in bits.
+    pub entropy_bits: f64,
+    pub missing_share: f64,
+    pub role: Role,
+    /// The detector that fired, if any (`email`, `iban`, `bsn`, …).
+    pub detector: Option<String>,
+    pub reason: String,
+}
+
+/// The 11-test of a Dutch citizen service number (BSN): nine digits d1…d9
+/// with 9·d1 + 8·d2 + … + 2·d8 − 1·d9 ≡ 0 (mod 11), not all zero.
+pub fn is_bsn(s: &str) -> bool {
+    let digits: Vec<u32> = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    if digits.len() != 9 || digits.iter().all(|&d| d == 0) {
+        return false;
+    }
+    let sum: i64 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i == 8 {
+                -(d as i64)
+            } else {
+                (9 - i as i64) * d as i64
+            }
+        })
+        .sum();
+    sum % 11 == 0
+}
+
+/// ISO 13616 IBAN check: move the first four characters to the end, turn
+/// letters into 10–35, and the number must be ≡ 1 (mod 97).
+pub fn is_iban(s: &str) -> bool {
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let b = compact.as_bytes();
+    if !(15..=34).contains(&b.len())
+        || !b[..2].iter().all(u8::is_ascii_uppercase)
+        || !b[2..4].iter().all(u8::is_ascii_digit)
+        || !b.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let mut rem: u64 = 0;
+    for &c in b[4..].iter().chain(&b[..4]) {
+        let v = if c.is_ascii_digit() {
+            (c - b'0') as u64
+        } else {
+            (c - b'A') as u64 + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// A Dutch postcode: four digits (the first not 0), an optional space and
+/// two letters other than SA, SD and SS.
+pub fn is_dutch_postcode(s: &str) -> bool {
+    let compact: String = s.split_whitespace().collect();
+    let b = compact.as_bytes();
+    b.len() == 6
+        && b[0] != b'0'
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4..].iter().all(u8::is_ascii_alphabetic)
+        && !["SA", "SD", "SS"].contains(&compact[4..].to_ascii_uppercase().as_str())
+}
+
+fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && !s.contains(char::is_whitespace)
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    }
+}
+
+fn is_phone(s: &str) -> bool {
+    let allowed = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()./".contains(c));
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    allowed && (9..=15).contains(&digits) && (s.starts_with('+') || s.starts_with('0'))
+}
+
+fn is_hex_hash(s: &str) -> bool {
+    [32, 40, 64].contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| [8, 13, 18, 23].contains(&i) || c.is_ascii_hexdigit())
+}
+
+fn is_base64_token(s: &str) -> bool {
+    s.len() >= 16
+        && s.len() % 4 == 0
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_uppercase())
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..4]
+            .iter()
+            .chain(&b[5..7])
+            .chain(&b[8..10])
+            .all(u8::is_ascii_digit)
+}
+
+/// (name, test, what the values look like).
+type Detector = (&'static str, fn(&str) -> bool, &'static str);
+
+const SENSITIVE_NAMES: [&str; 14] = [
+    "diagnos",
+    "disease",
+    "health",
+    "medic",
+    "income",
+    "salary",
+    "religio",
+    "ethnic",
+    "sexual",
+    "criminal",
+    "ziekte",
+    "inkomen",
+    "gezondheid",
+    "geloof",
+];
+const BIRTH_NAMES: [&str; 5] = ["birth", "dob", "geboort", "born", "geb_"];
+
+/// Profile one encoded column; `counts[code]` are its value frequencies.
+pub fn profile_column(col: &EncodedColumn, counts: &[u64]) -> ColumnProfile {
+    let records: u64 = counts.iter().sum();
+    let missing = col.dict.missing.map_or(0, |m| counts[m as usize]);
+    let present: Vec<usize> = (0..col.dict.len())
+        .filter(|&c| Some(c as u32) != col.dict.missing && counts[c] > 0)
+        .collect();
+    let distinct = present.len() as u64;
+    let n = records.max(1) as f64;
+    let entropy_bits: f64 = counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum::<f64>()
+        + 0.0; // no −0.0 for a constant column
+    let labels: Vec<&str> = present
+        .iter()
+        .map(|&c| col.dict.labels[c].as_str())
+        .collect();
+    let share = |f: fn(&str) -> bool| {
+        if labels.is_empty() {
+            0.0
+        } else {
+            labels.iter().filter(|l| f(l)).count() as f64 / labels.len() as f64
+        }
+    };
+    let name = col.name.to_ascii_lowercase();
+    let uniqueness = distinct as f64 / n;
+    let (role, detector, reason): (Role, Option<&str>, String) = {
+        let direct: [Detector; 5] = [
+            ("email", is_email, "e-mail addresses"),
+            ("iban", is_iban, "IBANs (valid mod-97 check)"),
+            (
+                "bsn",
+                is_bsn,
+                "Dutch citizen service numbers (valid 11-test)",
+            ),
+            (
+                "dutch_postcode",
+                is_dutch_postcode,
+                "Dutch postcodes (1234 AB)",
+            ),
+            ("phone", is_phone, "phone numbers"),
+        ];
+        let pseudo: [Detector; 3] = [
+            (
+                "hex_hash",
+                is_hex_hash,
+                "hex strings of 32/40/64 digits (MD5/SHA-1/SHA-256 hashes)",
+            ),
+            ("uuid", is_uuid, "UUIDs"),
+            ("base64_token", is_base64_token, "base64 tokens"),
+        ];
+        if let Some((d, _, what)) = direct.iter().find(|(_, f, _)| share(*f) >= 0.9) {
+            (
+                Role::DirectIdentifier,
+                Some(*d),
+                format!("values look like {what}"),
+            )
+        } else if let Some((d, _, what)) = pseudo.iter().find(|(_, f, _)| share(*f) >= 0.9) {
+            (
+                Role::Pseudonym,
+                Some(*d),
+                format!(
+                    "values look like {what}: pseudonymised data is still personal data (WP216 §4)"
+                ),
+            )
+        } else if BIRTH_NAMES.iter().any(|b| name.contains(b))
+            && (col.dict.kind == ValueKind::Date || share(is_iso_date) >= 0.9)
+        {
+            (
+                Role::DirectIdentifier,
+                Some("date_of_birth"),
+                "a date of birth (by name and values)".to_string(),
+            )
+        } else if distinct > 20 && uniqueness >= 0.95 {
+            (
+                Role::DirectIdentifier,
+                Some("unique_per_row"),
+                format!(
+                    "{:.0}% of records have a value of their own{}",
+                    uniqueness * 100.0,
+                    if col.dict.kind == ValueKind::Numeric {
+                        " (continuous values: band or round them)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        } else if SENSITIVE_NAMES.iter().any(|s| name.contains(s)) {
+            (
+                Role::SensitiveCandidate,
+                None,
+                "the name suggests a special category or sensitive value".to_string(),
+            )
+        } else if distinct >= 2 && uniqueness < 0.95 {
+            (
+                Role::QuasiIdentifierCandidate,
+                None,
+                format!(
+                    "{distinct} distinct values: combined with others it can single people out"
+                ),
+            )
+        } else {
+            (
+                Role::Other,
+                None,
+                if distinct <= 1 {
+                    "constant".to_string()
+                } else {
+                    "no pattern found".to_string()
+                },
+            )
+        }
+    };
+    ColumnProfile {
+        name: col.name.clone(),
+        distinct,
+        uniqueness,
+        entropy_bits,
+        missing_share: missing as f64 / n,
+        role,
+        detector: detector.map(str::to_string),
+        reason,
+    }
+}
+
+/// The profile of a whole input: every column, in file order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub schema_version: u32,
+    pub kanon_version: String,
+    pub input: String,
+    pub rows: u64,
+    pub columns: Vec<ColumnProfile>,
+    /// Columns of a type that cannot be read as values (lists, structs, …).
+    pub not_profiled: Vec<NotProfiled>,
+    /// The file read: path, size, SHA-256, rows.
+    pub files: Vec<crate::input::FileInfo>,
+}
+
+/// A column left out of the profile, and its type.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotProfiled {
+    pub name: String,
+    pub kind: String,
+}
+
+/// Read every column of `source` and profile it.
+pub fn profile(
+    source: &str,
+    read: &crate::input::ReadOptions,
+    missing: &[String],
+) -> crate::Result<Profile> {
+    let all = crate::input::columns(source, read)?;
+    let header: Vec<String> = all
+        .names
+        .iter()
+        .filter(|n| !all.unusable.iter().any(|u| &u.0 == *n))
+        .cloned()
+        .collect();
+    let table = crate::input::read_table(source, &header, read)?;
+    let columns = crate::run::analyse::encode_qis(&table, &header, missing)?;
+    let profiles = columns
+        .iter()
+        .map(|c| {
+            let mut counts = vec![0u64; c.dict.len()];
+            for &x in &c.codes {
+                counts[x as usize] += 1;
+            }
+            profile_column(c, &counts)
+        })
+        .collect();
+    Ok(Profile {
+        schema_version: crate::report::SCHEMA_VERSION,
+        kanon_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: source.to_string(),
+        rows: table.rows() as u64,
+        columns: profiles,
+        not_profiled: all
+            .unusable
+            .into_iter()
+            .map(|(name, kind)| NotProfiled { name, kind })
+            .collect(),
+        files: table.files,
+    })
+}
+
+impl Profile {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+
+    /// A table for people; values are never shown.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "kanon profile {}: {} rows, {} columns",
+            self.input,
+            self.rows,
+            self.columns.len()
+        );
+        let width = self
+            .columns
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        let _ = writeln!(
+            o,
+            "  {:<width$}{:>10}{:>12}{:>10}{:>9}  {:<28} reason",
+            "column", "distinct", "uniqueness", "entropy", "missing", "role"
+        );
+        for c in &self.columns {
+            let role = serde_json::to_value(c.role)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {:<width$}{:>10}{:>12.4}{:>10.2}{:>8.1}%  {:<28} {}",
+                c.name,
+                c.distinct,
+                c.uniqueness,
+                c.entropy_bits,
+                c.missing_share * 100.0,
+                role,
+                c.reason
+            );
+        }
+        if self.columns.iter().any(|c| c.role == Role::Pseudonym) {
+            let _ = writeln!(o, "  ! pseudonymised or hashed columns: pseudonymised data is not anonymous (WP216 §4)");
+        }
+        if self
+            .columns
+            .iter()
+            .any(|c| c.role == Role::DirectIdentifier)
+        {
+            let _ = writeln!(o, "  ! direct identifiers: remove them before any release");
+        }
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bsn_eleven_test() {
+        // 111222333: 9+8+7+12+10+8+9+6−3 = 66 = 6·11.
+        assert!(is_bsn("111222333"));
+        assert!(is_bsn("123456782"));
+        assert!(!is_bsn("123456789"));
+        assert!(!is_bsn("000000000"));
+        assert!(!is_bsn("12345678"));
+        assert!(!is_bsn("12345678x"));
+    }
+
+    #[test]
+    fn iban_mod_97() {
+        assert!(is_iban("NL91ABNA0417164300"));
+        assert!(is_iban("GB82 WEST 1234 5698 7654 32"));
+        assert!(!is_iban("NL91ABNA0417164301"));
+        assert!(!is_iban("NL91"));
+        assert!(!is_iban("1291ABNA0417164300"));
+    }
+
+    #[test]
+    fn postcodes_emails_phones_hashes() {
+        assert!(is_dutch_postcode("1234 AB") && is_dutch_postcode("9999zz"));
+        assert!(
+            !is_dutch_postcode("0123 AB")
+                && !is_dutch_postcode("1234 SS")
+                && !is_dutch_postcode("12345")
+        );
+        assert!(is_email("a.b@example.org") && !is_email("a@b") && !is_email("x y@z.nl"));
+        assert!(is_phone("06-12345678") && is_phone("+31 20 123 4567") && !is_phone("12345"));
+        assert!(is_hex_hash("d41d8cd98f00b204e9800998ecf8427e"));
+        assert!(!is_hex_hash("d41d8cd98f00b204e9800998ecf8427g"));
+        assert!(
+            is_uuid("123e4567-e89b-12d3-a456-426614174000")
+                && !is_uuid("123e4567e89b12d3a456426614174000")
+        );
+        assert!(is_base64_token("dGhpc0lzQVRva2VuMTIz") && !is_base64_token("short"));
+    }
+}

@@ -1,0 +1,1137 @@
+//! The auditor's report: one Markdown or self-contained HTML file.
+//!
+//! The content is built once as a list of [`Block`]s and rendered to either
+//! format, so the two never disagree. The HTML loads nothing (a
+//! Content-Security-Policy forbids it), carries no script, and draws its
+//! charts as inline SVG; Markdown shows the charts' data as tables.
+//! Values of small classes never appear: the report holds aggregates only.
+
+use std::fmt::Write;
+
+use super::lang::Lang;
+use super::text::group_digits;
+use crate::gate::targets::fmt6;
+use crate::gate::wp216::{Criterion, Verdict};
+use crate::report::Report;
+
+/// What the report says about how it was made.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub lang: Lang,
+    /// The command line, as given.
+    pub command: String,
+    /// Every parameter of the analysis: (name, value).
+    pub parameters: Vec<(String, String)>,
+}
+
+/// A piece of the report.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(u8, String),
+    Para(String),
+    /// A header row and data rows.
+    Table(Vec<String>, Vec<Vec<String>>),
+    List(Vec<String>),
+    Verdicts(Vec<(String, Criterion)>),
+    /// A bar chart: title, unit label, (label, value) bars.
+    Chart(String, String, Vec<(String, f64)>),
+}
+
+/// Markdown or HTML, chosen by the file extension.
+pub fn render_for_path(path: &str, r: &Report, meta: &Meta) -> String {
+    let blocks = blocks(r, meta);
+    if path.to_ascii_lowercase().ends_with(".md")
+        || path.to_ascii_lowercase().ends_with(".markdown")
+    {
+        markdown(&blocks, meta.lang)
+    } else {
+        html(&blocks, meta.lang, &title(r, meta.lang))
+    }
+}
+
+fn title(r: &Report, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        lang.tr("kanon report:", "kanon-rapport:"),
+        r.input.path
+    )
+}
+
+fn pct(lang: Lang, x: f64) -> String {
+    lang.num(format!("{:.2}%", x * 100.0))
+}
+
+fn num(lang: Lang, x: f64) -> String {
+    lang.num(fmt6(x))
+}
+
+fn count(lang: Lang, n: u64) -> String {
+    lang.num(group_digits(n))
+}
+
+/// A count with its share: `3,187 (10.57%)`.
+fn count_pct(lang: Lang, n: u64, share: f64) -> String {
+    format!("{} ({})", count(lang, n), pct(lang, share))
+}
+
+fn verdict_word(lang: Lang, v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => lang.tr("pass", "voldoet"),
+        Verdict::AtRisk => lang.tr("at risk", "restrisico"),
+        Verdict::Fail => lang.tr("fail", "voldoet niet"),
+        Verdict::NotAssessed => lang.tr("not assessed", "niet beoordeeld"),
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::AtRisk => "at-risk",
+        Verdict::Fail => "fail",
+        Verdict::NotAssessed => "not-assessed",
+    }
+}
+
+/// The wording of ../shared/design/wp216.md for each verdict level.
+fn verdict_sentence(lang: Lang, name: &str, c: &Criterion) -> String {
+    match (lang, c.verdict) {
+        (Lang::En, Verdict::Pass) => format!(
+            "For {name}, the measured values meet the {}. This is a statement about this table under the stated assumptions, not a finding that the data are anonymous.",
+            if c.default_rule { "default rule of kanon (no target was configured)" } else { "configured target" }
+        ),
+        (Lang::Nl, Verdict::Pass) => format!(
+            "Voor {name} voldoen de gemeten waarden aan {}. Dit is een uitspraak over deze tabel onder de genoemde aannames, geen vaststelling dat de gegevens anoniem zijn.",
+            if c.default_rule { "de standaardregel van kanon (er is geen norm ingesteld)" } else { "de ingestelde norm" }
+        ),
+        (Lang::En, Verdict::AtRisk) => format!(
+            "For {name} a residual risk remains. Assess it in context."
+        ),
+        (Lang::Nl, Verdict::AtRisk) => format!(
+            "Voor {name} blijft een restrisico. Beoordeel dit in de context."
+        ),
+        (Lang::En, Verdict::Fail) => format!(
+            "The {} for {name} is not met. The table should not be released in this form.",
+            if c.default_rule { "default rule" } else { "target" }
+        ),
+        (Lang::Nl, Verdict::Fail) => format!(
+            "De {} voor {name} wordt niet gehaald. De tabel zou in deze vorm niet vrijgegeven moeten worden.",
+            if c.default_rule { "standaardregel" } else { "norm" }
+        ),
+        (Lang::En, Verdict::NotAssessed) => format!("{name} was not assessed."),
+        (Lang::Nl, Verdict::NotAssessed) => format!("{name} is niet beoordeeld."),
+    }
+}
+
+/// Class sizes in buckets: (label, lower, upper inclusive).
+const SIZE_BUCKETS: [(&str, u64, u64); 8] = [
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3–4", 3, 4),
+    ("5–9", 5, 9),
+    ("10–19", 10, 19),
+    ("20–49", 20, 49),
+    ("50–99", 50, 99),
+    ("≥ 100", 100, u64::MAX),
+];
+
+/// Records in classes of size lo..=hi, from the class-size histogram.
+fn records_in_sizes(r: &Report, lo: u64, hi: u64) -> u64 {
+    r.classes
+        .histogram
+        .iter()
+        .filter(|[s, _]| (lo..=hi).contains(s))
+        .map(|[s, n]| s * n)
+        .sum()
+}
+
+/// Records in classes of each size bucket.
+fn class_size_bars(r: &Report) -> Vec<(String, f64)> {
+    SIZE_BUCKETS
+        .iter()
+        .map(|&(label, lo, hi)| {
+            let records = records_in_sizes(r, lo, hi);
+            (label.to_string(), records as f64)
+        })
+        .collect()
+}
+
+/// Share of records by prosecutor risk 1/f.
+fn risk_bars(r: &Report) -> Vec<(String, f64)> {
+    let n = r.input.records.max(1) as f64;
+    // Risk bands by class size: 1/f = 1, [0.5, 1), [0.2, 0.5), [0.1, 0.2), [0.05, 0.1), < 0.05.
+    let bands: [(&str, u64, u64); 6] = [
+        ("1", 1, 1),
+        ("0.5", 2, 2),
+        ("0.2–0.5", 3, 5),
+        ("0.1–0.2", 6, 10),
+        ("0.05–0.1", 11, 20),
+        ("< 0.05", 21, u64::MAX),
+    ];
+    bands
+        .iter()
+        .map(|&(label, lo, hi)| {
+            let records = records_in_sizes(r, lo, hi);
+            (label.to_string(), records as f64 / n)
+        })
+        .collect()
+}
+
+/// The report's content.
+pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
+    let l = meta.lang;
+    let mut b = vec![
+        Block::Heading(1, title(r, l)),
+        Block::Para(
+            l.tr(
+                "This report measures how re-identifiable one table is under the stated assumptions, along the three criteria of the Article 29 Working Party's Opinion 05/2014 on anonymisation techniques (WP216). It is not a legal finding that the data are anonymous.",
+                "Dit rapport meet hoe herleidbaar één tabel is onder de genoemde aannames, langs de drie criteria van Advies 05/2014 over anonimiseringstechnieken van de Artikel 29-werkgroep (WP216). Het is geen juridische vaststelling dat de gegevens anoniem zijn.",
+            )
+            .into(),
+        ),
+    ];
+    summary(&mut b, r, l);
+    verdicts(&mut b, r, l);
+    singling_out(&mut b, r, l);
+    attributes(&mut b, r, l);
+    for (name, inf) in &r.inference {
+        inference(&mut b, name, inf, l);
+    }
+    population(&mut b, r, l);
+    if let Some(link) = &r.linkage {
+        linkage(&mut b, link, l);
+    }
+    targets(&mut b, r, l);
+    if let Some(base) = &r.baseline {
+        b.push(Block::Heading(
+            2,
+            format!(
+                "{} {}",
+                l.tr("Since the baseline", "Sinds de basislijn"),
+                base.path
+            ),
+        ));
+        let rows: Vec<Vec<String>> = base
+            .regressions
+            .iter()
+            .map(|c| (l.tr("worse", "slechter"), c))
+            .chain(
+                base.improvements
+                    .iter()
+                    .map(|c| (l.tr("better", "beter"), c)),
+            )
+            .map(|(w, c)| {
+                vec![
+                    c.figure.clone(),
+                    c.previous.to_string(),
+                    c.current.to_string(),
+                    w.into(),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(
+            vec![
+                l.tr("figure", "kengetal").into(),
+                l.tr("baseline", "basislijn").into(),
+                l.tr("now", "nu").into(),
+                l.tr("change", "verandering").into(),
+            ],
+            rows,
+        ));
+    }
+    if !r.warnings.is_empty() {
+        b.push(Block::Heading(2, l.tr("Warnings", "Waarschuwingen").into()));
+        b.push(Block::List(r.warnings.clone()));
+    }
+    methods(&mut b, l);
+    reproducibility(&mut b, r, meta);
+    b
+}
+
+fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    b.push(Block::Heading(2, l.tr("Summary", "Samenvatting").into()));
+    let qis: Vec<&str> = r
+        .quasi_identifiers
+        .iter()
+        .map(|q| q.name.as_str())
+        .collect();
+    let mut rows = vec![
+        vec![
+            l.tr("input", "invoer").into(),
+            format!("{} ({})", r.input.path, r.input.format),
+        ],
+        vec![l.tr("records", "records").into(), count(l, r.input.records)],
+        vec![
+            l.tr("quasi-identifiers", "quasi-identificatoren").into(),
+            qis.join(", "),
+        ],
+    ];
+    if !r.sensitive_attributes.is_empty() {
+        rows.push(vec![
+            l.tr("sensitive attributes", "gevoelige attributen").into(),
+            r.sensitive_attributes.join(", "),
+        ]);
+    }
+    rows.extend([
+        vec![
+            l.tr("equivalence classes", "equivalentieklassen (groepen)")
+                .into(),
+            count(l, r.classes.count),
+        ],
+        vec![
+            l.tr("k (smallest class)", "k (kleinste groep)").into(),
+            count(l, r.k_anonymity.k),
+        ],
+        vec![
+            l.tr("sample uniques", "unieke records in de steekproef")
+                .into(),
+            count_pct(l, r.sample_uniques.count, r.sample_uniques.share),
+        ],
+        vec![
+            l.tr(
+                "highest / average prosecutor risk",
+                "hoogste / gemiddelde prosecutor-risico",
+            )
+            .into(),
+            format!(
+                "{} / {}",
+                num(l, r.risk.prosecutor.highest),
+                num(l, r.risk.prosecutor.average)
+            ),
+        ],
+        vec![
+            format!(
+                "{} {}",
+                l.tr("records at risk (risk >", "records met risico (risico >"),
+                num(l, r.risk.threshold)
+            ) + ")",
+            pct(l, r.risk.prosecutor.records_at_risk),
+        ],
+    ]);
+    b.push(Block::Table(
+        vec![
+            l.tr("figure", "kengetal").into(),
+            l.tr("value", "waarde").into(),
+        ],
+        rows,
+    ));
+}
+
+fn criterion_names(l: Lang) -> [String; 3] {
+    match l {
+        Lang::En => [
+            "Singling out (herleidbaarheid)".into(),
+            "Linkability (koppelbaarheid)".into(),
+            "Inference (deduceerbaarheid)".into(),
+        ],
+        Lang::Nl => [
+            "Herleidbaarheid (singling out)".into(),
+            "Koppelbaarheid (linkability)".into(),
+            "Deduceerbaarheid (inference)".into(),
+        ],
+    }
+}
+
+fn verdicts(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr("WP216 verdicts", "WP216-oordelen").into(),
+    ));
+    b.push(Block::Para(
+        l.tr(
+            "Each criterion is judged on its own; passing one says nothing about the others. WP216 sets no thresholds: where no target was configured, kanon's documented default rule is used and labelled as such.",
+            "Elk criterium wordt afzonderlijk beoordeeld; voldoen aan het ene zegt niets over de andere. WP216 noemt geen drempelwaarden: waar geen norm is ingesteld, gebruikt kanon zijn gedocumenteerde standaardregel en vermeldt dat.",
+        )
+        .into(),
+    ));
+    let Some(w) = &r.wp216 else { return };
+    let names = criterion_names(l);
+    let list = vec![
+        (names[0].clone(), w.singling_out.clone()),
+        (names[1].clone(), w.linkability.clone()),
+        (names[2].clone(), w.inference.clone()),
+    ];
+    let sentences: Vec<String> = list
+        .iter()
+        .map(|(n, c)| verdict_sentence(l, &n.to_lowercase(), c))
+        .collect();
+    b.push(Block::Verdicts(list.clone()));
+    b.push(Block::List(sentences));
+    if list.iter().all(|(_, c)| c.verdict == Verdict::Pass) {
+        b.push(Block::Para(l.tr(
+            "For this table and the stated assumptions, no criterion exceeds the configured targets. Whether the data may be treated as anonymous depends on context outside this table and requires a separate assessment (WP216 §2.2.2).",
+            "Voor deze tabel en de genoemde aannames overschrijdt geen enkel criterium de ingestelde normen. Of de gegevens als anoniem mogen gelden, hangt af van de context buiten deze tabel en vraagt om een afzonderlijke beoordeling (WP216 §2.2.2).",
+        ).into()));
+    }
+}
+
+fn singling_out(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr(
+            "Singling out: class sizes and risk",
+            "Herleidbaarheid: groepsgrootte en risico",
+        )
+        .into(),
+    ));
+    b.push(Block::Chart(
+        l.tr(
+            "Records by the size of their class",
+            "Records naar de grootte van hun groep",
+        )
+        .into(),
+        l.tr("records", "records").into(),
+        class_size_bars(r),
+    ));
+    b.push(Block::Chart(
+        l.tr(
+            "Share of records by prosecutor risk (1 / class size)",
+            "Aandeel records naar prosecutor-risico (1 / groepsgrootte)",
+        )
+        .into(),
+        l.tr("share of records", "aandeel records").into(),
+        risk_bars(r),
+    ));
+    let k = &r.k_anonymity;
+    let j = &r.risk.journalist;
+    b.push(Block::Table(
+        vec![
+            l.tr("risk model", "risicomodel").into(),
+            l.tr("highest", "hoogste").into(),
+            l.tr("average", "gemiddeld").into(),
+            l.tr("records at risk", "records met risico").into(),
+        ],
+        vec![
+            vec![
+                "prosecutor".into(),
+                num(l, r.risk.prosecutor.highest),
+                num(l, r.risk.prosecutor.average),
+                pct(l, r.risk.prosecutor.records_at_risk),
+            ],
+            vec![
+                "journalist".into(),
+                num(l, j.highest),
+                num(l, j.average),
+                pct(l, j.records_at_risk),
+            ],
+            vec![
+                "marketer".into(),
+                String::new(),
+                num(l, r.risk.marketer),
+                String::new(),
+            ],
+        ],
+    ));
+    b.push(Block::Para(format!(
+        "{} {}: {} ({}). {} {}.",
+        l.tr(
+            "Records in classes smaller than",
+            "Records in groepen kleiner dan"
+        ),
+        k.reference_k,
+        count(l, k.records_below_k),
+        pct(l, k.share_below_k),
+        l.tr(
+            "Journalist and marketer basis:",
+            "Basis voor journalist en marketer:"
+        ),
+        j.basis
+    )));
+}
+
+fn attributes(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr("Attribute contribution", "Bijdrage per attribuut")
+            .into(),
+    ));
+    let rows = r
+        .attributes
+        .iter()
+        .map(|a| {
+            vec![
+                a.name.clone(),
+                count(l, a.distinct),
+                num(l, a.distinction),
+                a.separation.map_or("n/a".into(), |s| num(l, s)),
+                count(l, a.uniques_removed),
+            ]
+        })
+        .collect();
+    b.push(Block::Table(
+        vec![
+            l.tr("attribute", "attribuut").into(),
+            l.tr("distinct", "verschillend").into(),
+            "distinction".into(),
+            "separation".into(),
+            l.tr(
+                "uniques removed if dropped",
+                "unieken minder zonder dit attribuut",
+            )
+            .into(),
+        ],
+        rows,
+    ));
+}
+
+fn inference(b: &mut Vec<Block>, name: &str, i: &crate::report::InferenceInfo, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        format!(
+            "{} '{name}'",
+            l.tr(
+                "Inference: sensitive attribute",
+                "Deduceerbaarheid: gevoelig attribuut"
+            )
+        ),
+    ));
+    let d = &i.l_diversity;
+    let mut rows = vec![
+        vec![
+            l.tr("distinct values", "verschillende waarden").into(),
+            count(l, i.values),
+        ],
+        vec!["l-diversity (distinct)".into(), count(l, d.distinct)],
+        vec!["l-diversity (entropy)".into(), num(l, d.entropy)],
+        vec![
+            format!("recursive (c, l), c = {}", num(l, d.recursive.c)),
+            count(l, d.recursive.l),
+        ],
+        vec![
+            format!("t-closeness ({:?})", i.t_closeness.distance).to_lowercase(),
+            num(l, i.t_closeness.value),
+        ],
+        vec![
+            "δ-disclosure (strict)".into(),
+            i.delta_disclosure.strict.map_or("∞".into(), |x| num(l, x)),
+        ],
+        vec![
+            "δ-disclosure (present values)".into(),
+            num(l, i.delta_disclosure.present_values),
+        ],
+        vec!["β-likeness (basic)".into(), num(l, i.beta_likeness.basic)],
+        vec!["(α, k): α".into(), num(l, i.alpha_k.alpha)],
+        vec![
+            l.tr(
+                "records in homogeneous classes",
+                "records in homogene groepen",
+            )
+            .into(),
+            count_pct(l, i.homogeneous_records.count, i.homogeneous_records.share),
+        ],
+        vec![
+            l.tr(
+                "mean correct attribution probability",
+                "gemiddelde kans op juiste toeschrijving",
+            )
+            .into(),
+            num(l, i.attribution.mean_cap),
+        ],
+        vec![
+            l.tr(
+                "attribution risk (baseline-corrected)",
+                "toeschrijvingsrisico (gecorrigeerd voor basislijn)",
+            )
+            .into(),
+            i.attribution.risk.map_or("n/a".into(), |x| num(l, x)),
+        ],
+    ];
+    if let Some(p) = &i.proximity {
+        rows.push(vec![
+            l.tr(
+                "smallest relative class range",
+                "kleinste relatieve spreiding in een groep",
+            )
+            .into(),
+            num(l, p.min_relative_range),
+        ]);
+    }
+    b.push(Block::Table(
+        vec![
+            l.tr("measure", "maat").into(),
+            l.tr("worst class", "slechtste groep").into(),
+        ],
+        rows,
+    ));
+}
+
+fn population(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    if r.population.is_none() && r.individual_risk.is_none() && r.suda.is_none() {
+        return;
+    }
+    b.push(Block::Heading(
+        2,
+        l.tr(
+            "Population estimates and special uniques",
+            "Populatieschattingen en bijzondere unieken",
+        )
+        .into(),
+    ));
+    if let Some(p) = &r.population {
+        let est = |name: &str, e: &crate::report::EstimateInfo| {
+            vec![
+                name.to_string(),
+                e.count.map_or("—".into(), |c| num(l, c)),
+                e.share.map_or("—".into(), |s| pct(l, s)),
+                e.reason.clone().unwrap_or_default(),
+            ]
+        };
+        b.push(Block::Para(format!(
+            "N = {} ({}), π = {}. {}: {} — {}",
+            num(l, p.size),
+            p.source,
+            num(l, p.sampling_fraction),
+            l.tr(
+                "Model chosen by Dankar's rule",
+                "Model gekozen volgens de regel van Dankar"
+            ),
+            p.dankar.choice,
+            p.dankar.reason
+        )));
+        b.push(Block::Table(
+            vec![
+                l.tr("estimator", "schatter").into(),
+                l.tr("population uniques", "unieken in de populatie").into(),
+                l.tr("share of N", "aandeel van N").into(),
+                l.tr("note", "opmerking").into(),
+            ],
+            vec![
+                est("Zayatz", &p.estimators.zayatz),
+                est("Pitman", &p.estimators.pitman),
+                est("SNB", &p.estimators.snb),
+            ],
+        ));
+    }
+    if let Some(i) = &r.individual_risk {
+        b.push(Block::Para(format!(
+            "{}: {} {}, {} {}, {} {}.",
+            l.tr(
+                "Benedetti-Franconi individual risk",
+                "Individueel risico (Benedetti-Franconi)"
+            ),
+            l.tr("expected re-identifications", "verwachte heridentificaties"),
+            num(l, i.expected_reidentifications),
+            l.tr("global risk", "globaal risico"),
+            num(l, i.global),
+            l.tr("highest", "hoogste"),
+            num(l, i.highest)
+        )));
+    }
+    if let Some(s) = &r.suda {
+        b.push(Block::Para(format!(
+            "SUDA2: {} {}, {} MSU, {} {}, {} {}.",
+            count(l, s.records_with_msu),
+            l.tr(
+                "records with a minimal sample unique",
+                "records met een minimale steekproef-unieke combinatie"
+            ),
+            count(l, s.msus),
+            l.tr("highest score", "hoogste score"),
+            num(l, s.max_score),
+            l.tr("highest DIS-SUDA score", "hoogste DIS-SUDA-score"),
+            num(l, s.max_dis_score)
+        )));
+    }
+}
+
+fn linkage(b: &mut Vec<Block>, k: &crate::measure::linkage::Linkability, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr(
+            "Linkability: the attacker's table",
+            "Koppelbaarheid: de tabel van de aanvaller",
+        )
+        .into(),
+    ));
+    let mut rows = vec![
+        vec![l.tr("linked on", "gekoppeld op").into(), k.on.join(", ")],
+        vec![
+            l.tr("attacker records", "records van de aanvaller").into(),
+            count(l, k.attacker_records),
+        ],
+        vec![
+            l.tr("matched", "met een overeenkomst").into(),
+            count(l, k.matched_records),
+        ],
+        vec![
+            l.tr("unique matches (L1)", "unieke overeenkomsten (L1)")
+                .into(),
+            count_pct(l, k.unique_matches, k.unique_match_rate),
+        ],
+        vec![
+            l.tr("expected correct links", "verwachte juiste koppelingen")
+                .into(),
+            format!(
+                "{} ({})",
+                num(l, k.expected_correct_links),
+                k.basis.replace('_', " ")
+            ),
+        ],
+        vec![
+            l.tr("group links (L4)", "koppelingen aan één groep (L4)")
+                .into(),
+            count_pct(l, k.group_links, k.group_link_rate),
+        ],
+        vec![
+            l.tr(
+                "precision of unique matches (L5)",
+                "precisie van unieke overeenkomsten (L5)",
+            )
+            .into(),
+            k.unique_match_precision
+                .map_or(k.unique_match_precision_basis.clone(), |p| num(l, p)),
+        ],
+        vec![
+            l.tr(
+                "baseline-corrected risk (L7), 95% interval",
+                "voor de basislijn gecorrigeerd risico (L7), 95%-interval",
+            )
+            .into(),
+            format!(
+                "{} [{}, {}]",
+                num(l, k.risk.value),
+                num(l, k.risk.ci[0]),
+                num(l, k.risk.ci[1])
+            ),
+        ],
+    ];
+    if let Some(s) = k.link_success_rate {
+        rows.push(vec![
+            l.tr(
+                "link success rate (L2)",
+                "slagingskans van de koppeling (L2)",
+            )
+            .into(),
+            pct(l, s),
+        ]);
+    }
+    b.push(Block::Table(
+        vec![
+            l.tr("figure", "kengetal").into(),
+            l.tr("value", "waarde").into(),
+        ],
+        rows,
+    ));
+    b.push(Block::Chart(
+        l.tr(
+            "Attacker records by the number of released records they match",
+            "Records van de aanvaller naar het aantal vrijgegeven records waarop ze passen",
+        )
+        .into(),
+        l.tr("attacker records", "records").into(),
+        k.match_sizes
+            .iter()
+            .map(|m| (m.matches.clone(), m.attacker_records as f64))
+            .collect(),
+    ));
+}
+
+fn targets(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    if r.targets.is_empty() {
+        return;
+    }
+    b.push(Block::Heading(2, l.tr("Targets", "Normen").into()));
+    let rows = r
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                num(l, t.limit),
+                if t.actual.is_nan() {
+                    "—".into()
+                } else {
+                    num(l, t.actual)
+                },
+                if t.met {
+                    l.tr("met", "gehaald").into()
+                } else {
+                    l.tr("MISSED", "NIET GEHAALD").into()
+                },
+            ]
+        })
+        .collect();
+    b.push(Block::Table(
+        vec![
+            l.tr("target", "norm").into(),
+            l.tr("limit", "grens").into(),
+            l.tr("measured", "gemeten").into(),
+            l.tr("result", "uitkomst").into(),
+        ],
+        rows,
+    ));
+}
+
+fn methods(b: &mut Vec<Block>, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr("Methods and references", "Methoden en bronnen").into(),
+    ));
+    b.push(Block::List(vec![
+        l.tr(
+            "Equivalence classes: records with identical quasi-identifier values; missing values form a value of their own unless stated otherwise. k-anonymity: Sweeney (2002), Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems 10(5).",
+            "Equivalentieklassen: records met dezelfde waarden op de quasi-identificatoren; ontbrekende waarden vormen een eigen waarde, tenzij anders vermeld. k-anonimiteit: Sweeney (2002), Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems 10(5).",
+        ).into(),
+        l.tr(
+            "Prosecutor, journalist and marketer risk: El Emam & Dankar (2008), JAMIA 15(5); records at risk as in ARX.",
+            "Prosecutor-, journalist- en marketerrisico: El Emam & Dankar (2008), JAMIA 15(5); records met risico zoals in ARX.",
+        ).into(),
+        l.tr(
+            "l-diversity: Machanavajjhala et al. (2007), ACM TKDD 1(1); t-closeness: Li, Li & Venkatasubramanian (2007), ICDE; δ-disclosure: Brickell & Shmatikov (2008), KDD; β-likeness: Cao & Karras (2012), VLDB.",
+            "l-diversiteit: Machanavajjhala e.a. (2007), ACM TKDD 1(1); t-closeness: Li, Li & Venkatasubramanian (2007), ICDE; δ-disclosure: Brickell & Shmatikov (2008), KDD; β-likeness: Cao & Karras (2012), VLDB.",
+        ).into(),
+        l.tr(
+            "Population uniqueness: Zayatz (1991), Pitman (Hoshino 2001), SNB (Chen & Keller-McNulty 1998), model choice by Dankar et al. (2012); individual risk: Benedetti & Franconi (1998); SUDA2: Manning, Haglin & Keane (2008), scores after Elliot et al. (2002).",
+            "Populatie-uniciteit: Zayatz (1991), Pitman (Hoshino 2001), SNB (Chen & Keller-McNulty 1998), modelkeuze volgens Dankar e.a. (2012); individueel risico: Benedetti & Franconi (1998); SUDA2: Manning, Haglin & Keane (2008), scores volgens Elliot e.a. (2002).",
+        ).into(),
+        l.tr(
+            "Linkage: an attacker record is compatible with every released record whose values cover its own (intervals, masks, hierarchy nodes, suppressed cells); expected correct links assume the attacker picks uniformly among compatible records; the baseline-corrected risk and its Wilson interval follow anonymeter (Giomi et al. 2023, PoPETs).",
+            "Koppeling: een record van de aanvaller past op elk vrijgegeven record waarvan de waarden de zijne omvatten (intervallen, maskers, knopen van een hiërarchie, onderdrukte cellen); bij verwachte juiste koppelingen kiest de aanvaller willekeurig tussen passende records; het voor de basislijn gecorrigeerde risico en het Wilson-interval volgen anonymeter (Giomi e.a. 2023, PoPETs).",
+        ).into(),
+        l.tr(
+            "Criteria: Article 29 Working Party, Opinion 05/2014 on Anonymisation Techniques (WP216), §2.2.2 and Table 6. The formulas are in kanon's docs/metrics.md.",
+            "Criteria: Artikel 29-werkgroep, Advies 05/2014 over anonimiseringstechnieken (WP216), §2.2.2 en tabel 6. De formules staan in docs/metrics.md van kanon.",
+        ).into(),
+    ]));
+}
+
+fn reproducibility(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
+    let l = meta.lang;
+    b.push(Block::Heading(
+        2,
+        l.tr("Reproducibility", "Herhaalbaarheid").into(),
+    ));
+    let mut rows = vec![
+        vec!["kanon".into(), r.kanon_version.clone()],
+        vec![
+            l.tr("JSON schema version", "versie JSON-schema").into(),
+            r.schema_version.to_string(),
+        ],
+    ];
+    for f in &r.input.files {
+        let path = if f.path == "-" {
+            l.tr("standard input", "standaardinvoer").to_string()
+        } else {
+            f.path.clone()
+        };
+        rows.push(vec![
+            format!("{} {path}", l.tr("input", "invoer")),
+            format!(
+                "{} bytes, {} {}, SHA-256 {}",
+                f.size,
+                f.rows,
+                l.tr("rows", "rijen"),
+                f.sha256
+            ),
+        ]);
+    }
+    if !meta.command.is_empty() {
+        rows.push(vec![
+            l.tr("command", "opdracht").into(),
+            meta.command.clone(),
+        ]);
+    }
+    rows.extend(
+        meta.parameters
+            .iter()
+            .map(|(k, v)| vec![k.clone(), v.clone()]),
+    );
+    b.push(Block::Table(
+        vec![
+            l.tr("parameter", "parameter").into(),
+            l.tr("value", "waarde").into(),
+        ],
+        rows,
+    ));
+}
+
+// ---------------------------------------------------------------- Markdown
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Render blocks as Markdown.
+pub fn markdown(blocks: &[Block], lang: Lang) -> String {
+    let mut o = String::new();
+    for b in blocks {
+        match b {
+            Block::Heading(level, t) => {
+                let _ = writeln!(o, "{} {t}\n", "#".repeat(*level as usize));
+            }
+            Block::Para(t) => {
+                let _ = writeln!(o, "{t}\n");
+            }
+            Block::List(items) => {
+                for i in items {
+                    let _ = writeln!(o, "- {i}");
+                }
+                o.push('\n');
+            }
+            Block::Table(head, rows) => md_table(&mut o, head, rows),
+            Block::Verdicts(list) => {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|(n, c)| {
+                        vec![
+                            n.clone(),
+                            format!("**{}**", verdict_word(lang, c.verdict)),
+                            c.reason.clone(),
+                            evidence(c),
+                        ]
+                    })
+                    .collect();
+                let head = [
+                    lang.tr("criterion", "criterium").to_string(),
+                    lang.tr("verdict", "oordeel").into(),
+                    lang.tr("reason", "reden").into(),
+                    lang.tr("evidence", "onderbouwing").into(),
+                ];
+                md_table(&mut o, &head, &rows);
+            }
+            Block::Chart(title, unit, bars) => {
+                let _ = writeln!(o, "*{title}*\n");
+                let rows: Vec<Vec<String>> = bars
+                    .iter()
+                    .map(|(label, v)| vec![label.clone(), fmt6(*v)])
+                    .collect();
+                md_table(&mut o, &[String::new(), unit.clone()], &rows);
+            }
+        }
+    }
+    o
+}
+
+fn md_table(o: &mut String, head: &[String], rows: &[Vec<String>]) {
+    let cells: Vec<String> = head.iter().map(|h| md_cell(h)).collect();
+    let _ = writeln!(o, "| {} |", cells.join(" | "));
+    let _ = writeln!(o, "|{}|", vec!["---"; head.len()].join("|"));
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| md_cell(c)).collect();
+        let _ = writeln!(o, "| {} |", cells.join(" | "));
+    }
+    o.push('\n');
+}
+
+fn evidence(c: &Criterion) -> String {
+    c.evidence
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", fmt6(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// -------------------------------------------------------------------- HTML
+
+/// Escape text for HTML content and attributes.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}\
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f2f2f2}\
+.verdicts{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:.75rem}\
+.verdict{border:2px solid #888;border-radius:.4rem;padding:.6rem .8rem}.verdict h3{margin:0 0 .3rem;font-size:1rem}\
+.verdict .badge{display:inline-block;font-weight:700;padding:.1rem .5rem;border-radius:.3rem;color:#fff;background:#666}\
+.verdict.pass{border-color:#1a7f37}.verdict.pass .badge{background:#1a7f37}\
+.verdict.at-risk{border-color:#9a6700}.verdict.at-risk .badge{background:#9a6700}\
+.verdict.fail{border-color:#cf222e}.verdict.fail .badge{background:#cf222e}\
+.verdict .evidence{font-size:.85rem;color:#444}\
+figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg.chart{width:100%;max-width:40rem;height:auto}\
+svg.chart text{font-size:11px;fill:#1b1b1b}svg.chart rect.bar{fill:#4a6fa5}";
+
+/// Render blocks as one self-contained HTML page.
+pub fn html(blocks: &[Block], lang: Lang, title: &str) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        lang.code(),
+        esc(title)
+    );
+    let mut chart = 0;
+    for b in blocks {
+        match b {
+            Block::Heading(level, t) => {
+                let _ = writeln!(o, "<h{level}>{}</h{level}>", esc(t));
+            }
+            Block::Para(t) => {
+                let _ = writeln!(o, "<p>{}</p>", esc(t));
+            }
+            Block::List(items) => {
+                o.push_str("<ul>\n");
+                for i in items {
+                    let _ = writeln!(o, "<li>{}</li>", esc(i));
+                }
+                o.push_str("</ul>\n");
+            }
+            Block::Table(head, rows) => html_table(&mut o, head, rows),
+            Block::Verdicts(list) => {
+                o.push_str("<section class=\"verdicts\">\n");
+                for (i, (name, c)) in list.iter().enumerate() {
+                    let id = ["singling-out", "linkability", "inference"]
+                        .get(i)
+                        .copied()
+                        .unwrap_or("criterion");
+                    let _ = writeln!(
+                        o,
+                        "<div class=\"verdict {}\" id=\"verdict-{id}\" data-verdict=\"{}\">\n<h3>{}</h3>\n\
+                         <span class=\"badge\">{}</span>{}\n<p>{}</p>\n<p class=\"evidence\">{}</p>\n</div>",
+                        verdict_class(c.verdict),
+                        verdict_class(c.verdict),
+                        esc(name),
+                        esc(verdict_word(lang, c.verdict)),
+                        if c.default_rule && c.verdict != Verdict::NotAssessed {
+                            format!(" <em>{}</em>", esc(lang.tr("kanon default rule", "standaardregel van kanon")))
+                        } else {
+                            String::new()
+                        },
+                        esc(&c.reason),
+                        esc(&evidence(c))
+                    );
+                }
+                o.push_str("</section>\n");
+            }
+            Block::Chart(title, unit, bars) => {
+                chart += 1;
+                let _ = writeln!(
+                    o,
+                    "<figure id=\"chart-{chart}\">\n<figcaption>{}</figcaption>\n{}</figure>",
+                    esc(title),
+                    svg_bars(title, unit, bars, lang)
+                );
+            }
+        }
+    }
+    o.push_str("</body>\n</html>\n");
+    o
+}
+
+fn html_table(o: &mut String, head: &[String], rows: &[Vec<String>]) {
+    o.push_str("<table>\n<thead><tr>");
+    for h in head {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        o.push_str("<tr>");
+        for c in r {
+            let _ = write!(o, "<td>{}</td>", esc(c));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n");
+}
+
+/// A vertical bar chart as inline SVG, with a text value above each bar.
+pub fn svg_bars(title: &str, unit: &str, bars: &[(String, f64)], lang: Lang) -> String {
+    let (w, h, left, bottom, top) = (640.0, 240.0, 56.0, 36.0, 20.0);
+    let max = bars.iter().map(|b| b.1).fold(0.0f64, f64::max);
+    let scale = if max > 0.0 {
+        (h - bottom - top) / max
+    } else {
+        0.0
+    };
+    let slot = (w - left - 8.0) / bars.len().max(1) as f64;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
+        esc(title)
+    );
+    let base = h - bottom;
+    let _ = writeln!(
+        o,
+        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#888\"/>",
+        w - 8.0
+    );
+    let _ = writeln!(
+        o,
+        "<text x=\"4\" y=\"{top}\">{}</text><text x=\"4\" y=\"{}\">{}</text>",
+        esc(&num(lang, max)),
+        top + 14.0,
+        esc(unit)
+    );
+    for (i, (label, v)) in bars.iter().enumerate() {
+        let bh = v * scale;
+        let x = left + i as f64 * slot + slot * 0.15;
+        let bw = slot * 0.7;
+        let _ = writeln!(
+            o,
+            "<rect class=\"bar\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\"><title>{}: {}</title></rect>",
+            base - bh,
+            esc(label),
+            esc(&num(lang, *v))
+        );
+        let _ = writeln!(
+            o,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x + bw / 2.0,
+            base - bh - 3.0,
+            esc(&lang.num(short(*v)))
+        );
+        let _ = writeln!(
+            o,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x + bw / 2.0,
+            base + 14.0,
+            esc(label)
+        );
+    }
+    o.push_str("</svg>\n");
+    o
+}
+
+/// A compact value label: counts as integers, shares with three digits.
+fn short(v: f64) -> String {
+    if v.fract() == 0.0 {
+        group_digits(v as u64)
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_and_charts_scale() {
+        assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &#39;b&#39;&gt;");
+        let svg = svg_bars(
+            "t",
+            "records",
+            &[("1".into(), 10.0), ("2".into(), 5.0)],
+            Lang::En,
+        );
+        // The tallest bar spans the plot height (240 − 36 − 20 = 184), the other half of it.
+        assert!(
+            svg.contains("height=\"184.0\"") && svg.contains("height=\"92.0\""),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<rect").count(), 2);
+    }
+
+    #[test]
+    fn markdown_tables_escape_pipes() {
+        let md = markdown(
+            &[Block::Table(vec!["a".into()], vec![vec!["x|y".into()]])],
+            Lang::En,
+        );
+        assert!(md.contains("x\\|y"));
+    }
+}

@@ -1,0 +1,7 @@
+//! Everything shown to a person: the terminal summary ([`text`]), the
+//! auditor's report in Markdown and HTML ([`document`]), and the two
+//! languages ([`lang`]).
+
+pub mod document;
+pub mod lang;
+pub mod text;

@@ -1,0 +1,851 @@
+//! The compact human summary printed by `kanon analyse`.
+
+use std::fmt::Write;
+
+use crate::gate::targets::fmt6;
+use crate::report::Report;
+
+/// Terminal styling: ANSI colours or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Ansi,
+}
+
+impl Style {
+    fn paint(self, code: &str, s: &str) -> String {
+        match self {
+            Style::Plain => s.to_string(),
+            Style::Ansi => format!("\x1b[{code}m{s}\x1b[0m"),
+        }
+    }
+    fn bold(self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn good(self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn bad(self, s: &str) -> String {
+        self.paint("31;1", s)
+    }
+    fn warn(self, s: &str) -> String {
+        self.paint("33", s)
+    }
+}
+
+/// Thousands separators for counts.
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+/// Render the summary.
+pub fn render(r: &Report, style: Style) -> String {
+    let mut o = String::new();
+    let i = &r.input;
+    let delim = i
+        .delimiter
+        .as_ref()
+        .map(|d| format!(", delimiter '{d}'"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "{} {} ({}{delim}): {} records{}",
+        style.bold("kanon"),
+        i.path,
+        i.format,
+        group_digits(i.records),
+        if i.records != i.rows {
+            format!(" in {} rows (frequency table)", group_digits(i.rows))
+        } else {
+            String::new()
+        }
+    );
+    let bytes: u64 = i.files.iter().map(|f| f.size).sum();
+    let _ = writeln!(
+        o,
+        "read {} rows from {} file{} ({} bytes)",
+        group_digits(i.files.iter().map(|f| f.rows).sum()),
+        i.files.len(),
+        if i.files.len() == 1 { "" } else { "s" },
+        group_digits(bytes)
+    );
+    let names: Vec<&str> = r
+        .quasi_identifiers
+        .iter()
+        .map(|q| q.name.as_str())
+        .collect();
+    let _ = writeln!(
+        o,
+        "quasi-identifiers ({}): {}",
+        names.len(),
+        names.join(", ")
+    );
+    if !r.sensitive_attributes.is_empty() {
+        let _ = writeln!(o, "sensitive: {}", r.sensitive_attributes.join(", "));
+    }
+
+    let c = &r.classes;
+    let _ = writeln!(o, "\n{}", style.bold("Equivalence classes"));
+    let rows = [
+        ("classes", group_digits(c.count)),
+        (
+            "size min / median / max",
+            format!(
+                "{} / {} / {}",
+                group_digits(c.min_size),
+                fmt6(c.median_size),
+                group_digits(c.max_size)
+            ),
+        ),
+        ("mean size", format!("{:.2}", c.mean_size)),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(o, "  {label:<28}{value}");
+    }
+    let small: Vec<String> = c
+        .histogram
+        .iter()
+        .take(5)
+        .map(|[s, n]| format!("{s}:{}", group_digits(*n)))
+        .collect();
+    let _ = writeln!(o, "  {:<28}{}", "classes by size", small.join("  "));
+
+    let k = &r.k_anonymity;
+    let _ = writeln!(o, "\n{}", style.bold("Singling out"));
+    let _ = writeln!(o, "  {:<28}{}", "k (smallest class)", k.k);
+    let _ = writeln!(
+        o,
+        "  {:<28}{} ({}) in {} classes",
+        format!("records in classes < {}", k.reference_k),
+        group_digits(k.records_below_k),
+        pct(k.share_below_k),
+        group_digits(k.classes_below_k)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<28}{} ({})",
+        "sample uniques",
+        group_digits(r.sample_uniques.count),
+        pct(r.sample_uniques.share)
+    );
+    if c.min_size < k.reference_k && c.smallest.iter().all(|s| s.values.is_none()) {
+        let _ = writeln!(
+            o,
+            "  (values of small classes are hidden; --show-values prints them)"
+        );
+    }
+
+    let rk = &r.risk;
+    let _ = writeln!(
+        o,
+        "\n{} (record at risk: risk > {})",
+        style.bold("Re-identification risk"),
+        fmt6(rk.threshold)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<13}{:>10}{:>10}{:>17}",
+        "", "highest", "average", "records at risk"
+    );
+    let p = &rk.prosecutor;
+    let _ = writeln!(
+        o,
+        "  {:<13}{:>10.4}{:>10.4}{:>17}",
+        "prosecutor",
+        p.highest,
+        p.average,
+        pct(p.records_at_risk)
+    );
+    let j = &rk.journalist;
+    let _ = writeln!(
+        o,
+        "  {:<13}{:>10.4}{:>10.4}{:>17}",
+        "journalist",
+        j.highest,
+        j.average,
+        pct(j.records_at_risk)
+    );
+    let _ = writeln!(o, "  {:<13}{:>10}{:>10.4}", "marketer", "", rk.marketer);
+    let _ = writeln!(o, "  journalist/marketer basis: {} ({})", j.basis, j.note);
+
+    let _ = writeln!(o, "\n{}", style.bold("Attribute contribution"));
+    let width = r
+        .attributes
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let _ = writeln!(
+        o,
+        "  {:<width$}{:>10}{:>13}{:>12}{:>14}{:>20}",
+        "attribute", "distinct", "distinction", "separation", "unique alone", "uniques if dropped"
+    );
+    for (a, q) in r.attributes.iter().zip(&r.quasi_identifiers) {
+        let _ = writeln!(
+            o,
+            "  {:<width$}{:>10}{:>13.6}{:>12}{:>14}{:>20}{}",
+            a.name,
+            group_digits(a.distinct),
+            a.distinction,
+            a.separation
+                .map_or("n/a".to_string(), |s| format!("{s:.4}")),
+            group_digits(a.uniques_alone),
+            format!("-{}", group_digits(a.uniques_removed)),
+            if q.missing > 0 {
+                format!("  ({} missing)", group_digits(q.missing))
+            } else {
+                String::new()
+            }
+        );
+    }
+
+    let shown: Vec<_> = c.smallest.iter().filter(|s| s.values.is_some()).collect();
+    if !shown.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Smallest classes"));
+        for s in shown {
+            let values = s.values.as_deref().unwrap_or_default().join(" | ");
+            let _ = writeln!(o, "  class {:<8} size {:<6} {values}", s.class_id, s.size);
+        }
+    }
+
+    render_survey(&mut o, r, style);
+
+    for (name, inf) in &r.inference {
+        render_inference(&mut o, name, inf, style);
+    }
+
+    if let Some(l) = &r.linkage {
+        render_linkability(&mut o, l, "Linkability — attacker table", style);
+    }
+
+    if let Some(w) = &r.wp216 {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold("WP216 assessment (each criterion on its own)")
+        );
+        for (name, c) in [
+            ("singling out", &w.singling_out),
+            ("linkability", &w.linkability),
+            ("inference", &w.inference),
+        ] {
+            render_verdict(&mut o, name, c, style);
+        }
+    }
+
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold(&format!("Since the baseline {}", b.path))
+        );
+        for c in &b.regressions {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} → {}",
+                style.bad("worse"),
+                c.figure,
+                c.previous,
+                c.current
+            );
+        }
+        for c in &b.improvements {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} → {}",
+                style.good("better"),
+                c.figure,
+                c.previous,
+                c.current
+            );
+        }
+        if b.regressions.is_empty() && b.improvements.is_empty() {
+            let _ = writeln!(o, "  no compared figure changed");
+        }
+        for n in &b.notes {
+            let _ = writeln!(o, "  {} {n}", style.warn("!"));
+        }
+        if b.regressed && b.gating {
+            let _ = writeln!(
+                o,
+                "  {}",
+                style.bad("regression: exit 1 (--fail-on-regression)")
+            );
+        }
+    }
+
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(o, "  {} {w}", style.warn("!"));
+        }
+    }
+    render_targets(&mut o, &r.targets, style);
+    o
+}
+
+fn render_verdict(o: &mut String, name: &str, c: &crate::gate::wp216::Criterion, style: Style) {
+    let verdict = match c.verdict {
+        crate::gate::wp216::Verdict::Pass => style.good("pass"),
+        crate::gate::wp216::Verdict::AtRisk => style.warn("at risk"),
+        crate::gate::wp216::Verdict::Fail => style.bad("FAIL"),
+        crate::gate::wp216::Verdict::NotAssessed => "not assessed".to_string(),
+    };
+    let _ = writeln!(
+        o,
+        "  {name:<13}{verdict:<13}{}{}",
+        c.reason,
+        if c.default_rule && c.verdict != crate::gate::wp216::Verdict::NotAssessed {
+            " [kanon default rule]"
+        } else {
+            ""
+        }
+    );
+}
+
+fn render_targets(o: &mut String, targets: &[crate::gate::targets::TargetCheck], style: Style) {
+    if targets.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", style.bold("Targets"));
+    for t in targets {
+        let mark = if t.met {
+            style.good("pass")
+        } else {
+            style.bad("FAIL")
+        };
+        let _ = writeln!(o, "  {mark}  {}", t.message);
+    }
+    let failed = targets.iter().filter(|t| !t.met).count();
+    let verdict = if failed == 0 {
+        style.good("all targets met")
+    } else {
+        style.bad(&format!("{failed} of {} targets missed", targets.len()))
+    };
+    let _ = writeln!(o, "  {verdict}");
+}
+
+/// Linkage figures (L1–L5, L7).
+fn render_linkability(
+    o: &mut String,
+    l: &crate::measure::linkage::Linkability,
+    title: &str,
+    style: Style,
+) {
+    let _ = writeln!(o, "\n{}", style.bold(title));
+    let _ = writeln!(o, "  linked on                   {}", l.on.join(", "));
+    let _ = writeln!(
+        o,
+        "  attacker records            {} ({} matched, {} not)",
+        group_digits(l.attacker_records),
+        group_digits(l.matched_records),
+        group_digits(l.attacker_records - l.matched_records)
+    );
+    let _ = writeln!(
+        o,
+        "  unique matches (L1)         {} ({})",
+        group_digits(l.unique_matches),
+        pct(l.unique_match_rate)
+    );
+    let _ = writeln!(
+        o,
+        "  expected correct links      {:.2}{}",
+        l.expected_correct_links,
+        match l.link_success_rate {
+            Some(r) => format!(
+                " (L2, ground truth: {} of {} targets in the release, success rate {})",
+                fmt6(l.expected_correct_links),
+                group_digits(l.targets_in_release.unwrap_or(0)),
+                pct(r)
+            ),
+            None => " (L3: Σ 1/|C(a)|, every attacker record assumed to be in the release)".into(),
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  group links (L4)            {} ({}) link to a single class",
+        group_digits(l.group_links),
+        pct(l.group_link_rate)
+    );
+    let _ = writeln!(
+        o,
+        "  unique-match precision (L5) {}",
+        match l.unique_match_precision {
+            Some(p) => format!("{} ({})", fmt6(p), l.unique_match_precision_basis),
+            None => format!("not computed: {}", l.unique_match_precision_basis),
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  linkage risk (L7)           {} [{}, {}] 95% (attack {} vs random guess {})",
+        fmt6(l.risk.value),
+        fmt6(l.risk.ci[0]),
+        fmt6(l.risk.ci[1]),
+        fmt6(l.risk.attack_rate),
+        fmt6(l.risk.baseline)
+    );
+    let sizes: Vec<String> = l
+        .match_sizes
+        .iter()
+        .filter(|b| b.attacker_records > 0)
+        .map(|b| format!("{}:{}", b.matches, group_digits(b.attacker_records)))
+        .collect();
+    let _ = writeln!(o, "  records by |C(a)|           {}", sizes.join("  "));
+}
+
+/// The summary of `kanon link`.
+pub fn render_link(r: &crate::run::link::LinkReport, style: Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {}: {} records",
+        style.bold("kanon link"),
+        r.release.path,
+        group_digits(r.release.rows)
+    );
+    if let (Some(a), Some(l)) = (&r.aux, &r.linkability) {
+        render_linkability(&mut o, l, &format!("Attacker table {}", a.path), style);
+    }
+    if let (Some(p), Some(c)) = (&r.previous, &r.cross_release) {
+        let m = &c.composition;
+        let _ = writeln!(
+            o,
+            "\n{}",
+            style.bold(&format!("Composition with {} (L8)", p.path))
+        );
+        let _ = writeln!(o, "  common columns              {}", m.on.join(", "));
+        let _ = writeln!(
+            o,
+            "  records in both             {} (paired by {})",
+            group_digits(m.records_in_both),
+            m.aligned_by.replace('_', " ")
+        );
+        let _ = writeln!(
+            o,
+            "  k release / previous        {} / {}",
+            m.k_release, m.k_previous
+        );
+        let _ = writeln!(
+            o,
+            "  k of the intersection       {} ({} classes, {} records alone)",
+            m.k_intersection,
+            group_digits(m.intersection_classes),
+            group_digits(m.intersection_uniques)
+        );
+        let _ = writeln!(
+            o,
+            "  records below k = {:<9} {}; narrowed by composing: {}",
+            m.reference_k,
+            group_digits(m.records_below_k),
+            group_digits(m.records_narrowed)
+        );
+        render_linkability(
+            &mut o,
+            &c.linkage,
+            "Previous release as the attacker's table",
+            style,
+        );
+    }
+    let _ = writeln!(o, "\n{}", style.bold("WP216 linkability"));
+    render_verdict(&mut o, "linkability", &r.verdict, style);
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(o, "  {} {w}", style.warn("!"));
+        }
+    }
+    render_targets(&mut o, &r.targets, style);
+    o
+}
+
+/// The summary of `kanon suggest` / `kanon anonymise`.
+pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Style) -> String {
+    let mut o = String::new();
+    let s = &r.search;
+    let _ = writeln!(
+        o,
+        "{} {}: k ≥ {}, at most {} of records suppressed",
+        style.bold("kanon suggest"),
+        r.input,
+        s.k,
+        pct(s.suppression_limit)
+    );
+    match &s.levels {
+        Some(levels) => {
+            let width = levels
+                .keys()
+                .map(|k| k.chars().count())
+                .max()
+                .unwrap_or(4)
+                .max(4);
+            for (name, level) in levels {
+                // Values of records only with --show-values.
+                let example = s
+                    .examples
+                    .as_ref()
+                    .and_then(|e| e.get(name))
+                    .map(|[from, to]| format!("   e.g. {from} → {to}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "  {name:<width$}  level {level} of {}{example}   ({})",
+                    s.heights[name], s.hierarchies[name]
+                );
+            }
+            let res = s.result.as_ref();
+            let _ = writeln!(
+                o,
+                "  suppressed {} records; released {} records in {} classes, k = {}",
+                group_digits(s.suppressed.unwrap_or(0)),
+                group_digits(res.map_or(0, |r| r.input.records)),
+                group_digits(res.map_or(0, |r| r.classes.count)),
+                res.map_or(0, |r| r.k_anonymity.k)
+            );
+            if let Some(u) = &s.utility {
+                let metric = serde_json::to_value(s.metric)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "  utility       loss {:.4}   precision {:.4}   discernibility {}   AECS {:.2}   non-uniform entropy {:.1}   (minimised: {metric})",
+                    u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
+                );
+            }
+            let _ = writeln!(
+                o,
+                "  {} of {} lattice nodes checked, {} ({:.2} s)",
+                group_digits(s.nodes_checked as u64),
+                group_digits(s.lattice as u64),
+                if s.optimal {
+                    "optimal"
+                } else {
+                    "best found, not proven optimal"
+                },
+                seconds
+            );
+            for a in &s.alternatives {
+                let levels: Vec<String> =
+                    a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();
+                let _ = writeln!(
+                    o,
+                    "  alternative   {}   suppressed {}   loss {:.4}   score {:.4}",
+                    levels.join(" "),
+                    group_digits(a.suppressed),
+                    a.loss,
+                    a.score
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                o,
+                "  {} no transformation in the lattice ({} nodes) meets the targets",
+                style.bad("FAIL"),
+                group_digits(s.lattice as u64)
+            );
+        }
+    }
+    o
+}
+
+fn render_survey(o: &mut String, r: &Report, style: Style) {
+    if let Some(p) = &r.population {
+        let _ = writeln!(
+            o,
+            "\n{} (N = {}, π = {:.4}, from {})",
+            style.bold("Population uniqueness"),
+            group_digits(p.size.round() as u64),
+            p.sampling_fraction,
+            p.source.replace('_', " ")
+        );
+        let est = |name: &str, e: &crate::report::EstimateInfo| match (e.count, e.share) {
+            (Some(c), Some(s)) => format!("{name} {:.1} ({})", c, pct(s)),
+            _ => format!(
+                "{name} none ({})",
+                e.reason.as_deref().unwrap_or("no valid estimate")
+            ),
+        };
+        let e = &p.estimators;
+        let _ = writeln!(o, "  {:<18}{}", "estimates", est("Zayatz", &e.zayatz));
+        let _ = writeln!(o, "  {:<18}{}", "", est("Pitman", &e.pitman));
+        let _ = writeln!(o, "  {:<18}{}", "", est("SNB", &e.snb));
+        let _ = writeln!(
+            o,
+            "  {:<18}{}: {} — {}",
+            "Dankar's rule",
+            p.dankar.choice,
+            match (p.dankar.count, p.dankar.share) {
+                (Some(c), Some(s)) => format!("{c:.1} population uniques ({})", pct(s)),
+                _ => "no valid estimate".to_string(),
+            },
+            p.dankar.reason
+        );
+    }
+    if let Some(i) = &r.individual_risk {
+        let _ = writeln!(
+            o,
+            "\n{} (Benedetti-Franconi, from {})",
+            style.bold("Individual risk"),
+            i.basis.replace('_', " ")
+        );
+        let _ = writeln!(
+            o,
+            "  expected re-identifications {:.2}   global {:.6}   highest {:.4}   records above {}: {}",
+            i.expected_reidentifications,
+            i.global,
+            i.highest,
+            fmt6(r.risk.threshold),
+            group_digits(i.records_above_threshold)
+        );
+    }
+    if let Some(s) = &r.suda {
+        let _ = writeln!(
+            o,
+            "\n{} (M = {}, MSUs up to {} attributes, Elliot scores, DIS fraction {})",
+            style.bold("Special uniques (SUDA2)"),
+            s.keys,
+            s.max_msu_size,
+            fmt6(s.dis_fraction)
+        );
+        let sizes: Vec<String> = s
+            .msus_by_size
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(i, n)| format!("{}:{}", i + 1, group_digits(*n)))
+            .collect();
+        let _ =
+            writeln!(
+            o,
+            "  records with an MSU {}   MSUs {} (by size {})   max score {}   max DIS-SUDA {:.6}",
+            group_digits(s.records_with_msu),
+            group_digits(s.msus),
+            if sizes.is_empty() { "-".to_string() } else { sizes.join(" ") },
+            fmt6(s.max_score),
+            s.max_dis_score
+        );
+        let mut vars: Vec<&crate::report::SudaVariable> = s.variables.iter().collect();
+        vars.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+        let list: Vec<String> = vars
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {} ({} of MSUs)",
+                    v.name,
+                    pct(v.contribution),
+                    pct(v.msu_share)
+                )
+            })
+            .collect();
+        let _ = writeln!(o, "  contribution  {}", list.join(", "));
+    }
+    if let Some(subsets) = &r.subsets {
+        let minimal: Vec<String> = subsets
+            .iter()
+            .filter(|s| s.minimal)
+            .map(|s| {
+                format!(
+                    "{{{}}} ({} uniques)",
+                    s.attributes.join(", "),
+                    group_digits(s.sample_uniques)
+                )
+            })
+            .collect();
+        let largest = subsets
+            .iter()
+            .map(|s| s.attributes.len())
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(
+            o,
+            "\n{} (all subsets of up to {largest} QIs: {})",
+            style.bold("QI subsets"),
+            subsets.len()
+        );
+        if minimal.is_empty() {
+            let _ = writeln!(o, "  no subset of up to {largest} QIs singles anyone out");
+        } else {
+            let shown: Vec<String> = minimal.iter().take(12).cloned().collect();
+            let _ = writeln!(
+                o,
+                "  smallest subsets that single people out: {}{}",
+                shown.join("; "),
+                if minimal.len() > shown.len() {
+                    format!(
+                        "; … {} more (--json lists all)",
+                        minimal.len() - shown.len()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    if let Some(p) = &r.person_level {
+        let _ = writeln!(o, "\n{} ('{}')", style.bold("Person-level k"), p.column);
+        let _ = writeln!(
+            o,
+            "  k in distinct persons {}   largest share of one person in a class {}   classes with repeated persons {}",
+            p.k,
+            pct(p.max_person_share),
+            group_digits(p.classes_with_repeated_persons)
+        );
+    }
+}
+
+fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo, style: Style) {
+    let _ = writeln!(
+        o,
+        "\n{} — sensitive '{name}' ({} values{})",
+        style.bold("Inference"),
+        i.values,
+        if i.missing > 0 {
+            format!(", {} missing", group_digits(i.missing))
+        } else {
+            String::new()
+        }
+    );
+    let l = &i.l_diversity;
+    let rows = [
+        (
+            "l-diversity",
+            format!(
+                "distinct {}   entropy {:.4}   recursive ({}, l) {}",
+                l.distinct,
+                l.entropy,
+                fmt6(l.recursive.c),
+                l.recursive.l
+            ),
+        ),
+        (
+            "t-closeness",
+            format!(
+                "{:.4} ({} distance)",
+                i.t_closeness.value,
+                distance_name(i.t_closeness.distance)
+            ),
+        ),
+        (
+            "δ-disclosure",
+            format!(
+                "strict {}   present values {:.4}",
+                i.delta_disclosure
+                    .strict
+                    .map_or("inf".to_string(), |d| format!("{d:.4}")),
+                i.delta_disclosure.present_values
+            ),
+        ),
+        (
+            "β-likeness",
+            format!(
+                "basic {:.4}   enhanced {}",
+                i.beta_likeness.basic,
+                i.beta_likeness.enhanced.map_or(
+                    format!(
+                        "none ({} classes exceed −ln p)",
+                        group_digits(i.beta_likeness.enhanced_violating_classes)
+                    ),
+                    |b| format!("{b:.4}")
+                )
+            ),
+        ),
+        (
+            "(α,k)",
+            format!("α {:.4}   k {}", i.alpha_k.alpha, i.alpha_k.k),
+        ),
+        (
+            "homogeneous",
+            format!(
+                "{} records ({}) in {} classes with one value; {} ({}) with a value ≥ {}",
+                group_digits(i.homogeneous_records.count),
+                pct(i.homogeneous_records.share),
+                group_digits(i.homogeneous_records.classes),
+                group_digits(i.homogeneous_records.above_threshold_count),
+                pct(i.homogeneous_records.above_threshold_share),
+                pct(i.homogeneous_records.threshold)
+            ),
+        ),
+        (
+            "attribution",
+            format!(
+                "mean CAP {:.4}   hit rate {}   baseline {}   risk {}",
+                i.attribution.mean_cap,
+                pct(i.attribution.hit_rate),
+                pct(i.attribution.baseline),
+                i.attribution
+                    .risk
+                    .map_or("n/a".to_string(), |r| format!("{r:.4}"))
+            ),
+        ),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(o, "  {label:<14}{value}");
+    }
+    if let Some(p) = &i.proximity {
+        let _ = writeln!(
+            o,
+            "  {:<14}smallest class range {} and IQR {} of the table's range; {} records in classes spanning ≤ 10%",
+            "proximity",
+            pct(p.min_relative_range),
+            pct(p.min_relative_iqr),
+            group_digits(p.records_in_narrow_classes)
+        );
+    }
+    let worst: Vec<String> = i
+        .worst_classes
+        .iter()
+        .take(5)
+        .map(|w| {
+            let mut s = format!(
+                "class {} (size {}, top {})",
+                w.class_id,
+                w.size,
+                pct(w.top_share)
+            );
+            if let (Some(v), Some(top)) = (&w.values, &w.top_value) {
+                s.push_str(&format!(" [{}] → {top}", v.join(" | ")));
+            }
+            s
+        })
+        .collect();
+    if !worst.is_empty() {
+        let _ = writeln!(o, "  {:<14}{}", "worst classes", worst.join("; "));
+    }
+}
+
+fn distance_name(d: crate::measure::closeness::Distance) -> &'static str {
+    use crate::measure::closeness::Distance;
+    match d {
+        Distance::Equal => "equal",
+        Distance::Ordered => "ordered",
+        Distance::Hierarchical => "hierarchical",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(30162), "30,162");
+        assert_eq!(group_digits(10_000_000), "10,000,000");
+    }
+}

@@ -1,0 +1,490 @@
+//! `kanon suggest` and `kanon anonymise` as library calls: build each QI's
+//! generalisation (a hierarchy file, a builder spec, or an automatic one),
+//! search the lattice on the class table, and apply the chosen
+//! transformation to the data.
+
+use polars::prelude::*;
+
+use crate::anonymise::generalise::Generalisation;
+use crate::anonymise::search::{search_with, Goal, Outcome, SearchResult};
+use crate::anonymise::search::{Diversity, SensitiveHistograms};
+use crate::engine::classes::{Histograms, Want};
+use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind};
+use crate::error::{Error, Result};
+use crate::input::hierarchy::Hierarchy;
+use crate::input::{read_table, Table};
+use crate::measure::closeness::{Distance, TableDistribution};
+use crate::progress::Progress;
+use crate::run::analyse::{analyse_table, encode_qis, group_columns, Analysis, Config};
+
+/// How suppressed records appear in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SuppressMode {
+    /// Left out of the output.
+    #[default]
+    Remove,
+    /// Kept, with every QI set to `*`.
+    Cell,
+}
+
+/// A `suggest` or `anonymise` run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Input, QIs and reading options (targets other than k are ignored by
+    /// the search for now).
+    pub analysis: Config,
+    /// Per QI: an ARX hierarchy file or a builder spec (`interval:…`,
+    /// `mask:…`); QIs without one get an automatic hierarchy.
+    pub hierarchies: Vec<(String, String)>,
+    pub goal: Goal,
+    /// Stop the search after this long and report the best found so far.
+    pub time_limit: Option<std::time::Duration>,
+}
+
+/// The outcome of a search, with what applying it needs.
+pub struct Suggestion {
+    pub result: SearchResult,
+    pub generalisations: Vec<Generalisation>,
+    /// How each QI's hierarchy was made: the file, the spec, or `auto:…`.
+    pub sources: Vec<String>,
+    columns: Vec<EncodedColumn>,
+    row_class: Vec<u32>,
+    table: Table,
+    base: crate::engine::classes::ClassTable,
+    diversity: Option<Diversity>,
+}
+
+/// Search the lattice for the least-loss transformation meeting the goal.
+pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
+    let cfg = &plan.analysis;
+    cfg.validate()?;
+    if plan.goal.k == 0 {
+        return Err(Error::usage("--k must be at least 1"));
+    }
+    if !(0.0..=1.0).contains(&plan.goal.suppression) {
+        return Err(Error::usage(
+            "--suppression must be a share between 0 and 1 (or a percentage)",
+        ));
+    }
+    for (name, _) in &plan.hierarchies {
+        if !cfg.qis.contains(name) {
+            return Err(Error::usage(format!(
+                "--hierarchy names '{name}', which is not a --qi"
+            )));
+        }
+    }
+    progress.stage(&format!("reading {}", cfg.input));
+    let mut wanted = cfg.qis.clone();
+    wanted.extend(cfg.sensitive.iter().cloned());
+    let table = read_table(&cfg.input, &wanted, &cfg.read)?;
+    let columns = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
+    let grouping = group_columns(
+        &columns,
+        None,
+        None,
+        Want {
+            row_class: true,
+            members: !cfg.sensitive.is_empty(),
+        },
+    );
+    let diversity = diversity(cfg, &table, &grouping)?;
+    let n = grouping.table.records();
+    if plan.goal.k > n {
+        return Err(Error::usage(format!(
+            "--k {} is larger than the table ({n} records)",
+            plan.goal.k
+        )));
+    }
+    progress.stage("building hierarchies");
+    let mut generalisations = Vec::new();
+    let mut sources = Vec::new();
+    for col in &columns {
+        let (g, source) = generalisation_for(plan, &table.source, col)?;
+        generalisations.push(g);
+        sources.push(source);
+    }
+    let nodes = generalisations
+        .iter()
+        .try_fold(1u64, |n, g| n.checked_mul(g.height() as u64 + 1))
+        .filter(|&n| n <= crate::anonymise::search::MAX_LATTICE);
+    let Some(nodes) = nodes else {
+        return Err(Error::usage(format!(
+            "the generalisation lattice of these {} quasi-identifiers has more than {} nodes, \
+             the limit of kanon's exact search (it lists every node): use fewer \
+             quasi-identifiers or hierarchies with fewer levels",
+            generalisations.len(),
+            crate::anonymise::search::MAX_LATTICE
+        )));
+    };
+    progress.stage(&format!(
+        "searching the generalisation lattice ({nodes} nodes)"
+    ));
+    let result = search_with(
+        &grouping.table,
+        &generalisations,
+        plan.goal,
+        diversity.as_ref(),
+        plan.time_limit,
+        &|checked, total| {
+            progress.stage(&format!(
+                "searching the generalisation lattice: {checked} of {total} nodes checked"
+            ))
+        },
+    );
+    Ok(Suggestion {
+        result,
+        generalisations,
+        sources,
+        columns,
+        row_class: grouping.row_class.unwrap_or_default(),
+        table,
+        base: grouping.table,
+        diversity,
+    })
+}
+
+/// The l and t targets on the sensitive attributes, per original class.
+fn diversity(
+    cfg: &Config,
+    table: &Table,
+    grouping: &crate::engine::classes::Grouping,
+) -> Result<Option<Diversity>> {
+    let t = &cfg.targets;
+    if cfg.sensitive.is_empty() {
+        if t.l.is_some() || t.t.is_some() {
+            return Err(Error::usage(
+                "--l and --t need a sensitive attribute (--sensitive)",
+            ));
+        }
+        return Ok(None);
+    }
+    let Some(members) = &grouping.members else {
+        return Ok(None);
+    };
+    let mut attributes = Vec::new();
+    for col in encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)? {
+        let histograms = Histograms::build(members, &col.codes, col.cardinality(), None);
+        let dist = TableDistribution::new(&histograms.totals());
+        let distance = cfg
+            .inference
+            .distance
+            .unwrap_or(if col.dict.kind == ValueKind::Numeric {
+                Distance::Ordered
+            } else {
+                Distance::Equal
+            });
+        if distance == Distance::Hierarchical {
+            return Err(Error::usage(
+                "hierarchical t-closeness is not yet supported by the search",
+            ));
+        }
+        attributes.push(SensitiveHistograms {
+            histograms,
+            table: dist,
+            distance,
+        });
+    }
+    Ok(Some(Diversity {
+        attributes,
+        l: t.l.map(|l| (l, t.l_kind, cfg.inference.c)),
+        t: t.t,
+        delta: t.delta,
+        beta: t.beta,
+    }))
+}
+
+fn generalisation_for(
+    plan: &Plan,
+    source: &str,
+    col: &EncodedColumn,
+) -> Result<(Generalisation, String)> {
+    match plan.hierarchies.iter().find(|h| h.0 == col.name) {
+        Some((_, spec))
+            if ["interval:", "mask:", "date:", "group:"]
+                .iter()
+                .any(|p| spec.starts_with(p)) =>
+        {
+            Ok((
+                Generalisation::from_spec(source, &col.name, spec, &col.dict)?,
+                spec.clone(),
+            ))
+        }
+        Some((_, file)) => {
+            let h = Hierarchy::read(file)?;
+            Ok((
+                Generalisation::from_hierarchy(&col.name, &h, &col.dict)?,
+                file.clone(),
+            ))
+        }
+        None => {
+            let spec = auto_spec(&col.dict);
+            let distinct = col.dict.len() - col.dict.missing.map_or(0, |_| 1);
+            if spec == "mask:" && distinct > 2 {
+                // Categories: keep the most frequent, halving, the rest "(other)".
+                let mut freqs = vec![0u64; col.dict.len()];
+                for &c in &col.codes {
+                    freqs[c as usize] += 1;
+                }
+                let keep: Vec<usize> =
+                    std::iter::successors(Some(distinct / 2), |&k| (k > 1).then_some(k / 2))
+                        .filter(|&k| k >= 1)
+                        .collect();
+                let list: Vec<String> = keep.iter().map(|k| k.to_string()).collect();
+                return Ok((
+                    Generalisation::from_frequencies(&col.name, &col.dict, &freqs, &keep),
+                    format!("auto:frequent:{}", list.join(",")),
+                ));
+            }
+            Ok((
+                Generalisation::from_spec(source, &col.name, &spec, &col.dict)?,
+                format!("auto:{spec}"),
+            ))
+        }
+    }
+}
+
+/// An automatic hierarchy: dates by month, year and decade; numbers into
+/// intervals anchored at 0, the first width "nice" (1, 2, 5 × 10^k, about
+/// range/32) and doubling; text of one length
+/// masked from the right a character at a time; anything else straight to
+/// `*` — which `suggest` replaces, for more than two categories, by
+/// grouping in frequency order (keep the most frequent half, quarter, …;
+/// the rest becomes `(other)`).
+pub fn auto_spec(dict: &Dictionary) -> String {
+    let present: Vec<usize> = (0..dict.len())
+        .filter(|&c| Some(c as u32) != dict.missing)
+        .collect();
+    if let (ValueKind::Numeric, Some(nums)) = (dict.kind, &dict.numbers) {
+        let (lo, hi) = present
+            .iter()
+            .map(|&c| nums[c])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(x), b.max(x))
+            });
+        let range = hi - lo;
+        if range > 0.0 && present.len() > 2 {
+            let mut widths = Vec::new();
+            // Doubling keeps every interval inside one of the next level.
+            let mut w = nice(range / 32.0);
+            while w < range && widths.len() < 6 {
+                widths.push(w);
+                w *= 2.0;
+            }
+            if !widths.is_empty() {
+                let list: Vec<String> = widths.iter().map(|w| format!("{w}")).collect();
+                return format!("interval:{}", list.join(","));
+            }
+        }
+    }
+    let lengths: std::collections::BTreeSet<usize> = present
+        .iter()
+        .map(|&c| dict.labels[c].chars().count())
+        .collect();
+    if lengths.len() == 1 {
+        let len = *lengths.iter().next().unwrap_or(&0);
+        if len > 1 {
+            let steps: Vec<String> = (1..len).map(|i| i.to_string()).collect();
+            return format!("mask:{}", steps.join(","));
+        }
+    }
+    "mask:".to_string()
+}
+
+/// The smallest 1, 2 or 5 × 10^k not below `x` (and at least 1).
+fn nice(x: f64) -> f64 {
+    if x <= 1.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|&v| v >= x)
+        .unwrap_or(10.0 * p)
+}
+
+impl Suggestion {
+    /// The input with the QIs generalised as `outcome` says and the records
+    /// of classes smaller than k suppressed; `all` holds every column of the
+    /// input (read again with all columns), in file order.
+    pub fn apply(
+        &self,
+        outcome: &Outcome,
+        goal: Goal,
+        mode: SuppressMode,
+        all: &Table,
+    ) -> Result<DataFrame> {
+        let maps: Vec<Vec<u32>> = self
+            .generalisations
+            .iter()
+            .zip(&outcome.levels)
+            .map(|(g, &l)| g.levels[l].map.clone())
+            .collect();
+        // Which records fall in suppressed released classes: record →
+        // original class → released class.
+        let (released, mask) = crate::anonymise::search::released(
+            &self.base,
+            &self.generalisations,
+            &outcome.levels,
+            goal,
+            self.diversity.as_ref(),
+        );
+        let suppressed: Vec<bool> = self
+            .row_class
+            .iter()
+            .map(|&c| mask[released[c as usize] as usize])
+            .collect();
+        let codes: Vec<Vec<u32>> = self
+            .columns
+            .iter()
+            .zip(&maps)
+            .map(|(c, m)| c.codes.iter().map(|&x| m[x as usize]).collect())
+            .collect();
+        let mut out = all.frame.clone();
+        for (q, (col, &level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
+            let g = &self.generalisations[q];
+            let labels = &g.levels[level].labels;
+            // A missing value stays missing (an empty cell) below the top.
+            let missing = g.missing_at(level).filter(|_| level < g.height());
+            let values: Vec<Option<String>> = codes[q]
+                .iter()
+                .zip(&suppressed)
+                .map(|(&c, &s)| match (s, Some(c) == missing) {
+                    (true, _) => Some("*".to_string()),
+                    (false, true) => None,
+                    (false, false) => Some(labels[c as usize].clone()),
+                })
+                .collect();
+            out.with_column(Column::new(col.name.as_str().into(), values))
+                .map_err(|e| Error::usage(e.to_string()))?;
+        }
+        if mode == SuppressMode::Remove {
+            let keep: BooleanChunked = suppressed.iter().map(|&s| Some(!s)).collect();
+            out = out.filter(&keep).map_err(|e| Error::usage(e.to_string()))?;
+        }
+        Ok(out)
+    }
+
+    /// The analysis of the transformed data (records of small classes
+    /// removed), in the `analyse` schema.
+    pub fn analyse_result(&self, plan: &Plan, outcome: &Outcome) -> Result<Analysis> {
+        let df = self.apply(outcome, plan.goal, SuppressMode::Remove, &self.table)?;
+        let cfg = Config {
+            input: format!("{} (transformed)", self.table.source),
+            ..plan.analysis.clone()
+        };
+        if df.height() == 0 {
+            return Err(Error::usage("every record would be suppressed"));
+        }
+        let table = Table {
+            source: cfg.input.clone(),
+            format: self.table.format,
+            delimiter: self.table.delimiter,
+            all_columns: self.table.all_columns.clone(),
+            frame: df,
+            files: Vec::new(),
+            notes: Vec::new(),
+            unusable: Vec::new(),
+        };
+        analyse_table(&cfg, table, &Progress::hidden())
+    }
+
+    /// What a value becomes at the chosen level, for the report.
+    pub fn example(&self, q: usize, level: usize) -> (String, String) {
+        let col = &self.columns[q];
+        let code = col.codes.first().copied().unwrap_or(0);
+        let g = &self.generalisations[q].levels[level];
+        (
+            col.dict.labels[code as usize].clone(),
+            g.labels[g.map[code as usize] as usize].clone(),
+        )
+    }
+
+    /// Every column of the input, in file order.
+    pub fn all_columns(&self) -> &[String] {
+        &self.table.all_columns
+    }
+
+    pub fn qi_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+}
+
+/// The JSON report of a suggestion.
+pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::SuggestReport> {
+    use crate::report::*;
+    use std::collections::BTreeMap;
+    let names = s.qi_names();
+    let by_name = |levels: &[usize]| -> BTreeMap<String, usize> {
+        names.iter().cloned().zip(levels.iter().copied()).collect()
+    };
+    let best = s.result.best.as_ref();
+    let result = match best {
+        Some(b) => Some(s.analyse_result(plan, b)?.report),
+        None => None,
+    };
+    Ok(SuggestReport {
+        schema_version: SCHEMA_VERSION,
+        kanon_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: plan.analysis.input.clone(),
+        files: s.table.files.clone(),
+        search: SearchInfo {
+            k: plan.goal.k,
+            suppression_limit: plan.goal.suppression,
+            levels: best.map(|b| by_name(&b.levels)),
+            heights: names
+                .iter()
+                .cloned()
+                .zip(s.generalisations.iter().map(|g| g.height()))
+                .collect(),
+            hierarchies: names
+                .iter()
+                .cloned()
+                .zip(s.sources.iter().cloned())
+                .collect(),
+            examples: best.filter(|_| plan.analysis.show_values).map(|b| {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(q, n)| {
+                        let (from, to) = s.example(q, b.levels[q]);
+                        (n.clone(), [from, to])
+                    })
+                    .collect()
+            }),
+            suppressed: best.map(|b| b.suppressed),
+            loss: best.map(|b| b.loss),
+            metric: plan.goal.metric,
+            utility: best.map(|b| b.utility),
+            nodes_checked: s.result.nodes_checked,
+            lattice: s.result.lattice,
+            optimal: s.result.optimal,
+            alternatives: s
+                .result
+                .alternatives
+                .iter()
+                .map(|a| AlternativeInfo {
+                    levels: by_name(&a.levels),
+                    suppressed: a.suppressed,
+                    loss: a.loss,
+                    score: a.score,
+                })
+                .collect(),
+            result,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_widths() {
+        assert_eq!(nice(0.3), 1.0);
+        assert_eq!(nice(2.3), 5.0);
+        assert_eq!(nice(7.0), 10.0);
+        assert_eq!(nice(20.0), 20.0);
+        assert_eq!(nice(21.0), 50.0);
+    }
+}
