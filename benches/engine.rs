@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use kanon::engine::classes::Want;
+use kanon::input::columns::encode as encode_qis;
 use kanon::input::{read_table, ReadOptions};
 use kanon::progress::Progress;
-use kanon::run::analyse::{analyse, encode_qis, group_columns, Config, SudaConfig};
+use kanon::run::analyse::{analyse, group_columns, Config, SudaConfig};
 use polars::prelude::*;
 
 /// The first eight synthetic columns (all but occupation and income).

@@ -180,7 +180,7 @@ fn run_init(args: &cli::InitArgs) -> Result<u8> {
             "exists already (give --force to overwrite)",
         ));
     }
-    let profile = kanon::measure::profile::profile(
+    let profile = kanon::run::profile::profile(
         &args.input,
         &args.io.read_options()?,
         &args.io.missing_tokens(),
@@ -243,12 +243,16 @@ fn run_link(args: &cli::LinkArgs) -> Result<u8> {
 }
 
 fn run_profile(args: &ProfileArgs) -> Result<u8> {
-    let p = kanon::measure::profile::profile(
+    let p = kanon::run::profile::profile(
         &args.input,
         &args.io.read_options()?,
         &args.io.missing_tokens(),
     )?;
-    let out = if args.json { p.to_json() } else { p.render() };
+    let out = if args.json {
+        p.to_json()
+    } else {
+        kanon::render::text::render_profile(&p)
+    };
     emit(&out)?;
     Ok(0)
 }

@@ -2,5 +2,6 @@
 //! and the WP216 verdicts on singling out, linkability and inference
 //! ([`wp216`]).
 
+pub mod baseline;
 pub mod targets;
 pub mod wp216;

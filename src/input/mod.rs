@@ -8,6 +8,7 @@
 //! counted: its size, the SHA-256 of the bytes read and its data rows
 //! ([`FileInfo`]). Errors name the file, the column and the row (or line).
 
+pub mod columns;
 pub mod csv;
 pub mod files;
 pub mod hierarchy;

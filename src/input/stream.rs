@@ -20,10 +20,10 @@ use rustc_hash::FxHashMap;
 use crate::engine::classes::{group_with, ClassTable, Rows, Want};
 use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind, MISSING_LABEL};
 use crate::error::{Error, Result};
+use crate::input::columns::encode as encode_qis;
 use crate::input::files::partitions;
-use crate::input::{csv, detect_format, read_table, FileInfo, Format, Table};
+use crate::input::{csv, detect_format, read_table, FileInfo, Format, ReadOptions, Table};
 use crate::progress::Progress;
-use crate::run::analyse::{encode_qis, Config, InputMeta, Prepared};
 
 /// How the streaming reader cuts its input.
 #[derive(Debug, Clone, Copy)]
@@ -222,50 +222,62 @@ impl Merged {
     }
 }
 
+/// What the streaming reader reads from each file and groups on.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec<'a> {
+    pub qis: &'a [String],
+    pub sensitive: &'a [String],
+    /// Column of record counts (frequency tables).
+    pub count: Option<&'a String>,
+    /// Column of sampling weights.
+    pub weight: Option<&'a String>,
+    pub missing_tokens: &'a [String],
+    pub read: &'a ReadOptions,
+}
+
+/// The merged class table of every file, as columns: one row per distinct
+/// combination of the QIs and sensitive attributes, with its records.
+pub struct Streamed {
+    pub qis: Vec<EncodedColumn>,
+    pub sensitive: Vec<EncodedColumn>,
+    /// Records of each row (the row is a frequency-table row).
+    pub counts: Vec<u64>,
+    /// Weight per record of each row.
+    pub weights: Option<Vec<f64>>,
+    /// Data rows read from every file.
+    pub rows: u64,
+    /// The formats read, joined by `+`.
+    pub format: String,
+    pub delimiter: Option<u8>,
+    pub files: Vec<FileInfo>,
+    pub notes: Vec<String>,
+    pub info: StreamInfo,
+}
+
 /// Columns a batch must give, in order: QIs, sensitive, then count and
 /// weight (read as numbers, not grouped).
-fn wanted(cfg: &Config) -> Vec<String> {
-    let mut w = cfg.qis.clone();
+fn wanted(cfg: &Spec) -> Vec<String> {
+    let mut w = cfg.qis.to_vec();
     w.extend(cfg.sensitive.iter().cloned());
-    w.extend(cfg.count.iter().cloned());
-    w.extend(cfg.weight.iter().cloned());
+    w.extend(cfg.count.cloned());
+    w.extend(cfg.weight.cloned());
     w
 }
 
-/// Refuse what needs the rows themselves.
-fn check_supported(cfg: &Config) -> Result<()> {
-    let refuse = |what: &str| {
-        Err(Error::usage(format!(
-            "{what} needs every row in memory, which the streaming reader (several files, a directory, a pattern or --stream) does not keep"
-        )))
-    };
-    if cfg.row_classes {
-        return refuse("--records");
-    }
-    if cfg.person_id.is_some() {
-        return refuse("--person-id");
-    }
-    if cfg.aux.is_some() {
-        return refuse("--aux");
-    }
-    Ok(())
-}
-
-/// Analyse `files` (already resolved) as one table, batch by batch.
+/// Read `files` (already resolved) as one table, batch by batch.
 pub fn prepare(
-    cfg: &Config,
+    cfg: &Spec,
     files: &[String],
     options: StreamOptions,
     progress: &Progress,
-) -> Result<(Prepared, StreamInfo)> {
-    check_supported(cfg)?;
+) -> Result<Streamed> {
     let want = wanted(cfg);
     let grouped = cfg.qis.len() + cfg.sensitive.len();
     let mut dicts: Vec<GlobalDict> = (0..grouped).map(|_| GlobalDict::new()).collect();
     let mut merged = Merged {
         keys: vec![Vec::new(); grouped],
         sizes: Vec::new(),
-        weights: cfg.weight.as_ref().map(|_| Vec::new()),
+        weights: cfg.weight.map(|_| Vec::new()),
         merged: 0,
         records: 0,
     };
@@ -275,7 +287,7 @@ pub fn prepare(
     let mut read_files: Vec<FileInfo> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for file in files {
-        let format = detect_format(file, &cfg.read)?;
+        let format = detect_format(file, cfg.read)?;
         if !formats.contains(&format.name()) {
             formats.push(format.name());
         }
@@ -329,7 +341,7 @@ pub fn prepare(
                 let parts = partitions(file);
                 let is_part = |w: &String| parts.iter().any(|(k, _)| k == w);
                 let mut cols: Vec<String> = want.iter().filter(|w| !is_part(w)).cloned().collect();
-                let mut table = read_table(file, &cols, &cfg.read)?;
+                let mut table = read_table(file, &cols, cfg.read)?;
                 // A partition key the file also holds is read from the file.
                 let in_file: Vec<String> = want
                     .iter()
@@ -338,7 +350,7 @@ pub fn prepare(
                     .collect();
                 if !in_file.is_empty() {
                     cols.extend(in_file);
-                    table = read_table(file, &cols, &cfg.read)?;
+                    table = read_table(file, &cols, cfg.read)?;
                 }
                 for (key, value) in &parts {
                     if want.contains(key) && !table.all_columns.contains(key) {
@@ -375,7 +387,7 @@ pub fn prepare(
     }
     let cards: Vec<u32> = finished.iter().map(|d| d.len() as u32).collect();
     merged.regroup(&cards);
-    let names: Vec<&String> = cfg.qis.iter().chain(&cfg.sensitive).collect();
+    let names: Vec<&String> = cfg.qis.iter().chain(cfg.sensitive.iter()).collect();
     let mut columns: Vec<EncodedColumn> = finished
         .into_iter()
         .zip(std::mem::take(&mut merged.keys))
@@ -398,38 +410,33 @@ pub fn prepare(
         batches,
         merged_rows: merged.sizes.len() as u64,
     };
-    let prepared = Prepared {
-        meta: InputMeta {
-            source: cfg.input.clone(),
-            format: formats.join("+"),
-            delimiter,
-            rows,
-            files: read_files,
-            notes,
-        },
+    Ok(Streamed {
         qis: columns,
         sensitive,
-        counts: Some(std::mem::take(&mut merged.sizes)),
+        counts: std::mem::take(&mut merged.sizes),
         weights,
-        person: None,
-        release_ids: None,
-    };
-    Ok((prepared, info))
+        rows,
+        format: formats.join("+"),
+        delimiter,
+        files: read_files,
+        notes,
+        info,
+    })
 }
 
 /// Encode one batch, map it onto the global dictionaries, group it and
 /// merge it into the running table.
 fn batch(
-    cfg: &Config,
+    cfg: &Spec,
     table: Table,
     dicts: &mut [GlobalDict],
     merged: &mut Merged,
     want: &[String],
 ) -> Result<()> {
     let grouped = dicts.len();
-    let mut cols = encode_qis(&table, &want[..grouped], &cfg.missing_tokens)?;
-    let counts = match &cfg.count {
-        Some(c) => Some(crate::run::analyse::read_counts(&table, c)?),
+    let mut cols = encode_qis(&table, &want[..grouped], cfg.missing_tokens)?;
+    let counts = match cfg.count {
+        Some(c) => Some(crate::input::columns::read_counts(&table, c)?),
         None => None,
     };
     let added = counts
@@ -438,13 +445,13 @@ fn batch(
     merged.records = merged.records.checked_add(added).ok_or_else(|| {
         Error::column(
             &table.source,
-            cfg.count.as_deref().unwrap_or(""),
+            cfg.count.map_or("", String::as_str),
             format!("the counts of all inputs add up to more than {} records, more than kanon can count", u64::MAX),
         )
     })?;
-    let weights = match &cfg.weight {
+    let weights = match cfg.weight {
         Some(w) => {
-            let w = crate::run::analyse::read_weights(&table, w)?;
+            let w = crate::input::columns::read_weights(&table, w)?;
             Some(match &counts {
                 Some(c) => w.iter().zip(c).map(|(w, &c)| w * c as f64).collect(),
                 None => w,

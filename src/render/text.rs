@@ -407,7 +407,7 @@ fn render_linkability(
 }
 
 /// The summary of `kanon link`.
-pub fn render_link(r: &crate::run::link::LinkReport, style: Style) -> String {
+pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -834,6 +834,64 @@ fn distance_name(d: crate::measure::closeness::Distance) -> &'static str {
         Distance::Ordered => "ordered",
         Distance::Hierarchical => "hierarchical",
     }
+}
+
+/// The column profile as a table for people; values are never shown.
+pub fn render_profile(p: &crate::report::Profile) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "kanon profile {}: {} rows, {} columns",
+        p.input,
+        p.rows,
+        p.columns.len()
+    );
+    let width = p
+        .columns
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(
+        o,
+        "  {:<width$}{:>10}{:>12}{:>10}{:>9}  {:<28} reason",
+        "column", "distinct", "uniqueness", "entropy", "missing", "role"
+    );
+    for c in &p.columns {
+        let role = serde_json::to_value(c.role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {:<width$}{:>10}{:>12.4}{:>10.2}{:>8.1}%  {:<28} {}",
+            c.name,
+            c.distinct,
+            c.uniqueness,
+            c.entropy_bits,
+            c.missing_share * 100.0,
+            role,
+            c.reason
+        );
+    }
+    if p.columns
+        .iter()
+        .any(|c| c.role == crate::measure::profile::Role::Pseudonym)
+    {
+        let _ = writeln!(
+            o,
+            "  ! pseudonymised or hashed columns: pseudonymised data is not anonymous (WP216 §4)"
+        );
+    }
+    if p.columns
+        .iter()
+        .any(|c| c.role == crate::measure::profile::Role::DirectIdentifier)
+    {
+        let _ = writeln!(o, "  ! direct identifiers: remove them before any release");
+    }
+    o
 }
 
 #[cfg(test)]

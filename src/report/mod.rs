@@ -54,7 +54,7 @@ pub struct Report {
     pub wp216: Option<crate::gate::wp216::Wp216>,
     /// What got worse or better since the baseline (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::run::baseline::BaselineInfo>,
+    pub baseline: Option<BaselineInfo>,
     pub warnings: Vec<String>,
 }
 
@@ -516,6 +516,95 @@ pub struct AlternativeInfo {
 }
 
 impl SuggestReport {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}
+
+/// The profile of a whole input: every column, in file order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub schema_version: u32,
+    pub kanon_version: String,
+    pub input: String,
+    pub rows: u64,
+    pub columns: Vec<crate::measure::profile::ColumnProfile>,
+    /// Columns of a type that cannot be read as values (lists, structs, …).
+    pub not_profiled: Vec<NotProfiled>,
+    /// The file read: path, size, SHA-256, rows.
+    pub files: Vec<crate::input::FileInfo>,
+}
+
+/// A column left out of the profile, and its type.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotProfiled {
+    pub name: String,
+    pub kind: String,
+}
+
+impl Profile {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}
+
+/// One figure that changed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// JSON path of the figure (`k_anonymity.k`, `wp216.inference.verdict`).
+    pub figure: String,
+    pub previous: serde_json::Value,
+    pub current: serde_json::Value,
+}
+
+/// The comparison with a baseline; `baseline` in the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineInfo {
+    pub path: String,
+    /// Figures that got worse.
+    pub regressions: Vec<Change>,
+    /// Figures that got better.
+    pub improvements: Vec<Change>,
+    pub regressed: bool,
+    /// Whether a regression fails the run (`--fail-on-regression`).
+    pub gating: bool,
+    pub notes: Vec<String>,
+}
+
+/// The JSON of `kanon link`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkReport {
+    pub schema_version: u32,
+    pub kanon_version: String,
+    pub release: crate::input::FileInfo,
+    pub aux: Option<crate::input::FileInfo>,
+    pub previous: Option<crate::input::FileInfo>,
+    /// The attacker table linked to the release (`--aux`).
+    pub linkability: Option<crate::measure::linkage::Linkability>,
+    /// The previous release linked to this one (`--previous`).
+    pub cross_release: Option<CrossRelease>,
+    pub targets: Vec<crate::gate::targets::TargetCheck>,
+    pub targets_met: bool,
+    /// The WP216 linkability verdict these figures give.
+    pub verdict: crate::gate::wp216::Criterion,
+    pub warnings: Vec<String>,
+}
+
+/// Cross-release figures: the composition and L1–L4 of the previous
+/// release read as an attacker's table.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossRelease {
+    pub composition: crate::measure::linkage::cross::Composition,
+    pub linkage: crate::measure::linkage::Linkability,
+}
+
+impl LinkReport {
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -1,17 +1,17 @@
 //! `kanon analyse` as a library call: read, encode, group, measure, report.
 
-use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::survey;
 use crate::engine::classes::{
     bits_for, group, group_with, ClassTable, Grouping, Histograms, Rows, Want,
 };
-use crate::engine::encode::{encode_columns, EncodedColumn, ValueKind};
+use crate::engine::encode::{EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
 use crate::gate::targets::{
     check, check_inference, check_population, BetaKind, DeltaVariant, Measured, Targets,
 };
+use crate::input::columns::{encode as encode_qis, read_counts, read_weights};
 use crate::input::hierarchy::Hierarchy;
 use crate::input::{read_table, ReadOptions, Table};
 use crate::measure::closeness::{Distance, TableDistribution, Tree};
@@ -497,10 +497,36 @@ fn analyse_streaming(cfg: &Config, files: &[String], progress: &Progress) -> Res
             "standard input cannot be combined with other inputs or streamed; give a file",
         ));
     }
+    check_streamable(cfg)?;
     let options = crate::input::stream::StreamOptions {
         batch_bytes: cfg.batch_bytes.max(1),
     };
-    let (prepared, info) = crate::input::stream::prepare(cfg, files, options, progress)?;
+    let spec = crate::input::stream::Spec {
+        qis: &cfg.qis,
+        sensitive: &cfg.sensitive,
+        count: cfg.count.as_ref(),
+        weight: cfg.weight.as_ref(),
+        missing_tokens: &cfg.missing_tokens,
+        read: &cfg.read,
+    };
+    let s = crate::input::stream::prepare(&spec, files, options, progress)?;
+    let info = s.info;
+    let prepared = Prepared {
+        meta: InputMeta {
+            source: cfg.input.clone(),
+            format: s.format,
+            delimiter: s.delimiter,
+            rows: s.rows,
+            files: s.files,
+            notes: s.notes,
+        },
+        qis: s.qis,
+        sensitive: s.sensitive,
+        counts: Some(s.counts),
+        weights: s.weights,
+        person: None,
+        release_ids: None,
+    };
     let mut analysis = analyse_prepared(cfg, prepared, progress)?;
     if cfg.profile_undeclared {
         analysis.report.warnings.push(
@@ -509,6 +535,25 @@ fn analyse_streaming(cfg: &Config, files: &[String], progress: &Progress) -> Res
     }
     analysis.report.input.streaming = Some(info);
     Ok(analysis)
+}
+
+/// Refuse what needs the rows themselves, which streaming does not keep.
+fn check_streamable(cfg: &Config) -> Result<()> {
+    let refuse = |what: &str| {
+        Err(Error::usage(format!(
+            "{what} needs every row in memory, which the streaming reader (several files, a directory, a pattern or --stream) does not keep"
+        )))
+    };
+    if cfg.row_classes {
+        return refuse("--records");
+    }
+    if cfg.person_id.is_some() {
+        return refuse("--person-id");
+    }
+    if cfg.aux.is_some() {
+        return refuse("--aux");
+    }
+    Ok(())
 }
 
 /// Warnings about columns the analysis did not name (values never shown).
@@ -838,15 +883,6 @@ fn link_aux_table(
     )
 }
 
-/// Encode the QI columns of a table.
-pub fn encode_qis(table: &Table, qis: &[String], tokens: &[String]) -> Result<Vec<EncodedColumn>> {
-    let series: Vec<(&str, &Series)> = qis
-        .iter()
-        .map(|q| Ok((q.as_str(), table.column(q)?)))
-        .collect::<Result<_>>()?;
-    encode_columns(&table.source, &series, tokens)
-}
-
 /// Group encoded columns into classes.
 pub fn group_columns(
     columns: &[EncodedColumn],
@@ -1018,161 +1054,6 @@ fn reorder(source: &str, column: &mut EncodedColumn, order: &[String]) -> Result
     column.dict.missing = missing;
     column.dict.numbers = None;
     Ok(())
-}
-
-/// Parse a numeric column cell by cell, naming the row of the first bad cell.
-fn numeric_cells(table: &Table, name: &str) -> Result<Vec<f64>> {
-    let s = table.column(name)?;
-    let source = &table.source;
-    if s.dtype() == &DataType::String {
-        let ca = s
-            .str()
-            .map_err(|e| Error::column(source, name, e.to_string()))?;
-        ca.iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let row = i as u64 + 1;
-                let v =
-                    v.ok_or_else(|| Error::cell(source, Some(name), row, "value is missing"))?;
-                v.trim().parse::<f64>().map_err(|_| {
-                    Error::cell(source, Some(name), row, "is not a number").with_value(v)
-                })
-            })
-            .collect()
-    } else if s.dtype().is_primitive_numeric() {
-        let f = s
-            .cast(&DataType::Float64)
-            .map_err(|e| Error::column(source, name, e.to_string()))?;
-        let ca = f
-            .f64()
-            .map_err(|e| Error::column(source, name, e.to_string()))?;
-        ca.iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.ok_or_else(|| Error::cell(source, Some(name), i as u64 + 1, "value is missing"))
-            })
-            .collect()
-    } else {
-        Err(Error::column(
-            source,
-            name,
-            format!("expected numbers, found values of type {}", s.dtype()),
-        ))
-    }
-}
-
-/// Sampling weights: finite and positive.
-pub(crate) fn read_weights(table: &Table, name: &str) -> Result<Vec<f64>> {
-    let w = numeric_cells(table, name)?;
-    if let Some((i, v)) = w
-        .iter()
-        .enumerate()
-        .find(|(_, v)| !(v.is_finite() && **v > 0.0))
-    {
-        return Err(Error::cell(
-            &table.source,
-            Some(name),
-            i as u64 + 1,
-            "the weight is not a positive number",
-        )
-        .with_value(v.to_string()));
-    }
-    Ok(w)
-}
-
-/// Record counts of a frequency table: whole numbers ≥ 1, read as
-/// integers (never through a float), with a total that fits 64 bits.
-pub(crate) fn read_counts(table: &Table, name: &str) -> Result<Vec<u64>> {
-    let s = table.column(name)?;
-    let source = &table.source;
-    let bad = |row: usize, v: String| {
-        Error::cell(
-            source,
-            Some(name),
-            row as u64 + 1,
-            "the count is not a whole number of at least 1",
-        )
-        .with_value(v)
-    };
-    let counts: Vec<u64> = match s.dtype() {
-        DataType::String => {
-            let ca = s
-                .str()
-                .map_err(|e| Error::column(source, name, e.to_string()))?;
-            ca.iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let v = v.ok_or_else(|| {
-                        Error::cell(source, Some(name), i as u64 + 1, "the count is missing")
-                    })?;
-                    parse_count(v).ok_or_else(|| bad(i, v.to_string()))
-                })
-                .collect::<Result<_>>()?
-        }
-        dt if dt.is_integer() => {
-            let ca = s
-                .cast(&DataType::String)
-                .map_err(|e| Error::column(source, name, e.to_string()))?;
-            let ca = ca
-                .str()
-                .map_err(|e| Error::column(source, name, e.to_string()))?;
-            ca.iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let v = v.ok_or_else(|| {
-                        Error::cell(source, Some(name), i as u64 + 1, "the count is missing")
-                    })?;
-                    parse_count(v).ok_or_else(|| bad(i, v.to_string()))
-                })
-                .collect::<Result<_>>()?
-        }
-        _ => numeric_cells(table, name)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| {
-                // A float count must be whole and below 2^53, where every
-                // whole number is exact.
-                if v >= 1.0 && v.fract() == 0.0 && v < 2f64.powi(53) {
-                    Ok(v as u64)
-                } else {
-                    Err(bad(i, v.to_string()))
-                }
-            })
-            .collect::<Result<_>>()?,
-    };
-    total_records(source, name, &counts)?;
-    Ok(counts)
-}
-
-/// A count as an integer: digits, optionally followed by `.0…`.
-fn parse_count(v: &str) -> Option<u64> {
-    let v = v.trim();
-    let whole = match v.split_once('.') {
-        Some((w, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => w,
-        Some(_) => return None,
-        None => v,
-    };
-    whole.parse::<u64>().ok().filter(|&n| n >= 1)
-}
-
-/// The number of records the counts stand for, refusing a total beyond
-/// 64 bits (which would wrap) with the row where it overflows.
-pub(crate) fn total_records(source: &str, name: &str, counts: &[u64]) -> Result<u64> {
-    let mut total = 0u64;
-    for (i, &c) in counts.iter().enumerate() {
-        total = total.checked_add(c).ok_or_else(|| {
-            Error::cell(
-                source,
-                Some(name),
-                i as u64 + 1,
-                format!(
-                    "the counts add up to more than {} records, more than kanon can count",
-                    u64::MAX
-                ),
-            )
-        })?;
-    }
-    Ok(total)
 }
 
 /// Population frequencies F per class: from a population table, from

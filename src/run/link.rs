@@ -1,7 +1,5 @@
 //! Linkage from files: `kanon link` and `kanon analyse --aux`.
 
-use serde::Serialize;
-
 use crate::engine::encode::EncodedColumn;
 use crate::error::{Error, Result};
 use crate::gate::targets::{at_most, TargetCheck};
@@ -129,51 +127,15 @@ pub struct LinkConfig {
     pub lang: crate::render::lang::Lang,
 }
 
-/// An input file of the linkage report.
-pub use crate::input::FileInfo;
-
-/// The JSON of `kanon link`.
-#[derive(Debug, Clone, Serialize)]
-pub struct LinkReport {
-    pub schema_version: u32,
-    pub kanon_version: String,
-    pub release: FileInfo,
-    pub aux: Option<FileInfo>,
-    pub previous: Option<FileInfo>,
-    /// The attacker table linked to the release (`--aux`).
-    pub linkability: Option<Linkability>,
-    /// The previous release linked to this one (`--previous`).
-    pub cross_release: Option<CrossRelease>,
-    pub targets: Vec<TargetCheck>,
-    pub targets_met: bool,
-    /// The WP216 linkability verdict these figures give.
-    pub verdict: crate::gate::wp216::Criterion,
-    pub warnings: Vec<String>,
-}
-
-/// Cross-release figures: the composition and L1–L4 of the previous
-/// release read as an attacker's table.
-#[derive(Debug, Clone, Serialize)]
-pub struct CrossRelease {
-    pub composition: Composition,
-    pub linkage: Linkability,
-}
-
-impl LinkReport {
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
-    }
-}
+use crate::input::FileInfo;
+use crate::report::{CrossRelease, LinkReport};
 
 fn headers(path: &str, read: &ReadOptions) -> Result<Vec<String>> {
     Ok(read_table(path, &[], read)?.all_columns)
 }
 
 fn encode(table: &Table, cols: &[String], tokens: &[String]) -> Result<Vec<EncodedColumn>> {
-    crate::run::analyse::encode_qis(table, cols, tokens)
+    crate::input::columns::encode(table, cols, tokens)
 }
 
 /// The columns both tables have, in the first one's order, ids left out.

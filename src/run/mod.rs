@@ -1,13 +1,13 @@
 //! The use cases, as library calls: `analyse` ([`analyse`], with its
 //! population sections in [`survey`]), `suggest` and `anonymise`
 //! ([`suggest`]), `link` ([`link`]), `check` with policy files ([`policy`],
-//! comparing with a [`baseline`]), the SQL offload ([`sql`]) and synthetic
+//! comparing with a baseline), the SQL offload ([`sql`]) and synthetic
 //! data ([`synth`]).
 
 pub mod analyse;
-pub mod baseline;
 pub mod link;
 pub mod policy;
+pub mod profile;
 pub mod sql;
 pub mod suggest;
 pub mod survey;

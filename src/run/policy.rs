@@ -393,7 +393,7 @@ pub fn path_for_policy(policy: &str, input: &str) -> String {
 }
 
 /// A starting policy for `input` from the profile's guesses.
-pub fn starting_policy(input: &str, profile: &crate::measure::profile::Profile) -> String {
+pub fn starting_policy(input: &str, profile: &crate::report::Profile) -> String {
     use crate::measure::profile::Role;
     let of = |role: Role| -> Vec<String> {
         profile
@@ -469,7 +469,9 @@ pub fn execute(
 ) -> Result<Outcome> {
     let mut analysis = crate::run::analyse::analyse(&check.config, progress)?;
     if let Some((path, gating)) = &check.baseline {
-        let info = crate::run::baseline::against(path, &analysis.report, *gating)?;
+        let current: serde_json::Value = serde_json::from_str(&analysis.report.to_json())
+            .map_err(|e| Error::usage(format!("internal: report JSON: {e}")))?;
+        let info = crate::gate::baseline::against(path, &current, *gating)?;
         analysis.report.baseline = Some(info);
     }
     let report = &analysis.report;

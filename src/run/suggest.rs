@@ -11,11 +11,12 @@ use crate::anonymise::search::{Diversity, SensitiveHistograms};
 use crate::engine::classes::{Histograms, Want};
 use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
+use crate::input::columns::encode as encode_qis;
 use crate::input::hierarchy::Hierarchy;
 use crate::input::{read_table, Table};
 use crate::measure::closeness::{Distance, TableDistribution};
 use crate::progress::Progress;
-use crate::run::analyse::{analyse_table, encode_qis, group_columns, Analysis, Config};
+use crate::run::analyse::{analyse_table, group_columns, Analysis, Config};
 
 /// How suppressed records appear in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -5,9 +5,9 @@
 use crate::common::{kanon, shared};
 
 use kanon::anonymise::generalise::Generalisation;
+use kanon::input::columns::encode as encode_qis;
 use kanon::input::hierarchy::Hierarchy;
 use kanon::input::{read_table, ReadOptions};
-use kanon::run::analyse::encode_qis;
 use serde_json::Value;
 
 /// Every hierarchy shipped with adult, cup and fars_int covers its column
