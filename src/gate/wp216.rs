@@ -1,7 +1,8 @@
 //! WP216 verdicts: singling out, linkability and inference, each judged
-//! separately from figures the other modules measured (Article 29 Working
+//! separately from figures the measures produced (Article 29 Working
 //! Party, Opinion 05/2014 on Anonymisation Techniques, §2.2.2 and Table 6).
-//! Never a single "anonymous: yes".
+//! Never a single "anonymous: yes". This module decides; the words of each
+//! reason are in `render::wp216`.
 //!
 //! Rules (docs/wp216.md):
 //!
@@ -32,8 +33,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::gate::targets::TargetCheck;
-use crate::render::lang::Lang;
-use crate::report::Report;
+use crate::measure::linkage::cross::Composition;
+use crate::measure::linkage::Linkability;
 
 /// A verdict on one criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,170 +46,225 @@ pub enum Verdict {
     NotAssessed,
 }
 
-/// One criterion's verdict with what it rests on.
-#[derive(Debug, Clone, Serialize)]
-pub struct Criterion {
+/// The three criteria.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    SinglingOut,
+    Linkability,
+    Inference,
+}
+
+/// Why a verdict was reached: the facts, put into words by the renderer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// Every target of the criterion holds.
+    TargetsHold(Which),
+    /// The messages of the targets missed.
+    TargetsMissed(Vec<String>),
+    Uniques {
+        uniques: u64,
+        records: u64,
+        percent: f64,
+    },
+    BelowReferenceK {
+        k: u64,
+        reference_k: u64,
+    },
+    AtLeastReferenceK {
+        reference_k: u64,
+    },
+    NoSensitiveAttribute,
+    Homogeneous {
+        records: u64,
+    },
+    NearHomogeneous {
+        percent: f64,
+        threshold_percent: f64,
+    },
+    NoneNearHomogeneous {
+        threshold_percent: f64,
+    },
+    NoAttackerTable,
+    /// Linkage findings by kanon's default rule: failing ones, else risks.
+    Linkage {
+        fails: Vec<LinkFinding>,
+        risks: Vec<LinkFinding>,
+    },
+    LinkagePass {
+        reference_k: u64,
+    },
+}
+
+/// One finding of the default linkability rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkFinding {
+    UniqueMatches {
+        matches: u64,
+        attackers: u64,
+        percent: f64,
+    },
+    SmallMatches {
+        smallest: u64,
+        reference_k: u64,
+    },
+    CompositionUniques {
+        records: u64,
+    },
+    CompositionSmall {
+        k: u64,
+        reference_k: u64,
+    },
+}
+
+/// One criterion judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
     pub verdict: Verdict,
     /// The figures the verdict rests on (name → value).
     pub evidence: BTreeMap<String, f64>,
     /// True when kanon's documented defaults were used (no targets given).
     pub default_rule: bool,
-    /// One or two plain sentences.
-    pub reason: String,
+    pub reason: Reason,
+    /// A `pass` turned `at_risk` because population uniques are estimated
+    /// above zero.
+    pub population_uniques: bool,
 }
 
-/// The three WP216 criteria.
-#[derive(Debug, Clone, Serialize)]
-pub struct Wp216 {
-    pub singling_out: Criterion,
-    pub linkability: Criterion,
-    pub inference: Criterion,
+/// The figures the verdicts of an analysis rest on.
+pub struct Figures<'a> {
+    pub records: u64,
+    pub k: u64,
+    pub reference_k: u64,
+    pub records_below_k: u64,
+    pub sample_uniques: u64,
+    pub highest_risk: f64,
+    /// Population uniques as Dankar's rule estimates them, if computed.
+    pub population_uniques: Option<f64>,
+    /// The worst inference figures over the sensitive attributes.
+    pub inference: Option<InferenceFigures>,
+    pub linkage: Option<&'a Linkability>,
+    pub targets: &'a [TargetCheck],
+}
+
+/// The worst inference figures and the homogeneity threshold.
+pub struct InferenceFigures {
+    pub l_distinct: u64,
+    pub l_entropy: f64,
+    pub t: f64,
+    pub alpha: f64,
+    pub homogeneous_records: u64,
+    pub threshold: f64,
+}
+
+/// The three criteria judged.
+pub struct Assessments {
+    pub singling_out: Assessment,
+    pub linkability: Assessment,
+    pub inference: Assessment,
 }
 
 const LINK_TARGETS: [&str; 3] = ["max_unique_match_rate", "max_link_risk", "k_intersection"];
 
 const SINGLING_TARGETS: [&str; 4] = ["k", "max_risk", "max_average_risk", "max_records_at_risk"];
 
+const INFERENCE_TARGETS: [&str; 5] = ["l[", "t[", "delta[", "beta[", "alpha["];
+
 /// The verdict when the user set targets for a criterion: `fail` naming
 /// each one missed, else `pass`.
-fn by_targets(checks: &[&TargetCheck], what: (&str, &str), lang: Lang) -> (Verdict, bool, String) {
-    let missed: Vec<&str> = checks
+fn by_targets(checks: &[&TargetCheck], which: Which) -> (Verdict, bool, Reason) {
+    let missed: Vec<String> = checks
         .iter()
         .filter(|t| !t.met)
-        .map(|t| t.message.as_str())
+        .map(|t| t.message.clone())
         .collect();
     if missed.is_empty() {
-        let reason = match lang {
-            Lang::En => format!("every {} target holds", what.0),
-            Lang::Nl => format!("elke ingestelde norm voor {} wordt gehaald", what.1),
-        };
-        (Verdict::Pass, false, reason)
+        (Verdict::Pass, false, Reason::TargetsHold(which))
     } else {
-        let reason = match lang {
-            Lang::En => format!("target missed: {}", missed.join("; ")),
-            Lang::Nl => format!("norm niet gehaald: {}", missed.join("; ")),
-        };
-        (Verdict::Fail, false, reason)
+        (Verdict::Fail, false, Reason::TargetsMissed(missed))
     }
 }
 
-/// Judge the three criteria from a finished report.
-pub fn assess(r: &Report, lang: Lang) -> Wp216 {
-    Wp216 {
-        singling_out: singling_out(r, lang),
-        linkability: {
-            let checks: Vec<&TargetCheck> = r
-                .targets
-                .iter()
-                .filter(|t| LINK_TARGETS.contains(&t.name.as_str()))
-                .collect();
-            let mut c = linkability(
-                r.linkage.as_ref(),
-                None,
-                &checks,
-                r.k_anonymity.reference_k,
-                lang,
-            );
-            if r.linkage.is_none() {
-                c.evidence.insert("k".into(), r.k_anonymity.k as f64);
-            }
-            c
-        },
-        inference: inference(r, lang),
+/// Judge the three criteria.
+pub fn assess(f: &Figures) -> Assessments {
+    let checks: Vec<&TargetCheck> = f
+        .targets
+        .iter()
+        .filter(|t| LINK_TARGETS.contains(&t.name.as_str()))
+        .collect();
+    let mut linkability = linkability(f.linkage, None, &checks, f.reference_k);
+    if f.linkage.is_none() {
+        linkability.evidence.insert("k".into(), f.k as f64);
+    }
+    Assessments {
+        singling_out: singling_out(f),
+        linkability,
+        inference: inference(f),
     }
 }
 
-fn singling_out(r: &Report, lang: Lang) -> Criterion {
-    let n = r.input.records as f64;
+fn singling_out(f: &Figures) -> Assessment {
     let mut evidence = BTreeMap::from([
-        ("k".to_string(), r.k_anonymity.k as f64),
-        ("sample_uniques".to_string(), r.sample_uniques.count as f64),
+        ("k".to_string(), f.k as f64),
+        ("sample_uniques".to_string(), f.sample_uniques as f64),
         (
             "records_below_reference_k".to_string(),
-            r.k_anonymity.records_below_k as f64,
+            f.records_below_k as f64,
         ),
-        (
-            "highest_prosecutor_risk".to_string(),
-            r.risk.prosecutor.highest,
-        ),
+        ("highest_prosecutor_risk".to_string(), f.highest_risk),
     ]);
-    let population_uniques = r.population.as_ref().and_then(|p| p.dankar.count);
-    if let Some(pu) = population_uniques {
+    if let Some(pu) = f.population_uniques {
         evidence.insert("estimated_population_uniques".into(), pu);
     }
-    let checks: Vec<_> = r
+    let checks: Vec<_> = f
         .targets
         .iter()
         .filter(|t| SINGLING_TARGETS.contains(&t.name.as_str()))
         .collect();
-    let (mut verdict, default_rule, mut reason) = if !checks.is_empty() {
-        by_targets(&checks, ("singling-out", "herleidbaarheid"), lang)
-    } else if r.sample_uniques.count > 0 {
-        let (u, n, p) = (
-            r.sample_uniques.count,
-            r.input.records,
-            100.0 * r.sample_uniques.count as f64 / n.max(1.0),
-        );
-        let reason = match lang {
-            Lang::En => format!(
-                "{u} of {n} records ({p:.1}%) are unique on the quasi-identifiers and can be singled out"
-            ),
-            Lang::Nl => format!(
-                "{u} van de {n} records ({}%) zijn uniek op de quasi-identificatoren en dus herleidbaar",
-                lang.num(format!("{p:.1}"))
-            ),
+    let (verdict, default_rule, reason) = if !checks.is_empty() {
+        by_targets(&checks, Which::SinglingOut)
+    } else if f.sample_uniques > 0 {
+        let percent = 100.0 * f.sample_uniques as f64 / (f.records as f64).max(1.0);
+        let reason = Reason::Uniques {
+            uniques: f.sample_uniques,
+            records: f.records,
+            percent,
         };
         (Verdict::Fail, true, reason)
-    } else if r.k_anonymity.k < r.k_anonymity.reference_k {
-        let (k, rk) = (r.k_anonymity.k, r.k_anonymity.reference_k);
-        let reason = match lang {
-            Lang::En => format!(
-                "no record is unique, but the smallest class has {k} records, below the reference k of {rk} (kanon's default, not a legal threshold)"
-            ),
-            Lang::Nl => format!(
-                "geen record is uniek, maar de kleinste groep telt {k} records, minder dan de referentie-k van {rk} (standaard van kanon, geen wettelijke norm)"
-            ),
+    } else if f.k < f.reference_k {
+        let reason = Reason::BelowReferenceK {
+            k: f.k,
+            reference_k: f.reference_k,
         };
         (Verdict::AtRisk, true, reason)
     } else {
-        let rk = r.k_anonymity.reference_k;
-        let reason = match lang {
-            Lang::En => {
-                format!("every class has at least {rk} records (kanon's default reference k)")
-            }
-            Lang::Nl => format!(
-                "elke groep telt minstens {rk} records (de standaard referentie-k van kanon)"
-            ),
+        let reason = Reason::AtLeastReferenceK {
+            reference_k: f.reference_k,
         };
         (Verdict::Pass, true, reason)
     };
-    if verdict == Verdict::Pass && population_uniques.is_some_and(|pu| pu > 0.0) {
-        verdict = Verdict::AtRisk;
-        reason.push_str(lang.tr(
-            "; but population uniques are estimated above zero",
-            "; maar het geschatte aantal populatie-unieken is groter dan nul",
-        ));
-    }
-    Criterion {
-        verdict,
+    let population_uniques =
+        verdict == Verdict::Pass && f.population_uniques.is_some_and(|pu| pu > 0.0);
+    Assessment {
+        verdict: if population_uniques {
+            Verdict::AtRisk
+        } else {
+            verdict
+        },
         evidence,
         default_rule,
         reason,
+        population_uniques,
     }
 }
 
-fn inference(r: &Report, lang: Lang) -> Criterion {
-    let Some(w) = &r.inference_worst_case else {
-        return Criterion {
+fn inference(f: &Figures) -> Assessment {
+    let Some(w) = &f.inference else {
+        return Assessment {
             verdict: Verdict::NotAssessed,
             evidence: BTreeMap::new(),
             default_rule: true,
-            reason: lang
-                .tr(
-                    "no sensitive attribute was declared (--sensitive), so inference was not assessed",
-                    "er is geen gevoelig attribuut opgegeven (--sensitive), dus deduceerbaarheid is niet beoordeeld",
-                )
-                .into(),
+            reason: Reason::NoSensitiveAttribute,
+            population_uniques: false,
         };
     };
     let evidence = BTreeMap::from([
@@ -221,85 +277,61 @@ fn inference(r: &Report, lang: Lang) -> Criterion {
             w.homogeneous_records as f64,
         ),
     ]);
-    let checks: Vec<_> = r
+    let checks: Vec<_> = f
         .targets
         .iter()
-        .filter(|t| {
-            ["l[", "t[", "delta[", "beta[", "alpha["]
-                .iter()
-                .any(|p| t.name.starts_with(p))
-        })
+        .filter(|t| INFERENCE_TARGETS.iter().any(|p| t.name.starts_with(p)))
         .collect();
-    let threshold = r
-        .inference
-        .values()
-        .next()
-        .map_or(0.9, |i| i.homogeneous_records.threshold);
     let (verdict, default_rule, reason) = if !checks.is_empty() {
-        by_targets(&checks, ("inference", "deduceerbaarheid"), lang)
+        by_targets(&checks, Which::Inference)
     } else if w.homogeneous_records > 0 {
-        let h = w.homogeneous_records;
-        let reason = match lang {
-            Lang::En => format!(
-                "{h} records sit in classes where everyone shares the sensitive value, which membership reveals"
-            ),
-            Lang::Nl => format!(
-                "{h} records zitten in groepen waarin iedereen dezelfde gevoelige waarde heeft: lidmaatschap van de groep verraadt die waarde"
-            ),
+        let reason = Reason::Homogeneous {
+            records: w.homogeneous_records,
         };
         (Verdict::Fail, true, reason)
-    } else if w.alpha >= threshold {
-        let (a, t) = (w.alpha * 100.0, threshold * 100.0);
-        let reason = match lang {
-            Lang::En => format!(
-                "in some class one sensitive value has a share of {a:.0}%, at or above the {t:.0}% threshold"
-            ),
-            Lang::Nl => format!(
-                "in een groep heeft één gevoelige waarde een aandeel van {a:.0}%, op of boven de drempel van {t:.0}%"
-            ),
+    } else if w.alpha >= w.threshold {
+        let reason = Reason::NearHomogeneous {
+            percent: w.alpha * 100.0,
+            threshold_percent: w.threshold * 100.0,
         };
         (Verdict::AtRisk, true, reason)
     } else {
-        let t = threshold * 100.0;
-        let reason = match lang {
-            Lang::En => format!("no class has a sensitive value with a share of {t:.0}% or more"),
-            Lang::Nl => {
-                format!("geen groep heeft een gevoelige waarde met een aandeel van {t:.0}% of meer")
-            }
+        let reason = Reason::NoneNearHomogeneous {
+            threshold_percent: w.threshold * 100.0,
         };
         (Verdict::Pass, true, reason)
     };
-    Criterion {
+    Assessment {
         verdict,
         evidence,
         default_rule,
         reason,
+        population_uniques: false,
     }
 }
 
 /// The linkability verdict from linkage figures (an attacker table, an
 /// earlier release, or both) and the linkage targets checked.
 pub fn linkability(
-    l: Option<&crate::measure::linkage::Linkability>,
-    c: Option<&crate::measure::linkage::cross::Composition>,
+    l: Option<&Linkability>,
+    c: Option<&Composition>,
     checks: &[&TargetCheck],
     reference_k: u64,
-    lang: Lang,
-) -> Criterion {
+) -> Assessment {
+    let assessment = |verdict, evidence, default_rule, reason| Assessment {
+        verdict,
+        evidence,
+        default_rule,
+        reason,
+        population_uniques: false,
+    };
     if l.is_none() && c.is_none() {
-        return Criterion {
-            verdict: Verdict::NotAssessed,
-            evidence: BTreeMap::new(),
-            default_rule: true,
-            reason: lang
-                .tr(
-                    "no attacker table was given (--aux), so linkage was not tested; records of a class of size k \
-                     still link to that group with probability 1/k (WP216 Table 6)",
-                    "er is geen aanvallerstabel opgegeven (--aux), dus koppeling is niet getest; records in een groep \
-                     van k records blijven met kans 1/k aan die groep koppelbaar (WP216 tabel 6)",
-                )
-                .into(),
-        };
+        return assessment(
+            Verdict::NotAssessed,
+            BTreeMap::new(),
+            true,
+            Reason::NoAttackerTable,
+        );
     }
     let mut evidence = BTreeMap::new();
     if let Some(l) = l {
@@ -322,92 +354,58 @@ pub fn linkability(
         );
     }
     if !checks.is_empty() {
-        let (verdict, default_rule, reason) =
-            by_targets(checks, ("linkability", "koppelbaarheid"), lang);
-        return Criterion {
-            verdict,
-            evidence,
-            default_rule,
-            reason,
-        };
+        let (verdict, default_rule, reason) = by_targets(checks, Which::Linkability);
+        return assessment(verdict, evidence, default_rule, reason);
     }
-    let mut fails = Vec::new();
-    let mut risks = Vec::new();
+    let (fails, risks) = link_findings(l, c, reference_k);
+    let verdict = if !fails.is_empty() {
+        Verdict::Fail
+    } else if !risks.is_empty() {
+        Verdict::AtRisk
+    } else {
+        Verdict::Pass
+    };
+    let reason = if fails.is_empty() && risks.is_empty() {
+        Reason::LinkagePass { reference_k }
+    } else {
+        Reason::Linkage { fails, risks }
+    };
+    assessment(verdict, evidence, true, reason)
+}
+
+/// What kanon's default rule finds in linkage figures: failing findings,
+/// and findings at risk.
+fn link_findings(
+    l: Option<&Linkability>,
+    c: Option<&Composition>,
+    reference_k: u64,
+) -> (Vec<LinkFinding>, Vec<LinkFinding>) {
+    let (mut fails, mut risks) = (Vec::new(), Vec::new());
     if let Some(l) = l {
-        let (u, m_a, p) = (
-            l.unique_matches,
-            l.attacker_records,
-            100.0 * l.unique_match_rate,
-        );
-        if u > 0 {
-            fails.push(match lang {
-                Lang::En => format!(
-                    "{u} of {m_a} attacker records ({p:.1}%) match exactly one released record"
-                ),
-                Lang::Nl => format!(
-                    "{u} van de {m_a} records van de aanvaller ({}%) passen op precies één vrijgegeven record",
-                    lang.num(format!("{p:.1}"))
-                ),
+        if l.unique_matches > 0 {
+            fails.push(LinkFinding::UniqueMatches {
+                matches: l.unique_matches,
+                attackers: l.attacker_records,
+                percent: 100.0 * l.unique_match_rate,
             });
         } else if let Some(m) = l.smallest_match.filter(|&m| m < reference_k) {
-            risks.push(match lang {
-                Lang::En => format!(
-                    "no attacker record matches one record alone, but some match only {m}, below the reference k of {reference_k}"
-                ),
-                Lang::Nl => format!(
-                    "geen record van de aanvaller past op één record alleen, maar sommige op slechts {m}, minder dan de referentie-k van {reference_k}"
-                ),
+            risks.push(LinkFinding::SmallMatches {
+                smallest: m,
+                reference_k,
             });
         }
     }
     if let Some(c) = c {
-        let (ku, k) = (c.intersection_uniques, c.k_intersection);
-        if k == 1 {
-            fails.push(match lang {
-                Lang::En => format!(
-                    "composing the two releases singles out {ku} records (intersection classes of one)"
-                ),
-                Lang::Nl => format!(
-                    "het combineren van de twee uitgiften maakt {ku} records herleidbaar (doorsneden van één record)"
-                ),
+        if c.k_intersection == 1 {
+            fails.push(LinkFinding::CompositionUniques {
+                records: c.intersection_uniques,
             });
-        } else if k < reference_k {
-            risks.push(match lang {
-                Lang::En => format!(
-                    "composing the two releases leaves classes of {k} records, below the reference k of {reference_k}"
-                ),
-                Lang::Nl => format!(
-                    "het combineren van de twee uitgiften laat groepen van {k} records over, minder dan de referentie-k van {reference_k}"
-                ),
+        } else if c.k_intersection < reference_k {
+            risks.push(LinkFinding::CompositionSmall {
+                k: c.k_intersection,
+                reference_k,
             });
         }
     }
-    let (verdict, reason) = if !fails.is_empty() {
-        (Verdict::Fail, fails.join("; "))
-    } else if !risks.is_empty() {
-        (
-            Verdict::AtRisk,
-            risks.join("; ")
-                + lang.tr(
-                    " (kanon's default, not a legal threshold)",
-                    " (standaard van kanon, geen wettelijke norm)",
-                ),
-        )
-    } else {
-        let reason = match lang {
-            Lang::En => format!(
-                "every linked attacker record matches at least {reference_k} released records (kanon's default reference k); they still link to their group"
-            ),
-            Lang::Nl => format!(
-                "elk gekoppeld record van de aanvaller past op minstens {reference_k} vrijgegeven records (de standaard referentie-k van kanon); ze blijven wel aan hun groep koppelbaar"
-            ),
-        };
-        (Verdict::Pass, reason)
-    };
-    Criterion {
-        verdict,
-        evidence,
-        default_rule: true,
-        reason,
-    }
+    (fails, risks)
 }

@@ -11,7 +11,8 @@ use std::fmt::Write;
 use super::lang::Lang;
 use super::text::group_digits;
 use crate::gate::targets::fmt6;
-use crate::gate::wp216::{Criterion, Verdict};
+use crate::gate::wp216::Verdict;
+use crate::report::Judgement as Criterion;
 use crate::report::Report;
 
 /// What the report says about how it was made.

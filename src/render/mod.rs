@@ -5,3 +5,4 @@
 pub mod document;
 pub mod lang;
 pub mod text;
+pub mod wp216;

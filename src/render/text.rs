@@ -297,7 +297,7 @@ pub fn render(r: &Report, style: Style) -> String {
     o
 }
 
-fn render_verdict(o: &mut String, name: &str, c: &crate::gate::wp216::Criterion, style: Style) {
+fn render_verdict(o: &mut String, name: &str, c: &crate::report::Judgement, style: Style) {
     let verdict = match c.verdict {
         crate::gate::wp216::Verdict::Pass => style.good("pass"),
         crate::gate::wp216::Verdict::AtRisk => style.warn("at risk"),

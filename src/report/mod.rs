@@ -51,7 +51,7 @@ pub struct Report {
     /// Linkage of an attacker table to this release (`--aux`).
     pub linkage: Option<crate::measure::linkage::Linkability>,
     /// The WP216 verdicts on singling out, linkability and inference.
-    pub wp216: Option<crate::gate::wp216::Wp216>,
+    pub wp216: Option<Wp216>,
     /// What got worse or better since the baseline (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,
@@ -592,7 +592,7 @@ pub struct LinkReport {
     pub targets: Vec<crate::gate::targets::TargetCheck>,
     pub targets_met: bool,
     /// The WP216 linkability verdict these figures give.
-    pub verdict: crate::gate::wp216::Criterion,
+    pub verdict: Judgement,
     pub warnings: Vec<String>,
 }
 
@@ -611,4 +611,24 @@ impl LinkReport {
         s.push('\n');
         s
     }
+}
+
+/// One WP216 criterion judged: `wp216.*` and `kanon link`'s `verdict`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Judgement {
+    pub verdict: crate::gate::wp216::Verdict,
+    /// The figures the verdict rests on (name → value).
+    pub evidence: BTreeMap<String, f64>,
+    /// True when kanon's documented defaults were used (no targets given).
+    pub default_rule: bool,
+    /// One or two plain sentences, in the language of `--lang`.
+    pub reason: String,
+}
+
+/// The three WP216 criteria.
+#[derive(Debug, Clone, Serialize)]
+pub struct Wp216 {
+    pub singling_out: Judgement,
+    pub linkability: Judgement,
+    pub inference: Judgement,
 }

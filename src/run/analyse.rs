@@ -841,7 +841,7 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         report.targets.extend(checks);
         report.targets_met = report.targets.iter().all(|t| t.met);
     }
-    report.wp216 = Some(crate::gate::wp216::assess(&report, cfg.lang));
+    report.wp216 = Some(judge(&report, cfg.lang));
     progress.finish();
     Ok(Analysis {
         report,
@@ -850,6 +850,36 @@ pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -
         per_class,
         frequencies,
     })
+}
+
+/// The WP216 verdicts on a finished report, in words.
+fn judge(r: &Report, lang: crate::render::lang::Lang) -> crate::report::Wp216 {
+    use crate::gate::wp216::{assess, Figures, InferenceFigures};
+    let inference = r.inference_worst_case.as_ref().map(|w| InferenceFigures {
+        l_distinct: w.l_distinct,
+        l_entropy: w.l_entropy,
+        t: w.t,
+        alpha: w.alpha,
+        homogeneous_records: w.homogeneous_records,
+        threshold: r
+            .inference
+            .values()
+            .next()
+            .map_or(0.9, |i| i.homogeneous_records.threshold),
+    });
+    let figures = Figures {
+        records: r.input.records,
+        k: r.k_anonymity.k,
+        reference_k: r.k_anonymity.reference_k,
+        records_below_k: r.k_anonymity.records_below_k,
+        sample_uniques: r.sample_uniques.count,
+        highest_risk: r.risk.prosecutor.highest,
+        population_uniques: r.population.as_ref().and_then(|p| p.dankar.count),
+        inference,
+        linkage: r.linkage.as_ref(),
+        targets: &r.targets,
+    };
+    crate::render::wp216::wp216(&assess(&figures), lang)
 }
 
 /// Link the attacker table of `spec` to the encoded quasi-identifiers.

@@ -368,13 +368,13 @@ pub fn run_link(cfg: &LinkConfig, progress: &Progress) -> Result<LinkReport> {
         .targets
         .check(linkability.as_ref(), cross.as_ref().map(|c| &c.composition));
     let targets_met = targets.iter().all(|t| t.met);
-    let verdict = crate::gate::wp216::linkability(
+    let assessment = crate::gate::wp216::linkability(
         linkability.as_ref(),
         cross.as_ref().map(|c| &c.composition),
         &targets.iter().collect::<Vec<_>>(),
         cfg.reference_k.max(1),
-        cfg.lang,
     );
+    let verdict = crate::render::wp216::judgement(&assessment, cfg.lang);
     Ok(LinkReport {
         schema_version: crate::report::SCHEMA_VERSION,
         kanon_version: env!("CARGO_PKG_VERSION").to_string(),
