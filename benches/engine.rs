@@ -14,7 +14,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use kanon::engine::classes::Want;
 use kanon::input::columns::encode as encode_qis;
 use kanon::input::{read_table, ReadOptions};
-use kanon::progress::Progress;
+use kanon::progress::Silent;
 use kanon::run::analyse::{analyse, group_columns, Config, SudaConfig};
 use polars::prelude::*;
 
@@ -108,17 +108,7 @@ fn whole(c: &mut Criterion) {
             };
             g.bench_function(
                 BenchmarkId::new(format!("kanon_analyse_{ext}"), rows),
-                |b| {
-                    b.iter(|| {
-                        black_box(
-                            analyse(&cfg, &Progress::hidden())
-                                .unwrap()
-                                .report
-                                .classes
-                                .count,
-                        )
-                    })
-                },
+                |b| b.iter(|| black_box(analyse(&cfg, &Silent).unwrap().report.classes.count)),
             );
             let cols: Vec<PlSmallStr> = QIS.iter().map(|s| PlSmallStr::from(*s)).collect();
             g.bench_function(BenchmarkId::new(format!("polars_read_{ext}"), rows), |b| {
@@ -172,15 +162,7 @@ fn inference(c: &mut Criterion) {
                 }
             );
             g.bench_function(BenchmarkId::new(name, rows), |b| {
-                b.iter(|| {
-                    black_box(
-                        analyse(&cfg, &Progress::hidden())
-                            .unwrap()
-                            .report
-                            .classes
-                            .count,
-                    )
-                })
+                b.iter(|| black_box(analyse(&cfg, &Silent).unwrap().report.classes.count))
             });
         }
     }
@@ -208,15 +190,7 @@ fn survey(c: &mut Criterion) {
             ..Config::default()
         };
         g.bench_function(BenchmarkId::new(name, rows), |b| {
-            b.iter(|| {
-                black_box(
-                    analyse(&cfg, &Progress::hidden())
-                        .unwrap()
-                        .report
-                        .classes
-                        .count,
-                )
-            })
+            b.iter(|| black_box(analyse(&cfg, &Silent).unwrap().report.classes.count))
         });
     }
     g.finish();
@@ -302,14 +276,7 @@ fn lattice_search(c: &mut Criterion) {
                 format!("{}pct", (suppression * 100.0) as u32),
             );
             g.bench_function(id, |b| {
-                b.iter(|| {
-                    black_box(
-                        suggest(&plan, &Progress::hidden())
-                            .unwrap()
-                            .result
-                            .nodes_checked,
-                    )
-                })
+                b.iter(|| black_box(suggest(&plan, &Silent).unwrap().result.nodes_checked))
             });
         }
     }
@@ -386,7 +353,7 @@ fn linkage(c: &mut Criterion) {
                 |b, cfg| {
                     b.iter(|| {
                         black_box(
-                            run_link(cfg, &Progress::hidden())
+                            run_link(cfg, &Silent)
                                 .unwrap()
                                 .linkability
                                 .map(|l| l.unique_matches),

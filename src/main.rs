@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use cli::progress::Spinner;
 use cli::{AnalyseArgs, AnonymiseArgs, Cli, Command, ProfileArgs, SuggestArgs, SynthArgs};
 use kanon::output::check_outputs;
 use kanon::output::records::write_records;
@@ -91,12 +92,8 @@ fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn progress(quiet: bool) -> Progress {
-    if quiet {
-        Progress::hidden()
-    } else {
-        Progress::stderr()
-    }
+fn progress(quiet: bool) -> Spinner {
+    Spinner::new(quiet)
 }
 
 fn run_analyse(args: &AnalyseArgs) -> Result<u8> {
@@ -265,7 +262,7 @@ fn run_sql(args: &cli::SqlArgs) -> Result<u8> {
 
 fn run_synth(args: &SynthArgs) -> Result<u8> {
     check_outputs(&[("--out", &args.out)], &[])?;
-    let p = Progress::stderr();
+    let p = Spinner::new(false);
     p.stage(&format!(
         "writing {} synthetic records to {}",
         args.rows, args.out

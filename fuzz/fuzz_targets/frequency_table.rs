@@ -4,7 +4,7 @@
 #![no_main]
 use kanon::run::analyse::{analyse_table, Config};
 use kanon::input::{read_bytes, Format, ReadOptions};
-use kanon::progress::Progress;
+use kanon::progress::Silent;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         count: Some(count),
         ..Config::default()
     };
-    if let Ok(a) = analyse_table(&cfg, t, &Progress::hidden()) {
+    if let Ok(a) = analyse_table(&cfg, t, &Silent) {
         let r = &a.report;
         assert!(r.input.records >= r.input.rows);
     }

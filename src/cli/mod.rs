@@ -1,6 +1,8 @@
 //! Command-line definitions (clap) and their translation into library
 //! configurations. No analysis logic lives here.
 
+pub mod progress;
+
 use clap::{Args, Parser, Subcommand};
 
 use kanon::error::{Error, Result};

@@ -9,7 +9,30 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::report::{BaselineInfo, Change};
+use serde::Serialize;
+
+/// One figure that changed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// JSON path of the figure (`k_anonymity.k`, `wp216.inference.verdict`).
+    pub figure: String,
+    pub previous: Value,
+    pub current: Value,
+}
+
+/// The comparison with a baseline; `baseline` in the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineInfo {
+    pub path: String,
+    /// Figures that got worse.
+    pub regressions: Vec<Change>,
+    /// Figures that got better.
+    pub improvements: Vec<Change>,
+    pub regressed: bool,
+    /// Whether a regression fails the run (`--fail-on-regression`).
+    pub gating: bool,
+    pub notes: Vec<String>,
+}
 
 /// Which direction is worse.
 #[derive(Clone, Copy)]

@@ -269,7 +269,7 @@ pub fn prepare(
     cfg: &Spec,
     files: &[String],
     options: StreamOptions,
-    progress: &Progress,
+    progress: &dyn Progress,
 ) -> Result<Streamed> {
     let want = wanted(cfg);
     let grouped = cfg.qis.len() + cfg.sensitive.len();

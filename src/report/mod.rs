@@ -54,7 +54,7 @@ pub struct Report {
     pub wp216: Option<Wp216>,
     /// What got worse or better since the baseline (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<BaselineInfo>,
+    pub baseline: Option<crate::gate::baseline::BaselineInfo>,
     pub warnings: Vec<String>,
 }
 
@@ -552,29 +552,6 @@ impl Profile {
         s.push('\n');
         s
     }
-}
-
-/// One figure that changed.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Change {
-    /// JSON path of the figure (`k_anonymity.k`, `wp216.inference.verdict`).
-    pub figure: String,
-    pub previous: serde_json::Value,
-    pub current: serde_json::Value,
-}
-
-/// The comparison with a baseline; `baseline` in the JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct BaselineInfo {
-    pub path: String,
-    /// Figures that got worse.
-    pub regressions: Vec<Change>,
-    /// Figures that got better.
-    pub improvements: Vec<Change>,
-    pub regressed: bool,
-    /// Whether a regression fails the run (`--fail-on-regression`).
-    pub gating: bool,
-    pub notes: Vec<String>,
 }
 
 /// The JSON of `kanon link`.

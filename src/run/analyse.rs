@@ -435,7 +435,7 @@ pub struct Analysis {
 }
 
 /// Run an analysis.
-pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
+pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
     cfg.validate()?;
     let mut inputs = vec![cfg.input.clone()];
     inputs.extend(cfg.more_inputs.iter().cloned());
@@ -491,7 +491,7 @@ pub fn analyse(cfg: &Config, progress: &Progress) -> Result<Analysis> {
 
 /// Several files, a directory, a pattern or `--stream`: batches merged
 /// into one class table, then analysed as a frequency table.
-fn analyse_streaming(cfg: &Config, files: &[String], progress: &Progress) -> Result<Analysis> {
+fn analyse_streaming(cfg: &Config, files: &[String], progress: &dyn Progress) -> Result<Analysis> {
     if files.iter().any(|f| f == "-") {
         return Err(Error::usage(
             "standard input cannot be combined with other inputs or streamed; give a file",
@@ -622,7 +622,7 @@ pub struct Prepared {
 
 /// Run an analysis of a table already in memory (it must hold the columns
 /// the configuration names; `cfg.input` is not read).
-pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<Analysis> {
+pub fn analyse_table(cfg: &Config, table: Table, progress: &dyn Progress) -> Result<Analysis> {
     cfg.validate()?;
     crate::input::check_columns(&table.source, &cfg.columns(), &table.all_columns)?;
     let counts = match &cfg.count {
@@ -668,7 +668,11 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &Progress) -> Result<
 }
 
 /// Run an analysis of encoded columns.
-pub fn analyse_prepared(cfg: &Config, prepared: Prepared, progress: &Progress) -> Result<Analysis> {
+pub fn analyse_prepared(
+    cfg: &Config,
+    prepared: Prepared,
+    progress: &dyn Progress,
+) -> Result<Analysis> {
     let Prepared {
         meta,
         qis: columns,

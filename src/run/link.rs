@@ -222,7 +222,7 @@ pub fn aux_columns(spec: &AuxSpec, qis: &[String], read: &ReadOptions) -> Result
 }
 
 /// `kanon link`.
-pub fn run_link(cfg: &LinkConfig, progress: &Progress) -> Result<LinkReport> {
+pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport> {
     cfg.targets.validate()?;
     if cfg.aux.is_none() && cfg.previous.is_none() {
         return Err(Error::usage(

@@ -465,7 +465,7 @@ pub struct Outcome {
 pub fn execute(
     check: &Check,
     command: &str,
-    progress: &crate::progress::Progress,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<Outcome> {
     let mut analysis = crate::run::analyse::analyse(&check.config, progress)?;
     if let Some((path, gating)) = &check.baseline {

@@ -15,7 +15,7 @@ use crate::input::columns::encode as encode_qis;
 use crate::input::hierarchy::Hierarchy;
 use crate::input::{read_table, Table};
 use crate::measure::closeness::{Distance, TableDistribution};
-use crate::progress::Progress;
+use crate::progress::{Progress, Silent};
 use crate::run::analyse::{analyse_table, group_columns, Analysis, Config};
 
 /// How suppressed records appear in the output.
@@ -56,7 +56,7 @@ pub struct Suggestion {
 }
 
 /// Search the lattice for the least-loss transformation meeting the goal.
-pub fn suggest(plan: &Plan, progress: &Progress) -> Result<Suggestion> {
+pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
     let cfg = &plan.analysis;
     cfg.validate()?;
     if plan.goal.k == 0 {
@@ -387,7 +387,7 @@ impl Suggestion {
             notes: Vec::new(),
             unusable: Vec::new(),
         };
-        analyse_table(&cfg, table, &Progress::hidden())
+        analyse_table(&cfg, table, &Silent)
     }
 
     /// What a value becomes at the chosen level, for the report.

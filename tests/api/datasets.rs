@@ -15,7 +15,7 @@
 
 use crate::common::shared;
 
-use kanon::progress::Progress;
+use kanon::progress::Silent;
 use kanon::report::Report;
 use kanon::run::analyse::{analyse, Config};
 use serde_json::Value;
@@ -47,7 +47,7 @@ fn run(path: &str, qis: &[&str], weight: Option<&str>) -> Report {
         weight: weight.map(str::to_string),
         ..Config::default()
     };
-    analyse(&cfg, &Progress::hidden()).unwrap().report
+    analyse(&cfg, &Silent).unwrap().report
 }
 
 fn close(a: f64, b: &Value, what: &str) {

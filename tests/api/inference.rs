@@ -13,7 +13,7 @@
 use crate::common::{kanon, root, shared};
 
 use kanon::measure::closeness::Distance;
-use kanon::progress::Progress;
+use kanon::progress::Silent;
 use kanon::report::{InferenceInfo, Report};
 use kanon::run::analyse::{analyse, Config, InferenceConfig};
 use serde_json::Value;
@@ -26,7 +26,7 @@ fn run(input: String, qis: &[&str], sensitive: &[&str], inference: InferenceConf
         inference,
         ..Config::default()
     };
-    analyse(&cfg, &Progress::hidden()).unwrap().report
+    analyse(&cfg, &Silent).unwrap().report
 }
 
 fn reference(case: &str) -> Value {

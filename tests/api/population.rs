@@ -13,7 +13,7 @@ use crate::common::{kanon, shared};
 
 use std::process::Command;
 
-use kanon::progress::Progress;
+use kanon::progress::Silent;
 use kanon::report::Report;
 use kanon::run::analyse::{analyse, Config, MissingAs, SudaConfig};
 use serde_json::Value;
@@ -42,7 +42,7 @@ fn reference(file: &str) -> Value {
 }
 
 fn run(cfg: Config) -> Report {
-    analyse(&cfg, &Progress::hidden()).unwrap().report
+    analyse(&cfg, &Silent).unwrap().report
 }
 
 fn config(path: &str, qis: &[&str]) -> Config {

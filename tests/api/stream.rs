@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::common::{kanon, root, shared};
-use kanon::progress::Progress;
+use kanon::progress::Silent;
 use kanon::run::analyse::{analyse, Config, MissingAs, SudaConfig};
 use serde_json::Value;
 
@@ -18,7 +18,7 @@ fn dir(name: &str) -> PathBuf {
 
 /// The report as JSON without what says how it was read.
 fn report(cfg: &Config) -> Value {
-    let r = analyse(cfg, &Progress::hidden()).unwrap().report;
+    let r = analyse(cfg, &Silent).unwrap().report;
     let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
     let input = v["input"].as_object_mut().unwrap();
     for key in ["path", "format", "delimiter", "streaming", "files"] {
@@ -149,7 +149,7 @@ fn several_files_a_pattern_and_a_directory_are_one_table() {
     assert_eq!(whole, report(&census_cfg(&pattern)));
     assert_eq!(whole, report(&census_cfg(d.to_str().unwrap())));
     // Every part is listed with its rows, size and digest.
-    let files = analyse(&census_cfg(d.to_str().unwrap()), &Progress::hidden())
+    let files = analyse(&census_cfg(d.to_str().unwrap()), &Silent)
         .unwrap()
         .report
         .input

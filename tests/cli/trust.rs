@@ -1028,7 +1028,7 @@ fn linkability_needs_comparable_values() {
 /// streaming, and every entry point counts the same rows.
 mod properties {
     use super::*;
-    use kanon::progress::Progress;
+    use kanon::progress::Silent;
     use kanon::run::analyse::{analyse, Config};
     use proptest::prelude::*;
 
@@ -1108,7 +1108,7 @@ mod properties {
 
     /// The report without what says which bytes were read and how.
     fn figures(cfg: &Config) -> Value {
-        let r = analyse(cfg, &Progress::hidden()).unwrap().report;
+        let r = analyse(cfg, &Silent).unwrap().report;
         let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
         let input = v["input"].as_object_mut().unwrap();
         for key in ["path", "files", "format", "streaming"] {
