@@ -204,17 +204,9 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     let p = progress(args.quiet);
     let s = suggest(&plan, &p)?;
     let report = suggest_report(&plan, &s)?;
-    if let (Some(a), Some(best)) = (anonymise, &s.result.best) {
-        p.stage(&format!("writing {}", a.out));
-        let all =
-            kanon::input::read_table(&plan.analysis.input, s.all_columns(), &plan.analysis.read)?;
-        let mode = if a.suppress_mode == "cell" {
-            SuppressMode::Cell
-        } else {
-            SuppressMode::Remove
-        };
-        let mut df = s.apply(best, plan.goal, mode, &all)?;
-        kanon::output::write_frame(&a.out, &mut df)?;
+    if let Some(a) = anonymise {
+        let mode = SuppressMode::parse(&a.suppress_mode)?;
+        kanon::run::suggest::write_release(&plan, &s, &a.out, mode, &p)?;
     }
     p.finish();
     let out = if args.json {

@@ -28,6 +28,40 @@ pub enum SuppressMode {
     Cell,
 }
 
+impl SuppressMode {
+    /// `remove` or `cell`.
+    pub fn parse(s: &str) -> Result<SuppressMode> {
+        match s {
+            "remove" => Ok(SuppressMode::Remove),
+            "cell" => Ok(SuppressMode::Cell),
+            other => Err(Error::usage(format!(
+                "--suppress-mode must be remove or cell, got '{other}'"
+            ))),
+        }
+    }
+}
+
+/// `kanon anonymise`: apply the best transformation found to every column
+/// of the input and write the release to `out` (format by extension,
+/// atomically). `false` when no transformation meets the targets: nothing
+/// is written then.
+pub fn write_release(
+    plan: &Plan,
+    s: &Suggestion,
+    out: &str,
+    mode: SuppressMode,
+    progress: &dyn Progress,
+) -> Result<bool> {
+    let Some(best) = &s.result.best else {
+        return Ok(false);
+    };
+    progress.stage(&format!("writing {out}"));
+    let all = crate::input::read_table(&plan.analysis.input, s.all_columns(), &plan.analysis.read)?;
+    let mut df = s.apply(best, plan.goal, mode, &all)?;
+    crate::output::write_frame(out, &mut df)?;
+    Ok(true)
+}
+
 /// A `suggest` or `anonymise` run.
 #[derive(Debug, Clone)]
 pub struct Plan {

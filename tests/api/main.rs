@@ -7,6 +7,7 @@ mod common;
 
 mod datasets;
 mod inference;
+mod layers;
 mod population;
 mod search;
 mod stream;
