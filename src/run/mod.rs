@@ -5,9 +5,12 @@
 //! data ([`synth`]).
 
 pub mod analyse;
+pub mod config;
 pub mod link;
 pub mod policy;
+mod population;
 pub mod profile;
+mod sensitive;
 pub mod sql;
 pub mod suggest;
 pub mod survey;
