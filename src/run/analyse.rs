@@ -290,45 +290,15 @@ pub fn analyse_prepared(
             reorder(&meta.source, column, order)?;
         }
     }
-    // Histograms come from a cheap keys-only sort of (QI codes, value) when
-    // both fit in 64 bits and rows carry no counts; else from class members.
-    let qi_bits: u32 = columns.iter().map(|c| bits_for(c.cardinality())).sum();
-    let by_sort = counts.is_none()
-        && sensitive
-            .iter()
-            .chain(person.iter())
-            .all(|s| qi_bits + bits_for(s.cardinality()) <= 64);
-    let want = Want {
-        row_class: cfg.row_classes,
-        members: !(by_sort || sensitive.is_empty() && person.is_none()),
+    let rows = Grouped {
+        columns: &columns,
+        sensitive: &sensitive,
+        person: person.as_ref(),
+        counts: counts.as_deref(),
+        weights: weights.as_deref(),
     };
-    // With nothing per row to carry, the first sensitive attribute's sort
-    // yields the class table too.
-    let mut first_histograms = None;
-    let grouping = match sensitive.first() {
-        Some(s) if by_sort && !want.row_class && weights.is_none() => {
-            let codes: Vec<&[u32]> = columns.iter().map(|c| c.codes.as_slice()).collect();
-            let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
-            let (h, table) =
-                Histograms::by_sort_with_classes(&codes, &cards, &s.codes, s.cardinality())
-                    .ok_or_else(|| Error::usage("internal: sensitive key does not fit 64 bits"))?;
-            first_histograms = Some(h);
-            Grouping {
-                table,
-                row_class: None,
-                members: None,
-            }
-        }
-        _ => group_columns(&columns, counts.as_deref(), weights.as_deref(), want),
-    };
-    let records = grouping.table.records();
-    if let Some(k) = cfg.targets.k {
-        if k > records {
-            return Err(Error::usage(format!(
-                "--k {k} is larger than the table ({records} records): no table that small can be {k}-anonymous"
-            )));
-        }
-    }
+    let (grouping, first_histograms) = group_rows(cfg, &rows)?;
+    check_k_fits(cfg, grouping.table.records())?;
     progress.stage("inference measures");
     let inference = assess_sensitive(
         cfg,
@@ -339,27 +309,12 @@ pub fn analyse_prepared(
         counts.as_deref(),
     )?;
     let person_level = match &person {
-        Some(p) => {
-            let h = match &grouping.members {
-                Some(m) => Histograms::build(m, &p.codes, p.cardinality(), counts.as_deref()),
-                None => {
-                    let codes: Vec<&[u32]> = columns.iter().map(|c| c.codes.as_slice()).collect();
-                    let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
-                    Histograms::by_sort(&codes, &cards, &p.codes, p.cardinality())
-                        .ok_or_else(|| Error::usage("internal: person key does not fit 64 bits"))?
-                }
-            };
-            Some(survey::person_level(p, &h))
-        }
+        Some(p) => Some(person_level(p, &columns, &grouping, counts.as_deref())?),
         None => None,
     };
     let t = &grouping.table;
-    // Missing values as wildcards (sdcMicro's freqCalc): each record's
-    // frequency is the records compatible with it. In `wildcard` mode every
-    // frequency-based figure uses it; in `both` it is reported beside them.
     let missing_codes: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
-    let wild = (cfg.missing_as != MissingAs::Value)
-        .then(|| crate::measure::wildcard::wildcard_frequencies(t, &missing_codes));
+    let wild = wildcard(cfg, t, &missing_codes);
     let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
     let (f, wild_weights) = match (&wild, wildcard_mode) {
         (Some((f, w)), true) => (f.clone(), w.as_deref()),
@@ -372,40 +327,20 @@ pub fn analyse_prepared(
     let missing_for = |on: bool| on.then_some(missing_codes.as_slice());
     progress.stage("attribute contribution");
     let contributions = risk::contributions(t, missing_for(wildcard_mode));
-    progress.stage("population risk");
-    let big_n = survey::population_size(cfg, t)?;
-    let population_report = big_n.map(|(n, source)| survey::population_report(t, n, source));
     let weight_sums = if wildcard_mode {
         wild_weights
     } else {
         t.weights.as_deref()
     };
-    let individual = survey::individual(fr, weight_sums, big_n.map(|b| b.0));
-    if cfg.suda.is_some() {
-        progress.stage("SUDA2 special uniques");
-    }
-    let suda = survey::suda(cfg, t, fr, missing_for(wildcard_mode));
-    if cfg.subsets.is_some() {
-        progress.stage("QI-subset sweep");
-    }
-    let subsets = survey::subsets(cfg, t);
-    let mut per_class = Vec::new();
-    if let Some((r, _)) = &individual {
-        per_class.push(("individual_risk".to_string(), r.per_class.clone()));
-    }
-    if let Some(s) = &suda {
-        per_class.push(("suda_score".to_string(), s.scores.clone()));
-        per_class.push(("dis_score".to_string(), s.dis_scores.clone()));
-    }
-    let sections = Sections {
-        population: population_report,
-        individual: individual
-            .as_ref()
-            .map(|(r, basis)| survey::individual_info(r, basis, t, cfg.risk_threshold)),
-        suda: suda.as_ref().map(|s| survey::suda_info(s, cfg, fr)),
-        subsets,
+    let (sections, per_class) = survey_sections(
+        cfg,
+        t,
+        fr,
+        weight_sums,
+        missing_for(wildcard_mode),
         person_level,
-    };
+        progress,
+    )?;
     progress.stage("measuring risk");
     let mut warnings = meta.notes.clone();
     let (population, basis, population_info) =
@@ -431,16 +366,8 @@ pub fn analyse_prepared(
     let frequencies = wildcard_mode.then_some(f);
     if let Some(spec) = &cfg.aux {
         progress.stage(&format!("linking {} to the release", spec.path));
-        report.linkage = Some(link_aux_table(
-            cfg,
-            spec,
-            &meta,
-            release_ids.as_ref(),
-            &columns,
-        )?);
-        let checks = cfg.link_targets.check(report.linkage.as_ref(), None);
-        report.targets.extend(checks);
-        report.targets_met = report.targets.iter().all(|t| t.met);
+        let linkage = link_aux_table(cfg, spec, &meta, release_ids.as_ref(), &columns)?;
+        add_linkage(cfg, &mut report, linkage);
     }
     report.wp216 = Some(judge(&report, cfg.lang));
     progress.finish();
@@ -451,6 +378,145 @@ pub fn analyse_prepared(
         per_class,
         frequencies,
     })
+}
+
+/// Missing values as wildcards (sdcMicro's freqCalc): each class's record
+/// frequency and weight sum over the records compatible with it. In
+/// `wildcard` mode every frequency-based figure uses them; in `both` they
+/// are reported beside the others.
+#[allow(clippy::type_complexity)]
+fn wildcard(
+    cfg: &Config,
+    t: &ClassTable,
+    missing: &[Option<u32>],
+) -> Option<(Vec<u64>, Option<Vec<f64>>)> {
+    (cfg.missing_as != MissingAs::Value)
+        .then(|| crate::measure::wildcard::wildcard_frequencies(t, missing))
+}
+
+/// No table smaller than k can be k-anonymous: a target k above the
+/// records is a usage error, not a missed target.
+fn check_k_fits(cfg: &Config, records: u64) -> Result<()> {
+    match cfg.targets.k {
+        Some(k) if k > records => Err(Error::usage(format!(
+            "--k {k} is larger than the table ({records} records): no table that small can be {k}-anonymous"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The linkage of an attacker table, and its targets, into the report.
+fn add_linkage(cfg: &Config, report: &mut Report, linkage: crate::measure::linkage::Linkability) {
+    report.linkage = Some(linkage);
+    let checks = cfg.link_targets.check(report.linkage.as_ref(), None);
+    report.targets.extend(checks);
+    report.targets_met = report.targets.iter().all(|t| t.met);
+}
+
+/// The rows to group, and what is carried per row.
+struct Grouped<'a> {
+    columns: &'a [EncodedColumn],
+    sensitive: &'a [EncodedColumn],
+    person: Option<&'a EncodedColumn>,
+    counts: Option<&'a [u64]>,
+    weights: Option<&'a [f64]>,
+}
+
+/// Group the rows into classes. Histograms come from a cheap keys-only
+/// sort of (QI codes, value) when both fit in 64 bits and rows carry no
+/// counts, else from class members; with nothing per row to carry, the
+/// first sensitive attribute's sort yields the class table too (and its
+/// histograms are returned).
+fn group_rows(cfg: &Config, r: &Grouped) -> Result<(Grouping, Option<Histograms>)> {
+    let qi_bits: u32 = r.columns.iter().map(|c| bits_for(c.cardinality())).sum();
+    let by_sort = r.counts.is_none()
+        && r.sensitive
+            .iter()
+            .chain(r.person)
+            .all(|s| qi_bits + bits_for(s.cardinality()) <= 64);
+    let want = Want {
+        row_class: cfg.row_classes,
+        members: !(by_sort || r.sensitive.is_empty() && r.person.is_none()),
+    };
+    match r.sensitive.first() {
+        Some(s) if by_sort && !want.row_class && r.weights.is_none() => {
+            let codes: Vec<&[u32]> = r.columns.iter().map(|c| c.codes.as_slice()).collect();
+            let cards: Vec<u32> = r.columns.iter().map(|c| c.cardinality()).collect();
+            let (h, table) =
+                Histograms::by_sort_with_classes(&codes, &cards, &s.codes, s.cardinality())
+                    .ok_or_else(|| Error::usage("internal: sensitive key does not fit 64 bits"))?;
+            let grouping = Grouping {
+                table,
+                row_class: None,
+                members: None,
+            };
+            Ok((grouping, Some(h)))
+        }
+        _ => Ok((group_columns(r.columns, r.counts, r.weights, want), None)),
+    }
+}
+
+/// k in distinct persons, from the person-id histograms of the classes.
+fn person_level(
+    p: &EncodedColumn,
+    columns: &[EncodedColumn],
+    grouping: &Grouping,
+    counts: Option<&[u64]>,
+) -> Result<PersonLevelInfo> {
+    let h = match &grouping.members {
+        Some(m) => Histograms::build(m, &p.codes, p.cardinality(), counts),
+        None => {
+            let codes: Vec<&[u32]> = columns.iter().map(|c| c.codes.as_slice()).collect();
+            let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
+            Histograms::by_sort(&codes, &cards, &p.codes, p.cardinality())
+                .ok_or_else(|| Error::usage("internal: person key does not fit 64 bits"))?
+        }
+    };
+    Ok(survey::person_level(p, &h))
+}
+
+/// Population uniqueness, individual risk, SUDA2, the subset sweep and
+/// person-level k; and the per-class figures `--records` writes.
+#[allow(clippy::type_complexity)]
+fn survey_sections(
+    cfg: &Config,
+    t: &ClassTable,
+    fr: Frequencies,
+    weight_sums: Option<&[f64]>,
+    wildcard_missing: Option<&[Option<u32>]>,
+    person_level: Option<PersonLevelInfo>,
+    progress: &dyn Progress,
+) -> Result<(Sections, Vec<(String, Vec<f64>)>)> {
+    progress.stage("population risk");
+    let big_n = survey::population_size(cfg, t)?;
+    let population = big_n.map(|(n, source)| survey::population_report(t, n, source));
+    let individual = survey::individual(fr, weight_sums, big_n.map(|b| b.0));
+    if cfg.suda.is_some() {
+        progress.stage("SUDA2 special uniques");
+    }
+    let suda = survey::suda(cfg, t, fr, wildcard_missing);
+    if cfg.subsets.is_some() {
+        progress.stage("QI-subset sweep");
+    }
+    let subsets = survey::subsets(cfg, t);
+    let mut per_class = Vec::new();
+    if let Some((r, _)) = &individual {
+        per_class.push(("individual_risk".to_string(), r.per_class.clone()));
+    }
+    if let Some(s) = &suda {
+        per_class.push(("suda_score".to_string(), s.scores.clone()));
+        per_class.push(("dis_score".to_string(), s.dis_scores.clone()));
+    }
+    let sections = Sections {
+        population,
+        individual: individual
+            .as_ref()
+            .map(|(r, basis)| survey::individual_info(r, basis, t, cfg.risk_threshold)),
+        suda: suda.as_ref().map(|s| survey::suda_info(s, cfg, fr)),
+        subsets,
+        person_level,
+    };
+    Ok((sections, per_class))
 }
 
 /// The WP216 verdicts on a finished report, in words.
@@ -570,17 +636,8 @@ fn build_report(
     mut warnings: Vec<String>,
     counts: Option<&[u64]>,
 ) -> Report {
-    let Measures {
-        t,
-        fr,
-        wild,
-        population,
-        basis,
-    } = m;
+    let (t, fr) = (m.t, m.fr);
     let tau = cfg.risk_threshold;
-    let n = t.records();
-    let stats = class_stats(t);
-    let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
     let k = k_of(fr);
     let (reference_k, reference_source) = match cfg.targets.k {
         Some(k) => (k, "target"),
@@ -591,12 +648,113 @@ fn build_report(
     };
     let below = below_k_of(fr, reference_k);
     let (uniques, uniques_share) = sample_uniques_of(fr);
-    let prosecutor = risk::prosecutor_of(fr, tau);
-    // Overlapping compatible sets do not partition the records.
-    let classes = (!wildcard_mode).then_some(t.len() as u64);
-    let journalist = risk::journalist_of(&t.sizes, population, classes, tau);
-    let marketer = risk::marketer_of(&t.sizes, population);
+    let risk = risk_info(cfg, &m);
+    let qis = qi_infos(cfg, columns, t, &mut warnings);
+    let wildcard = m
+        .wild
+        .map(|(freq, weighted)| wildcard_info(t, freq, weighted.as_deref(), reference_k, tau));
+    let measured = gated_measures(cfg, k, &risk.prosecutor, wildcard.as_ref());
+    let checks = target_checks(cfg, &measured, &sections, inference);
+    let inference_map: BTreeMap<String, InferenceInfo> = inference
+        .iter()
+        .map(|a| {
+            (
+                a.column.name.clone(),
+                inference_info(cfg, a, t, columns, k, counts),
+            )
+        })
+        .collect();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        kanon_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: InputInfo {
+            path: table.source.clone(),
+            format: table.format.clone(),
+            delimiter: table.delimiter.map(crate::input::csv::delimiter_name),
+            rows: table.rows,
+            files: table.files.clone(),
+            records: t.records(),
+            count_column: cfg.count.clone(),
+            weight_column: cfg.weight.clone(),
+            population: population_info,
+            streaming: None,
+        },
+        quasi_identifiers: qis,
+        sensitive_attributes: cfg.sensitive.clone(),
+        missing_values: missing_info(cfg, wildcard),
+        classes: classes_info(t, columns, cfg.show_values),
+        k_anonymity: KInfo {
+            k,
+            reference_k,
+            reference_k_source: reference_source.into(),
+            records_below_k: below.records,
+            share_below_k: below.share,
+            classes_below_k: below.classes,
+        },
+        sample_uniques: UniquesInfo {
+            count: uniques,
+            share: uniques_share,
+        },
+        risk,
+        attributes: attribute_infos(contributions, columns),
+        population: sections.population,
+        individual_risk: sections.individual,
+        suda: sections.suda,
+        subsets: sections.subsets,
+        person_level: sections.person_level,
+        inference_worst_case: worst_case(inference),
+        inference: inference_map,
+        targets_met: checks.iter().all(|c| c.met),
+        wp216: None,
+        baseline: None,
+        linkage: None,
+        targets: checks,
+        warnings,
+    }
+}
 
+/// Prosecutor, journalist and marketer risk (S4, S10, S11).
+fn risk_info(cfg: &Config, m: &Measures) -> RiskInfo {
+    let tau = cfg.risk_threshold;
+    let t = m.t;
+    let prosecutor = risk::prosecutor_of(m.fr, tau);
+    // Overlapping compatible sets do not partition the records.
+    let classes = (cfg.missing_as != MissingAs::Wildcard).then_some(t.len() as u64);
+    let journalist = risk::journalist_of(&t.sizes, m.population, classes, tau);
+    let note = match m.basis {
+        "population_table" => "population class sizes counted in the population table".to_string(),
+        "weights" => "population class sizes estimated as the sum of sampling weights".to_string(),
+        _ => "no weights or population table given: the sample is taken as the population, \
+              so journalist risk equals prosecutor risk"
+            .to_string(),
+    };
+    RiskInfo {
+        threshold: tau,
+        prosecutor: ProsecutorInfo {
+            highest: prosecutor.highest,
+            average: prosecutor.average,
+            records_at_risk: prosecutor.records_at_risk,
+            records_at_risk_count: prosecutor.records_at_risk_count,
+        },
+        journalist: JournalistInfo {
+            basis: m.basis.to_string(),
+            note,
+            highest: journalist.highest,
+            average: journalist.average,
+            records_at_risk: journalist.records_at_risk,
+            records_at_risk_count: journalist.records_at_risk_count,
+        },
+        marketer: risk::marketer_of(&t.sizes, m.population),
+    }
+}
+
+/// Per QI: kind, distinct values, missing records (with a warning each).
+fn qi_infos(
+    cfg: &Config,
+    columns: &[EncodedColumn],
+    t: &ClassTable,
+    warnings: &mut Vec<String>,
+) -> Vec<QiInfo> {
     let mut qis = Vec::new();
     for (q, col) in columns.iter().enumerate() {
         let missing: u64 = match col.dict.missing {
@@ -631,29 +789,47 @@ fn build_report(
             missing,
         });
     }
+    qis
+}
 
-    let wildcard = wild.map(|(freq, weighted)| {
-        let f = crate::measure::wildcard::figures(t, freq, reference_k, tau);
-        WildcardInfo {
-            k: f.k,
-            sample_uniques: f.sample_uniques,
-            records_below_k: f.records_below_k,
-            prosecutor_highest: f.highest,
-            prosecutor_average: f.average,
-            records_at_risk: f.records_at_risk,
-            smallest_weighted_frequency: weighted
-                .as_ref()
-                .map(|w| w.iter().copied().fold(f64::INFINITY, f64::min)),
-        }
-    });
+/// The singling-out figures with missing values as wildcards.
+fn wildcard_info(
+    t: &ClassTable,
+    freq: &[u64],
+    weighted: Option<&[f64]>,
+    reference_k: u64,
+    tau: f64,
+) -> WildcardInfo {
+    let f = crate::measure::wildcard::figures(t, freq, reference_k, tau);
+    WildcardInfo {
+        k: f.k,
+        sample_uniques: f.sample_uniques,
+        records_below_k: f.records_below_k,
+        prosecutor_highest: f.highest,
+        prosecutor_average: f.average,
+        records_at_risk: f.records_at_risk,
+        smallest_weighted_frequency: weighted
+            .map(|w| w.iter().copied().fold(f64::INFINITY, f64::min)),
+    }
+}
+
+/// The figures the singling-out targets are checked on: the report's own,
+/// the wildcard ones, or the worse of both (`--missing-as`).
+fn gated_measures(
+    cfg: &Config,
+    k: u64,
+    p: &ProsecutorInfo,
+    wildcard: Option<&WildcardInfo>,
+) -> Measured {
+    let tau = cfg.risk_threshold;
     let own = Measured {
         k,
-        highest_risk: prosecutor.highest,
-        average_risk: prosecutor.average,
-        records_at_risk: prosecutor.records_at_risk,
+        highest_risk: p.highest,
+        average_risk: p.average,
+        records_at_risk: p.records_at_risk,
         threshold: tau,
     };
-    let measured = match (&wildcard, cfg.missing_as) {
+    match (wildcard, cfg.missing_as) {
         (Some(w), MissingAs::Wildcard) => Measured {
             k: w.k,
             highest_risk: w.prosecutor_highest,
@@ -669,8 +845,17 @@ fn build_report(
             threshold: tau,
         },
         _ => own,
-    };
-    let mut checks = check(&cfg.targets, &measured);
+    }
+}
+
+/// Every target checked: singling out, population risk, inference.
+fn target_checks(
+    cfg: &Config,
+    measured: &Measured,
+    sections: &Sections,
+    inference: &[Assessed],
+) -> Vec<crate::gate::targets::TargetCheck> {
+    let mut checks = check(&cfg.targets, measured);
     checks.extend(check_population(
         &cfg.targets,
         sections.population.as_ref().and_then(|p| p.dankar.share),
@@ -685,121 +870,55 @@ fn build_report(
             cfg.inference.c,
         ));
     }
-    let inference_map: BTreeMap<String, InferenceInfo> = inference
-        .iter()
-        .map(|a| {
-            (
-                a.column.name.clone(),
-                inference_info(cfg, a, t, columns, k, counts),
-            )
-        })
-        .collect();
-    let note = match basis {
-        "population_table" => "population class sizes counted in the population table".to_string(),
-        "weights" => "population class sizes estimated as the sum of sampling weights".to_string(),
-        _ => "no weights or population table given: the sample is taken as the population, \
-              so journalist risk equals prosecutor risk"
-            .to_string(),
-    };
+    checks
+}
 
-    Report {
-        schema_version: SCHEMA_VERSION,
-        kanon_version: env!("CARGO_PKG_VERSION").to_string(),
-        input: InputInfo {
-            path: table.source.clone(),
-            format: table.format.clone(),
-            delimiter: table.delimiter.map(crate::input::csv::delimiter_name),
-            rows: table.rows,
-            files: table.files.clone(),
-            records: n,
-            count_column: cfg.count.clone(),
-            weight_column: cfg.weight.clone(),
-            population: population_info,
-            streaming: None,
-        },
-        quasi_identifiers: qis,
-        sensitive_attributes: cfg.sensitive.clone(),
-        missing_values: MissingInfo {
-            tokens: cfg.missing_tokens.clone(),
-            treatment: match cfg.missing_as {
-                MissingAs::Value => "value",
-                MissingAs::Wildcard => "wildcard",
-                MissingAs::Both => "both",
-            }
-            .into(),
-            gated_on: match cfg.missing_as {
-                MissingAs::Value => "value",
-                MissingAs::Wildcard => "wildcard",
-                MissingAs::Both => "worse_of_both",
-            }
-            .into(),
-            wildcard,
-        },
-        classes: ClassesInfo {
-            count: stats.count,
-            min_size: stats.min_size,
-            max_size: stats.max_size,
-            mean_size: stats.mean_size,
-            median_size: stats.median_size,
-            histogram: stats.histogram.iter().map(|&(s, c)| [s, c]).collect(),
-            smallest: smallest_classes(t, columns, cfg.show_values, 10),
-        },
-        k_anonymity: KInfo {
-            k,
-            reference_k,
-            reference_k_source: reference_source.into(),
-            records_below_k: below.records,
-            share_below_k: below.share,
-            classes_below_k: below.classes,
-        },
-        sample_uniques: UniquesInfo {
-            count: uniques,
-            share: uniques_share,
-        },
-        risk: RiskInfo {
-            threshold: tau,
-            prosecutor: ProsecutorInfo {
-                highest: prosecutor.highest,
-                average: prosecutor.average,
-                records_at_risk: prosecutor.records_at_risk,
-                records_at_risk_count: prosecutor.records_at_risk_count,
-            },
-            journalist: JournalistInfo {
-                basis: basis.to_string(),
-                note,
-                highest: journalist.highest,
-                average: journalist.average,
-                records_at_risk: journalist.records_at_risk,
-                records_at_risk_count: journalist.records_at_risk_count,
-            },
-            marketer,
-        },
-        attributes: contributions
-            .iter()
-            .map(|c| AttributeInfo {
-                name: columns[c.position].name.clone(),
-                distinct: c.distinct,
-                distinction: c.distinction,
-                separation: c.separation,
-                uniques_alone: c.uniques_alone,
-                uniques_without: c.uniques_without,
-                uniques_removed: c.uniques_removed,
-            })
-            .collect(),
-        population: sections.population,
-        individual_risk: sections.individual,
-        suda: sections.suda,
-        subsets: sections.subsets,
-        person_level: sections.person_level,
-        inference_worst_case: worst_case(inference),
-        inference: inference_map,
-        targets_met: checks.iter().all(|c| c.met),
-        wp216: None,
-        baseline: None,
-        linkage: None,
-        targets: checks,
-        warnings,
+/// How missing values were treated, and the wildcard figures.
+fn missing_info(cfg: &Config, wildcard: Option<WildcardInfo>) -> MissingInfo {
+    let (treatment, gated_on) = match cfg.missing_as {
+        MissingAs::Value => ("value", "value"),
+        MissingAs::Wildcard => ("wildcard", "wildcard"),
+        MissingAs::Both => ("both", "worse_of_both"),
+    };
+    MissingInfo {
+        tokens: cfg.missing_tokens.clone(),
+        treatment: treatment.into(),
+        gated_on: gated_on.into(),
+        wildcard,
     }
+}
+
+/// Class statistics and the smallest classes.
+fn classes_info(t: &ClassTable, columns: &[EncodedColumn], show_values: bool) -> ClassesInfo {
+    let stats = class_stats(t);
+    ClassesInfo {
+        count: stats.count,
+        min_size: stats.min_size,
+        max_size: stats.max_size,
+        mean_size: stats.mean_size,
+        median_size: stats.median_size,
+        histogram: stats.histogram.iter().map(|&(s, c)| [s, c]).collect(),
+        smallest: smallest_classes(t, columns, show_values, 10),
+    }
+}
+
+/// Attribute contribution, by QI name.
+fn attribute_infos(
+    contributions: &[risk::Contribution],
+    columns: &[EncodedColumn],
+) -> Vec<AttributeInfo> {
+    contributions
+        .iter()
+        .map(|c| AttributeInfo {
+            name: columns[c.position].name.clone(),
+            distinct: c.distinct,
+            distinction: c.distinction,
+            separation: c.separation,
+            uniques_alone: c.uniques_alone,
+            uniques_without: c.uniques_without,
+            uniques_removed: c.uniques_removed,
+        })
+        .collect()
 }
 
 /// The report section of one sensitive attribute.
