@@ -53,6 +53,33 @@ fn pct(x: f64) -> String {
 /// Render the summary.
 pub fn render(r: &Report, style: Style) -> String {
     let mut o = String::new();
+    render_header(&mut o, r, style);
+    render_classes(&mut o, r, style);
+    render_singling_out(&mut o, r, style);
+    render_risk(&mut o, r, style);
+    render_attributes(&mut o, r, style);
+    render_smallest(&mut o, r, style);
+    render_survey(&mut o, r, style);
+    for (name, inf) in &r.inference {
+        render_inference(&mut o, name, inf, style);
+    }
+    if let Some(l) = &r.linkage {
+        render_linkability(&mut o, l, "Linkability — attacker table", style);
+    }
+    render_wp216(&mut o, r, style);
+    render_baseline(&mut o, r, style);
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(o, "  {} {w}", style.warn("!"));
+        }
+    }
+    render_targets(&mut o, &r.targets, style);
+    o
+}
+
+/// The input read and the columns analysed.
+fn render_header(o: &mut String, r: &Report, style: Style) {
     let i = &r.input;
     let delim = i
         .delimiter
@@ -95,7 +122,10 @@ pub fn render(r: &Report, style: Style) -> String {
     if !r.sensitive_attributes.is_empty() {
         let _ = writeln!(o, "sensitive: {}", r.sensitive_attributes.join(", "));
     }
+}
 
+/// Equivalence classes: how many, their sizes.
+fn render_classes(o: &mut String, r: &Report, style: Style) {
     let c = &r.classes;
     let _ = writeln!(o, "\n{}", style.bold("Equivalence classes"));
     let rows = [
@@ -121,7 +151,11 @@ pub fn render(r: &Report, style: Style) -> String {
         .map(|[s, n]| format!("{s}:{}", group_digits(*n)))
         .collect();
     let _ = writeln!(o, "  {:<28}{}", "classes by size", small.join("  "));
+}
 
+/// k, records below the reference k, sample uniques.
+fn render_singling_out(o: &mut String, r: &Report, style: Style) {
+    let c = &r.classes;
     let k = &r.k_anonymity;
     let _ = writeln!(o, "\n{}", style.bold("Singling out"));
     let _ = writeln!(o, "  {:<28}{}", "k (smallest class)", k.k);
@@ -146,7 +180,10 @@ pub fn render(r: &Report, style: Style) -> String {
             "  (values of small classes are hidden; --show-values prints them)"
         );
     }
+}
 
+/// Prosecutor, journalist and marketer risk.
+fn render_risk(o: &mut String, r: &Report, style: Style) {
     let rk = &r.risk;
     let _ = writeln!(
         o,
@@ -179,7 +216,10 @@ pub fn render(r: &Report, style: Style) -> String {
     );
     let _ = writeln!(o, "  {:<13}{:>10}{:>10.4}", "marketer", "", rk.marketer);
     let _ = writeln!(o, "  journalist/marketer basis: {} ({})", j.basis, j.note);
+}
 
+/// Attribute contribution.
+fn render_attributes(o: &mut String, r: &Report, style: Style) {
     let _ = writeln!(o, "\n{}", style.bold("Attribute contribution"));
     let width = r
         .attributes
@@ -211,7 +251,11 @@ pub fn render(r: &Report, style: Style) -> String {
             }
         );
     }
+}
 
+/// The smallest classes' values (only with --show-values).
+fn render_smallest(o: &mut String, r: &Report, style: Style) {
+    let c = &r.classes;
     let shown: Vec<_> = c.smallest.iter().filter(|s| s.values.is_some()).collect();
     if !shown.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Smallest classes"));
@@ -220,17 +264,10 @@ pub fn render(r: &Report, style: Style) -> String {
             let _ = writeln!(o, "  class {:<8} size {:<6} {values}", s.class_id, s.size);
         }
     }
+}
 
-    render_survey(&mut o, r, style);
-
-    for (name, inf) in &r.inference {
-        render_inference(&mut o, name, inf, style);
-    }
-
-    if let Some(l) = &r.linkage {
-        render_linkability(&mut o, l, "Linkability — attacker table", style);
-    }
-
+/// The three WP216 verdicts.
+fn render_wp216(o: &mut String, r: &Report, style: Style) {
     if let Some(w) = &r.wp216 {
         let _ = writeln!(
             o,
@@ -242,10 +279,13 @@ pub fn render(r: &Report, style: Style) -> String {
             ("linkability", &w.linkability),
             ("inference", &w.inference),
         ] {
-            render_verdict(&mut o, name, c, style);
+            render_verdict(o, name, c, style);
         }
     }
+}
 
+/// What changed since the baseline.
+fn render_baseline(o: &mut String, r: &Report, style: Style) {
     if let Some(b) = &r.baseline {
         let _ = writeln!(
             o,
@@ -286,15 +326,6 @@ pub fn render(r: &Report, style: Style) -> String {
             );
         }
     }
-
-    if !r.warnings.is_empty() {
-        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
-        for w in &r.warnings {
-            let _ = writeln!(o, "  {} {w}", style.warn("!"));
-        }
-    }
-    render_targets(&mut o, &r.targets, style);
-    o
 }
 
 fn render_verdict(o: &mut String, name: &str, c: &crate::report::Judgement, style: Style) {
