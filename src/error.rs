@@ -102,7 +102,7 @@ impl Error {
         }
     }
 
-    /// The process exit code for this error: always 2 (see ARCHITECTURE.md).
+    /// The process exit code for this error: always 2 (docs/ARCHITECTURE.md).
     pub fn exit_code(&self) -> i32 {
         2
     }

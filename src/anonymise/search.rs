@@ -1,5 +1,5 @@
 //! Optimal full-domain generalisation with record suppression
-//! (metrics.md §7).
+//! (docs/search.md).
 //!
 //! The lattice holds one node per vector of hierarchy levels. A node is
 //! evaluated by rolling up the class table of the original data through the

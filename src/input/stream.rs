@@ -1,6 +1,6 @@
 //! Inputs larger than memory, and several files read as one table.
 //!
-//! A class table is a sum (docs/ARCHITECTURE "mergeable aggregates"): the
+//! A class table is a sum (docs/ARCHITECTURE.md, "Mergeable aggregates"): the
 //! tables of two parts of the data merge by adding the sizes of equal keys.
 //! The streaming reader cuts each input into batches (CSV: chunks of about
 //! `batch_bytes`, cut at record ends outside quotes; Parquet, Arrow IPC and

@@ -1,4 +1,4 @@
-//! t-closeness distances (metrics.md I5, §5.2).
+//! t-closeness distances (docs/metrics.md, "t-closeness distances").
 //!
 //! Li, Li & Venkatasubramanian, "t-Closeness: privacy beyond k-anonymity
 //! and l-diversity", ICDE 2007. The distance between a class's sensitive

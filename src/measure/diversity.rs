@@ -1,5 +1,5 @@
 //! Per-class inference measures over one class's sensitive counts
-//! (metrics.md I1–I4, I6–I8). Each takes the class's counts (and where
+//! (docs/metrics.md, "Inference"). Each takes the class's counts (and where
 //! needed its codes and the table distribution p) and is a pure function.
 //!
 //! * l-diversity — Machanavajjhala, Kifer, Gehrke & Venkitasubramaniam,

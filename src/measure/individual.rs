@@ -1,4 +1,4 @@
-//! Benedetti-Franconi individual risk with survey weights (metrics.md §3.1,
+//! Benedetti-Franconi individual risk with survey weights (docs/metrics.md, "Benedetti-Franconi individual risk",
 //! S8), after Franconi & Polettini, "Individual risk estimation in
 //! μ-Argus: a review", PSD 2004, LNCS 3050, and sdcMicro's `indivRisk`
 //! ("approx" method).

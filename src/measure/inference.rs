@@ -1,6 +1,6 @@
 //! Inference (WP216's third criterion): what membership of a class reveals
 //! about a person's sensitive value. One pass over the classes of a
-//! [`Histograms`] computes every measure of metrics.md I1–I10 for one
+//! [`Histograms`] computes every measure of docs/metrics.md, "Inference" for one
 //! sensitive attribute; the table's figure is the worst class.
 //!
 //! Per-record attribution (I9): CAP_i = q_{c(i), s_i} (Taub et al.,

@@ -1,5 +1,5 @@
 //! Population uniqueness: how many of the population's people are unique on
-//! the quasi-identifiers, estimated from a sample (metrics.md §6.2, S9).
+//! the quasi-identifiers, estimated from a sample (docs/metrics.md, "Population uniqueness").
 //!
 //! Inputs are the sample's class-size histogram n_j (n_1 sample uniques),
 //! u = J classes, n records, the population size N and π = n/N.
@@ -324,7 +324,7 @@ pub fn snb(s: &Sample<'_>) -> Estimate {
 }
 
 /// K, the number of non-empty population classes, by Haas et al.'s (1995)
-/// Shlosser-type estimator (as metrics.md §6.2 gives it).
+/// Shlosser-type estimator (as docs/metrics.md, "Population uniqueness" gives it).
 fn snb_classes(s: &Sample<'_>) -> f64 {
     let pi = s.pi();
     let (u, n1) = (s.classes(), s.n_j(1));
@@ -481,7 +481,7 @@ mod tests {
     /// population drawn from its own model (true PU 4,568; the estimate is
     /// within 5 %; an independent scipy solution of the same equations gave
     /// 4,407). At small π the Haas-type estimate of K, and so PU, is biased
-    /// upwards (metrics.md; Dankar's rule uses SNB only for π > 0.1).
+    /// upwards (docs/metrics.md; Dankar's rule uses SNB only for π > 0.1).
     #[test]
     fn snb_converges_and_recovers_the_population_uniques() {
         let (hist, n, big_n, true_pu) = simulate(50_000, 0.3, 0.5, 3);

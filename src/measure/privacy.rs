@@ -4,9 +4,9 @@
 //! δ-disclosure, β-likeness, (α,k)), [`closeness`] (t-closeness) and
 //! [`inference`] (all of them over a class table's sensitive histograms).
 //!
-//! This module holds the singling-out measures of metrics.md §3 that follow
-//! from class sizes alone: class statistics, k-anonymity (S1), records below
-//! k (S2) and sample uniques (S3).
+//! This module holds the singling-out measures of docs/metrics.md, "Singling out" that follow
+//! from class sizes alone: class statistics, k-anonymity , records below
+//! k  and sample uniques .
 //!
 //! k-anonymity: Sweeney, "k-anonymity: a model for protecting privacy",
 //! IJUFKS 10(5), 2002 — a table is k-anonymous when every combination of
@@ -27,7 +27,7 @@ pub struct ClassStats {
     pub mean_size: f64,
     /// Median over classes (the mean of the two middle sizes when J is even).
     pub median_size: f64,
-    /// Ascending (size, number of classes of that size) pairs: n_j of metrics.md.
+    /// Ascending (size, number of classes of that size) pairs: n_j of docs/metrics.md.
     pub histogram: Vec<(u64, u64)>,
 }
 
@@ -105,17 +105,17 @@ impl<'a> Frequencies<'a> {
     }
 }
 
-/// The k the table has: the smallest class size (S1). 0 for an empty table.
+/// The k the table has: the smallest class size . 0 for an empty table.
 pub fn k_anonymity(t: &ClassTable) -> u64 {
     k_of(Frequencies::of(t))
 }
 
-/// The smallest frequency of any record (S1).
+/// The smallest frequency of any record .
 pub fn k_of(fr: Frequencies) -> u64 {
     fr.f.iter().copied().min().unwrap_or(0)
 }
 
-/// Records and classes below a size k (S2).
+/// Records and classes below a size k .
 #[derive(Debug, Clone, PartialEq)]
 pub struct BelowK {
     pub k: u64,
@@ -147,7 +147,7 @@ pub fn below_k_of(fr: Frequencies, k: u64) -> BelowK {
     }
 }
 
-/// Sample uniques (S3): records alone in their class, n_1, and n_1 / n.
+/// Sample uniques : records alone in their class, n_1, and n_1 / n.
 pub fn sample_uniques(t: &ClassTable) -> (u64, f64) {
     sample_uniques_of(Frequencies::of(t))
 }

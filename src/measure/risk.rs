@@ -7,7 +7,7 @@
 //!
 //! * **prosecutor** — knows the target is in the table: record risk 1/f_c;
 //!   highest 1/min f_c; average (success rate) J/n; records at risk = share
-//!   of records with 1/f_c > τ (metrics.md S4, S11);
+//!   of records with 1/f_c > τ (docs/metrics.md, "Re-identification risk");
 //! * **journalist** — matches against the population: record risk 1/F_c
 //!   with F_c the population size of the class; highest 1/min F_c; success
 //!   rate max(J/Σ_c F_c, (1/n) Σ_c f_c/F_c); records at risk with 1/F_c > τ
@@ -18,7 +18,7 @@
 //!
 //! Attribute contribution: ARX's distinction and separation (Motwani & Xu,
 //! "Efficient algorithms for masking and finding quasi-identifiers", 2007),
-//! and how many sample uniques vanish when a QI is dropped (metrics.md §3.4).
+//! and how many sample uniques vanish when a QI is dropped (docs/metrics.md, "Attribute contribution").
 
 use rayon::prelude::*;
 
@@ -181,7 +181,7 @@ pub struct Contribution {
     pub uniques_removed: u64,
 }
 
-/// Attribute contribution of every QI of `t` (metrics.md §3.4). With
+/// Attribute contribution of every QI of `t` (docs/metrics.md, "Attribute contribution"). With
 /// `missing` codes, missing values are wildcards: uniques are the records
 /// compatible with no other, on the QI alone and without it.
 pub fn contributions(t: &ClassTable, missing: Option<&[Option<u32>]>) -> Vec<Contribution> {

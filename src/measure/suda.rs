@@ -1,5 +1,5 @@
 //! Special uniques: minimal sample uniques (SUDA2), SUDA and DIS-SUDA
-//! scores, and the sweep over small QI subsets (metrics.md §3.3, S6, S7).
+//! scores, and the sweep over small QI subsets (docs/metrics.md, "SUDA2 special uniques" and "QI-subset sweep").
 //!
 //! * An **MSU** of a record is a set of its QI values that is unique in the
 //!   table while no proper subset is (Elliot et al. 2002; Manning, Haglin &

@@ -1,5 +1,5 @@
 //! Missing values as wildcards, with the frequency semantics of sdcMicro's
-//! `freqCalc` (α_w = 1; metrics.md §2): a missing key value matches every
+//! `freqCalc` (α_w = 1; docs/metrics.md, "Values, missing values, weights and counts"): a missing key value matches every
 //! value of that key. A record's frequency is the number (or weight) of
 //! records compatible with it: equal on every key where both are known.
 //!

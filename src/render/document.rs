@@ -93,7 +93,7 @@ fn verdict_class(v: Verdict) -> &'static str {
     }
 }
 
-/// The wording of ../shared/design/wp216.md for each verdict level.
+/// The wording of docs/wp216.md for each verdict level.
 fn verdict_sentence(lang: Lang, name: &str, c: &Criterion) -> String {
     match (lang, c.verdict) {
         (Lang::En, Verdict::Pass) => format!(

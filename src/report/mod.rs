@@ -357,7 +357,7 @@ impl Report {
     }
 }
 
-/// Population uniqueness (metrics.md §6.2), present when a population size
+/// Population uniqueness (docs/metrics.md, "Population uniqueness"), present when a population size
 /// is known (`--population-size`, `--sampling-fraction` or weights).
 #[derive(Debug, Clone, Serialize)]
 pub struct PopulationReport {
@@ -396,7 +396,7 @@ pub struct DankarInfo {
     pub reason: String,
 }
 
-/// Benedetti-Franconi individual risk (metrics.md §3.1).
+/// Benedetti-Franconi individual risk (docs/metrics.md, "Benedetti-Franconi individual risk").
 #[derive(Debug, Clone, Serialize)]
 pub struct IndividualRiskInfo {
     /// `weights` (F_c = Σ w) or `sampling_fraction` (F_c = f_c / π).
@@ -409,7 +409,7 @@ pub struct IndividualRiskInfo {
     pub records_above_threshold: u64,
 }
 
-/// SUDA2 special uniques (metrics.md §3.3).
+/// SUDA2 special uniques (docs/metrics.md, "SUDA2 special uniques").
 #[derive(Debug, Clone, Serialize)]
 pub struct SudaInfo {
     /// M, the number of key variables.

@@ -3,7 +3,7 @@
 //!
 //! The heavy pass over the records runs in the engine that holds them
 //! (PostgreSQL, DuckDB, Spark, Trino); kanon reads the much smaller class
-//! table (see ARCHITECTURE.md, "Mergeable aggregates"). The query groups on
+//! table (docs/ARCHITECTURE.md, "Mergeable aggregates"). The query groups on
 //! the quasi-identifiers *and* the sensitive attributes (and the weight
 //! column, when there is one), so every row of the result is one
 //! combination of values with its number of records: kanon rebuilds the

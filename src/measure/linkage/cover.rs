@@ -1,4 +1,4 @@
-//! What a released value stands for: cover(v) of docs/metrics.md §2.
+//! What a released value stands for: cover(v) of docs/docs/metrics.md, "Values, missing values, weights and counts".
 //!
 //! A generalised release writes intervals (`[20-30[`, `20-29`, `[20;30)`,
 //! `<20`, `>=80`), masks (`12**`: each `*` stands for one character, as

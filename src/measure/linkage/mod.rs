@@ -1,5 +1,5 @@
 //! Linkability (WP216 koppelbaarheid): how well an attacker's table links
-//! to a release (docs/metrics.md §4, L1–L5, L7, L8).
+//! to a release (docs/metrics.md, "Linkability", L1–L5, L7, L8).
 //!
 //! The attacker holds a table A sharing the columns Q_A with the release R,
 //! often raw where R is generalised. The compatibility set of an attacker
