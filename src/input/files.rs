@@ -33,7 +33,7 @@ fn meta_identity(meta: &std::fs::Metadata) -> Identity {
 #[cfg(not(unix))]
 fn meta_identity(meta: &std::fs::Metadata) -> Identity {
     // Without inodes, size and modification time stand in; outputs are
-    // also compared by canonical path (see crate::output).
+    // also compared by canonical path (see the output module).
     let t = meta
         .modified()
         .ok()

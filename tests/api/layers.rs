@@ -52,7 +52,7 @@ fn library() -> Vec<(String, String)> {
             let rel = p.strip_prefix(&src).unwrap().to_string_lossy().to_string();
             (rel, std::fs::read_to_string(&p).unwrap())
         })
-        .filter(|(rel, _)| rel != "lib.rs" && rel != "main.rs" && !rel.starts_with("cli"))
+        .filter(|(rel, _)| rel != "lib.rs" && !rel.starts_with("bin"))
         .collect()
 }
 
@@ -121,7 +121,7 @@ fn only_the_binary_knows_clap_and_indicatif() {
     files(&src, &mut all);
     for p in all {
         let rel = p.strip_prefix(&src).unwrap().to_string_lossy().to_string();
-        if rel == "main.rs" || rel.starts_with("cli") {
+        if rel.starts_with("bin") {
             continue;
         }
         let text = code(&std::fs::read_to_string(&p).unwrap());
