@@ -223,50 +223,9 @@ pub fn aux_columns(spec: &AuxSpec, qis: &[String], read: &ReadOptions) -> Result
 
 /// `kanon link`.
 pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport> {
-    cfg.targets.validate()?;
-    if cfg.aux.is_none() && cfg.previous.is_none() {
-        return Err(Error::usage(
-            "give an attacker table (--aux FILE), an earlier release (--previous FILE), or both",
-        ));
-    }
-    if let Some(p) = cfg.sampling_fraction {
-        if !(p > 0.0 && p <= 1.0) {
-            return Err(Error::usage(format!(
-                "--sampling-fraction must be above 0 and at most 1, got {p}"
-            )));
-        }
-    }
+    check_link_config(cfg)?;
     progress.stage(&format!("reading {}", cfg.release));
-    let release_cols = headers(&cfg.release, &cfg.read)?;
-    let ids = [&cfg.release_id, &cfg.previous_id];
-    let aux_on = match &cfg.aux {
-        Some(spec) if !spec.on.is_empty() => spec.on.clone(),
-        Some(spec) => {
-            let aux = headers(&spec.path, &cfg.read)?;
-            let mut skip = ids.to_vec();
-            skip.push(&spec.aux_id);
-            let on = common(&release_cols, &aux, &skip);
-            if on.is_empty() {
-                return Err(Error::file(
-                    &spec.path,
-                    "shares no column with the release: name the columns with --on",
-                ));
-            }
-            on
-        }
-        None => Vec::new(),
-    };
-    let prev_on = match &cfg.previous {
-        Some(_) if !cfg.on.is_empty() => cfg.on.clone(),
-        Some(p) => {
-            let on = common(&release_cols, &headers(p, &cfg.read)?, &ids);
-            if on.is_empty() {
-                return Err(Error::file(p, "shares no column with the release"));
-            }
-            on
-        }
-        None => Vec::new(),
-    };
+    let (aux_on, prev_on) = link_columns(cfg)?;
     let mut wanted: Vec<String> = aux_on.clone();
     for c in prev_on.iter().chain(cfg.release_id.iter()) {
         if !wanted.contains(c) {
@@ -275,91 +234,38 @@ pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport>
     }
     let table = read_table(&cfg.release, &wanted, &cfg.read)?;
     let encoded = encode(&table, &wanted, &cfg.missing_tokens)?;
-    let by_name = |name: &String| encoded.iter().find(|c| &c.name == name);
-    let pick =
-        |names: &[String]| -> Vec<&EncodedColumn> { names.iter().filter_map(&by_name).collect() };
-    let release_ids = cfg.release_id.as_ref().and_then(by_name);
+    let release = Release {
+        table: &table,
+        columns: &encoded,
+        ids: cfg
+            .release_id
+            .as_ref()
+            .and_then(|id| encoded.iter().find(|c| &c.name == id)),
+    };
     let n = table.rows() as f64;
     let pi = cfg
         .sampling_fraction
         .or(cfg.population_size.map(|big| (n / big).min(1.0)));
     let mut warnings = Vec::new();
-
     let linkability = match &cfg.aux {
         Some(spec) => {
             progress.stage(&format!("linking {} to the release", spec.path));
-            let spec = AuxSpec {
-                sampling_fraction: pi,
-                hierarchies: cfg.hierarchies.clone(),
-                ..spec.clone()
-            };
-            if spec.aux_id.is_some() != cfg.release_id.is_some() {
-                return Err(Error::usage(
-                    "ground truth needs both --release-id and --aux-id",
-                ));
-            }
-            let l = link_aux(
-                &cfg.release,
-                &pick(&aux_on),
-                release_ids,
-                &spec,
-                &cfg.read,
-                &cfg.missing_tokens,
-            )?;
-            for c in &l.columns {
-                if c.attacker_values_unmatched > 0 {
-                    warnings.push(format!(
-                        "{} of {} distinct values of '{}' in the attacker table match no released value (a value the release dropped, or a label kanon cannot read: give --hierarchy {}=FILE)",
-                        c.attacker_values_unmatched, c.attacker_values, c.name, c.name
-                    ));
-                }
-            }
-            Some(l)
+            Some(link_attacker(
+                cfg,
+                spec,
+                &release,
+                &aux_on,
+                pi,
+                &mut warnings,
+            )?)
         }
         None => None,
     };
-
     let (cross, previous_info) = match &cfg.previous {
         Some(path) => {
             progress.stage(&format!("composing with {path}"));
-            let mut pw = prev_on.clone();
-            pw.extend(cfg.previous_id.iter().cloned());
-            let ptable = read_table(path, &pw, &cfg.read)?;
-            let mut pcols = encode(&ptable, &pw, &cfg.missing_tokens)?;
-            let pids = cfg.previous_id.as_ref().and_then(|_| pcols.pop());
-            let alignment = match (release_ids, &pids) {
-                (Some(r), Some(p)) => Alignment::Ids(r, p),
-                (None, None) => Alignment::Position,
-                _ => {
-                    return Err(Error::usage(
-                        "pairing the releases by id needs both --release-id and --previous-id",
-                    ))
-                }
-            };
-            let (pairs, by) = align(&alignment, table.rows(), ptable.rows(), &cfg.release, path)?;
-            if by == "row_position" {
-                warnings.push(
-                    "the releases were paired by row position (same extract, same row order assumed); give --release-id and --previous-id to pair them by id".into(),
-                );
-            }
-            let rsel = pick(&prev_on);
-            let psel: Vec<&EncodedColumn> = pcols.iter().collect();
-            let composition = compose(&rsel, &psel, &pairs, by, cfg.reference_k.max(1));
-            let linkage = link(&LinkInput {
-                release: rsel.clone(),
-                aux: psel,
-                nodes: node_indexes(&prev_on, &cfg.hierarchies)?,
-                truth: None,
-                sampling_fraction: pi,
-                release_source: &cfg.release,
-            })?;
-            (
-                Some(CrossRelease {
-                    composition,
-                    linkage,
-                }),
-                ptable.files.first().cloned(),
-            )
+            let (c, info) = link_previous(cfg, path, &release, &prev_on, pi, &mut warnings)?;
+            (Some(c), info)
         }
         None => (None, None),
     };
@@ -393,4 +299,159 @@ pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport>
         verdict,
         warnings,
     })
+}
+
+/// The release as read for linking: its table, encoded columns and ids.
+struct Release<'a> {
+    table: &'a Table,
+    columns: &'a [EncodedColumn],
+    ids: Option<&'a EncodedColumn>,
+}
+
+impl Release<'_> {
+    fn pick(&self, names: &[String]) -> Vec<&EncodedColumn> {
+        names
+            .iter()
+            .filter_map(|n| self.columns.iter().find(|c| &c.name == n))
+            .collect()
+    }
+}
+
+fn check_link_config(cfg: &LinkConfig) -> Result<()> {
+    cfg.targets.validate()?;
+    if cfg.aux.is_none() && cfg.previous.is_none() {
+        return Err(Error::usage(
+            "give an attacker table (--aux FILE), an earlier release (--previous FILE), or both",
+        ));
+    }
+    match cfg.sampling_fraction {
+        Some(p) if !(p > 0.0 && p <= 1.0) => Err(Error::usage(format!(
+            "--sampling-fraction must be above 0 and at most 1, got {p}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The columns linked on: with the attacker table, and with the earlier
+/// release (those named, or every column the tables share, ids excluded).
+fn link_columns(cfg: &LinkConfig) -> Result<(Vec<String>, Vec<String>)> {
+    let release_cols = headers(&cfg.release, &cfg.read)?;
+    let ids = [&cfg.release_id, &cfg.previous_id];
+    let aux_on = match &cfg.aux {
+        Some(spec) if !spec.on.is_empty() => spec.on.clone(),
+        Some(spec) => {
+            let aux = headers(&spec.path, &cfg.read)?;
+            let mut skip = ids.to_vec();
+            skip.push(&spec.aux_id);
+            let on = common(&release_cols, &aux, &skip);
+            if on.is_empty() {
+                return Err(Error::file(
+                    &spec.path,
+                    "shares no column with the release: name the columns with --on",
+                ));
+            }
+            on
+        }
+        None => Vec::new(),
+    };
+    let prev_on = match &cfg.previous {
+        Some(_) if !cfg.on.is_empty() => cfg.on.clone(),
+        Some(p) => {
+            let on = common(&release_cols, &headers(p, &cfg.read)?, &ids);
+            if on.is_empty() {
+                return Err(Error::file(p, "shares no column with the release"));
+            }
+            on
+        }
+        None => Vec::new(),
+    };
+    Ok((aux_on, prev_on))
+}
+
+/// The attacker table linked to the release, with a warning per column
+/// whose attacker values match no released value.
+fn link_attacker(
+    cfg: &LinkConfig,
+    spec: &AuxSpec,
+    release: &Release,
+    on: &[String],
+    pi: Option<f64>,
+    warnings: &mut Vec<String>,
+) -> Result<Linkability> {
+    let spec = AuxSpec {
+        sampling_fraction: pi,
+        hierarchies: cfg.hierarchies.clone(),
+        ..spec.clone()
+    };
+    if spec.aux_id.is_some() != cfg.release_id.is_some() {
+        return Err(Error::usage(
+            "ground truth needs both --release-id and --aux-id",
+        ));
+    }
+    let l = link_aux(
+        &cfg.release,
+        &release.pick(on),
+        release.ids,
+        &spec,
+        &cfg.read,
+        &cfg.missing_tokens,
+    )?;
+    for c in &l.columns {
+        if c.attacker_values_unmatched > 0 {
+            warnings.push(format!(
+                "{} of {} distinct values of '{}' in the attacker table match no released value (a value the release dropped, or a label kanon cannot read: give --hierarchy {}=FILE)",
+                c.attacker_values_unmatched, c.attacker_values, c.name, c.name
+            ));
+        }
+    }
+    Ok(l)
+}
+
+/// An earlier release composed with this one (the intersections of their
+/// classes) and linked to it as an attacker's table.
+fn link_previous(
+    cfg: &LinkConfig,
+    path: &str,
+    release: &Release,
+    on: &[String],
+    pi: Option<f64>,
+    warnings: &mut Vec<String>,
+) -> Result<(CrossRelease, Option<FileInfo>)> {
+    let mut pw = on.to_vec();
+    pw.extend(cfg.previous_id.iter().cloned());
+    let ptable = read_table(path, &pw, &cfg.read)?;
+    let mut pcols = encode(&ptable, &pw, &cfg.missing_tokens)?;
+    let pids = cfg.previous_id.as_ref().and_then(|_| pcols.pop());
+    let alignment = match (release.ids, &pids) {
+        (Some(r), Some(p)) => Alignment::Ids(r, p),
+        (None, None) => Alignment::Position,
+        _ => {
+            return Err(Error::usage(
+                "pairing the releases by id needs both --release-id and --previous-id",
+            ))
+        }
+    };
+    let rows = release.table.rows();
+    let (pairs, by) = align(&alignment, rows, ptable.rows(), &cfg.release, path)?;
+    if by == "row_position" {
+        warnings.push(
+            "the releases were paired by row position (same extract, same row order assumed); give --release-id and --previous-id to pair them by id".into(),
+        );
+    }
+    let rsel = release.pick(on);
+    let psel: Vec<&EncodedColumn> = pcols.iter().collect();
+    let composition = compose(&rsel, &psel, &pairs, by, cfg.reference_k.max(1));
+    let linkage = link(&LinkInput {
+        release: rsel.clone(),
+        aux: psel,
+        nodes: node_indexes(on, &cfg.hierarchies)?,
+        truth: None,
+        sampling_fraction: pi,
+        release_source: &cfg.release,
+    })?;
+    let cross = CrossRelease {
+        composition,
+        linkage,
+    };
+    Ok((cross, ptable.files.first().cloned()))
 }
