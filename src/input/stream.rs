@@ -273,110 +273,155 @@ pub fn prepare(
 ) -> Result<Streamed> {
     let want = wanted(cfg);
     let grouped = cfg.qis.len() + cfg.sensitive.len();
-    let mut dicts: Vec<GlobalDict> = (0..grouped).map(|_| GlobalDict::new()).collect();
-    let mut merged = Merged {
-        keys: vec![Vec::new(); grouped],
-        sizes: Vec::new(),
-        weights: cfg.weight.map(|_| Vec::new()),
-        merged: 0,
-        records: 0,
+    let mut acc = Accumulated {
+        dicts: (0..grouped).map(|_| GlobalDict::new()).collect(),
+        merged: Merged {
+            keys: vec![Vec::new(); grouped],
+            sizes: Vec::new(),
+            weights: cfg.weight.map(|_| Vec::new()),
+            merged: 0,
+            records: 0,
+        },
+        rows: 0,
+        batches: 0,
+        formats: Vec::new(),
+        delimiter: None,
+        files: Vec::new(),
+        notes: Vec::new(),
     };
-    let (mut rows, mut batches) = (0u64, 0u64);
-    let mut formats: Vec<&'static str> = Vec::new();
-    let mut delimiter = None;
-    let mut read_files: Vec<FileInfo> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
     for file in files {
         let format = detect_format(file, cfg.read)?;
-        if !formats.contains(&format.name()) {
-            formats.push(format.name());
+        if !acc.formats.contains(&format.name()) {
+            acc.formats.push(format.name());
         }
         match format {
             Format::Csv if file != "-" => {
-                let mut reader = csv::Batches::open(
-                    file,
-                    cfg.read.delimiter.or(delimiter),
-                    &want,
-                    options.batch_bytes,
-                )?;
-                delimiter = delimiter.or(Some(reader.header.delimiter));
-                while let Some(parsed) = reader.next_batch()? {
-                    let height = parsed.rows as usize;
-                    let columns = parsed
-                        .columns
-                        .into_iter()
-                        .map(|c| c.into_series().into_column())
-                        .collect();
-                    let frame = DataFrame::new(height, columns)
-                        .map_err(|e| Error::file(file, e.to_string()))?;
-                    let table = Table {
-                        source: file.clone(),
-                        format: Format::Csv,
-                        delimiter,
-                        all_columns: reader.header.names.clone(),
-                        frame,
-                        files: Vec::new(),
-                        notes: Vec::new(),
-                        unusable: Vec::new(),
-                    };
-                    batch(cfg, table, &mut dicts, &mut merged, &want)?;
-                    batches += 1;
-                    progress.stage(&format!(
-                        "streaming {file}: {} rows, {} combinations",
-                        rows + reader.rows(),
-                        merged.merged
-                    ));
-                }
-                let (info, multiline, first) = reader.finish();
-                if info.rows == 0 {
-                    return Err(Error::file(file, "the file has a header but no data rows"));
-                }
-                if let Some(note) = crate::input::multiline_note(multiline, first) {
-                    notes.push(format!("{file}: {note}"));
-                }
-                rows += info.rows;
-                read_files.push(info);
+                stream_csv(cfg, file, &want, options, &mut acc, progress)?
             }
             _ => {
-                let parts = partitions(file);
-                let is_part = |w: &String| parts.iter().any(|(k, _)| k == w);
-                let mut cols: Vec<String> = want.iter().filter(|w| !is_part(w)).cloned().collect();
-                let mut table = read_table(file, &cols, cfg.read)?;
-                // A partition key the file also holds is read from the file.
-                let in_file: Vec<String> = want
-                    .iter()
-                    .filter(|w| is_part(w) && table.all_columns.contains(w))
-                    .cloned()
-                    .collect();
-                if !in_file.is_empty() {
-                    cols.extend(in_file);
-                    table = read_table(file, &cols, cfg.read)?;
-                }
-                for (key, value) in &parts {
-                    if want.contains(key) && !table.all_columns.contains(key) {
-                        let s = polars::prelude::Series::new(
-                            key.as_str().into(),
-                            vec![value.clone(); table.rows()],
-                        );
-                        table
-                            .frame
-                            .with_column(s.into_column())
-                            .map_err(|e| Error::file(file, e.to_string()))?;
-                        table.all_columns.push(key.clone());
-                    }
-                }
-                rows += table.rows() as u64;
-                read_files.extend(table.files.iter().cloned());
-                notes.extend(table.notes.iter().cloned());
-                batch(cfg, table, &mut dicts, &mut merged, &want)?;
-                batches += 1;
+                let table = read_whole(cfg, file, &want)?;
+                acc.rows += table.rows() as u64;
+                acc.files.extend(table.files.iter().cloned());
+                acc.notes.extend(table.notes.iter().cloned());
+                batch(cfg, table, &mut acc.dicts, &mut acc.merged, &want)?;
+                acc.batches += 1;
             }
         }
     }
-    let cards: Vec<u32> = dicts.iter().map(GlobalDict::card).collect();
     progress.stage("merging the class tables");
+    Ok(finish(cfg, files, acc))
+}
+
+/// What the batches have added up to so far.
+struct Accumulated {
+    dicts: Vec<GlobalDict>,
+    merged: Merged,
+    rows: u64,
+    batches: u64,
+    formats: Vec<&'static str>,
+    delimiter: Option<u8>,
+    files: Vec<FileInfo>,
+    notes: Vec<String>,
+}
+
+/// One CSV file in batches of whole records.
+fn stream_csv(
+    cfg: &Spec,
+    file: &str,
+    want: &[String],
+    options: StreamOptions,
+    acc: &mut Accumulated,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let delimiter = cfg.read.delimiter.or(acc.delimiter);
+    let mut reader = csv::Batches::open(file, delimiter, want, options.batch_bytes)?;
+    acc.delimiter = acc.delimiter.or(Some(reader.header.delimiter));
+    while let Some(parsed) = reader.next_batch()? {
+        let height = parsed.rows as usize;
+        let columns = parsed
+            .columns
+            .into_iter()
+            .map(|c| c.into_series().into_column())
+            .collect();
+        let frame =
+            DataFrame::new(height, columns).map_err(|e| Error::file(file, e.to_string()))?;
+        let table = Table {
+            source: file.to_string(),
+            format: Format::Csv,
+            delimiter: acc.delimiter,
+            all_columns: reader.header.names.clone(),
+            frame,
+            files: Vec::new(),
+            notes: Vec::new(),
+            unusable: Vec::new(),
+        };
+        batch(cfg, table, &mut acc.dicts, &mut acc.merged, want)?;
+        acc.batches += 1;
+        progress.stage(&format!(
+            "streaming {file}: {} rows, {} combinations",
+            acc.rows + reader.rows(),
+            acc.merged.merged
+        ));
+    }
+    let (info, multiline, first) = reader.finish();
+    if info.rows == 0 {
+        return Err(Error::file(file, "the file has a header but no data rows"));
+    }
+    if let Some(note) = crate::input::multiline_note(multiline, first) {
+        acc.notes.push(format!("{file}: {note}"));
+    }
+    acc.rows += info.rows;
+    acc.files.push(info);
+    Ok(())
+}
+
+/// A typed file read whole, with the `key=value` folders on its path as
+/// columns (a partition key the file also holds is read from the file).
+fn read_whole(cfg: &Spec, file: &str, want: &[String]) -> Result<Table> {
+    let parts = partitions(file);
+    let is_part = |w: &String| parts.iter().any(|(k, _)| k == w);
+    let mut cols: Vec<String> = want.iter().filter(|w| !is_part(w)).cloned().collect();
+    let mut table = read_table(file, &cols, cfg.read)?;
+    let in_file: Vec<String> = want
+        .iter()
+        .filter(|w| is_part(w) && table.all_columns.contains(w))
+        .cloned()
+        .collect();
+    if !in_file.is_empty() {
+        cols.extend(in_file);
+        table = read_table(file, &cols, cfg.read)?;
+    }
+    for (key, value) in &parts {
+        if want.contains(key) && !table.all_columns.contains(key) {
+            let s = polars::prelude::Series::new(
+                key.as_str().into(),
+                vec![value.clone(); table.rows()],
+            );
+            table
+                .frame
+                .with_column(s.into_column())
+                .map_err(|e| Error::file(file, e.to_string()))?;
+            table.all_columns.push(key.clone());
+        }
+    }
+    Ok(table)
+}
+
+/// The merged table with its dictionaries put in the in-memory encoder's
+/// order (global ids → final codes, then grouped again).
+fn finish(cfg: &Spec, files: &[String], acc: Accumulated) -> Streamed {
+    let Accumulated {
+        dicts,
+        mut merged,
+        rows,
+        batches,
+        formats,
+        delimiter,
+        files: read_files,
+        notes,
+    } = acc;
+    let cards: Vec<u32> = dicts.iter().map(GlobalDict::card).collect();
     merged.regroup(&cards);
-    // Global ids → final codes, then sort again.
     let mut finished = Vec::new();
     for (q, d) in dicts.into_iter().enumerate() {
         let (dict, remap) = d.finish();
@@ -410,7 +455,7 @@ pub fn prepare(
         batches,
         merged_rows: merged.sizes.len() as u64,
     };
-    Ok(Streamed {
+    Streamed {
         qis: columns,
         sensitive,
         counts: std::mem::take(&mut merged.sizes),
@@ -421,7 +466,7 @@ pub fn prepare(
         files: read_files,
         notes,
         info,
-    })
+    }
 }
 
 /// Encode one batch, map it onto the global dictionaries, group it and
