@@ -587,67 +587,97 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
 
     match &input.truth {
         Some(truth) => {
-            let release_rows = release.row_class.as_deref().unwrap_or(&[]);
-            let aux_rows = aux.row_class.as_deref().unwrap_or(&[]);
-            let id_row = release_id_rows(truth.release_ids, input.release_source)?;
-            let (mut in_r, mut ecl, mut correct_unique) = (0u64, 0.0f64, 0u64);
-            for (row, &id_code) in truth.aux_ids.codes.iter().enumerate() {
-                if truth.aux_ids.dict.missing == Some(id_code) {
-                    continue;
-                }
-                let label = &truth.aux_ids.dict.labels[id_code as usize];
-                let Some(&r) = id_row.get(label.as_str()) else {
-                    continue;
-                };
-                in_r += 1;
-                let a = aux_rows[row] as usize;
-                let true_class = release_rows[r as usize] as usize;
-                if class_compatible(rt, true_class, &lists_of(a)) {
-                    let size = per_key[a].records;
-                    ecl += 1.0 / size as f64;
-                    if size == 1 {
-                        correct_unique += 1;
-                    }
-                }
-            }
-            result.basis = "ground_truth".into();
-            result.expected_correct_links = ecl;
-            result.targets_in_release = Some(in_r);
-            result.link_success_rate = Some(if in_r > 0 { ecl / in_r as f64 } else { 0.0 });
-            result.correct_unique_matches = Some(correct_unique);
-            result.unique_match_precision =
-                (unique > 0).then(|| correct_unique as f64 / unique as f64);
-            result.unique_match_precision_basis = if unique > 0 {
-                "ground_truth".into()
-            } else {
-                "no unique matches".into()
+            let classes = Classes {
+                release: &release,
+                aux: &aux,
+                per_key: &per_key,
             };
-            result.risk = link_risk(in_r, ecl, 1.0 / n.max(1) as f64);
+            with_ground_truth(&mut result, input, truth, &classes, &lists_of)?;
         }
-        None => {
-            let n1 = rt.sizes.iter().filter(|&&s| s == 1).count() as f64;
-            let n2 = rt.sizes.iter().filter(|&&s| s == 2).count() as f64;
-            match input.sampling_fraction {
-                Some(pi) if n1 > 0.0 => {
-                    result.unique_match_precision =
-                        Some(pi * n1 / (pi * n1 + 2.0 * (1.0 - pi) * n2));
-                    result.unique_match_precision_basis = format!(
-                        "dis_theta: pi*n1/(pi*n1 + 2(1-pi)*n2) with pi = {pi}, n1 = {n1}, n2 = {n2} on the linked columns"
-                    );
-                }
-                Some(_) => {
-                    result.unique_match_precision_basis =
-                        "the release has no sample uniques on the linked columns".into()
-                }
-                None => {
-                    result.unique_match_precision_basis =
-                        "needs ground-truth ids (--release-id, --aux-id) or a sampling fraction (--population-size, --sampling-fraction)"
-                            .into()
-                }
+        None => without_ground_truth(&mut result, rt, input.sampling_fraction),
+    }
+    Ok(result)
+}
+
+/// The class tables of a linkage and C(a) per attacker key.
+struct Classes<'a> {
+    release: &'a crate::engine::classes::Grouping,
+    aux: &'a crate::engine::classes::Grouping,
+    per_key: &'a [Matched],
+}
+
+/// L2 and L5 from ground-truth ids: for each attacker record whose true
+/// record is in the release, the chance 1/|C(a)| of picking it (L2), and
+/// whether a unique match is the right one (L5).
+fn with_ground_truth<'l>(
+    result: &mut Linkability,
+    input: &LinkInput<'_>,
+    truth: &Truth<'_>,
+    c: &Classes,
+    lists_of: &dyn Fn(usize) -> Vec<Option<&'l [u32]>>,
+) -> Result<()> {
+    let rt = &c.release.table;
+    let release_rows = c.release.row_class.as_deref().unwrap_or(&[]);
+    let aux_rows = c.aux.row_class.as_deref().unwrap_or(&[]);
+    let id_row = release_id_rows(truth.release_ids, input.release_source)?;
+    let (mut in_r, mut ecl, mut correct_unique) = (0u64, 0.0f64, 0u64);
+    for (row, &id_code) in truth.aux_ids.codes.iter().enumerate() {
+        if truth.aux_ids.dict.missing == Some(id_code) {
+            continue;
+        }
+        let label = &truth.aux_ids.dict.labels[id_code as usize];
+        let Some(&r) = id_row.get(label.as_str()) else {
+            continue;
+        };
+        in_r += 1;
+        let a = aux_rows[row] as usize;
+        let true_class = release_rows[r as usize] as usize;
+        if class_compatible(rt, true_class, &lists_of(a)) {
+            let size = c.per_key[a].records;
+            ecl += 1.0 / size as f64;
+            if size == 1 {
+                correct_unique += 1;
             }
         }
     }
-    Ok(result)
+    let unique = result.unique_matches;
+    result.basis = "ground_truth".into();
+    result.expected_correct_links = ecl;
+    result.targets_in_release = Some(in_r);
+    result.link_success_rate = Some(if in_r > 0 { ecl / in_r as f64 } else { 0.0 });
+    result.correct_unique_matches = Some(correct_unique);
+    result.unique_match_precision = (unique > 0).then(|| correct_unique as f64 / unique as f64);
+    result.unique_match_precision_basis = if unique > 0 {
+        "ground_truth".into()
+    } else {
+        "no unique matches".into()
+    };
+    result.risk = link_risk(in_r, ecl, 1.0 / rt.records().max(1) as f64);
+    Ok(())
+}
+
+/// L5 without ground truth: Skinner and Elliot's θ = π·n₁/(π·n₁ + 2(1−π)·n₂)
+/// on the linked columns, when the sampling fraction is known.
+fn without_ground_truth(result: &mut Linkability, rt: &ClassTable, sampling_fraction: Option<f64>) {
+    let n1 = rt.sizes.iter().filter(|&&s| s == 1).count() as f64;
+    let n2 = rt.sizes.iter().filter(|&&s| s == 2).count() as f64;
+    match sampling_fraction {
+        Some(pi) if n1 > 0.0 => {
+            result.unique_match_precision = Some(pi * n1 / (pi * n1 + 2.0 * (1.0 - pi) * n2));
+            result.unique_match_precision_basis = format!(
+                "dis_theta: pi*n1/(pi*n1 + 2(1-pi)*n2) with pi = {pi}, n1 = {n1}, n2 = {n2} on the linked columns"
+            );
+        }
+        Some(_) => {
+            result.unique_match_precision_basis =
+                "the release has no sample uniques on the linked columns".into()
+        }
+        None => {
+            result.unique_match_precision_basis =
+                "needs ground-truth ids (--release-id, --aux-id) or a sampling fraction (--population-size, --sampling-fraction)"
+                    .into()
+        }
+    }
 }
 
 /// Release id label → release row; ids must be unique.
