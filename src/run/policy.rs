@@ -227,6 +227,8 @@ impl Policy {
         let files: Vec<String> = self.input.files.iter().map(|f| rel(f)).collect();
         let t = &self.targets;
         let o = &self.options;
+        // Every default is Config's own.
+        let defaults = Config::default();
         let read = ReadOptions {
             format: self
                 .input
@@ -248,8 +250,11 @@ impl Policy {
         let config = Config {
             input: files[0].clone(),
             more_inputs: files[1..].to_vec(),
-            stream: o.stream.unwrap_or(false),
-            batch_bytes: crate::input::stream::batch_bytes(o.batch_mb.unwrap_or(256))?,
+            stream: o.stream.unwrap_or(defaults.stream),
+            batch_bytes: match o.batch_mb {
+                Some(mb) => crate::input::stream::batch_bytes(mb)?,
+                None => defaults.batch_bytes,
+            },
             read,
             qis: self.columns.quasi_identifiers.clone(),
             sensitive: self.columns.sensitive.clone(),
@@ -257,58 +262,19 @@ impl Policy {
             weight: self.input.weight.clone(),
             count: self.input.count.clone(),
             population: self.population.table.as_deref().map(rel),
-            risk_threshold: o.risk_threshold.unwrap_or(0.2),
-            targets: Targets {
-                k: t.k,
-                max_risk: t.max_risk,
-                max_average_risk: t.max_average_risk,
-                max_records_at_risk: t.max_records_at_risk,
-                l: t.l,
-                l_kind: choice(
-                    source,
-                    "l_kind",
-                    &t.l_kind,
-                    &[
-                        ("distinct", LKind::Distinct),
-                        ("entropy", LKind::Entropy),
-                        ("recursive", LKind::Recursive),
-                    ],
-                    LKind::Distinct,
-                )?,
-                t: t.t,
-                delta: t.delta,
-                delta_variant: choice(
-                    source,
-                    "delta_variant",
-                    &t.delta_variant,
-                    &[
-                        ("strict", DeltaVariant::Strict),
-                        ("present", DeltaVariant::PresentValues),
-                    ],
-                    DeltaVariant::Strict,
-                )?,
-                beta: t.beta,
-                beta_kind: choice(
-                    source,
-                    "beta_kind",
-                    &t.beta_kind,
-                    &[("basic", BetaKind::Basic), ("enhanced", BetaKind::Enhanced)],
-                    BetaKind::Basic,
-                )?,
-                alpha: t.alpha,
-                max_population_uniqueness: t.max_population_uniqueness,
-                max_global_risk: t.max_global_risk,
-                max_suda_score: t.max_suda_score,
-            },
+            risk_threshold: o.risk_threshold.unwrap_or(defaults.risk_threshold),
+            targets: self.targets(source)?,
             inference: InferenceConfig {
-                c: t.c.unwrap_or(2.0),
-                homogeneity_threshold: o.homogeneity_threshold.unwrap_or(0.9),
+                c: t.c.unwrap_or(defaults.inference.c),
+                homogeneity_threshold: o
+                    .homogeneity_threshold
+                    .unwrap_or(defaults.inference.homogeneity_threshold),
                 hierarchies: self
                     .hierarchies
                     .iter()
                     .map(|(a, f)| (a.clone(), rel(f)))
                     .collect(),
-                ..InferenceConfig::default()
+                ..defaults.inference.clone()
             },
             population_size: self.population.size,
             sampling_fraction: self.population.sampling_fraction,
@@ -356,6 +322,55 @@ impl Policy {
                 .baseline
                 .as_ref()
                 .map(|b| (rel(&b.file), b.fail_on_regression)),
+        })
+    }
+}
+
+impl Policy {
+    /// The `[targets]` table, its choices checked against their names.
+    fn targets(&self, source: &str) -> Result<Targets> {
+        let t = &self.targets;
+        Ok(Targets {
+            k: t.k,
+            max_risk: t.max_risk,
+            max_average_risk: t.max_average_risk,
+            max_records_at_risk: t.max_records_at_risk,
+            l: t.l,
+            l_kind: choice(
+                source,
+                "l_kind",
+                &t.l_kind,
+                &[
+                    ("distinct", LKind::Distinct),
+                    ("entropy", LKind::Entropy),
+                    ("recursive", LKind::Recursive),
+                ],
+                LKind::Distinct,
+            )?,
+            t: t.t,
+            delta: t.delta,
+            delta_variant: choice(
+                source,
+                "delta_variant",
+                &t.delta_variant,
+                &[
+                    ("strict", DeltaVariant::Strict),
+                    ("present", DeltaVariant::PresentValues),
+                ],
+                DeltaVariant::Strict,
+            )?,
+            beta: t.beta,
+            beta_kind: choice(
+                source,
+                "beta_kind",
+                &t.beta_kind,
+                &[("basic", BetaKind::Basic), ("enhanced", BetaKind::Enhanced)],
+                BetaKind::Basic,
+            )?,
+            alpha: t.alpha,
+            max_population_uniqueness: t.max_population_uniqueness,
+            max_global_risk: t.max_global_risk,
+            max_suda_score: t.max_suda_score,
         })
     }
 }
