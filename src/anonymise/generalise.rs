@@ -116,103 +116,17 @@ impl Generalisation {
         let mut levels = vec![identity(dict, 1.0 / domain)];
         for step in steps {
             let labels: Vec<String> = match kind {
-                "interval" => {
-                    let width: f64 = step
-                        .parse()
-                        .ok()
-                        .filter(|w: &f64| *w > 0.0)
-                        .ok_or_else(|| bad(format!("interval width '{step}' is not a positive number")))?;
-                    let nums = dict.numbers.as_ref().ok_or_else(|| {
-                        bad("interval hierarchies need a numeric column".to_string())
-                    })?;
-                    (0..dict.len())
-                        .map(|c| {
-                            let x = nums[c];
-                            if Some(c as u32) == dict.missing {
-                                MISSING_LABEL.to_string()
-                            } else if bottom.is_some_and(|b| x < b) {
-                                format!("<{}", fmt_num(bottom.unwrap_or(x)))
-                            } else if top.is_some_and(|t| x >= t) {
-                                format!(">={}", fmt_num(top.unwrap_or(x)))
-                            } else {
-                                let lo = (x / width).floor() * width;
-                                format!("[{}, {}[", fmt_num(lo), fmt_num(lo + width))
-                            }
-                        })
-                        .collect()
-                }
-                "mask" => {
-                    let n: usize = step
-                        .parse()
-                        .map_err(|_| bad(format!("mask length '{step}' is not a whole number")))?;
-                    dict.labels
-                        .iter()
-                        .enumerate()
-                        .map(|(c, l)| {
-                            if Some(c as u32) == dict.missing {
-                                MISSING_LABEL.to_string()
-                            } else {
-                                let chars: Vec<char> = l.chars().collect();
-                                let keep = chars.len().saturating_sub(n);
-                                chars[..keep].iter().collect::<String>() + &"*".repeat(chars.len() - keep)
-                            }
-                        })
-                        .collect()
-                }
-                "date" => {
-                    let width = match step {
-                        "month" => 7,
-                        "year" => 4,
-                        "decade" => 3,
-                        other => {
-                            return Err(bad(format!(
-                                "date level '{other}' is not one of month, year, decade"
-                            )))
-                        }
-                    };
-                    let mut out = Vec::with_capacity(dict.len());
-                    for (c, l) in dict.labels.iter().enumerate() {
-                        if Some(c as u32) == dict.missing {
-                            out.push(MISSING_LABEL.to_string());
-                            continue;
-                        }
-                        let iso = l.len() >= 10
-                            && l.as_bytes()[4] == b'-'
-                            && l.as_bytes()[7] == b'-'
-                            && l[..4].bytes().all(|b| b.is_ascii_digit());
-                        if !iso {
-                            return Err(bad(
-                                "a value is not an ISO date (YYYY-MM-DD), which a date hierarchy needs"
-                                    .into(),
-                            )
-                            .with_value(l.as_str()));
-                        }
-                        out.push(if width == 3 {
-                            format!("{}0s", &l[..3])
-                        } else {
-                            l[..width].to_string()
-                        });
-                    }
-                    out
-                }
-                "group" => {
-                    let size: usize = step
-                        .parse()
-                        .ok()
-                        .filter(|&n| n > 0)
-                        .ok_or_else(|| bad(format!("group size '{step}' is not a positive whole number")))?;
-                    // Consecutive values in the column's order, `size` at a time.
-                    let mut out = vec![MISSING_LABEL.to_string(); dict.len()];
-                    for block in present.chunks(size) {
-                        let first = &dict.labels[block[0]];
-                        let last = &dict.labels[block[block.len() - 1]];
-                        let label = if block.len() == 1 { first.clone() } else { format!("{first}..{last}") };
-                        for &c in block {
-                            out[c] = label.clone();
-                        }
-                    }
-                    out
-                }
+                "interval" => interval_labels(dict, step, bottom, top).map_err(bad)?,
+                "mask" => mask_labels(dict, step).map_err(bad)?,
+                "date" => date_labels(dict, step).map_err(|e| match e {
+                    Ok(m) => bad(m),
+                    Err(value) => bad(
+                        "a value is not an ISO date (YYYY-MM-DD), which a date hierarchy needs"
+                            .into(),
+                    )
+                    .with_value(value),
+                })?,
+                "group" => group_labels(dict, &present, step).map_err(bad)?,
                 _ => {
                     return Err(bad(format!(
                         "unknown hierarchy builder '{kind}' (expected interval:, mask:, date: or group:, or a file)"
@@ -286,6 +200,126 @@ impl Generalisation {
             missing: dict.missing,
         }
     }
+}
+
+/// Intervals [a, a+w[ anchored at 0; values below `bottom` and from `top`
+/// on into one interval each.
+fn interval_labels(
+    dict: &Dictionary,
+    step: &str,
+    bottom: Option<f64>,
+    top: Option<f64>,
+) -> std::result::Result<Vec<String>, String> {
+    let width: f64 = step
+        .parse()
+        .ok()
+        .filter(|w: &f64| *w > 0.0)
+        .ok_or_else(|| format!("interval width '{step}' is not a positive number"))?;
+    let nums = dict
+        .numbers
+        .as_ref()
+        .ok_or_else(|| "interval hierarchies need a numeric column".to_string())?;
+    Ok((0..dict.len())
+        .map(|c| {
+            let x = nums[c];
+            if Some(c as u32) == dict.missing {
+                MISSING_LABEL.to_string()
+            } else if bottom.is_some_and(|b| x < b) {
+                format!("<{}", fmt_num(bottom.unwrap_or(x)))
+            } else if top.is_some_and(|t| x >= t) {
+                format!(">={}", fmt_num(top.unwrap_or(x)))
+            } else {
+                let lo = (x / width).floor() * width;
+                format!("[{}, {}[", fmt_num(lo), fmt_num(lo + width))
+            }
+        })
+        .collect())
+}
+
+/// The last `step` characters of each value replaced by `*`.
+fn mask_labels(dict: &Dictionary, step: &str) -> std::result::Result<Vec<String>, String> {
+    let n: usize = step
+        .parse()
+        .map_err(|_| format!("mask length '{step}' is not a whole number"))?;
+    Ok(dict
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(c, l)| {
+            if Some(c as u32) == dict.missing {
+                MISSING_LABEL.to_string()
+            } else {
+                let chars: Vec<char> = l.chars().collect();
+                let keep = chars.len().saturating_sub(n);
+                chars[..keep].iter().collect::<String>() + &"*".repeat(chars.len() - keep)
+            }
+        })
+        .collect())
+}
+
+/// ISO dates cut to the month, the year or the decade. The error is a
+/// message, or (inner `Err`) the value that is not an ISO date.
+fn date_labels(
+    dict: &Dictionary,
+    step: &str,
+) -> std::result::Result<Vec<String>, std::result::Result<String, String>> {
+    let width = match step {
+        "month" => 7,
+        "year" => 4,
+        "decade" => 3,
+        other => {
+            return Err(Ok(format!(
+                "date level '{other}' is not one of month, year, decade"
+            )))
+        }
+    };
+    let mut out = Vec::with_capacity(dict.len());
+    for (c, l) in dict.labels.iter().enumerate() {
+        if Some(c as u32) == dict.missing {
+            out.push(MISSING_LABEL.to_string());
+            continue;
+        }
+        let iso = l.len() >= 10
+            && l.as_bytes()[4] == b'-'
+            && l.as_bytes()[7] == b'-'
+            && l[..4].bytes().all(|b| b.is_ascii_digit());
+        if !iso {
+            return Err(Err(l.clone()));
+        }
+        out.push(if width == 3 {
+            format!("{}0s", &l[..3])
+        } else {
+            l[..width].to_string()
+        });
+    }
+    Ok(out)
+}
+
+/// Consecutive values in the column's order, `step` at a time.
+fn group_labels(
+    dict: &Dictionary,
+    present: &[usize],
+    step: &str,
+) -> std::result::Result<Vec<String>, String> {
+    let size: usize = step
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("group size '{step}' is not a positive whole number"))?;
+    let mut out = vec![MISSING_LABEL.to_string(); dict.len()];
+    for block in present.chunks(size) {
+        let first = &dict.labels[block[0]];
+        let last = &dict.labels[block[block.len() - 1]];
+        let label = if block.len() == 1 {
+            first.clone()
+        } else {
+            format!("{first}..{last}")
+        };
+        for &c in block {
+            out[c] = label.clone();
+        }
+    }
+    Ok(out)
 }
 
 /// `*` at the top level, the missing label below it.
