@@ -594,6 +594,15 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
 }
 
 fn render_survey(o: &mut String, r: &Report, style: Style) {
+    render_population(o, r, style);
+    render_individual(o, r, style);
+    render_suda(o, r, style);
+    render_subsets(o, r, style);
+    render_person_level(o, r, style);
+}
+
+/// Population uniqueness by each model and Dankar's choice.
+fn render_population(o: &mut String, r: &Report, style: Style) {
     if let Some(p) = &r.population {
         let _ = writeln!(
             o,
@@ -626,6 +635,10 @@ fn render_survey(o: &mut String, r: &Report, style: Style) {
             p.dankar.reason
         );
     }
+}
+
+/// Benedetti-Franconi individual risk.
+fn render_individual(o: &mut String, r: &Report, style: Style) {
     if let Some(i) = &r.individual_risk {
         let _ = writeln!(
             o,
@@ -643,6 +656,10 @@ fn render_survey(o: &mut String, r: &Report, style: Style) {
             group_digits(i.records_above_threshold)
         );
     }
+}
+
+/// SUDA2 special uniques.
+fn render_suda(o: &mut String, r: &Report, style: Style) {
     if let Some(s) = &r.suda {
         let _ = writeln!(
             o,
@@ -684,6 +701,10 @@ fn render_survey(o: &mut String, r: &Report, style: Style) {
             .collect();
         let _ = writeln!(o, "  contribution  {}", list.join(", "));
     }
+}
+
+/// The QI-subset sweep.
+fn render_subsets(o: &mut String, r: &Report, style: Style) {
     if let Some(subsets) = &r.subsets {
         let minimal: Vec<String> = subsets
             .iter()
@@ -726,6 +747,10 @@ fn render_survey(o: &mut String, r: &Report, style: Style) {
             );
         }
     }
+}
+
+/// Person-level k.
+fn render_person_level(o: &mut String, r: &Report, style: Style) {
     if let Some(p) = &r.person_level {
         let _ = writeln!(o, "\n{} ('{}')", style.bold("Person-level k"), p.column);
         let _ = writeln!(

@@ -160,6 +160,21 @@ impl Config {
         if self.qis.is_empty() {
             return Err(Error::usage("name at least one quasi-identifier with --qi"));
         }
+        self.validate_roles()?;
+        self.validate_inference()?;
+        self.validate_survey()?;
+        if !(self.risk_threshold > 0.0 && self.risk_threshold <= 1.0) {
+            return Err(Error::usage(format!(
+                "--risk-threshold must be above 0 and at most 1, got {}",
+                self.risk_threshold
+            )));
+        }
+        self.validate_linkage()?;
+        self.targets.validate()
+    }
+
+    /// A column has one role: named once, as one kind of column.
+    fn validate_roles(&self) -> Result<()> {
         let mut roles: Vec<(&str, &str)> = Vec::new();
         for q in &self.qis {
             roles.push((q, "quasi-identifier"));
@@ -185,6 +200,11 @@ impl Config {
                 }));
             }
         }
+        Ok(())
+    }
+
+    /// The inference settings, and that inference targets have an attribute.
+    fn validate_inference(&self) -> Result<()> {
         let inf = &self.inference;
         if !(inf.c > 0.0 && inf.c.is_finite()) {
             return Err(Error::usage(format!(
@@ -216,6 +236,11 @@ impl Config {
                 "the l, t, delta, beta and alpha targets need a sensitive attribute (--sensitive)",
             ));
         }
+        Ok(())
+    }
+
+    /// SUDA2 and the subset sweep, whose work is checked against its cap.
+    fn validate_survey(&self) -> Result<()> {
         if let Some(s) = &self.suda {
             if !(s.dis_fraction > 0.0 && s.dis_fraction < 1.0) {
                 return Err(Error::usage(format!(
@@ -256,12 +281,11 @@ impl Config {
         if self.targets.max_suda_score.is_some() && self.suda.is_none() {
             return Err(Error::usage("--max-suda-score needs SUDA2 (--suda)"));
         }
-        if !(self.risk_threshold > 0.0 && self.risk_threshold <= 1.0) {
-            return Err(Error::usage(format!(
-                "--risk-threshold must be above 0 and at most 1, got {}",
-                self.risk_threshold
-            )));
-        }
+        Ok(())
+    }
+
+    /// Linkage targets need an attacker table; ground truth needs both ids.
+    fn validate_linkage(&self) -> Result<()> {
         self.link_targets.validate()?;
         if self.aux.is_none()
             && (self.link_targets.max_unique_match_rate.is_some()
@@ -278,7 +302,7 @@ impl Config {
                 ));
             }
         }
-        self.targets.validate()
+        Ok(())
     }
 
     /// Every setting of the analysis, as (name, value) text, for reports.
