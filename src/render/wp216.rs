@@ -34,6 +34,23 @@ pub fn wp216(a: &Assessments, lang: Lang) -> Wp216 {
 
 /// One or two plain sentences for a reason.
 pub fn reason(r: &Reason, lang: Lang) -> String {
+    match r {
+        Reason::TargetsHold(_) | Reason::TargetsMissed(_) => targets_reason(r, lang),
+        Reason::Uniques { .. }
+        | Reason::BelowReferenceK { .. }
+        | Reason::AtLeastReferenceK { .. } => singling_out_reason(r, lang),
+        Reason::NoSensitiveAttribute
+        | Reason::Homogeneous { .. }
+        | Reason::NearHomogeneous { .. }
+        | Reason::NoneNearHomogeneous { .. } => inference_reason(r, lang),
+        Reason::NoAttackerTable | Reason::Linkage { .. } | Reason::LinkagePass { .. } => {
+            linkability_reason(r, lang)
+        }
+    }
+}
+
+/// Targets set by the user: all hold, or which missed.
+fn targets_reason(r: &Reason, lang: Lang) -> String {
     match (r, lang) {
         (Reason::TargetsHold(which), Lang::En) => {
             format!("every {} target holds", which_name(*which, lang))
@@ -48,6 +65,14 @@ pub fn reason(r: &Reason, lang: Lang) -> String {
         (Reason::TargetsMissed(missed), Lang::Nl) => {
             format!("norm niet gehaald: {}", missed.join("; "))
         }
+        // `reason` routes each reason to the one function that words it.
+        _ => unreachable!("a reason routed to the wrong sentence"),
+    }
+}
+
+/// Singling out by kanon's default rule.
+fn singling_out_reason(r: &Reason, lang: Lang) -> String {
+    match (r, lang) {
         (
             Reason::Uniques {
                 uniques,
@@ -81,6 +106,14 @@ pub fn reason(r: &Reason, lang: Lang) -> String {
         (Reason::AtLeastReferenceK { reference_k }, Lang::Nl) => format!(
             "elke groep telt minstens {reference_k} records (de standaard referentie-k van kanon)"
         ),
+        // `reason` routes each reason to the one function that words it.
+        _ => unreachable!("a reason routed to the wrong sentence"),
+    }
+}
+
+/// Inference by kanon's default rule.
+fn inference_reason(r: &Reason, lang: Lang) -> String {
+    match (r, lang) {
         (Reason::NoSensitiveAttribute, _) => lang
             .tr(
                 "no sensitive attribute was declared (--sensitive), so inference was not assessed",
@@ -117,6 +150,14 @@ pub fn reason(r: &Reason, lang: Lang) -> String {
         (Reason::NoneNearHomogeneous { threshold_percent }, Lang::Nl) => format!(
             "geen groep heeft een gevoelige waarde met een aandeel van {threshold_percent:.0}% of meer"
         ),
+        // `reason` routes each reason to the one function that words it.
+        _ => unreachable!("a reason routed to the wrong sentence"),
+    }
+}
+
+/// Linkability by kanon's default rule.
+fn linkability_reason(r: &Reason, lang: Lang) -> String {
+    match (r, lang) {
         (Reason::NoAttackerTable, _) => lang
             .tr(
                 "no attacker table was given (--aux), so linkage was not tested; records of a class of size k \
@@ -145,6 +186,8 @@ pub fn reason(r: &Reason, lang: Lang) -> String {
         (Reason::LinkagePass { reference_k }, Lang::Nl) => format!(
             "elk gekoppeld record van de aanvaller past op minstens {reference_k} vrijgegeven records (de standaard referentie-k van kanon); ze blijven wel aan hun groep koppelbaar"
         ),
+        // `reason` routes each reason to the one function that words it.
+        _ => unreachable!("a reason routed to the wrong sentence"),
     }
 }
 
