@@ -245,7 +245,32 @@ pub fn suda2(
         .iter()
         .map(|&c| if total > 0.0 { c / total } else { 0.0 })
         .collect();
-    // DIS-SUDA.
+    let (file_dis, dis_scores) = dis_suda(t, f, &uniques, &scores, m, dis_fraction);
+    Suda {
+        keys: m,
+        max_size,
+        scores,
+        dis_scores,
+        msus,
+        msus_by_size: by_size,
+        msus_per_variable: per_var,
+        contribution,
+        file_dis,
+    }
+}
+
+/// DIS and DIS-SUDA (Skinner & Elliot 2002): Dis = U·π / (U·π + P·(1 − π))
+/// over the uniques U and the records P of frequency 2; per record
+/// dis_i = 1 / (1 + (U/Dis − U)/(s_i^Q · A)), Q = 1 + (8 − M)/20,
+/// A = Σ_{s_i > 0} s_i^(−Q).
+fn dis_suda(
+    t: &ClassTable,
+    f: &[u64],
+    uniques: &[usize],
+    scores: &[f64],
+    m: usize,
+    dis_fraction: f64,
+) -> (f64, Vec<f64>) {
     let u = uniques.len() as f64;
     // P: records of frequency 2 (two per class of size 2).
     let pairs: f64 = t
@@ -276,17 +301,7 @@ pub fn suda2(
             }
         })
         .collect();
-    Suda {
-        keys: m,
-        max_size,
-        scores,
-        dis_scores,
-        msus,
-        msus_by_size: by_size,
-        msus_per_variable: per_var,
-        contribution,
-        file_dis,
-    }
+    (file_dis, dis_scores)
 }
 
 #[cfg(test)]

@@ -523,25 +523,13 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
 
     let m_a = at.records();
     let n = rt.records();
-    let mut matched = 0u64;
-    let mut unique = 0u64;
-    let mut group_links = 0u64;
-    let mut ecl_star = 0.0f64;
-    let mut buckets = [0u64; 7];
-    for (a, m) in per_key.iter().enumerate() {
-        let f = at.sizes[a];
-        buckets[bucket(m.records)] += f;
-        if m.records > 0 {
-            matched += f;
-            ecl_star += f as f64 / m.records as f64;
-            if m.classes == 1 {
-                group_links += f;
-            }
-        }
-        if m.records == 1 {
-            unique += f;
-        }
-    }
+    let Tally {
+        matched,
+        unique,
+        group_links,
+        ecl_star,
+        buckets,
+    } = tally(&per_key, &at.sizes);
     let share = |x: u64| if m_a > 0 { x as f64 / m_a as f64 } else { 0.0 };
 
     let mut result = Linkability {
@@ -597,6 +585,39 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
         None => without_ground_truth(&mut result, rt, input.sampling_fraction),
     }
     Ok(result)
+}
+
+/// The attacker records by what they match (L1, L3, L4).
+struct Tally {
+    matched: u64,
+    unique: u64,
+    group_links: u64,
+    ecl_star: f64,
+    buckets: [u64; 7],
+}
+
+fn tally(per_key: &[Matched], sizes: &[u64]) -> Tally {
+    let mut t = Tally {
+        matched: 0,
+        unique: 0,
+        group_links: 0,
+        ecl_star: 0.0,
+        buckets: [0; 7],
+    };
+    for (m, &f) in per_key.iter().zip(sizes) {
+        t.buckets[bucket(m.records)] += f;
+        if m.records > 0 {
+            t.matched += f;
+            t.ecl_star += f as f64 / m.records as f64;
+            if m.classes == 1 {
+                t.group_links += f;
+            }
+        }
+        if m.records == 1 {
+            t.unique += f;
+        }
+    }
+    t
 }
 
 /// The class tables of a linkage and C(a) per attacker key.
