@@ -763,20 +763,10 @@ fn render_person_level(o: &mut String, r: &Report, style: Style) {
     }
 }
 
-fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo, style: Style) {
-    let _ = writeln!(
-        o,
-        "\n{} — sensitive '{name}' ({} values{})",
-        style.bold("Inference"),
-        i.values,
-        if i.missing > 0 {
-            format!(", {} missing", group_digits(i.missing))
-        } else {
-            String::new()
-        }
-    );
+/// One line per inference measure of a sensitive attribute.
+fn inference_rows(i: &crate::report::InferenceInfo) -> [(&'static str, String); 7] {
     let l = &i.l_diversity;
-    let rows = [
+    [
         (
             "l-diversity",
             format!(
@@ -847,8 +837,22 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
                     .map_or("n/a".to_string(), |r| format!("{r:.4}"))
             ),
         ),
-    ];
-    for (label, value) in rows {
+    ]
+}
+
+fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo, style: Style) {
+    let _ = writeln!(
+        o,
+        "\n{} — sensitive '{name}' ({} values{})",
+        style.bold("Inference"),
+        i.values,
+        if i.missing > 0 {
+            format!(", {} missing", group_digits(i.missing))
+        } else {
+            String::new()
+        }
+    );
+    for (label, value) in inference_rows(i) {
         let _ = writeln!(o, "  {label:<14}{value}");
     }
     if let Some(p) = &i.proximity {
