@@ -280,16 +280,8 @@ pub fn analyse_prepared(
         release_ids,
     } = prepared;
     progress.stage("grouping into equivalence classes");
-    // A record of a frequency table stands for `count` records of the same weight.
-    let weights = match (weights, &counts) {
-        (Some(w), Some(c)) => Some(w.iter().zip(c).map(|(w, &c)| w * c as f64).collect()),
-        (w, _) => w,
-    };
-    for column in &mut sensitive {
-        if let Some((_, order)) = cfg.inference.orders.iter().find(|o| o.0 == column.name) {
-            reorder(&meta.source, column, order)?;
-        }
-    }
+    let weights = weights_per_row(weights, counts.as_deref());
+    order_sensitive(cfg, &meta.source, &mut sensitive)?;
     let rows = Grouped {
         columns: &columns,
         sensitive: &sensitive,
@@ -313,34 +305,17 @@ pub fn analyse_prepared(
         None => None,
     };
     let t = &grouping.table;
-    let missing_codes: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
-    let wild = wildcard(cfg, t, &missing_codes);
-    let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
-    let (f, wild_weights) = match (&wild, wildcard_mode) {
-        (Some((f, w)), true) => (f.clone(), w.as_deref()),
-        _ => (t.sizes.clone(), None),
-    };
+    let fb = Basis::of(cfg, t, &columns);
+    let (wild_weights, missing) = (fb.wild_weights(), fb.missing());
     let fr = Frequencies {
         sizes: &t.sizes,
-        f: &f,
+        f: &fb.f,
     };
-    let missing_for = |on: bool| on.then_some(missing_codes.as_slice());
     progress.stage("attribute contribution");
-    let contributions = risk::contributions(t, missing_for(wildcard_mode));
-    let weight_sums = if wildcard_mode {
-        wild_weights
-    } else {
-        t.weights.as_deref()
-    };
-    let (sections, per_class) = survey_sections(
-        cfg,
-        t,
-        fr,
-        weight_sums,
-        missing_for(wildcard_mode),
-        person_level,
-        progress,
-    )?;
+    let contributions = risk::contributions(t, missing);
+    let weight_sums = wild_weights.or(t.weights.as_deref().filter(|_| missing.is_none()));
+    let (sections, per_class) =
+        survey_sections(cfg, t, fr, weight_sums, missing, person_level, progress)?;
     progress.stage("measuring risk");
     let mut warnings = meta.notes.clone();
     let (population, basis, population_info) =
@@ -352,7 +327,7 @@ pub fn analyse_prepared(
         Measures {
             t,
             fr,
-            wild: wild.as_ref(),
+            wild: fb.wild.as_ref(),
             population: &population,
             basis: &basis,
         },
@@ -363,14 +338,15 @@ pub fn analyse_prepared(
         warnings,
         counts.as_deref(),
     );
-    let frequencies = wildcard_mode.then_some(f);
-    if let Some(spec) = &cfg.aux {
-        progress.stage(&format!("linking {} to the release", spec.path));
-        let linkage = link_aux_table(cfg, spec, &meta, release_ids.as_ref(), &columns)?;
-        add_linkage(cfg, &mut report, linkage);
-    }
-    report.wp216 = Some(judge(&report, cfg.lang));
-    progress.finish();
+    let frequencies = fb.missing().is_some().then(|| fb.f.clone());
+    finish_report(
+        cfg,
+        &mut report,
+        &meta,
+        release_ids.as_ref(),
+        &columns,
+        progress,
+    )?;
     Ok(Analysis {
         report,
         grouping,
@@ -378,6 +354,81 @@ pub fn analyse_prepared(
         per_class,
         frequencies,
     })
+}
+
+/// The record frequencies every figure uses: class sizes, or with
+/// `--missing-as wildcard` the records compatible with each class (and the
+/// wildcard figures, reported with `both` too).
+struct Basis {
+    wild: Option<(Vec<u64>, Option<Vec<f64>>)>,
+    f: Vec<u64>,
+    /// Each QI's missing code, when missing values are wildcards.
+    missing: Option<Vec<Option<u32>>>,
+}
+
+impl Basis {
+    fn of(cfg: &Config, t: &ClassTable, columns: &[EncodedColumn]) -> Basis {
+        let codes: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
+        let wild = wildcard(cfg, t, &codes);
+        let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
+        let f = match (&wild, wildcard_mode) {
+            (Some((f, _)), true) => f.clone(),
+            _ => t.sizes.clone(),
+        };
+        Basis {
+            wild,
+            f,
+            missing: wildcard_mode.then_some(codes),
+        }
+    }
+
+    fn missing(&self) -> Option<&[Option<u32>]> {
+        self.missing.as_deref()
+    }
+
+    /// Wildcard weight sums, when missing values are wildcards.
+    fn wild_weights(&self) -> Option<&[f64]> {
+        self.missing.as_ref()?;
+        self.wild.as_ref().and_then(|(_, w)| w.as_deref())
+    }
+}
+
+/// The attacker table's linkage, then the WP216 verdicts on the whole report.
+fn finish_report(
+    cfg: &Config,
+    report: &mut Report,
+    meta: &InputMeta,
+    release_ids: Option<&EncodedColumn>,
+    columns: &[EncodedColumn],
+    progress: &dyn Progress,
+) -> Result<()> {
+    if let Some(spec) = &cfg.aux {
+        progress.stage(&format!("linking {} to the release", spec.path));
+        let linkage = link_aux_table(cfg, spec, meta, release_ids, columns)?;
+        add_linkage(cfg, report, linkage);
+    }
+    report.wp216 = Some(judge(report, cfg.lang));
+    progress.finish();
+    Ok(())
+}
+
+/// A record of a frequency table stands for `count` records of the same
+/// weight: the weight of each row is weight · count.
+fn weights_per_row(weights: Option<Vec<f64>>, counts: Option<&[u64]>) -> Option<Vec<f64>> {
+    match (weights, counts) {
+        (Some(w), Some(c)) => Some(w.iter().zip(c).map(|(w, &c)| w * c as f64).collect()),
+        (w, _) => w,
+    }
+}
+
+/// Sensitive attributes given an order (`--order`) are coded in it.
+fn order_sensitive(cfg: &Config, source: &str, sensitive: &mut [EncodedColumn]) -> Result<()> {
+    for column in sensitive {
+        if let Some((_, order)) = cfg.inference.orders.iter().find(|o| o.0 == column.name) {
+            reorder(source, column, order)?;
+        }
+    }
+    Ok(())
 }
 
 /// Missing values as wildcards (sdcMicro's freqCalc): each class's record
