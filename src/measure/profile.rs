@@ -194,6 +194,100 @@ const SENSITIVE_NAMES: [&str; 14] = [
 ];
 const BIRTH_NAMES: [&str; 5] = ["birth", "dob", "geboort", "born", "geb_"];
 
+/// The role a column's name and values suggest, the detector that found
+/// it, and why. `share(f)` is the share of the column's values `f` accepts.
+fn guess_role(
+    col: &EncodedColumn,
+    share: &dyn Fn(fn(&str) -> bool) -> f64,
+    distinct: u64,
+    uniqueness: f64,
+) -> (Role, Option<&'static str>, String) {
+    let name = col.name.to_ascii_lowercase();
+    let direct: [Detector; 5] = [
+        ("email", is_email, "e-mail addresses"),
+        ("iban", is_iban, "IBANs (valid mod-97 check)"),
+        (
+            "bsn",
+            is_bsn,
+            "Dutch citizen service numbers (valid 11-test)",
+        ),
+        (
+            "dutch_postcode",
+            is_dutch_postcode,
+            "Dutch postcodes (1234 AB)",
+        ),
+        ("phone", is_phone, "phone numbers"),
+    ];
+    let pseudo: [Detector; 3] = [
+        (
+            "hex_hash",
+            is_hex_hash,
+            "hex strings of 32/40/64 digits (MD5/SHA-1/SHA-256 hashes)",
+        ),
+        ("uuid", is_uuid, "UUIDs"),
+        ("base64_token", is_base64_token, "base64 tokens"),
+    ];
+    if let Some((d, _, what)) = direct.iter().find(|(_, f, _)| share(*f) >= 0.9) {
+        (
+            Role::DirectIdentifier,
+            Some(*d),
+            format!("values look like {what}"),
+        )
+    } else if let Some((d, _, what)) = pseudo.iter().find(|(_, f, _)| share(*f) >= 0.9) {
+        (
+            Role::Pseudonym,
+            Some(*d),
+            format!(
+                "values look like {what}: pseudonymised data is still personal data (WP216 §4)"
+            ),
+        )
+    } else if BIRTH_NAMES.iter().any(|b| name.contains(b))
+        && (col.dict.kind == ValueKind::Date || share(is_iso_date) >= 0.9)
+    {
+        (
+            Role::DirectIdentifier,
+            Some("date_of_birth"),
+            "a date of birth (by name and values)".to_string(),
+        )
+    } else if distinct > 20 && uniqueness >= 0.95 {
+        (
+            Role::DirectIdentifier,
+            Some("unique_per_row"),
+            format!(
+                "{:.0}% of records have a value of their own{}",
+                uniqueness * 100.0,
+                if col.dict.kind == ValueKind::Numeric {
+                    " (continuous values: band or round them)"
+                } else {
+                    ""
+                }
+            ),
+        )
+    } else if SENSITIVE_NAMES.iter().any(|s| name.contains(s)) {
+        (
+            Role::SensitiveCandidate,
+            None,
+            "the name suggests a special category or sensitive value".to_string(),
+        )
+    } else if distinct >= 2 && uniqueness < 0.95 {
+        (
+            Role::QuasiIdentifierCandidate,
+            None,
+            format!("{distinct} distinct values: combined with others it can single people out"),
+        )
+    } else {
+        (
+            Role::Other,
+            None,
+            if distinct <= 1 {
+                "constant".to_string()
+            } else {
+                "no pattern found".to_string()
+            },
+        )
+    }
+}
+
 /// Profile one encoded column; `counts[code]` are its value frequencies.
 pub fn profile_column(col: &EncodedColumn, counts: &[u64]) -> ColumnProfile {
     let records: u64 = counts.iter().sum();
@@ -223,95 +317,8 @@ pub fn profile_column(col: &EncodedColumn, counts: &[u64]) -> ColumnProfile {
             labels.iter().filter(|l| f(l)).count() as f64 / labels.len() as f64
         }
     };
-    let name = col.name.to_ascii_lowercase();
     let uniqueness = distinct as f64 / n;
-    let (role, detector, reason): (Role, Option<&str>, String) = {
-        let direct: [Detector; 5] = [
-            ("email", is_email, "e-mail addresses"),
-            ("iban", is_iban, "IBANs (valid mod-97 check)"),
-            (
-                "bsn",
-                is_bsn,
-                "Dutch citizen service numbers (valid 11-test)",
-            ),
-            (
-                "dutch_postcode",
-                is_dutch_postcode,
-                "Dutch postcodes (1234 AB)",
-            ),
-            ("phone", is_phone, "phone numbers"),
-        ];
-        let pseudo: [Detector; 3] = [
-            (
-                "hex_hash",
-                is_hex_hash,
-                "hex strings of 32/40/64 digits (MD5/SHA-1/SHA-256 hashes)",
-            ),
-            ("uuid", is_uuid, "UUIDs"),
-            ("base64_token", is_base64_token, "base64 tokens"),
-        ];
-        if let Some((d, _, what)) = direct.iter().find(|(_, f, _)| share(*f) >= 0.9) {
-            (
-                Role::DirectIdentifier,
-                Some(*d),
-                format!("values look like {what}"),
-            )
-        } else if let Some((d, _, what)) = pseudo.iter().find(|(_, f, _)| share(*f) >= 0.9) {
-            (
-                Role::Pseudonym,
-                Some(*d),
-                format!(
-                    "values look like {what}: pseudonymised data is still personal data (WP216 §4)"
-                ),
-            )
-        } else if BIRTH_NAMES.iter().any(|b| name.contains(b))
-            && (col.dict.kind == ValueKind::Date || share(is_iso_date) >= 0.9)
-        {
-            (
-                Role::DirectIdentifier,
-                Some("date_of_birth"),
-                "a date of birth (by name and values)".to_string(),
-            )
-        } else if distinct > 20 && uniqueness >= 0.95 {
-            (
-                Role::DirectIdentifier,
-                Some("unique_per_row"),
-                format!(
-                    "{:.0}% of records have a value of their own{}",
-                    uniqueness * 100.0,
-                    if col.dict.kind == ValueKind::Numeric {
-                        " (continuous values: band or round them)"
-                    } else {
-                        ""
-                    }
-                ),
-            )
-        } else if SENSITIVE_NAMES.iter().any(|s| name.contains(s)) {
-            (
-                Role::SensitiveCandidate,
-                None,
-                "the name suggests a special category or sensitive value".to_string(),
-            )
-        } else if distinct >= 2 && uniqueness < 0.95 {
-            (
-                Role::QuasiIdentifierCandidate,
-                None,
-                format!(
-                    "{distinct} distinct values: combined with others it can single people out"
-                ),
-            )
-        } else {
-            (
-                Role::Other,
-                None,
-                if distinct <= 1 {
-                    "constant".to_string()
-                } else {
-                    "no pattern found".to_string()
-                },
-            )
-        }
-    };
+    let (role, detector, reason) = guess_role(col, &share, distinct, uniqueness);
     ColumnProfile {
         name: col.name.clone(),
         distinct,

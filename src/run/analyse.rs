@@ -985,22 +985,10 @@ fn inference_info(
     let dict = &a.column.dict;
     let n = r.records;
     let share = |x: u64| if n == 0 { 0.0 } else { x as f64 / n as f64 };
-    let missing = match dict.missing {
-        // Records, not rows: a row of a frequency table stands for `count`.
-        Some(m) => a
-            .column
-            .codes
-            .iter()
-            .enumerate()
-            .filter(|(_, &c)| c == m)
-            .map(|(i, _)| counts.map_or(1, |k| k[i]))
-            .sum(),
-        None => 0,
-    };
     InferenceInfo {
         kind: dict.kind,
         values: dict.len() as u64,
-        missing,
+        missing: missing_records(&a.column, counts),
         l_diversity: LDiversityInfo {
             distinct: r.l_distinct,
             entropy: r.l_entropy,
@@ -1055,26 +1043,53 @@ fn inference_info(
             min_relative_iqr: p.min_relative_iqr,
             records_in_narrow_classes: p.records_in_narrow_classes,
         }),
-        worst_classes: r
-            .worst
-            .iter()
-            .map(|w| WorstClassInfo {
-                class_id: w.class as u64,
-                size: w.size,
-                top_share: w.top_share,
-                distinct: w.distinct,
-                values: cfg.show_values.then(|| {
-                    qis.iter()
-                        .zip(&t.keys)
-                        .map(|(col, k)| col.dict.labels[k[w.class] as usize].clone())
-                        .collect()
-                }),
-                top_value: cfg
-                    .show_values
-                    .then(|| dict.labels[w.top_code as usize].clone()),
-            })
-            .collect(),
+        worst_classes: worst_classes(cfg, a, t, qis),
     }
+}
+
+/// Records whose value of `column` is missing (records, not rows: a row
+/// of a frequency table stands for `count`).
+fn missing_records(column: &EncodedColumn, counts: Option<&[u64]>) -> u64 {
+    match column.dict.missing {
+        Some(m) => column
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c == m)
+            .map(|(i, _)| counts.map_or(1, |k| k[i]))
+            .sum(),
+        None => 0,
+    }
+}
+
+/// The classes that reveal the most about a sensitive attribute; their
+/// values only with `--show-values`.
+fn worst_classes(
+    cfg: &Config,
+    a: &Assessed,
+    t: &ClassTable,
+    qis: &[EncodedColumn],
+) -> Vec<WorstClassInfo> {
+    let dict = &a.column.dict;
+    a.result
+        .worst
+        .iter()
+        .map(|w| WorstClassInfo {
+            class_id: w.class as u64,
+            size: w.size,
+            top_share: w.top_share,
+            distinct: w.distinct,
+            values: cfg.show_values.then(|| {
+                qis.iter()
+                    .zip(&t.keys)
+                    .map(|(col, k)| col.dict.labels[k[w.class] as usize].clone())
+                    .collect()
+            }),
+            top_value: cfg
+                .show_values
+                .then(|| dict.labels[w.top_code as usize].clone()),
+        })
+        .collect()
 }
 
 /// The worst figure of each measure over the sensitive attributes.

@@ -229,20 +229,7 @@ impl Policy {
         let o = &self.options;
         // Every default is Config's own.
         let defaults = Config::default();
-        let read = ReadOptions {
-            format: self
-                .input
-                .format
-                .as_deref()
-                .map(Format::parse)
-                .transpose()?,
-            delimiter: self
-                .input
-                .delimiter
-                .as_deref()
-                .map(crate::input::parse_delimiter)
-                .transpose()?,
-        };
+        let read = self.read_options()?;
         let lang = match &self.report.lang {
             Some(l) => Lang::parse(l)?,
             None => Lang::En,
@@ -278,10 +265,7 @@ impl Policy {
             },
             population_size: self.population.size,
             sampling_fraction: self.population.sampling_fraction,
-            suda: (o.suda.unwrap_or(false) || o.suda_max.is_some()).then_some(SudaConfig {
-                max_size: o.suda_max,
-                ..SudaConfig::default()
-            }),
+            suda: self.suda(),
             subsets: o.subsets,
             person_id: self.columns.person_id.clone(),
             missing_as: choice(
@@ -298,11 +282,7 @@ impl Policy {
             profile_undeclared: o.profile.unwrap_or(true),
             aux: self.linkage.as_ref().map(|l| AuxSpec {
                 path: rel(&l.aux),
-                on: l.on.clone(),
-                release_id: l.release_id.clone(),
-                aux_id: l.aux_id.clone(),
-                hierarchies: Vec::new(),
-                sampling_fraction: None,
+                ..self.aux_spec(l)
             }),
             link_targets: LinkTargets {
                 max_unique_match_rate: t.max_unique_match_rate,
@@ -327,6 +307,45 @@ impl Policy {
 }
 
 impl Policy {
+    /// SUDA2, when `[options]` asks for it.
+    fn suda(&self) -> Option<SudaConfig> {
+        let o = &self.options;
+        (o.suda.unwrap_or(false) || o.suda_max.is_some()).then_some(SudaConfig {
+            max_size: o.suda_max,
+            ..SudaConfig::default()
+        })
+    }
+
+    /// The `[input]` table's format and delimiter.
+    fn read_options(&self) -> Result<ReadOptions> {
+        Ok(ReadOptions {
+            format: self
+                .input
+                .format
+                .as_deref()
+                .map(Format::parse)
+                .transpose()?,
+            delimiter: self
+                .input
+                .delimiter
+                .as_deref()
+                .map(crate::input::parse_delimiter)
+                .transpose()?,
+        })
+    }
+
+    /// The attacker table of `[linkage]` (its path resolved by the caller).
+    fn aux_spec(&self, l: &LinkagePolicy) -> AuxSpec {
+        AuxSpec {
+            path: l.aux.clone(),
+            on: l.on.clone(),
+            release_id: l.release_id.clone(),
+            aux_id: l.aux_id.clone(),
+            hierarchies: Vec::new(),
+            sampling_fraction: None,
+        }
+    }
+
     /// The `[targets]` table, its choices checked against their names.
     fn targets(&self, source: &str) -> Result<Targets> {
         let t = &self.targets;
