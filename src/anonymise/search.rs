@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use crate::anonymise::generalise::Generalisation;
 use crate::engine::classes::{group, ClassTable, Grouping, Histograms, Rows};
-use crate::gate::targets::LKind;
+use crate::gate::targets::{Criterion, LKind};
 use crate::measure::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
 use crate::measure::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
 use crate::measure::tolerance;
@@ -115,6 +115,20 @@ pub struct Diversity {
     pub beta: Option<f64>,
 }
 
+impl Diversity {
+    /// The targets a released class must meet.
+    pub fn criteria(&self) -> impl Iterator<Item = Criterion> + '_ {
+        [
+            self.l.map(|_| Criterion::L),
+            self.t.map(|_| Criterion::T),
+            self.delta.map(|_| Criterion::Delta),
+            self.beta.map(|_| Criterion::Beta),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// One sensitive attribute: its counts per class of the original class
 /// table, its table distribution and its t-closeness distance.
 pub struct SensitiveHistograms {
@@ -169,18 +183,18 @@ impl Diversity {
                 LKind::Entropy => entropy_l(counts),
                 LKind::Recursive => recursive_l(counts, c) as f64,
             };
-            if !tolerance::at_least(have, l) {
+            if !Criterion::L.holds(have, l) {
                 return true;
             }
         }
         if let Some(delta) = self.delta {
             let strict = delta_strict(codes, counts, &a.table.p, a.table.present);
-            if strict.is_none_or(|d| !tolerance::below(d, delta)) {
+            if strict.is_none_or(|d| !Criterion::Delta.holds(d, delta)) {
                 return true;
             }
         }
         if let Some(beta) = self.beta {
-            if !tolerance::at_most(beta_basic(codes, counts, &a.table.p), beta) {
+            if !Criterion::Beta.holds(beta_basic(codes, counts, &a.table.p), beta) {
                 return true;
             }
         }
@@ -189,7 +203,7 @@ impl Diversity {
                 Distance::Ordered => ordered_distance(codes, counts, &a.table),
                 _ => equal_distance(codes, counts, &a.table),
             };
-            if !tolerance::at_most(d, t) {
+            if !Criterion::T.holds(d, t) {
                 return true;
             }
         }
@@ -285,7 +299,8 @@ fn evaluate_with(
         .map(|((&size, &f), _)| size as f64 / f as f64)
         .sum();
     let average_ok = goal.max_average_risk.is_none_or(|p| {
-        released_records > 0 && tolerance::at_most(inverse_sum / released_records as f64, p)
+        released_records > 0
+            && Criterion::MaxAverageRisk.holds(inverse_sum / released_records as f64, p)
     });
     let pass = tolerance::at_most(suppressed as f64, goal.suppression * n as f64) && average_ok;
     (
@@ -643,9 +658,9 @@ pub fn search_with(
     time_limit: Option<std::time::Duration>,
     on_level: &dyn Fn(usize, usize),
 ) -> SearchResult {
-    // l and t with a suppression budget are not monotone (merging a good
-    // and a bad class can make a bad one): then no node is tagged.
-    let tagging = diversity.is_none() || goal.suppression == 0.0;
+    // Tag only when every target the search checks is monotone.
+    let tagging =
+        diversity.is_none_or(|d| d.criteria().all(|c| c.monotone(goal.suppression > 0.0)));
     let start = Instant::now();
     let mut nodes = lattice(gens);
     nodes.reverse();

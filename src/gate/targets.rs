@@ -39,6 +39,61 @@ pub enum BetaKind {
     Enhanced,
 }
 
+/// What a target means, written once: on which side of its limit a figure
+/// must lie, and whether meeting it survives generalisation. The check of
+/// a finished table ([`check`], [`check_inference`], …) and the search
+/// (which suppresses a released class that misses one) both ask it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criterion {
+    /// Every class has at least k records.
+    K,
+    /// Highest, average and share-at-risk prosecutor risk at most a limit.
+    MaxRisk,
+    MaxAverageRisk,
+    MaxRecordsAtRisk,
+    /// Every class has at least l well-represented sensitive values.
+    L,
+    /// t-closeness distance at most t.
+    T,
+    /// δ-disclosure strictly below δ.
+    Delta,
+    /// β-likeness at most β.
+    Beta,
+    /// No sensitive value above a share α in a class.
+    Alpha,
+    MaxPopulationUniqueness,
+    MaxGlobalRisk,
+    MaxSudaScore,
+}
+
+impl Criterion {
+    /// Whether `actual` meets `limit`, floats compared within
+    /// [`tolerance`]'s relative tolerance.
+    pub fn holds(self, actual: f64, limit: f64) -> bool {
+        match self {
+            Criterion::K | Criterion::L => tolerance::at_least(actual, limit),
+            Criterion::Delta => tolerance::below(actual, limit),
+            _ => tolerance::at_most(actual, limit),
+        }
+    }
+
+    /// Whether a table that meets it still meets it after more
+    /// generalisation, so the search may tag every generalisation of a
+    /// passing node as passing (and every specialisation of a failing one
+    /// as failing). k and the risks are monotone with or without
+    /// suppression; the sensitive-attribute targets only without it, as
+    /// merging a class that meets them with one that does not can fail
+    /// where the suppressed class alone would have been dropped.
+    pub fn monotone(self, suppression: bool) -> bool {
+        match self {
+            Criterion::L | Criterion::T | Criterion::Delta | Criterion::Beta | Criterion::Alpha => {
+                !suppression
+            }
+            _ => true,
+        }
+    }
+}
+
 /// The targets of `kanon analyse`. `None` means "not checked".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Targets {
@@ -155,7 +210,7 @@ pub struct Measured {
 pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
     let mut out = Vec::new();
     if let Some(k) = targets.k {
-        let met = m.k >= k;
+        let met = Criterion::K.holds(m.k as f64, k as f64);
         out.push(TargetCheck {
             name: "k".into(),
             limit: k as f64,
@@ -164,30 +219,33 @@ pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
             message: format!("k-anonymity: smallest class {} (target k ≥ {k})", m.k),
         });
     }
-    let mut at_most = |name: &str, what: &str, limit: Option<f64>, actual: f64| {
+    let mut at_most = |c: Criterion, name: &str, what: &str, limit: Option<f64>, actual: f64| {
         if let Some(limit) = limit {
             out.push(TargetCheck {
                 name: name.into(),
                 limit,
                 actual,
-                met: tolerance::at_most(actual, limit),
+                met: c.holds(actual, limit),
                 message: format!("{what}: {} (target ≤ {})", fmt6(actual), fmt6(limit)),
             });
         }
     };
     at_most(
+        Criterion::MaxRisk,
         "max_risk",
         "highest prosecutor risk",
         targets.max_risk,
         m.highest_risk,
     );
     at_most(
+        Criterion::MaxAverageRisk,
         "max_average_risk",
         "average prosecutor risk",
         targets.max_average_risk,
         m.average_risk,
     );
     at_most(
+        Criterion::MaxRecordsAtRisk,
         "max_records_at_risk",
         &format!("share of records with risk above {}", fmt6(m.threshold)),
         targets.max_records_at_risk,
@@ -210,7 +268,7 @@ pub(crate) fn at_most(
             name: name.into(),
             limit,
             actual: a,
-            met: tolerance::at_most(a, limit),
+            met: Criterion::MaxGlobalRisk.holds(a, limit),
             message: format!("{what}: {} (target ≤ {})", fmt6(a), fmt6(limit)),
         },
         None => TargetCheck {
@@ -283,7 +341,7 @@ pub fn check_inference(
             "l",
             l,
             actual,
-            tolerance::at_least(actual, l),
+            Criterion::L.holds(actual, l),
             format!(
                 "{attribute}: {what} {} (target ≥ {})",
                 fmt6(actual),
@@ -296,7 +354,7 @@ pub fn check_inference(
             "t",
             t,
             r.t,
-            tolerance::at_most(r.t, t),
+            Criterion::T.holds(r.t, t),
             format!(
                 "{attribute}: t-closeness {} (target ≤ {})",
                 fmt6(r.t),
@@ -318,7 +376,7 @@ pub fn check_inference(
             "delta",
             d,
             actual,
-            tolerance::below(actual, d),
+            Criterion::Delta.holds(actual, d),
             format!(
                 "{attribute}: δ-disclosure ({label}) {shown} (target < {})",
                 fmt6(d)
@@ -335,7 +393,7 @@ pub fn check_inference(
             "beta",
             b,
             actual.unwrap_or(f64::INFINITY),
-            actual.is_some_and(|a| tolerance::at_most(a, b)),
+            actual.is_some_and(|a| Criterion::Beta.holds(a, b)),
             format!(
                 "{attribute}: β-likeness ({label}) {shown} (target ≤ {})",
                 fmt6(b)
@@ -347,7 +405,7 @@ pub fn check_inference(
             "alpha",
             a,
             r.alpha,
-            tolerance::at_most(r.alpha, a),
+            Criterion::Alpha.holds(r.alpha, a),
             format!(
                 "{attribute}: largest share of one value in a class {} (target α ≤ {})",
                 fmt6(r.alpha),
