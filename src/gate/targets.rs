@@ -464,6 +464,26 @@ mod tests {
         assert!(check(&Targets::default(), &measured()).is_empty());
     }
 
+    /// Each target at its exact limit: l and k are met there, δ (strict)
+    /// is not, the upper limits are; floating-point noise does not matter.
+    #[test]
+    fn criteria_at_their_boundaries() {
+        assert!(Criterion::L.holds((3f64).ln().exp(), 3.0));
+        assert!(!Criterion::L.holds(3.0 - 3e-7, 3.0));
+        assert!(Criterion::K.holds(5.0, 5.0) && !Criterion::K.holds(4.0, 5.0));
+        assert!(!Criterion::Delta.holds(0.5, 0.5) && Criterion::Delta.holds(0.49, 0.5));
+        for c in [
+            Criterion::T,
+            Criterion::Beta,
+            Criterion::Alpha,
+            Criterion::MaxRisk,
+        ] {
+            assert!(c.holds(0.2, 0.2) && c.holds(0.2 + 1e-16, 0.2) && !c.holds(0.21, 0.2));
+        }
+        assert!(Criterion::K.monotone(true) && Criterion::L.monotone(false));
+        assert!(!Criterion::L.monotone(true) && !Criterion::T.monotone(true));
+    }
+
     #[test]
     fn validation() {
         assert!(Targets {
