@@ -4,8 +4,8 @@
 //! that it is safe to release. The library is layered; each layer imports
 //! only the layers above it in this list (docs/ARCHITECTURE.md):
 //!
-//! * [`error`], [`progress`] — the error type with its context, and the
-//!   progress trait a caller implements;
+//! * [`error`], [`choice`], [`progress`] — the error type with its
+//!   context, named settings, and the progress trait a caller implements;
 //! * [`engine`] — dictionary codes, the parallel radix sort, class tables;
 //! * [`input`] — readers (CSV, Parquet, IPC, NDJSON, hierarchies, several
 //!   files, streamed batches);
@@ -20,6 +20,7 @@
 //! * [`run`] — the use cases (analyse, suggest, anonymise, link, profile,
 //!   check, …) as library calls.
 
+pub mod choice;
 pub mod error;
 pub mod progress;
 

@@ -66,17 +66,15 @@ pub enum Metric {
     Entropy,
 }
 
-impl Metric {
-    pub fn parse(s: &str) -> Option<Metric> {
-        Some(match s {
-            "loss" => Metric::Loss,
-            "precision" => Metric::Precision,
-            "discernibility" => Metric::Discernibility,
-            "aecs" => Metric::Aecs,
-            "entropy" | "non_uniform_entropy" => Metric::Entropy,
-            _ => return None,
-        })
-    }
+impl crate::choice::Choice for Metric {
+    const WHAT: &'static str = "utility metric";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("loss", Metric::Loss),
+        ("precision", Metric::Precision),
+        ("discernibility", Metric::Discernibility),
+        ("aecs", Metric::Aecs),
+        ("entropy", Metric::Entropy),
+    ];
 }
 
 /// Every utility figure of one transformation.

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::choice::Choice;
 use crate::error::{Error, Result};
 use crate::measure::tolerance;
 
@@ -37,6 +38,29 @@ pub enum BetaKind {
     #[default]
     Basic,
     Enhanced,
+}
+
+impl Choice for LKind {
+    const WHAT: &'static str = "l-diversity kind";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("distinct", LKind::Distinct),
+        ("entropy", LKind::Entropy),
+        ("recursive", LKind::Recursive),
+    ];
+}
+
+impl Choice for DeltaVariant {
+    const WHAT: &'static str = "δ-disclosure variant";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("strict", DeltaVariant::Strict),
+        ("present", DeltaVariant::PresentValues),
+    ];
+}
+
+impl Choice for BetaKind {
+    const WHAT: &'static str = "β-likeness kind";
+    const OPTIONS: &'static [(&'static str, Self)] =
+        &[("basic", BetaKind::Basic), ("enhanced", BetaKind::Enhanced)];
 }
 
 /// What a target means, written once: on which side of its limit a figure

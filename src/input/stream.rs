@@ -35,10 +35,13 @@ pub struct StreamOptions {
 impl Default for StreamOptions {
     fn default() -> Self {
         StreamOptions {
-            batch_bytes: 256 << 20,
+            batch_bytes: DEFAULT_BATCH_MB << 20,
         }
     }
 }
+
+/// Batch size when none is asked for, in MiB.
+pub const DEFAULT_BATCH_MB: usize = 256;
 
 /// Largest batch, in MiB: a batch is held in memory whole.
 pub const MAX_BATCH_MB: usize = 16 << 10;

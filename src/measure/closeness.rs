@@ -30,17 +30,13 @@ pub enum Distance {
     Hierarchical,
 }
 
-impl Distance {
-    pub fn parse(s: &str) -> Result<Distance> {
-        match s {
-            "equal" => Ok(Distance::Equal),
-            "ordered" => Ok(Distance::Ordered),
-            "hierarchical" => Ok(Distance::Hierarchical),
-            _ => Err(Error::usage(format!(
-                "unknown t-closeness distance '{s}' (expected equal, ordered or hierarchical)"
-            ))),
-        }
-    }
+impl crate::choice::Choice for Distance {
+    const WHAT: &'static str = "t-closeness distance";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("equal", Distance::Equal),
+        ("ordered", Distance::Ordered),
+        ("hierarchical", Distance::Hierarchical),
+    ];
 }
 
 /// The table's sensitive distribution, with what the distances need.

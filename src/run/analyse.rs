@@ -16,6 +16,7 @@ use crate::measure::privacy::{below_k_of, class_stats, k_of, sample_uniques_of, 
 use crate::measure::risk;
 use crate::progress::Progress;
 use crate::report::*;
+use crate::run::config::defaults as cfg_defaults;
 use std::collections::BTreeMap;
 
 /// The result of an analysis: the report and what per-record output needs.
@@ -583,7 +584,9 @@ fn judge(r: &Report, lang: crate::render::lang::Lang) -> crate::report::Wp216 {
             .inference
             .values()
             .next()
-            .map_or(0.9, |i| i.homogeneous_records.threshold),
+            .map_or(cfg_defaults::HOMOGENEITY_THRESHOLD, |i| {
+                i.homogeneous_records.threshold
+            }),
     });
     let figures = Figures {
         records: r.input.records,

@@ -73,6 +73,30 @@ pub enum MissingAs {
     Both,
 }
 
+impl crate::choice::Choice for MissingAs {
+    const WHAT: &'static str = "treatment of missing values";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("value", MissingAs::Value),
+        ("wildcard", MissingAs::Wildcard),
+        ("both", MissingAs::Both),
+    ];
+}
+
+/// Default settings, written once: `Config::default()`, the policy file and
+/// the command line's defaults all take them from here.
+pub mod defaults {
+    /// A record is at risk above this prosecutor risk.
+    pub const RISK_THRESHOLD: f64 = 0.2;
+    /// c of recursive (c,l)-diversity (Machanavajjhala et al. 2007).
+    pub const RECURSIVE_C: f64 = 2.0;
+    /// Share of one sensitive value from which a class is near-homogeneous.
+    pub const HOMOGENEITY_THRESHOLD: f64 = 0.9;
+    /// π of SUDA's DIS score (sdcMicro's `DisFraction`).
+    pub const DIS_FRACTION: f64 = 0.01;
+    /// MiB of CSV per streamed batch.
+    pub use crate::input::stream::DEFAULT_BATCH_MB as BATCH_MB;
+}
+
 /// Settings of SUDA2.
 #[derive(Debug, Clone)]
 pub struct SudaConfig {
@@ -86,7 +110,7 @@ impl Default for SudaConfig {
     fn default() -> Self {
         SudaConfig {
             max_size: None,
-            dis_fraction: 0.01,
+            dis_fraction: defaults::DIS_FRACTION,
         }
     }
 }
@@ -111,8 +135,8 @@ pub struct InferenceConfig {
 impl Default for InferenceConfig {
     fn default() -> Self {
         InferenceConfig {
-            c: 2.0,
-            homogeneity_threshold: 0.9,
+            c: defaults::RECURSIVE_C,
+            homogeneity_threshold: defaults::HOMOGENEITY_THRESHOLD,
             distance: None,
             distance_for: Vec::new(),
             hierarchies: Vec::new(),
@@ -132,7 +156,7 @@ impl Default for Config {
             weight: None,
             count: None,
             population: None,
-            risk_threshold: 0.2,
+            risk_threshold: defaults::RISK_THRESHOLD,
             targets: Targets::default(),
             show_values: false,
             row_classes: false,

@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::choice::Choice;
 use crate::error::{Error, Result};
-use crate::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
+use crate::gate::targets::Targets;
 use crate::input::{Format, ReadOptions};
 use crate::render::lang::Lang;
-use crate::run::analyse::{Config, InferenceConfig, MissingAs, SudaConfig};
+use crate::run::analyse::{Config, InferenceConfig, SudaConfig};
 use crate::run::link::{AuxSpec, LinkTargets};
 
 /// A policy file as written.
@@ -155,26 +156,17 @@ impl Check {
     }
 }
 
-fn choice<T: Copy>(
-    file: &str,
-    key: &str,
-    value: &Option<String>,
-    options: &[(&str, T)],
-    default: T,
-) -> Result<T> {
+/// A named setting of the policy file, its default when absent; an
+/// unknown name is an error naming the file and key.
+fn choice<T: Choice + Default>(file: &str, key: &str, value: &Option<String>) -> Result<T> {
     match value {
-        None => Ok(default),
-        Some(v) => options
-            .iter()
-            .find(|(name, _)| name == v)
-            .map(|(_, t)| *t)
-            .ok_or_else(|| {
-                let names: Vec<&str> = options.iter().map(|o| o.0).collect();
-                Error::file(
-                    file,
-                    format!("{key} = '{v}': expected one of {}", names.join(", ")),
-                )
-            }),
+        None => Ok(T::default()),
+        Some(v) => T::parse(v).map_err(|_| {
+            Error::file(
+                file,
+                format!("{key} = '{v}': expected one of {}", T::names().join(", ")),
+            )
+        }),
     }
 }
 
@@ -268,17 +260,7 @@ impl Policy {
             suda: self.suda(),
             subsets: o.subsets,
             person_id: self.columns.person_id.clone(),
-            missing_as: choice(
-                source,
-                "missing_as",
-                &o.missing_as,
-                &[
-                    ("value", MissingAs::Value),
-                    ("wildcard", MissingAs::Wildcard),
-                    ("both", MissingAs::Both),
-                ],
-                MissingAs::Value,
-            )?,
+            missing_as: choice(source, "missing_as", &o.missing_as)?,
             profile_undeclared: o.profile.unwrap_or(true),
             aux: self.linkage.as_ref().map(|l| AuxSpec {
                 path: rel(&l.aux),
@@ -355,37 +337,12 @@ impl Policy {
             max_average_risk: t.max_average_risk,
             max_records_at_risk: t.max_records_at_risk,
             l: t.l,
-            l_kind: choice(
-                source,
-                "l_kind",
-                &t.l_kind,
-                &[
-                    ("distinct", LKind::Distinct),
-                    ("entropy", LKind::Entropy),
-                    ("recursive", LKind::Recursive),
-                ],
-                LKind::Distinct,
-            )?,
+            l_kind: choice(source, "l_kind", &t.l_kind)?,
             t: t.t,
             delta: t.delta,
-            delta_variant: choice(
-                source,
-                "delta_variant",
-                &t.delta_variant,
-                &[
-                    ("strict", DeltaVariant::Strict),
-                    ("present", DeltaVariant::PresentValues),
-                ],
-                DeltaVariant::Strict,
-            )?,
+            delta_variant: choice(source, "delta_variant", &t.delta_variant)?,
             beta: t.beta,
-            beta_kind: choice(
-                source,
-                "beta_kind",
-                &t.beta_kind,
-                &[("basic", BetaKind::Basic), ("enhanced", BetaKind::Enhanced)],
-                BetaKind::Basic,
-            )?,
+            beta_kind: choice(source, "beta_kind", &t.beta_kind)?,
             alpha: t.alpha,
             max_population_uniqueness: t.max_population_uniqueness,
             max_global_risk: t.max_global_risk,
@@ -545,6 +502,8 @@ pub fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gate::targets::{BetaKind, DeltaVariant, LKind};
+    use crate::run::analyse::MissingAs;
 
     #[test]
     fn a_policy_resolves_relative_to_its_folder() {
@@ -583,5 +542,36 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("l_kind"));
+    }
+
+    /// The policy reads its named settings through the same names as the
+    /// command line (crate::choice): each name gives its value.
+    #[test]
+    fn named_settings_take_the_library_names() {
+        let resolve = |targets: &str, options: &str| {
+            let text = format!(
+                "[input]\nfiles = [\"x\"]\n[columns]\nquasi_identifiers = [\"a\"]\n\
+                 [targets]\n{targets}\n[options]\n{options}\n"
+            );
+            Policy::parse("k.toml", &text)
+                .unwrap()
+                .resolve("k.toml")
+                .unwrap()
+                .config
+        };
+        for &(name, v) in DeltaVariant::OPTIONS {
+            let c = resolve(&format!("delta_variant = \"{name}\""), "");
+            assert_eq!(c.targets.delta_variant, v);
+        }
+        for &(name, v) in BetaKind::OPTIONS {
+            let c = resolve(&format!("beta_kind = \"{name}\""), "");
+            assert_eq!(c.targets.beta_kind, v);
+        }
+        for &(name, v) in MissingAs::OPTIONS {
+            let c = resolve("", &format!("missing_as = \"{name}\""));
+            assert_eq!(c.missing_as, v);
+        }
+        let c = resolve("", "");
+        assert_eq!(c.targets.beta_kind, BetaKind::default());
     }
 }

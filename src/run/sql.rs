@@ -19,6 +19,7 @@
 //! for Spark), so names are used exactly as given: case, spaces and quotes
 //! included.
 
+use crate::choice::Choice;
 use crate::error::{Error, Result};
 
 /// SQL dialects kanon writes.
@@ -30,27 +31,17 @@ pub enum Dialect {
     Trino,
 }
 
+impl crate::choice::Choice for Dialect {
+    const WHAT: &'static str = "SQL dialect";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("postgres", Dialect::Postgres),
+        ("duckdb", Dialect::Duckdb),
+        ("spark", Dialect::Spark),
+        ("trino", Dialect::Trino),
+    ];
+}
+
 impl Dialect {
-    pub fn parse(s: &str) -> Result<Dialect> {
-        match s {
-            "postgres" => Ok(Dialect::Postgres),
-            "duckdb" => Ok(Dialect::Duckdb),
-            "spark" => Ok(Dialect::Spark),
-            "trino" => Ok(Dialect::Trino),
-            _ => Err(Error::usage(format!("unknown SQL dialect '{s}'"))),
-        }
-    }
-
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgres",
-            Dialect::Duckdb => "duckdb",
-            Dialect::Spark => "spark",
-            Dialect::Trino => "trino",
-        }
-    }
-
     /// The character that delimits a quoted identifier.
     fn quote_char(self) -> char {
         match self {

@@ -28,17 +28,12 @@ pub enum SuppressMode {
     Cell,
 }
 
-impl SuppressMode {
-    /// `remove` or `cell`.
-    pub fn parse(s: &str) -> Result<SuppressMode> {
-        match s {
-            "remove" => Ok(SuppressMode::Remove),
-            "cell" => Ok(SuppressMode::Cell),
-            other => Err(Error::usage(format!(
-                "--suppress-mode must be remove or cell, got '{other}'"
-            ))),
-        }
-    }
+impl crate::choice::Choice for SuppressMode {
+    const WHAT: &'static str = "suppression mode";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("remove", SuppressMode::Remove),
+        ("cell", SuppressMode::Cell),
+    ];
 }
 
 /// `kanon anonymise`: apply the best transformation found to every column

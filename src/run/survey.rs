@@ -151,7 +151,12 @@ pub fn suda_info(s: &Suda, cfg: &Config, fr: Frequencies) -> SudaInfo {
         keys: s.keys,
         max_msu_size: s.max_size,
         score_form: "elliot".into(),
-        dis_fraction: cfg.suda.as_ref().map_or(0.01, |x| x.dis_fraction),
+        dis_fraction: cfg
+            .suda
+            .as_ref()
+            .map_or(crate::run::config::defaults::DIS_FRACTION, |x| {
+                x.dis_fraction
+            }),
         file_dis: s.file_dis,
         records_with_msu: uniques.iter().filter(|&&c| s.msus[c] > 0).count() as u64,
         msus,

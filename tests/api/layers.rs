@@ -5,8 +5,9 @@
 use std::path::Path;
 
 /// Bottom to top.
-const LAYERS: [&str; 11] = [
+const LAYERS: [&str; 12] = [
     "error",
+    "choice",
     "progress",
     "engine",
     "input",

@@ -15,7 +15,7 @@ use kanon::output::check_outputs;
 use kanon::output::records::write_records;
 use kanon::progress::Progress;
 use kanon::render::text::{render, render_suggest, Style};
-use kanon::run::suggest::{suggest, suggest_report, SuppressMode};
+use kanon::run::suggest::{suggest, suggest_report};
 use kanon::Result;
 
 /// Exit code of an internal fault (a panic): a bug in kanon, not the input.
@@ -205,7 +205,7 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     let s = suggest(&plan, &p)?;
     let report = suggest_report(&plan, &s)?;
     if let Some(a) = anonymise {
-        let mode = SuppressMode::parse(&a.suppress_mode)?;
+        let mode = a.suppress_mode;
         kanon::run::suggest::write_release(&plan, &s, &a.out, mode, &p)?;
     }
     p.finish();

@@ -3,13 +3,30 @@
 
 pub mod progress;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
+use kanon::anonymise::search::Metric;
+use kanon::choice::Choice;
 use kanon::error::{Error, Result};
 use kanon::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
 use kanon::input::{Format, ReadOptions};
 use kanon::measure::closeness::Distance;
 use kanon::run::analyse::{Config, InferenceConfig, MissingAs, SudaConfig};
+use kanon::run::config::defaults;
+use kanon::run::sql::Dialect;
+use kanon::run::suggest::SuppressMode;
+
+/// A clap parser for a library setting: its names in `--help`, its value
+/// typed, the names written once in the library.
+fn choice<T: Choice + Clone + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::names()).try_map(|s| T::parse(&s))
+}
+
+/// The name of a setting's default, for clap's `default_value`.
+fn default_name<T: Choice + Default>() -> &'static str {
+    T::default().name()
+}
 
 /// How re-identifiable is a table of personal data?
 #[derive(Debug, Parser)]
@@ -54,7 +71,7 @@ pub struct AnalyseArgs {
     pub stream: bool,
 
     /// Megabytes of CSV per batch when streaming.
-    #[arg(long, value_name = "MB", default_value_t = 256)]
+    #[arg(long, value_name = "MB", default_value_t = defaults::BATCH_MB)]
     pub batch_mb: usize,
 
     /// Quasi-identifiers, comma-separated (repeatable; write \, for a comma inside a name).
@@ -69,8 +86,8 @@ pub struct AnalyseArgs {
     pub io: InputArgs,
 
     /// Missing QI values: a value of their own (ARX), wildcards matching any value (sdcMicro), or both (targets on the worse).
-    #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
-    pub missing_as: String,
+    #[arg(long, value_name = "MODE", default_value = default_name::<MissingAs>(), value_parser = choice::<MissingAs>())]
+    pub missing_as: MissingAs,
 
     /// Column of sampling weights (population records each row stands for).
     #[arg(long, value_name = "COL")]
@@ -85,7 +102,7 @@ pub struct AnalyseArgs {
     pub population: Option<String>,
 
     /// A record is at risk when its re-identification risk is above this.
-    #[arg(long, value_name = "P", default_value_t = 0.2)]
+    #[arg(long, value_name = "P", default_value_t = defaults::RISK_THRESHOLD)]
     pub risk_threshold: f64,
 
     #[command(flatten)]
@@ -473,11 +490,11 @@ pub struct InferenceArgs {
     pub l: Option<f64>,
 
     /// Which l-diversity --l means.
-    #[arg(long, value_name = "KIND", default_value = "distinct", value_parser = ["distinct", "entropy", "recursive"])]
-    pub l_kind: String,
+    #[arg(long, value_name = "KIND", default_value = default_name::<LKind>(), value_parser = choice::<LKind>())]
+    pub l_kind: LKind,
 
     /// c of recursive (c,l)-diversity.
-    #[arg(long, value_name = "C", default_value_t = 2.0)]
+    #[arg(long, value_name = "C", default_value_t = defaults::RECURSIVE_C)]
     pub c: f64,
 
     /// Target: t-closeness distance at most T.
@@ -501,23 +518,23 @@ pub struct InferenceArgs {
     pub delta: Option<f64>,
 
     /// δ the --delta target is checked against: strict (the paper) or present (values present in the class, as ARX).
-    #[arg(long, value_name = "VARIANT", default_value = "strict", value_parser = ["strict", "present"])]
-    pub delta_variant: String,
+    #[arg(long, value_name = "VARIANT", default_value = default_name::<DeltaVariant>(), value_parser = choice::<DeltaVariant>())]
+    pub delta_variant: DeltaVariant,
 
     /// Target: β-likeness at most B.
     #[arg(long, value_name = "B")]
     pub beta: Option<f64>,
 
     /// β the --beta target is checked against.
-    #[arg(long, value_name = "KIND", default_value = "basic", value_parser = ["basic", "enhanced"])]
-    pub beta_kind: String,
+    #[arg(long, value_name = "KIND", default_value = default_name::<BetaKind>(), value_parser = choice::<BetaKind>())]
+    pub beta_kind: BetaKind,
 
     /// Target: no sensitive value has a share above A in any class ((α,k)-anonymity with --k).
     #[arg(long, value_name = "A")]
     pub alpha: Option<f64>,
 
     /// Classes where one value has at least this share count as near-homogeneous.
-    #[arg(long, value_name = "P", default_value_t = 0.9)]
+    #[arg(long, value_name = "P", default_value_t = defaults::HOMOGENEITY_THRESHOLD)]
     pub homogeneity_threshold: f64,
 }
 
@@ -575,7 +592,7 @@ pub struct SurveyArgs {
     pub suda_max: Option<usize>,
 
     /// π of the DIS-SUDA score (sdcMicro's DisFraction).
-    #[arg(long, value_name = "F", default_value_t = 0.01)]
+    #[arg(long, value_name = "F", default_value_t = defaults::DIS_FRACTION)]
     pub dis_fraction: f64,
 
     /// k and sample uniques for every QI subset of up to M attributes.
@@ -632,11 +649,11 @@ pub struct SuggestArgs {
     pub l: Option<f64>,
 
     /// Which l-diversity --l means.
-    #[arg(long, value_name = "KIND", default_value = "distinct", value_parser = ["distinct", "entropy", "recursive"])]
-    pub l_kind: String,
+    #[arg(long, value_name = "KIND", default_value = default_name::<LKind>(), value_parser = choice::<LKind>())]
+    pub l_kind: LKind,
 
     /// c of recursive (c,l)-diversity.
-    #[arg(long, value_name = "C", default_value_t = 2.0)]
+    #[arg(long, value_name = "C", default_value_t = defaults::RECURSIVE_C)]
     pub c: f64,
 
     /// Target: t-closeness distance at most T (equal distance for text, ordered for numbers).
@@ -664,16 +681,16 @@ pub struct SuggestArgs {
     pub time_limit: Option<f64>,
 
     /// Utility metric to minimise.
-    #[arg(long, value_name = "METRIC", default_value = "loss", value_parser = ["loss", "precision", "discernibility", "aecs", "entropy"])]
-    pub metric: String,
+    #[arg(long, value_name = "METRIC", default_value = default_name::<Metric>(), value_parser = choice::<Metric>())]
+    pub metric: Metric,
 
     /// Print JSON (search.levels, search.suppressed, search.loss, …, search.result).
     #[arg(long)]
     pub json: bool,
 
     /// Missing QI values: a value of their own (ARX), or wildcards matching any value (sdcMicro); `both` searches on the stricter, which is `value`.
-    #[arg(long, value_name = "MODE", default_value = "value", value_parser = ["value", "wildcard", "both"])]
-    pub missing_as: String,
+    #[arg(long, value_name = "MODE", default_value = default_name::<MissingAs>(), value_parser = choice::<MissingAs>())]
+    pub missing_as: MissingAs,
 
     /// Show what one record's values become (search.examples); values are private otherwise.
     #[arg(long)]
@@ -694,8 +711,8 @@ pub struct AnonymiseArgs {
     pub out: String,
 
     /// Suppressed records: removed, or kept with every QI set to `*`.
-    #[arg(long, value_name = "MODE", default_value = "remove", value_parser = ["remove", "cell"])]
-    pub suppress_mode: String,
+    #[arg(long, value_name = "MODE", default_value = default_name::<SuppressMode>(), value_parser = choice::<SuppressMode>())]
+    pub suppress_mode: SuppressMode,
 }
 
 /// Parse a share: `0.05` or `5%`.
@@ -759,11 +776,7 @@ impl SuggestArgs {
                     k: Some(k),
                     max_average_risk: self.max_average_risk,
                     l: self.l,
-                    l_kind: match self.l_kind.as_str() {
-                        "entropy" => LKind::Entropy,
-                        "recursive" => LKind::Recursive,
-                        _ => LKind::Distinct,
-                    },
+                    l_kind: self.l_kind,
                     t: self.t,
                     delta: self.delta,
                     beta: self.beta,
@@ -774,7 +787,7 @@ impl SuggestArgs {
                     ..InferenceConfig::default()
                 },
                 show_values: self.show_values,
-                missing_as: parse_missing_as(&self.missing_as),
+                missing_as: self.missing_as,
                 ..Config::default()
             },
             hierarchies,
@@ -790,9 +803,9 @@ impl SuggestArgs {
             goal: kanon::anonymise::search::Goal {
                 k,
                 suppression: parse_share(&self.suppression)?,
-                metric: kanon::anonymise::search::Metric::parse(&self.metric).unwrap_or_default(),
+                metric: self.metric,
                 max_average_risk: self.max_average_risk,
-                wildcard: self.missing_as == "wildcard",
+                wildcard: self.missing_as == MissingAs::Wildcard,
             },
         })
     }
@@ -846,8 +859,8 @@ impl InputArgs {
 #[derive(Debug, Args)]
 pub struct SqlArgs {
     /// SQL dialect of the engine that runs the query.
-    #[arg(long, value_name = "DIALECT", value_parser = ["postgres", "duckdb", "spark", "trino"])]
-    pub dialect: String,
+    #[arg(long, value_name = "DIALECT", value_parser = choice::<Dialect>())]
+    pub dialect: Dialect,
 
     /// Table (or view) holding the records; may be schema-qualified (schema.table).
     #[arg(long, value_name = "NAME")]
@@ -873,7 +886,7 @@ pub struct SqlArgs {
 impl SqlArgs {
     pub fn to_spec(&self) -> Result<kanon::run::sql::SqlSpec> {
         Ok(kanon::run::sql::SqlSpec {
-            dialect: kanon::run::sql::Dialect::parse(&self.dialect)?,
+            dialect: self.dialect,
             table: self.table.clone(),
             qis: list(&self.qi),
             sensitive: list(&self.sensitive),
@@ -920,15 +933,6 @@ fn list(values: &[String]) -> Vec<String> {
     values.iter().flat_map(|v| split_list(v)).collect()
 }
 
-/// Parse a `--missing-as` value (clap has checked it is one of the three).
-fn parse_missing_as(s: &str) -> MissingAs {
-    match s {
-        "wildcard" => MissingAs::Wildcard,
-        "both" => MissingAs::Both,
-        _ => MissingAs::Value,
-    }
-}
-
 impl AnalyseArgs {
     /// The library configuration these arguments describe.
     pub fn to_config(&self) -> Result<Config> {
@@ -956,24 +960,12 @@ impl AnalyseArgs {
                 max_average_risk: self.targets.max_average_risk,
                 max_records_at_risk: self.targets.max_records_at_risk,
                 l: self.inference.l,
-                l_kind: match self.inference.l_kind.as_str() {
-                    "entropy" => LKind::Entropy,
-                    "recursive" => LKind::Recursive,
-                    _ => LKind::Distinct,
-                },
+                l_kind: self.inference.l_kind,
                 t: self.inference.t,
                 delta: self.inference.delta,
-                delta_variant: if self.inference.delta_variant == "present" {
-                    DeltaVariant::PresentValues
-                } else {
-                    DeltaVariant::Strict
-                },
+                delta_variant: self.inference.delta_variant,
                 beta: self.inference.beta,
-                beta_kind: if self.inference.beta_kind == "enhanced" {
-                    BetaKind::Enhanced
-                } else {
-                    BetaKind::Basic
-                },
+                beta_kind: self.inference.beta_kind,
                 alpha: self.inference.alpha,
                 max_population_uniqueness: self.survey.max_population_uniqueness,
                 max_global_risk: self.survey.max_global_risk,
@@ -991,7 +983,7 @@ impl AnalyseArgs {
             subsets: self.survey.subsets,
             person_id: self.survey.person_id.clone(),
             profile_undeclared: !self.no_profile,
-            missing_as: parse_missing_as(&self.missing_as),
+            missing_as: self.missing_as,
             aux: self.linkage.to_spec()?,
             link_targets: kanon::run::link::LinkTargets {
                 max_unique_match_rate: self.linkage.max_unique_match_rate,
