@@ -197,6 +197,41 @@ fn encode_strings(ca: &StringChunked) -> RawEncoding {
     }
 }
 
+/// Exact order of two plain decimal numbers (`-12.50`, `007`), `None` when
+/// either is written otherwise (`1e5`). Values beyond 2^53 or with more
+/// than ~16 significant digits can round to the same f64; their order is
+/// then settled here, digit by digit, not by the text.
+fn exact_cmp(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    fn parts(s: &str) -> Option<(bool, &str, &str)> {
+        let (neg, s) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+        let digits = |t: &str| t.bytes().all(|c| c.is_ascii_digit());
+        if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) {
+            return None;
+        }
+        let (whole, frac) = (whole.trim_start_matches('0'), frac.trim_end_matches('0'));
+        // −0 is 0.
+        Some((neg && !(whole.is_empty() && frac.is_empty()), whole, frac))
+    }
+    let (na, wa, fa) = parts(a)?;
+    let (nb, wb, fb) = parts(b)?;
+    let magnitude = wa
+        .len()
+        .cmp(&wb.len())
+        .then_with(|| wa.cmp(wb))
+        .then_with(|| fa.cmp(fb));
+    Some(match (na, nb) {
+        (false, false) => magnitude,
+        (true, true) => magnitude.reverse(),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+    })
+}
+
 /// Numeric value of every label that is not a missing token, if all are
 /// finite numbers (tokens get NaN).
 fn parse_numbers(labels: &[String], is_token: impl Fn(&str) -> bool) -> Option<Vec<f64>> {
@@ -289,9 +324,11 @@ impl RawEncoding {
             .collect();
         match &numbers {
             Some(nums) => order.sort_by(|&a, &b| {
+                let (la, lb) = (&labels[a as usize], &labels[b as usize]);
                 nums[a as usize]
                     .total_cmp(&nums[b as usize])
-                    .then_with(|| labels[a as usize].cmp(&labels[b as usize]))
+                    .then_with(|| exact_cmp(la, lb).unwrap_or(std::cmp::Ordering::Equal))
+                    .then_with(|| la.cmp(lb))
             }),
             None => order.sort_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize])),
         }
@@ -338,6 +375,49 @@ impl RawEncoding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_beyond_f64_precision_are_ordered_exactly() {
+        use std::cmp::Ordering::*;
+        // Both round to 1e20 as f64; the text alone would put "100…" first.
+        assert_eq!(
+            exact_cmp("99999999999999999999", "100000000000000000000"),
+            Some(Less)
+        );
+        assert_eq!(
+            exact_cmp("-12345678901234567891", "-12345678901234567892"),
+            Some(Greater)
+        );
+        assert_eq!(exact_cmp("0.10", "0.1"), Some(Equal));
+        assert_eq!(exact_cmp("-0", "0.00"), Some(Equal));
+        assert_eq!(exact_cmp("007", "7"), Some(Equal));
+        assert_eq!(exact_cmp("-1", "1"), Some(Less));
+        assert_eq!(exact_cmp("1e5", "2"), None);
+        let labels: Vec<String> = [
+            "100000000000000000000",
+            "99999999999999999999",
+            "-5",
+            "99999999999999999998",
+        ]
+        .map(String::from)
+        .to_vec();
+        let raw = RawEncoding {
+            kind: ValueKind::Text,
+            codes: vec![0, 1, 2, 3],
+            labels,
+            numbers: None,
+        };
+        let e = raw.finish("x", &[]);
+        assert_eq!(
+            e.dict.labels,
+            [
+                "-5",
+                "99999999999999999998",
+                "99999999999999999999",
+                "100000000000000000000"
+            ]
+        );
+    }
 
     fn enc(values: &[Option<&str>], tokens: &[&str]) -> EncodedColumn {
         let s = Series::new("x".into(), values);

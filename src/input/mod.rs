@@ -14,6 +14,7 @@ pub mod files;
 pub mod hierarchy;
 pub mod stream;
 pub mod typed;
+pub mod wide_decimal;
 
 use std::io::Read;
 use std::path::Path;

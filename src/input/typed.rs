@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
+use super::wide_decimal;
 use super::{Bytes, Columns, Format};
 use crate::error::{Error, Result};
 
@@ -75,7 +76,8 @@ fn usable(dtype: &ArrowDataType) -> bool {
         | A::Timestamp(_, _)
         | A::Decimal(_, _)
         | A::Decimal32(_, _)
-        | A::Decimal64(_, _) => true,
+        | A::Decimal64(_, _)
+        | A::Decimal256(_, _) => true,
         A::Dictionary(_, values, _) => usable(values),
         A::Extension(ext) => usable(&ext.inner),
         _ => false,
@@ -89,7 +91,6 @@ fn describe(dtype: &ArrowDataType) -> String {
         A::Struct(_) => "struct".into(),
         A::Map(_, _) => "map".into(),
         A::Binary | A::LargeBinary | A::BinaryView | A::FixedSizeBinary(_) => "binary".into(),
-        A::Decimal256(p, s) => format!("DECIMAL({p},{s}) stored in 256 bits"),
         other => format!("{other:?}"),
     }
 }
@@ -236,31 +237,54 @@ pub(super) fn read(
                 verify_page_checksums(source, bytes, wanted)?;
             }
             // Only the wanted columns are decoded: a column of a type
-            // polars cannot read breaks nothing unless it is chosen.
-            let cols = Some(wanted.to_vec());
-            let frame = guarded(source, format, || match format {
-                Format::Parquet if wanted.is_empty() => {
-                    let rows = ParquetReader::new(Cursor::new(bytes)).num_rows()?;
-                    DataFrame::new(rows, vec![])
+            // polars cannot read breaks nothing unless it is chosen. DECIMAL
+            // wider than 38 digits is read beside polars.
+            let wide: Vec<&String> = fields
+                .iter()
+                .filter(|(n, t)| wanted.contains(n) && wide_decimal::is_wide(t))
+                .map(|(n, _)| n)
+                .collect();
+            let rest: Vec<String> = wanted
+                .iter()
+                .filter(|n| !wide.contains(n))
+                .cloned()
+                .collect();
+            let readable = |n: &&String| {
+                fields
+                    .iter()
+                    .any(|(f, t)| f == *n && usable(t) && !wide_decimal::is_wide(t))
+            };
+            let first_readable = names.iter().find(readable).cloned();
+            let mut decoded = Vec::new();
+            for name in wide {
+                decoded.push(guarded(source, format, || match format {
+                    Format::Parquet => wide_decimal::parquet(bytes, name),
+                    _ => wide_decimal::ipc(bytes, name),
+                })?);
+            }
+            let mut frame = match decoded.first() {
+                Some(c) if rest.is_empty() => DataFrame::new(c.len(), vec![])
+                    .map_err(|e| Error::file(source, e.to_string()))?,
+                _ => guarded(source, format, || {
+                    read_polars(format, bytes, rest, first_readable)
+                })?,
+            };
+            for column in decoded {
+                if column.len() != frame.height() {
+                    return Err(Error::column(
+                        source,
+                        column.name().as_str(),
+                        format!(
+                            "the file is damaged: {} values but {} rows",
+                            column.len(),
+                            frame.height()
+                        ),
+                    ));
                 }
-                Format::Parquet => ParquetReader::new(Cursor::new(bytes))
-                    .with_columns(cols)
-                    .finish(),
-                _ if wanted.is_empty() => {
-                    // IPC has no row count without decoding a column: decode the first usable one.
-                    let first = names
-                        .iter()
-                        .find(|n| !unusable.iter().any(|u| &u.0 == *n))
-                        .cloned();
-                    let f = IpcReader::new(Cursor::new(bytes))
-                        .with_columns(first.map(|f| vec![f]))
-                        .finish()?;
-                    DataFrame::new(f.height(), vec![])
-                }
-                _ => IpcReader::new(Cursor::new(bytes))
-                    .with_columns(cols)
-                    .finish(),
-            })?;
+                frame
+                    .with_column(column)
+                    .map_err(|e| Error::file(source, e.to_string()))?;
+            }
             if frame.height() == 0 {
                 return Err(Error::file(source, "the table has no data rows"));
             }
@@ -270,6 +294,35 @@ pub(super) fn read(
             Ok((frame, Columns { names, unusable }))
         }
         Format::Csv => Err(Error::file(source, "internal: CSV is not a typed format")),
+    }
+}
+
+/// The `wanted` columns polars can read (all rows even when none is
+/// wanted: IPC has no row count without decoding a column, so the first
+/// readable one is decoded for it).
+fn read_polars(
+    format: Format,
+    bytes: &[u8],
+    wanted: Vec<String>,
+    first_readable: Option<String>,
+) -> PolarsResult<DataFrame> {
+    let height = |f: DataFrame| DataFrame::new(f.height(), vec![]);
+    match format {
+        Format::Parquet if wanted.is_empty() => {
+            let rows = ParquetReader::new(Cursor::new(bytes)).num_rows()?;
+            DataFrame::new(rows, vec![])
+        }
+        Format::Parquet => ParquetReader::new(Cursor::new(bytes))
+            .with_columns(Some(wanted))
+            .finish(),
+        _ if wanted.is_empty() => height(
+            IpcReader::new(Cursor::new(bytes))
+                .with_columns(first_readable.map(|f| vec![f]))
+                .finish()?,
+        ),
+        _ => IpcReader::new(Cursor::new(bytes))
+            .with_columns(Some(wanted))
+            .finish(),
     }
 }
 
