@@ -8,10 +8,13 @@
 //! counted: its size, the SHA-256 of the bytes read and its data rows
 //! ([`FileInfo`]). Errors name the file, the column and the row (or line).
 
+mod budget;
 pub mod columns;
 pub mod csv;
 pub mod files;
 pub mod hierarchy;
+mod ipc_footer;
+mod parquet_pages;
 pub mod stream;
 pub mod typed;
 pub mod wide_decimal;

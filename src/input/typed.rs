@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
-use super::wide_decimal;
+use super::{ipc_footer, parquet_pages, wide_decimal};
 use super::{Bytes, Columns, Format};
 use crate::error::{Error, Result};
 
@@ -95,41 +95,14 @@ fn describe(dtype: &ArrowDataType) -> String {
     }
 }
 
-/// Column names of an Arrow IPC file, read from its footer without
-/// building a schema (polars' reader panics on duplicate names).
-fn ipc_names(source: &str, bytes: &[u8]) -> Result<Vec<String>> {
-    use polars_arrow_format::ipc::{planus::ReadAsRoot, FooterRef};
-    let damaged =
-        |what: &str| Error::file(source, format!("the Arrow IPC file is damaged: {what}"));
-    let n = bytes.len();
-    if n < 16 || &bytes[n - 6..] != b"ARROW1" {
-        return Err(damaged("it does not end with the Arrow magic bytes (truncated, or an IPC stream rather than a file?)"));
-    }
-    let len = i32::from_le_bytes([bytes[n - 10], bytes[n - 9], bytes[n - 8], bytes[n - 7]]);
-    let start = usize::try_from(len)
-        .ok()
-        .and_then(|l| (n - 10).checked_sub(l))
-        .ok_or_else(|| damaged("the footer length points outside the file"))?;
-    let footer = FooterRef::read_as_root(&bytes[start..n - 10])
-        .map_err(|e| damaged(&format!("unreadable footer ({e})")))?;
-    let fields = footer
-        .schema()
-        .ok()
-        .flatten()
-        .and_then(|s| s.fields().ok().flatten())
-        .ok_or_else(|| damaged("the footer holds no schema"))?;
-    let mut names = Vec::new();
-    for f in fields.iter() {
-        let f = f.map_err(|e| damaged(&format!("unreadable field ({e})")))?;
-        names.push(f.name().ok().flatten().unwrap_or("").to_string());
-    }
-    Ok(names)
-}
-
 /// The schema of a typed file as (name, type) pairs.
 fn schema(source: &str, format: Format, bytes: &[u8]) -> Result<Vec<(String, ArrowDataType)>> {
     if format == Format::Ipc {
-        check_unique(source, &ipc_names(source, bytes)?)?;
+        check_unique(source, &ipc_footer::names(source, bytes)?)?;
+        ipc_footer::check_buffers(source, bytes)?;
+    }
+    if format == Format::Parquet {
+        parquet_pages::footer(source, bytes)?;
     }
     let schema = match format {
         Format::Parquet => guarded(source, format, || {
@@ -234,7 +207,7 @@ pub(super) fn read(
                 .collect();
             refuse_unusable(source, wanted, &unusable)?;
             if format == Format::Parquet {
-                verify_page_checksums(source, bytes, wanted)?;
+                parquet_pages::verify(source, bytes, wanted)?;
             }
             // Only the wanted columns are decoded: a column of a type
             // polars cannot read breaks nothing unless it is chosen. DECIMAL
@@ -398,92 +371,4 @@ fn read_ndjson(source: &str, bytes: &[u8]) -> Result<DataFrame> {
         return Err(Error::file(source, "the table has no data rows"));
     }
     Ok(frame)
-}
-
-/// Verify the CRC-32 of every Parquet page of the wanted columns that
-/// carries one (the format makes the checksum optional; pages without one
-/// cannot be checked).
-fn verify_page_checksums(source: &str, bytes: &[u8], wanted: &[String]) -> Result<()> {
-    use polars_parquet_format::thrift::protocol::TCompactInputProtocol;
-    use polars_parquet_format::{FileMetaData, PageHeader};
-    let damaged = |what: &str| Error::file(source, format!("the Parquet file is damaged: {what}"));
-    let n = bytes.len();
-    if n < 12 || &bytes[n - 4..] != b"PAR1" {
-        return Err(damaged(
-            "it does not end with the Parquet magic bytes (truncated?)",
-        ));
-    }
-    let len = u32::from_le_bytes([bytes[n - 8], bytes[n - 7], bytes[n - 6], bytes[n - 5]]) as usize;
-    if len + 8 > n - 4 {
-        return Err(damaged(
-            "the footer length points outside the file (truncated?)",
-        ));
-    }
-    let footer = &bytes[n - 8 - len..n - 8];
-    let meta = FileMetaData::read_from_in_protocol(&mut TCompactInputProtocol::new(
-        footer,
-        footer.len() * 8,
-    ))
-    .map_err(|e| damaged(&format!("unreadable footer ({e})")))?;
-    for group in &meta.row_groups {
-        for chunk in &group.columns {
-            let Some(cm) = &chunk.meta_data else { continue };
-            let name = cm.path_in_schema.first().map(String::as_str).unwrap_or("");
-            if !wanted.iter().any(|w| w == name) {
-                continue;
-            }
-            let start = cm
-                .dictionary_page_offset
-                .filter(|&d| d > 0)
-                .map_or(cm.data_page_offset, |d| d.min(cm.data_page_offset));
-            let (Ok(start), Ok(size)) = (
-                usize::try_from(start),
-                usize::try_from(cm.total_compressed_size),
-            ) else {
-                return Err(damaged(&format!(
-                    "column '{name}' has a negative offset or size"
-                )));
-            };
-            let end = start.checked_add(size).filter(|&e| e <= n).ok_or_else(|| {
-                damaged(&format!(
-                    "column '{name}' extends beyond the end of the file"
-                ))
-            })?;
-            let mut at = start;
-            while at < end {
-                let mut slice = &bytes[at..end];
-                let before = slice.len();
-                let header = PageHeader::read_from_in_protocol(&mut TCompactInputProtocol::new(
-                    &mut slice,
-                    before * 8,
-                ))
-                .map_err(|e| damaged(&format!("column '{name}': unreadable page header ({e})")))?;
-                let header_len = before - slice.len();
-                let body = usize::try_from(header.compressed_page_size)
-                    .ok()
-                    .and_then(|s| {
-                        at.checked_add(header_len)?
-                            .checked_add(s)
-                            .map(|e| (at + header_len, e))
-                    })
-                    .filter(|&(_, e)| e <= end)
-                    .ok_or_else(|| {
-                        damaged(&format!(
-                            "column '{name}': a page extends beyond its column"
-                        ))
-                    })?;
-                if let Some(crc) = header.crc {
-                    let actual = crc32fast::hash(&bytes[body.0..body.1]);
-                    if actual != crc as u32 {
-                        return Err(damaged(&format!(
-                            "column '{name}': a page's checksum does not match its bytes (offset {})",
-                            body.0
-                        )));
-                    }
-                }
-                at = body.1;
-            }
-        }
-    }
-    Ok(())
 }

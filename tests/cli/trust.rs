@@ -392,6 +392,56 @@ fn typed_columns_are_read_exactly_or_refused_by_name() {
         &kanon(&["analyse", &typed("duplicate.arrow"), "--qi", "qi"]),
         &["duplicate.arrow", "column 'qi'", "duplicate column name"],
     );
+    // Damaged IPC files whose compressed buffer claims terabytes once
+    // uncompressed (found by the fuzzer: polars' reader allocated it and
+    // aborted; in the second the message header runs past the end of the
+    // file), for a chosen column and for another one.
+    // The third claims 8 GiB from 16 stored bytes: within this machine's
+    // memory, but more than any codec makes of them.
+    for (file, why) in [
+        ("claims_terabytes.arrow", "available memory"),
+        ("claims_terabytes_short.arrow", "available memory"),
+        (
+            "claims_gigabytes.arrow",
+            "more than any codec makes of its 16 bytes",
+        ),
+        // An uncompressed buffer whose length runs past the end of the
+        // file (polars reserved its 14 TB first).
+        ("buffer_beyond_end.arrow", "beyond the end of the file"),
+    ] {
+        for qi in ["wide", "g"] {
+            refused(
+                &kanon(&["analyse", &typed(file), "--qi", qi]),
+                &[file, "of block", why],
+            );
+        }
+    }
+    // A Parquet footer whose list claims 28 GB of entries (found by the
+    // fuzzer in CI: polars' footer decoder reserved it and aborted).
+    refused(
+        &kanon(&[
+            "analyse",
+            &typed("footer_claims_28gb.parquet"),
+            "--qi",
+            "qi",
+        ]),
+        &["footer_claims_28gb.parquet", "damaged", "unreadable footer"],
+    );
+    // A page claiming a negative number of values (polars reserved 2^61
+    // bytes for its validity bits and aborted).
+    refused(
+        &kanon(&[
+            "analyse",
+            &typed("page_negative_values.parquet"),
+            "--qi",
+            "wide",
+        ]),
+        &[
+            "page_negative_values.parquet",
+            "column 'wide'",
+            "negative number of values",
+        ],
+    );
     refused(
         &kanon(&["analyse", &typed("deep.ndjson"), "--qi", "qi"]),
         &["deep.ndjson", "line 1", "64 levels"],
