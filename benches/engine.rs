@@ -270,6 +270,7 @@ fn lattice_search(c: &mut Criterion) {
                     wildcard: false,
                 },
                 time_limit: None,
+                strategy: kanon::anonymise::strategy::Strategy::Auto,
             };
             let id = BenchmarkId::new(
                 format!("{dir}_k5"),

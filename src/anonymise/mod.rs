@@ -3,4 +3,6 @@
 //! table roll-ups ([`search`]).
 
 pub mod generalise;
+pub mod lattice;
 pub mod search;
+pub mod strategy;

@@ -28,6 +28,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::anonymise::generalise::Generalisation;
+use crate::anonymise::lattice::Lattice;
+use crate::anonymise::strategy::{walk, Stopped, Strategy, TimeLimit};
 use crate::engine::classes::{group, ClassTable, Grouping, Histograms, Rows};
 use crate::gate::targets::{Criterion, LKind};
 use crate::measure::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
@@ -228,13 +230,22 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResult {
     pub best: Option<Outcome>,
-    /// The next best passing transformations (up to 5), by loss.
+    /// The next best passing transformations (up to 5), by score.
     pub alternatives: Vec<Outcome>,
-    /// Nodes in the lattice.
-    pub lattice: usize,
+    /// Nodes in the lattice, Π (hᵢ + 1) (saturating).
+    pub lattice: u128,
     /// Nodes rolled up.
-    pub nodes_checked: usize,
+    pub nodes_checked: u64,
+    /// The strategy used (`auto` resolved by lattice size).
+    pub strategy: Strategy,
+    /// Proven: no passing node scores less than `best` (or none passes).
     pub optimal: bool,
+    pub stopped: Stopped,
+    /// No passing node scores less than this (see [`crate::anonymise::strategy`]);
+    /// `None` for metrics without a bound (discernibility, AECS).
+    pub lower_bound: Option<f64>,
+    /// (score − lower bound) / score: 0 when proven optimal.
+    pub gap: Option<f64>,
     pub seconds: f64,
 }
 
@@ -252,7 +263,7 @@ pub fn evaluate(
 /// Evaluate a node; with `full` false only the minimised metric is
 /// computed (the search's inner loop), and non-uniform entropy — the one
 /// metric that needs each original class's fate — only when minimised.
-fn evaluate_with(
+pub(super) fn evaluate_with(
     base: &ClassTable,
     gens: &[Generalisation],
     levels: &[usize],
@@ -543,7 +554,7 @@ fn normalise(total: f64, n: f64, g: &Generalisation) -> f64 {
 /// (the score without suppression, which can only add to it), from a term
 /// per QI and level computed once; `None` for metrics without one here
 /// (discernibility, AECS).
-struct Bounds {
+pub(super) struct Bounds {
     metric: Metric,
     /// terms[q][level]: ln(1 + x_a) for loss, level/height/d for
     /// precision, the QI's entropy for non-uniform entropy.
@@ -551,7 +562,12 @@ struct Bounds {
 }
 
 impl Bounds {
-    fn new(metric: Metric, freqs: &[Vec<u64>], gens: &[Generalisation], n: f64) -> Bounds {
+    pub(super) fn new(
+        metric: Metric,
+        freqs: &[Vec<u64>],
+        gens: &[Generalisation],
+        n: f64,
+    ) -> Bounds {
         let d = gens.len() as f64;
         let terms = freqs
             .iter()
@@ -593,7 +609,7 @@ impl Bounds {
         Bounds { metric, terms }
     }
 
-    fn at(&self, levels: &[usize]) -> Option<f64> {
+    pub(super) fn at(&self, levels: &[usize]) -> Option<f64> {
         let sum: f64 = self.terms.iter().zip(levels).map(|(t, &l)| t[l]).sum();
         match self.metric {
             Metric::Loss => Some((sum / self.terms.len() as f64).exp() - 1.0),
@@ -603,125 +619,67 @@ impl Bounds {
     }
 }
 
-/// Every level vector, ordered by level sum then lexicographically.
-/// Nodes the exact search lists at most: the lattice is held whole, at
-/// about 100 bytes a node (checked before it is built).
-pub const MAX_LATTICE: u64 = 1 << 24;
-
-pub fn lattice(gens: &[Generalisation]) -> Vec<Vec<usize>> {
-    let mut nodes: Vec<Vec<usize>> = vec![vec![]];
-    for g in gens {
-        nodes = nodes
-            .into_iter()
-            .flat_map(|n| {
-                (0..=g.height()).map(move |l| {
-                    let mut v = n.clone();
-                    v.push(l);
-                    v
-                })
-            })
-            .collect();
-    }
-    nodes.sort_by(|a, b| a.iter().sum::<usize>().cmp(&b.iter().sum()).then(a.cmp(b)));
-    nodes
-}
-
-fn generalises(a: &[usize], b: &[usize]) -> bool {
-    a.iter().zip(b).all(|(x, y)| x >= y)
-}
-
-/// Find the transformation of least loss that meets `goal`.
-///
-/// Top-down by level sum: most of a lattice fails, and a failing node
-/// tags every specialisation as failing, so the failing region costs one
-/// roll-up per node on its upper border. Nodes whose loss bound is worse
-/// than the best passing node so far are not rolled up.
+/// Find the transformation of least score that meets `goal` (exactly on
+/// lattices up to [`AUTO_EXACT`](crate::anonymise::strategy::AUTO_EXACT)
+/// nodes, without a time limit).
 pub fn search(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
     diversity: Option<&Diversity>,
 ) -> SearchResult {
-    search_with(base, gens, goal, diversity, None, &|_, _| {})
+    search_with(
+        base,
+        gens,
+        goal,
+        diversity,
+        Strategy::Auto,
+        None,
+        &|_, _| {},
+    )
 }
 
-/// [`search`] with a time limit — when it runs out, the best transformation
-/// found so far is returned with `optimal` false — and a callback told the
-/// nodes checked and the lattice size after each level.
+/// [`search`] with a strategy, a time limit — when it runs out, the best
+/// transformation found so far is returned, `stopped` says so — and a
+/// callback told the nodes checked and the lattice size as it goes.
 pub fn search_with(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
     diversity: Option<&Diversity>,
-    time_limit: Option<std::time::Duration>,
-    on_level: &dyn Fn(usize, usize),
+    strategy: Strategy,
+    time: Option<TimeLimit>,
+    progress: &dyn Fn(u64, u128),
 ) -> SearchResult {
-    // Tag only when every target the search checks is monotone.
-    let tagging =
-        diversity.is_none_or(|d| d.criteria().all(|c| c.monotone(goal.suppression > 0.0)));
     let start = Instant::now();
-    let mut nodes = lattice(gens);
-    nodes.reverse();
-    let n = base.records() as f64;
-    let freqs: Vec<Vec<u64>> = (0..base.arity()).map(|q| base.value_counts(q)).collect();
-    let bounds = Bounds::new(goal.metric, &freqs, gens, n);
-    let mut failing: Vec<Vec<usize>> = Vec::new();
-    let mut results: Vec<Outcome> = Vec::new();
-    let mut best = f64::INFINITY;
-    let mut checked = 0;
-    let mut optimal = true;
-    let mut i = 0;
-    while i < nodes.len() {
-        // The top level is always evaluated, so a limit still yields a result.
-        if i > 0 && time_limit.is_some_and(|limit| start.elapsed() > limit) {
-            optimal = false;
-            break;
-        }
-        // One level sum at a time, its nodes rolled up in parallel.
-        let sum: usize = nodes[i].iter().sum();
-        let mut j = i;
-        while j < nodes.len() && nodes[j].iter().sum::<usize>() == sum {
-            j += 1;
-        }
-        let todo: Vec<&Vec<usize>> = nodes[i..j]
-            .iter()
-            .filter(|node| !tagging || !failing.iter().any(|f| generalises(f, node)))
-            .filter(|node| {
-                bounds
-                    .at(node)
-                    .is_none_or(|b| b <= best + 1e-9 * best.abs().max(1.0))
-            })
-            .collect();
-        checked += todo.len();
-        let evaluated: Vec<(Outcome, bool)> = todo
-            .par_iter()
-            .map(|l| evaluate_with(base, gens, l, goal, diversity, false))
-            .collect();
-        for (outcome, pass) in evaluated {
-            if pass {
-                best = best.min(outcome.score);
-                results.push(outcome);
-            } else {
-                failing.push(outcome.levels);
-            }
-        }
-        i = j;
-        on_level(checked, nodes.len());
-    }
-    results.sort_by(order);
-    results.truncate(6);
+    let size = Lattice::new(gens.iter().map(|g| g.height()).collect()).size();
+    let walk = walk(base, gens, goal, diversity, strategy, time, progress);
     // Every utility figure for the transformations reported.
-    let mut results: Vec<Outcome> = results
+    let mut results: Vec<Outcome> = walk
+        .best
         .par_iter()
         .map(|r| evaluate(base, gens, &r.levels, goal, diversity).0)
         .collect();
     let best = (!results.is_empty()).then(|| results.remove(0));
+    let gap = match (&best, walk.lower_bound) {
+        (Some(b), Some(l)) if b.score > 0.0 => Some(((b.score - l) / b.score).max(0.0)),
+        (Some(_), Some(_)) => Some(0.0),
+        _ => None,
+    };
     SearchResult {
+        lower_bound: best.as_ref().and(walk.lower_bound),
+        gap: if walk.optimal && best.is_some() {
+            Some(0.0)
+        } else {
+            gap
+        },
         best,
         alternatives: results,
-        lattice: nodes.len(),
-        nodes_checked: checked,
-        optimal,
+        lattice: size,
+        nodes_checked: walk.checked,
+        strategy: strategy.resolve(size),
+        optimal: walk.optimal,
+        stopped: walk.stopped,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -734,7 +692,11 @@ pub fn exhaustive(
     goal: Goal,
     diversity: Option<&Diversity>,
 ) -> Option<Outcome> {
-    lattice(gens)
+    let lattice = Lattice::new(gens.iter().map(|g| g.height()).collect());
+    let nodes: Vec<Vec<usize>> = (0..=lattice.top_sum())
+        .flat_map(|s| lattice.level(s))
+        .collect();
+    nodes
         .par_iter()
         .map(|l| evaluate(base, gens, l, goal, diversity))
         .filter(|(_, pass)| *pass)
@@ -745,7 +707,7 @@ pub fn exhaustive(
 }
 
 /// Better first: lower score, then lower levels, then level order.
-fn order(a: &Outcome, b: &Outcome) -> std::cmp::Ordering {
+pub(super) fn order(a: &Outcome, b: &Outcome) -> std::cmp::Ordering {
     a.score
         .total_cmp(&b.score)
         .then(a.levels.iter().sum::<usize>().cmp(&b.levels.iter().sum()))
@@ -833,8 +795,109 @@ mod tests {
                     (None, None) => {}
                     other => panic!("seed {seed} k {k}: {other:?}"),
                 }
-                assert!(fast.nodes_checked <= fast.lattice);
+                assert!(u128::from(fast.nodes_checked) <= fast.lattice);
+                assert_eq!(fast.stopped, Stopped::Exhausted);
+                assert!(fast.optimal);
             }
+        }
+    }
+
+    /// The heuristic never reports a transformation that misses the goal,
+    /// never scores below the exact optimum, and its lower bound never
+    /// exceeds the optimum; where it claims optimality it has the optimum.
+    /// On these small lattices it reaches the optimum in most cases.
+    #[test]
+    fn heuristic_is_bounded_by_the_exact_optimum() {
+        let mut agreed = 0;
+        let mut cases = 0;
+        for seed in 0..12 {
+            let (t, gens) = random_case(400 + 23 * seed as usize, seed + 7);
+            for (k, suppression, metric) in [
+                (3, 0.0, Metric::Loss),
+                (5, 0.05, Metric::Loss),
+                (10, 0.02, Metric::Precision),
+                (4, 0.1, Metric::Entropy),
+            ] {
+                let goal = Goal {
+                    k,
+                    suppression,
+                    metric,
+                    max_average_risk: None,
+                    wildcard: false,
+                };
+                let exact = search(&t, &gens, goal, None);
+                let heur =
+                    search_with(&t, &gens, goal, None, Strategy::Heuristic, None, &|_, _| {});
+                assert_eq!(heur.strategy, Strategy::Heuristic);
+                assert_eq!(heur.stopped, Stopped::Converged);
+                let (Some(e), Some(h)) = (&exact.best, &heur.best) else {
+                    assert_eq!(exact.best.is_none(), heur.best.is_none(), "seed {seed}");
+                    continue;
+                };
+                cases += 1;
+                let (_, pass) = evaluate(&t, &gens, &h.levels, goal, None);
+                assert!(pass, "seed {seed}: {h:?}");
+                let eps = 1e-9 * e.score.abs().max(1.0);
+                assert!(h.score >= e.score - eps, "seed {seed}");
+                let lower = heur.lower_bound.unwrap();
+                assert!(lower <= e.score + eps, "seed {seed}: {lower} > {}", e.score);
+                assert_eq!(exact.lower_bound, Some(e.score));
+                assert_eq!(exact.gap, Some(0.0));
+                if heur.optimal {
+                    assert!((h.score - e.score).abs() <= eps, "seed {seed}");
+                }
+                let gap = heur.gap.unwrap();
+                assert!((0.0..=1.0).contains(&gap));
+                if (h.score - e.score).abs() <= eps {
+                    agreed += 1;
+                }
+            }
+        }
+        assert!(agreed * 10 >= cases * 9, "{agreed} of {cases}");
+    }
+
+    /// A deadline already past still yields the greedy descent's answer,
+    /// below the top; it is marked as stopped by the time limit unless
+    /// nothing was left to roll up.
+    #[test]
+    fn a_past_deadline_still_descends_below_the_top() {
+        let (t, gens) = random_case(600, 3);
+        let goal = Goal {
+            k: 3,
+            suppression: 0.02,
+            metric: Metric::Loss,
+            max_average_risk: None,
+            wildcard: false,
+        };
+        let time = TimeLimit {
+            from: Instant::now(),
+            limit: std::time::Duration::from_nanos(1),
+        };
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let r = search_with(
+            &t,
+            &gens,
+            goal,
+            None,
+            Strategy::Exact,
+            Some(time),
+            &|_, _| {},
+        );
+        let top: Vec<usize> = gens.iter().map(|g| g.height()).collect();
+        let best = r.best.unwrap();
+        assert_ne!(best.levels, top);
+        // Either the walk needed a roll-up after the deadline, or the
+        // descent's answer was proven by bounds and tags alone.
+        match r.stopped {
+            Stopped::TimeLimit => assert!(!r.optimal),
+            Stopped::Exhausted => {
+                assert!(r.optimal);
+                assert_eq!(
+                    Some(best.levels),
+                    exhaustive(&t, &gens, goal, None).map(|o| o.levels)
+                );
+            }
+            Stopped::Converged => panic!("the exact search does not converge"),
         }
     }
 

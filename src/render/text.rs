@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::anonymise::strategy::Stopped;
+use crate::choice::Choice;
 use crate::gate::targets::fmt6;
 use crate::report::Report;
 
@@ -556,18 +558,7 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                     u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
                 );
             }
-            let _ = writeln!(
-                o,
-                "  {} of {} lattice nodes checked, {} ({:.2} s)",
-                group_digits(s.nodes_checked as u64),
-                group_digits(s.lattice as u64),
-                if s.optimal {
-                    "optimal"
-                } else {
-                    "best found, not proven optimal"
-                },
-                seconds
-            );
+            let _ = writeln!(o, "{}", search_line(r, seconds));
             for a in &s.alternatives {
                 let levels: Vec<String> =
                     a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();
@@ -584,9 +575,14 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
         _ => {
             let _ = writeln!(
                 o,
-                "  {} no transformation in the lattice ({} nodes) meets the targets",
+                "  {} no transformation in the lattice ({} nodes) meets the targets{}",
                 style.bad("FAIL"),
-                group_digits(s.lattice as u64)
+                lattice_size(s.lattice),
+                match s.stopped {
+                    Stopped::Exhausted => "",
+                    Stopped::TimeLimit => " (none found before the time limit)",
+                    Stopped::Converged => " (none found by the heuristic search)",
+                }
             );
         }
     }
@@ -952,6 +948,42 @@ pub fn render_profile(p: &crate::report::Profile) -> String {
         let _ = writeln!(o, "  ! direct identifiers: remove them before any release");
     }
     o
+}
+
+/// How the search went: nodes checked, strategy, optimality or gap, why
+/// it stopped, and its time.
+fn search_line(s: &crate::report::SuggestReport, seconds: f64) -> String {
+    let s = &s.search;
+    let verdict = match (s.optimal, s.gap) {
+        (true, _) => "optimal".to_string(),
+        (false, Some(gap)) => {
+            format!("best found, within {:.1} % of the lower bound", gap * 100.0)
+        }
+        (false, None) => "best found, not proven optimal".to_string(),
+    };
+    let stopped = match s.stopped {
+        Stopped::Exhausted => "",
+        Stopped::TimeLimit => ", stopped by the time limit",
+        Stopped::Converged => ", no move improves it",
+    };
+    format!(
+        "  {} of {} lattice nodes checked ({} search), {verdict}{stopped} ({:.2} s)",
+        group_digits(s.nodes_checked),
+        lattice_size(s.lattice),
+        s.strategy.name(),
+        seconds
+    )
+}
+
+/// A lattice size: digits grouped up to 10¹⁵, then in scientific notation.
+fn lattice_size(n: u128) -> String {
+    if n < 1_000_000_000_000_000 {
+        group_digits(n as u64)
+    } else if n == u128::MAX {
+        "more than 10^38".to_string()
+    } else {
+        format!("{:.2e}", n as f64)
+    }
 }
 
 #[cfg(test)]

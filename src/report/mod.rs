@@ -497,9 +497,21 @@ pub struct SearchInfo {
     pub metric: crate::anonymise::search::Metric,
     /// Every utility figure of the chosen transformation.
     pub utility: Option<crate::anonymise::search::Utility>,
-    pub nodes_checked: usize,
-    pub lattice: usize,
+    /// Lattice nodes rolled up.
+    pub nodes_checked: u64,
+    /// Nodes in the lattice, Π (height + 1) over the QIs.
+    pub lattice: u128,
+    /// `exact` or `heuristic` (`--strategy auto` resolved by lattice size).
+    pub strategy: crate::anonymise::strategy::Strategy,
+    /// Proven optimal: no transformation meeting the targets scores less.
     pub optimal: bool,
+    /// Why the search ended: `exhausted`, `time_limit` or `converged`.
+    pub stopped: crate::anonymise::strategy::Stopped,
+    /// No transformation meeting the targets scores less than this (null
+    /// for metrics without a bound, or when none meets them).
+    pub lower_bound: Option<f64>,
+    /// (score − lower_bound) / score; 0 when optimal.
+    pub gap: Option<f64>,
     /// The next best transformations.
     pub alternatives: Vec<AlternativeInfo>,
     /// The analysis of the transformed data (suppressed records removed).

@@ -6,8 +6,11 @@
 use polars::prelude::*;
 
 use crate::anonymise::generalise::Generalisation;
+use crate::anonymise::lattice::Lattice;
 use crate::anonymise::search::{search_with, Goal, Outcome, SearchResult};
 use crate::anonymise::search::{Diversity, SensitiveHistograms};
+use crate::anonymise::strategy::{Strategy, TimeLimit, MAX_EXACT};
+use crate::choice::Choice;
 use crate::engine::classes::{Histograms, Want};
 use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
@@ -67,8 +70,11 @@ pub struct Plan {
     /// `mask:…`); QIs without one get an automatic hierarchy.
     pub hierarchies: Vec<(String, String)>,
     pub goal: Goal,
-    /// Stop the search after this long and report the best found so far.
-    pub time_limit: Option<std::time::Duration>,
+    /// Stop the search when this runs out (counted from `from`, the start
+    /// of the command) and report the best found so far.
+    pub time_limit: Option<TimeLimit>,
+    /// Exact, heuristic, or chosen by lattice size.
+    pub strategy: Strategy,
 }
 
 /// The outcome of a search, with what applying it needs.
@@ -133,27 +139,31 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
         generalisations.push(g);
         sources.push(source);
     }
-    let nodes = generalisations
-        .iter()
-        .try_fold(1u64, |n, g| n.checked_mul(g.height() as u64 + 1))
-        .filter(|&n| n <= crate::anonymise::search::MAX_LATTICE);
-    let Some(nodes) = nodes else {
+    let size = Lattice::new(generalisations.iter().map(|g| g.height()).collect()).size();
+    if plan.strategy == Strategy::Exact && size > MAX_EXACT {
         return Err(Error::usage(format!(
-            "the generalisation lattice of these {} quasi-identifiers has more than {} nodes, \
-             the limit of kanon's exact search (it lists every node): use fewer \
-             quasi-identifiers or hierarchies with fewer levels",
+            "the generalisation lattice of these {} quasi-identifiers has {} nodes, more than \
+             the {MAX_EXACT} the exact search numbers: use --strategy heuristic or auto, fewer \
+             quasi-identifiers, or hierarchies with fewer levels",
             generalisations.len(),
-            crate::anonymise::search::MAX_LATTICE
+            if size == u128::MAX {
+                "too many".to_string()
+            } else {
+                size.to_string()
+            }
         )));
-    };
+    }
+    let strategy = plan.strategy.resolve(size);
     progress.stage(&format!(
-        "searching the generalisation lattice ({nodes} nodes)"
+        "searching the generalisation lattice ({size} nodes, {})",
+        strategy.name()
     ));
     let result = search_with(
         &grouping.table,
         &generalisations,
         plan.goal,
         diversity.as_ref(),
+        plan.strategy,
         plan.time_limit,
         &|checked, total| {
             progress.stage(&format!(
@@ -488,7 +498,11 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
             utility: best.map(|b| b.utility),
             nodes_checked: s.result.nodes_checked,
             lattice: s.result.lattice,
+            strategy: s.result.strategy,
             optimal: s.result.optimal,
+            stopped: s.result.stopped,
+            lower_bound: s.result.lower_bound,
+            gap: s.result.gap,
             alternatives: s
                 .result
                 .alternatives

@@ -1054,9 +1054,26 @@ fn many_quasi_identifiers_and_stated_caps() {
     refused(&o, &["SUDA2", "cap", "--suda-max"]);
     let o = kanon(&["analyse", &f, "--qi", &qis, "--subsets", "6", "-q"]);
     refused(&o, &["subset sweep", "at most", "cap"]);
+    // A lattice too large to number: the exact search is refused by
+    // name, and the heuristic (what `auto` picks) answers.
     let (f, qis) = wide(&d, 24, 40);
-    let o = kanon(&["suggest", &f, "--qi", &qis, "--k", "2", "-q"]);
-    refused(&o, &["lattice", "limit"]);
+    let o = kanon(&[
+        "suggest",
+        &f,
+        "--qi",
+        &qis,
+        "--k",
+        "2",
+        "--strategy",
+        "exact",
+        "-q",
+    ]);
+    refused(&o, &["lattice", "--strategy heuristic"]);
+    let v = json(&kanon(&[
+        "suggest", &f, "--qi", &qis, "--k", "2", "--json", "-q",
+    ]));
+    assert_eq!(v["search"]["strategy"], "heuristic");
+    assert!(v["search"]["levels"].is_object());
 }
 
 /// Linkability is never a PASS on incomparable data: a release generalised

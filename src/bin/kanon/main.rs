@@ -21,7 +21,15 @@ use kanon::Result;
 /// Exit code of an internal fault (a panic): a bug in kanon, not the input.
 const EXIT_INTERNAL: u8 = 3;
 
+/// When the command started: `--time-limit` counts from here, reading
+/// included.
+pub(crate) fn started() -> std::time::Instant {
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(std::time::Instant::now)
+}
+
 fn main() -> ExitCode {
+    started();
     install_panic_hook();
     let cli = Cli::parse();
     match std::panic::catch_unwind(move || run(cli)) {

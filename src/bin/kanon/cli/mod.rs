@@ -7,6 +7,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use kanon::anonymise::search::Metric;
+use kanon::anonymise::strategy::{Strategy, TimeLimit};
 use kanon::choice::Choice;
 use kanon::error::{Error, Result};
 use kanon::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
@@ -676,9 +677,13 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "B")]
     pub beta: Option<f64>,
 
-    /// Stop the search after this many seconds and report the best found (marked not optimal).
+    /// Return within this many seconds (reading included) with the best transformation found; search.stopped says "time_limit".
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
+
+    /// How to search the lattice: exact, heuristic (with a lower bound and the gap to it), or auto (exact up to 2^24 nodes).
+    #[arg(long, value_name = "STRATEGY", default_value = default_name::<Strategy>(), value_parser = choice::<Strategy>())]
+    pub strategy: Strategy,
 
     /// Utility metric to minimise.
     #[arg(long, value_name = "METRIC", default_value = default_name::<Metric>(), value_parser = choice::<Metric>())]
@@ -792,7 +797,10 @@ impl SuggestArgs {
             },
             hierarchies,
             time_limit: match self.time_limit {
-                Some(t) if t.is_finite() && t > 0.0 => Some(std::time::Duration::from_secs_f64(t)),
+                Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Some(TimeLimit {
+                    from: crate::started(),
+                    limit: std::time::Duration::from_secs_f64(t),
+                }),
                 Some(t) => {
                     return Err(Error::usage(format!(
                         "--time-limit must be positive seconds, got {t}"
@@ -800,6 +808,7 @@ impl SuggestArgs {
                 }
                 None => None,
             },
+            strategy: self.strategy,
             goal: kanon::anonymise::search::Goal {
                 k,
                 suppression: parse_share(&self.suppression)?,

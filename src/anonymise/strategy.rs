@@ -1,0 +1,574 @@
+//! How the lattice is walked: exactly, or by a heuristic with a stated gap
+//! (docs/search.md).
+//!
+//! Both begin with a **greedy descent** from the top: from a passing node,
+//! roll up its children (one QI one level down) and step to the passing
+//! child of least score, until no child passes. That costs at most
+//! d·Σhᵢ roll-ups and ends at a node no step below which passes; its score
+//! is the first incumbent, so the bound pruning below bites from the start
+//! and a time limit always has an answer below the top when one exists.
+//!
+//! **Exact**: every level sum from the top down, nodes generated on demand
+//! ([`Lattice::level`]). A node is skipped when its bound (its score
+//! without suppression, which can only add) exceeds the incumbent, and
+//! tagged failing without a roll-up when one of its parents failed — the
+//! tags are one bit a node, and a parent is one stride away in the node
+//! numbering, so no list of nodes is ever held. Tagging is used only when
+//! every target is monotone (see `Criterion::monotone`).
+//!
+//! **Heuristic**, for lattices too large to number: the descent from the
+//! top; a **climb** from the projection floor (below) that steps to the
+//! parent suppressing fewest records until one passes, then descends; then
+//! **lateral moves** (one QI down, another up) from the best node while one
+//! improves the score, each improvement followed by a descent.
+//!
+//! **Lower bound.** A node that passes k with a suppression budget still
+//! passes when projected on one QI (projection merges classes, and merging
+//! never makes a class small), so every passing node has, per QI, at least
+//! the lowest level at which that QI alone passes: the projection floor m.
+//! Scores are at least their bound, and bounds grow with every level, so
+//! no passing node scores below bound(m). The gap is
+//! (score − lower bound) / score.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::generalise::Generalisation;
+use super::lattice::{Lattice, Tags};
+use super::search::{evaluate_with, order, Bounds, Diversity, Goal, Outcome};
+use crate::engine::classes::ClassTable;
+use crate::measure::tolerance;
+
+/// How to search the lattice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Exact up to [`AUTO_EXACT`] nodes, heuristic above.
+    #[default]
+    Auto,
+    Exact,
+    Heuristic,
+}
+
+impl crate::choice::Choice for Strategy {
+    const WHAT: &'static str = "search strategy";
+    const OPTIONS: &'static [(&'static str, Self)] = &[
+        ("auto", Strategy::Auto),
+        ("exact", Strategy::Exact),
+        ("heuristic", Strategy::Heuristic),
+    ];
+}
+
+/// Lattices `auto` searches exactly: one bit a node is 2 MiB here, and
+/// the walk over every level stays within seconds.
+pub const AUTO_EXACT: u128 = 1 << 24;
+/// The largest lattice the exact search takes (512 MiB of tags).
+pub const MAX_EXACT: u128 = 1 << 32;
+
+impl Strategy {
+    /// The strategy used on a lattice of `size` nodes.
+    pub fn resolve(self, size: u128) -> Strategy {
+        match self {
+            Strategy::Auto if size <= AUTO_EXACT => Strategy::Exact,
+            Strategy::Auto => Strategy::Heuristic,
+            s => s,
+        }
+    }
+}
+
+/// A time limit counted from `from` (the start of the command, so that
+/// reading counts too). Exploring stops at `from + limit`; the first
+/// greedy descent, which keeps the answer below the top of the lattice,
+/// may run on to `from + limit + max(1 s, 5 % of limit)`, within the
+/// max(2 s, 10 %) the command as a whole is allowed beyond its limit.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeLimit {
+    pub from: Instant,
+    pub limit: std::time::Duration,
+}
+
+impl TimeLimit {
+    fn soft(self) -> Instant {
+        self.from + self.limit
+    }
+
+    fn hard(self) -> Instant {
+        self.soft() + (self.limit / 20).max(std::time::Duration::from_secs(1))
+    }
+}
+
+/// Why a search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stopped {
+    /// The exact search evaluated, pruned or tagged every node (or the
+    /// projection floor showed that no node can pass).
+    Exhausted,
+    /// The time limit ran out; the answer is the best found by then.
+    TimeLimit,
+    /// The heuristic found no move that improves its best node.
+    Converged,
+}
+
+/// A pass/fail and score of one node, as the walk remembers it.
+#[derive(Debug, Clone, Copy)]
+struct Verdict {
+    pass: bool,
+    score: f64,
+    suppressed: u64,
+}
+
+/// What the walk found.
+pub struct Walk {
+    /// The best passing nodes (at most six), best first.
+    pub best: Vec<Outcome>,
+    pub checked: u64,
+    pub stopped: Stopped,
+    /// Whether no passing node can score less than the first of `best`
+    /// (or, with `best` empty, that none passes).
+    pub optimal: bool,
+    pub lower_bound: Option<f64>,
+}
+
+/// Passing nodes kept for the answer and its alternatives.
+const KEPT: usize = 6;
+/// Width of the first descent's beam.
+const BEAM: usize = 8;
+/// Nodes rolled up between two looks at the clock (per thread).
+const CHUNK: usize = 8;
+
+struct Walker<'a> {
+    base: &'a ClassTable,
+    gens: &'a [Generalisation],
+    goal: Goal,
+    diversity: Option<&'a Diversity>,
+    time: Option<TimeLimit>,
+    /// During the first descent the hard deadline applies.
+    first_descent: bool,
+    lattice: Lattice,
+    bounds: Bounds,
+    /// Whether every target is monotone, so a failing node's
+    /// specialisations fail.
+    tagging: bool,
+    /// Nodes the greedy steps rolled up.
+    seen: HashMap<Vec<usize>, Verdict>,
+    best: Vec<Outcome>,
+    checked: u64,
+    timed_out: bool,
+    progress: &'a dyn Fn(u64, u128),
+}
+
+/// Walk the lattice of `gens` for the best node meeting `goal`.
+pub fn walk(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+    diversity: Option<&Diversity>,
+    strategy: Strategy,
+    time: Option<TimeLimit>,
+    progress: &dyn Fn(u64, u128),
+) -> Walk {
+    let lattice = Lattice::new(gens.iter().map(|g| g.height()).collect());
+    let freqs: Vec<Vec<u64>> = (0..base.arity()).map(|q| base.value_counts(q)).collect();
+    let strategy = strategy.resolve(lattice.size());
+    let mut w = Walker {
+        base,
+        gens,
+        goal,
+        diversity,
+        time,
+        first_descent: true,
+        bounds: Bounds::new(goal.metric, &freqs, gens, base.records() as f64),
+        tagging: diversity.is_none_or(|d| d.criteria().all(|c| c.monotone(goal.suppression > 0.0))),
+        lattice,
+        seen: HashMap::new(),
+        best: Vec::new(),
+        checked: 0,
+        timed_out: false,
+        progress,
+    };
+    let floor = w.projection_floor(&freqs);
+    let lower = floor.as_ref().and_then(|m| w.bounds.at(m));
+    let Some(floor) = floor else {
+        // Some QI fails even at the top of its hierarchy: nothing passes.
+        return w.finish(Stopped::Exhausted, true, None);
+    };
+    let top = w.lattice.top();
+    if let Some(v) = w.judge(vec![top.clone()]).pop().flatten() {
+        if v.pass {
+            w.descend_beam(top, BEAM);
+        }
+    }
+    w.first_descent = false;
+    w.timed_out = false;
+    match strategy {
+        Strategy::Exact if w.lattice.size() <= MAX_EXACT => {
+            let stopped = w.exact();
+            let optimal = stopped == Stopped::Exhausted;
+            let lower = if optimal {
+                w.best.first().map(|b| b.score).or(lower)
+            } else {
+                lower
+            };
+            w.finish(stopped, optimal, lower)
+        }
+        _ => {
+            let stopped = w.heuristic(floor);
+            let optimal = match (w.best.first(), lower) {
+                (Some(b), Some(l)) => b.score <= l + 1e-12 * l.abs().max(1.0),
+                _ => false,
+            };
+            w.finish(stopped, optimal, lower)
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// The deadline that applies now.
+    fn deadline(&self) -> Option<Instant> {
+        self.time.map(|t| {
+            if self.first_descent {
+                t.hard()
+            } else {
+                t.soft()
+            }
+        })
+    }
+
+    fn expired(&mut self) -> bool {
+        if !self.timed_out && self.deadline().is_some_and(|d| Instant::now() >= d) {
+            self.timed_out = true;
+        }
+        self.timed_out
+    }
+
+    /// Roll up `nodes` in parallel (each looks at the clock first; `None`
+    /// for those the time limit left out), keeping passing ones.
+    fn evaluate(&mut self, nodes: &[Vec<usize>]) -> Vec<Option<Verdict>> {
+        let (base, gens, goal, diversity, deadline) = (
+            self.base,
+            self.gens,
+            self.goal,
+            self.diversity,
+            self.deadline(),
+        );
+        let outcomes: Vec<Option<(Outcome, bool)>> = nodes
+            .par_iter()
+            .map(|v| {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return None;
+                }
+                Some(evaluate_with(base, gens, v, goal, diversity, false))
+            })
+            .collect();
+        let mut verdicts = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            let Some((o, pass)) = outcome else {
+                self.timed_out = true;
+                verdicts.push(None);
+                continue;
+            };
+            self.checked += 1;
+            verdicts.push(Some(Verdict {
+                pass,
+                score: o.score,
+                suppressed: o.suppressed,
+            }));
+            if pass {
+                self.keep(o);
+            }
+        }
+        (self.progress)(self.checked, self.lattice.size());
+        verdicts
+    }
+
+    /// Verdicts of `nodes`, from memory or rolled up and remembered.
+    fn judge(&mut self, nodes: Vec<Vec<usize>>) -> Vec<Option<Verdict>> {
+        let todo: Vec<Vec<usize>> = nodes
+            .iter()
+            .filter(|v| !self.seen.contains_key(*v))
+            .cloned()
+            .collect();
+        let fresh = self.evaluate(&todo);
+        for (v, verdict) in todo.into_iter().zip(fresh) {
+            if let Some(verdict) = verdict {
+                self.seen.insert(v, verdict);
+            }
+        }
+        nodes.iter().map(|v| self.seen.get(v).copied()).collect()
+    }
+
+    /// Insert a passing node among the best kept, by [`order`].
+    fn keep(&mut self, o: Outcome) {
+        let at = self.best.partition_point(|b| order(b, &o).is_lt());
+        if at < KEPT && self.best.get(at).is_none_or(|b| b.levels != o.levels) {
+            self.best.insert(at, o);
+            self.best.truncate(KEPT);
+        }
+    }
+
+    /// The incumbent's score (infinite before any node passes).
+    fn incumbent(&self) -> f64 {
+        self.best.first().map_or(f64::INFINITY, |b| b.score)
+    }
+
+    /// Whether a node's bound leaves it a chance to beat the incumbent.
+    fn promising(&self, v: &[usize]) -> bool {
+        let best = self.incumbent();
+        self.bounds
+            .at(v)
+            .is_none_or(|b| b <= best + 1e-9 * best.abs().max(1.0))
+    }
+
+    /// The greedy descent from a passing node: the passing child of least
+    /// score, until none passes or the time is up. Returns where it ends.
+    fn descend(&mut self, from: Vec<usize>) -> Vec<usize> {
+        let mut current = from;
+        while !self.expired() {
+            let children: Vec<Vec<usize>> = self.lattice.children(&current).collect();
+            let verdicts = self.judge(children.clone());
+            let next = best_passing(children, verdicts);
+            match next {
+                Some(v) => current = v,
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// The descent with a beam: at each step the children of the `width`
+    /// best passing nodes are rolled up and the `width` best passing
+    /// children kept, until none passes; then a greedy descent from each
+    /// node of the last beam. A wider beam escapes more of the greedy
+    /// choice's dead ends at `width` times its cost.
+    fn descend_beam(&mut self, from: Vec<usize>, width: usize) {
+        let mut beam = vec![from];
+        while !self.expired() {
+            let mut children: Vec<Vec<usize>> = beam
+                .iter()
+                .flat_map(|v| self.lattice.children(v).collect::<Vec<_>>())
+                .collect();
+            children.sort();
+            children.dedup();
+            let verdicts = self.judge(children.clone());
+            let mut passing: Vec<(Vec<usize>, f64)> = children
+                .into_iter()
+                .zip(verdicts)
+                .filter_map(|(v, x)| x.filter(|x| x.pass).map(|x| (v, x.score)))
+                .collect();
+            if passing.is_empty() {
+                break;
+            }
+            passing.sort_by(|(a, x), (b, y)| {
+                x.total_cmp(y)
+                    .then(a.iter().sum::<usize>().cmp(&b.iter().sum()))
+                    .then(a.cmp(b))
+            });
+            passing.truncate(width);
+            beam = passing.into_iter().map(|(v, _)| v).collect();
+        }
+    }
+
+    /// From the projection floor up: step to the parent that suppresses
+    /// fewest records until one passes; then descend from it.
+    fn climb(&mut self, floor: Vec<usize>) -> Option<Vec<usize>> {
+        let mut current = floor;
+        let here = self.judge(vec![current.clone()]).pop().flatten()?;
+        if here.pass {
+            return Some(self.descend(current));
+        }
+        while !self.expired() {
+            let parents: Vec<Vec<usize>> = self.lattice.parents(&current).collect();
+            if parents.is_empty() {
+                return None;
+            }
+            let verdicts = self.judge(parents.clone());
+            if let Some(v) = best_passing(parents.clone(), verdicts.clone()) {
+                return Some(self.descend(v));
+            }
+            current = parents
+                .into_iter()
+                .zip(verdicts)
+                .filter_map(|(p, v)| Some((p, v?)))
+                .min_by(|(a, x), (b, y)| {
+                    x.suppressed
+                        .cmp(&y.suppressed)
+                        .then(x.score.total_cmp(&y.score))
+                        .then(a.cmp(b))
+                })?
+                .0;
+        }
+        None
+    }
+
+    /// Lateral moves from the best node while one improves its score.
+    fn improve(&mut self) {
+        while !self.expired() {
+            let Some(current) = self.best.first().map(|b| b.levels.clone()) else {
+                return;
+            };
+            let score = self.incumbent();
+            let h = self.lattice.heights().to_vec();
+            let mut moves = Vec::new();
+            for i in (0..current.len()).filter(|&i| current[i] > 0) {
+                for j in (0..current.len()).filter(|&j| j != i && current[j] < h[j]) {
+                    let mut v = current.clone();
+                    v[i] -= 1;
+                    v[j] += 1;
+                    if self.promising(&v) {
+                        moves.push(v);
+                    }
+                }
+            }
+            let verdicts = self.judge(moves.clone());
+            let better = moves
+                .into_iter()
+                .zip(verdicts)
+                .filter(|(_, v)| v.is_some_and(|v| v.pass && v.score < score))
+                .map(|(m, _)| m)
+                .next();
+            match better {
+                // The kept list already holds it; descend from the best.
+                Some(_) => {
+                    let best = self.best[0].levels.clone();
+                    self.descend(best);
+                }
+                None => return,
+            }
+        }
+    }
+
+    fn heuristic(&mut self, floor: Vec<usize>) -> Stopped {
+        self.climb(floor);
+        self.improve();
+        if self.timed_out {
+            Stopped::TimeLimit
+        } else {
+            Stopped::Converged
+        }
+    }
+
+    /// Every level sum from the top down, with tags and bound pruning.
+    fn exact(&mut self) -> Stopped {
+        let size = self.lattice.size() as u64;
+        let h = self.lattice.heights().to_vec();
+        // stride[i]: how far the node one level up in QI i is numbered.
+        let mut stride = vec![1u64; h.len()];
+        for i in (0..h.len().saturating_sub(1)).rev() {
+            stride[i] = stride[i + 1] * (h[i + 1] as u64 + 1);
+        }
+        let mut failing = self.tagging.then(|| Tags::new(size));
+        if let Some(f) = &mut failing {
+            for (v, verdict) in &self.seen {
+                if !verdict.pass {
+                    f.set(self.lattice.index(v));
+                }
+            }
+        }
+        for sum in (0..=self.lattice.top_sum()).rev() {
+            let Some(mut v) = self.lattice.level(sum).next() else {
+                continue;
+            };
+            let mut batch: Vec<Vec<usize>> = Vec::new();
+            let mut walked = 0u64;
+            loop {
+                let i = self.lattice.index(&v);
+                let tagged = failing
+                    .as_ref()
+                    .is_some_and(|f| (0..h.len()).any(|q| v[q] < h[q] && f.get(i + stride[q])));
+                let known = self.seen.get(&v).map(|s| s.pass);
+                if tagged || known == Some(false) {
+                    if let Some(f) = &mut failing {
+                        f.set(i);
+                    }
+                } else if known.is_none() && self.promising(&v) {
+                    batch.push(v.clone());
+                }
+                if batch.len() >= CHUNK * rayon::current_num_threads() {
+                    self.exact_batch(&mut batch, failing.as_mut());
+                }
+                walked += 1;
+                if walked % 1024 == 0 && self.expired() {
+                    return Stopped::TimeLimit;
+                }
+                if !self.lattice.advance(&mut v) {
+                    break;
+                }
+            }
+            self.exact_batch(&mut batch, failing.as_mut());
+            if self.timed_out {
+                return Stopped::TimeLimit;
+            }
+        }
+        Stopped::Exhausted
+    }
+
+    fn exact_batch(&mut self, batch: &mut Vec<Vec<usize>>, failing: Option<&mut Tags>) {
+        if batch.is_empty() {
+            return;
+        }
+        let nodes = std::mem::take(batch);
+        let verdicts = self.evaluate(&nodes);
+        if let Some(f) = failing {
+            for (v, verdict) in nodes.iter().zip(verdicts) {
+                if verdict.is_some_and(|x| !x.pass) {
+                    f.set(self.lattice.index(v));
+                }
+            }
+        }
+    }
+
+    /// Per QI, the lowest level at which that QI alone passes k within the
+    /// suppression budget (zeros when missing values are wildcards, where
+    /// frequencies are not class sizes); `None` when some QI passes at no
+    /// level, so no node can pass.
+    fn projection_floor(&self, freqs: &[Vec<u64>]) -> Option<Vec<usize>> {
+        if self.goal.wildcard {
+            return Some(vec![0; self.gens.len()]);
+        }
+        let n = self.base.records() as f64;
+        let budget = self.goal.suppression * n;
+        freqs
+            .iter()
+            .zip(self.gens)
+            .map(|(f, g)| {
+                (0..=g.height()).find(|&l| {
+                    let level = &g.levels[l];
+                    let mut up = vec![0u64; level.labels.len()];
+                    for (v, &x) in f.iter().enumerate() {
+                        up[level.map[v] as usize] += x;
+                    }
+                    let small: u64 = up.iter().filter(|&&x| x > 0 && x < self.goal.k).sum();
+                    tolerance::at_most(small as f64, budget)
+                })
+            })
+            .collect()
+    }
+
+    fn finish(self, stopped: Stopped, optimal: bool, lower_bound: Option<f64>) -> Walk {
+        Walk {
+            best: self.best,
+            checked: self.checked,
+            stopped,
+            optimal,
+            lower_bound,
+        }
+    }
+}
+
+/// The passing node of least score among `nodes` (ties by [`order`]'s
+/// rule: lower level sum, then level order).
+fn best_passing(nodes: Vec<Vec<usize>>, verdicts: Vec<Option<Verdict>>) -> Option<Vec<usize>> {
+    nodes
+        .into_iter()
+        .zip(verdicts)
+        .filter_map(|(v, x)| x.filter(|x| x.pass).map(|x| (v, x.score)))
+        .min_by(|(a, x), (b, y)| {
+            x.total_cmp(y)
+                .then(a.iter().sum::<usize>().cmp(&b.iter().sum()))
+                .then(a.cmp(b))
+        })
+        .map(|(v, _)| v)
+}
