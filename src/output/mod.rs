@@ -115,7 +115,18 @@ where
 /// Write a frame atomically in the format its extension names: `.parquet`,
 /// `.arrow`/`.ipc`/`.feather`, else CSV.
 pub fn write_frame(path: &str, df: &mut DataFrame) -> Result<()> {
+    write_frame_delimited(path, df, None)
+}
+
+/// [`write_frame`], a CSV written with `delimiter` (the input's, so a
+/// release keeps its source's dialect); `.tsv` is always tab-separated.
+pub fn write_frame_delimited(path: &str, df: &mut DataFrame, delimiter: Option<u8>) -> Result<()> {
     let lower = path.to_ascii_lowercase();
+    let delimiter = if lower.ends_with(".tsv") {
+        b'\t'
+    } else {
+        delimiter.unwrap_or(b',')
+    };
     write_atomic(path, |w| {
         let r = if lower.ends_with(".parquet") {
             ParquetWriter::new(w).finish(df).map(|_| ())
@@ -125,7 +136,7 @@ pub fn write_frame(path: &str, df: &mut DataFrame) -> Result<()> {
         {
             IpcWriter::new(w).finish(df)
         } else {
-            CsvWriter::new(w).finish(df)
+            CsvWriter::new(w).with_separator(delimiter).finish(df)
         };
         r.map_err(|e| e.to_string())
     })

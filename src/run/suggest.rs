@@ -56,7 +56,7 @@ pub fn write_release(
     progress.stage(&format!("writing {out}"));
     let all = crate::input::read_table(&plan.analysis.input, s.all_columns(), &plan.analysis.read)?;
     let mut df = s.apply(best, plan.goal, mode, &all)?;
-    crate::output::write_frame(out, &mut df)?;
+    crate::output::write_frame_delimited(out, &mut df, all.delimiter)?;
     Ok(true)
 }
 

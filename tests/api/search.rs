@@ -150,16 +150,23 @@ fn anonymised_adult_meets_k_when_reanalysed() {
     );
     let a: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(a["input"]["rows"].as_u64().unwrap(), 30_162 - suppressed);
-    // Every column of the input is kept.
-    let header = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .to_string();
+    // Every column of the input is kept, in its order, with the input's
+    // delimiter (adult.csv is separated by `;`).
+    let first_line = |p: &str| {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(
-        header,
-        "sex,age,race,marital-status,education,native-country,workclass,occupation,salary-class"
+        first_line(out.to_str().unwrap()),
+        "sex;age;race;marital-status;education;native-country;workclass;occupation;salary-class"
+    );
+    assert_eq!(
+        first_line(out.to_str().unwrap()),
+        first_line(&shared("adult/adult.csv"))
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
