@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
 use crate::anonymise::strategy::{walk, Stopped, Strategy, TimeLimit};
-use crate::engine::classes::{group, ClassTable, Grouping, Histograms, Rows};
+use crate::engine::classes::{ClassTable, Grouping, Histograms};
 use crate::gate::targets::{Criterion, LKind};
 use crate::measure::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
 use crate::measure::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
@@ -334,28 +334,17 @@ fn roll_up(
     levels: &[usize],
     row_class: bool,
 ) -> Grouping {
-    let mapped: Vec<Vec<u32>> = base
-        .keys
+    let maps: Vec<&[u32]> = gens
         .iter()
-        .zip(gens.iter().zip(levels))
-        .map(|(keys, (g, &l))| keys.iter().map(|&c| g.levels[l].map[c as usize]).collect())
+        .zip(levels)
+        .map(|(g, &l)| g.levels[l].map.as_slice())
         .collect();
-    let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
     let cards: Vec<u32> = gens
         .iter()
         .zip(levels)
         .map(|(g, &l)| g.levels[l].labels.len() as u32)
         .collect();
-    group(
-        Rows {
-            columns: &columns,
-            cards: &cards,
-            counts: Some(&base.sizes),
-            weights: None,
-            len: base.len(),
-        },
-        row_class,
-    )
+    base.roll_up(&maps, &cards, row_class)
 }
 
 /// For the transformation `levels`: each original class's released class,
@@ -677,7 +666,7 @@ pub fn search_with(
         alternatives: results,
         lattice: size,
         nodes_checked: walk.checked,
-        strategy: strategy.resolve(size),
+        strategy: walk.strategy,
         optimal: walk.optimal,
         stopped: walk.stopped,
         seconds: start.elapsed().as_secs_f64(),

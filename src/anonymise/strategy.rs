@@ -122,6 +122,8 @@ struct Verdict {
 
 /// What the walk found.
 pub struct Walk {
+    /// `exact` or `heuristic`.
+    pub strategy: Strategy,
     /// The best passing nodes (at most six), best first.
     pub best: Vec<Outcome>,
     pub checked: u64,
@@ -148,6 +150,8 @@ struct Walker<'a> {
     /// During the first descent the hard deadline applies.
     first_descent: bool,
     lattice: Lattice,
+    /// The projection floor: a node below it in any QI fails unseen.
+    floor: Vec<usize>,
     bounds: Bounds,
     /// Whether every target is monotone, so a failing node's
     /// specialisations fail.
@@ -172,7 +176,9 @@ pub fn walk(
 ) -> Walk {
     let lattice = Lattice::new(gens.iter().map(|g| g.height()).collect());
     let freqs: Vec<Vec<u64>> = (0..base.arity()).map(|q| base.value_counts(q)).collect();
-    let strategy = strategy.resolve(lattice.size());
+    let floor = projection_floor(base, gens, goal);
+    let boxed = searched(&lattice, floor.as_deref());
+    let strategy = strategy.resolve(boxed.size());
     let mut w = Walker {
         base,
         gens,
@@ -183,17 +189,17 @@ pub fn walk(
         bounds: Bounds::new(goal.metric, &freqs, gens, base.records() as f64),
         tagging: diversity.is_none_or(|d| d.criteria().all(|c| c.monotone(goal.suppression > 0.0))),
         lattice,
+        floor: floor.clone().unwrap_or_default(),
         seen: HashMap::new(),
         best: Vec::new(),
         checked: 0,
         timed_out: false,
         progress,
     };
-    let floor = w.projection_floor(&freqs);
     let lower = floor.as_ref().and_then(|m| w.bounds.at(m));
     let Some(floor) = floor else {
         // Some QI fails even at the top of its hierarchy: nothing passes.
-        return w.finish(Stopped::Exhausted, true, None);
+        return w.finish(strategy, Stopped::Exhausted, true, None);
     };
     let top = w.lattice.top();
     if let Some(v) = w.judge(vec![top.clone()]).pop().flatten() {
@@ -204,15 +210,15 @@ pub fn walk(
     w.first_descent = false;
     w.timed_out = false;
     match strategy {
-        Strategy::Exact if w.lattice.size() <= MAX_EXACT => {
-            let stopped = w.exact();
+        Strategy::Exact if boxed.size() <= MAX_EXACT => {
+            let stopped = w.exact(&boxed);
             let optimal = stopped == Stopped::Exhausted;
             let lower = if optimal {
                 w.best.first().map(|b| b.score).or(lower)
             } else {
                 lower
             };
-            w.finish(stopped, optimal, lower)
+            w.finish(strategy, stopped, optimal, lower)
         }
         _ => {
             let stopped = w.heuristic(floor);
@@ -220,7 +226,7 @@ pub fn walk(
                 (Some(b), Some(l)) => b.score <= l + 1e-12 * l.abs().max(1.0),
                 _ => false,
             };
-            w.finish(stopped, optimal, lower)
+            w.finish(Strategy::Heuristic, stopped, optimal, lower)
         }
     }
 }
@@ -286,6 +292,16 @@ impl Walker<'_> {
 
     /// Verdicts of `nodes`, from memory or rolled up and remembered.
     fn judge(&mut self, nodes: Vec<Vec<usize>>) -> Vec<Option<Verdict>> {
+        for v in &nodes {
+            if self.below_floor(v) {
+                let fails = Verdict {
+                    pass: false,
+                    score: f64::INFINITY,
+                    suppressed: u64::MAX,
+                };
+                self.seen.insert(v.clone(), fails);
+            }
+        }
         let todo: Vec<Vec<usize>> = nodes
             .iter()
             .filter(|v| !self.seen.contains_key(*v))
@@ -307,6 +323,12 @@ impl Walker<'_> {
             self.best.insert(at, o);
             self.best.truncate(KEPT);
         }
+    }
+
+    /// Whether some QI of `v` lies below the projection floor (so `v`
+    /// fails without a roll-up).
+    fn below_floor(&self, v: &[usize]) -> bool {
+        v.iter().zip(&self.floor).any(|(l, m)| l < m)
     }
 
     /// The incumbent's score (infinite before any node passes).
@@ -450,41 +472,45 @@ impl Walker<'_> {
         }
     }
 
-    /// Every level sum from the top down, with tags and bound pruning.
-    fn exact(&mut self) -> Stopped {
-        let size = self.lattice.size() as u64;
-        let h = self.lattice.heights().to_vec();
-        // stride[i]: how far the node one level up in QI i is numbered.
+    /// Every level sum of the searched box (the floor to the top) from
+    /// the top down, with tags and bound pruning. Tags are numbered in the
+    /// box, where a node's parent is one stride away.
+    fn exact(&mut self, boxed: &Lattice) -> Stopped {
+        let h = boxed.heights().to_vec();
         let mut stride = vec![1u64; h.len()];
         for i in (0..h.len().saturating_sub(1)).rev() {
             stride[i] = stride[i + 1] * (h[i + 1] as u64 + 1);
         }
-        let mut failing = self.tagging.then(|| Tags::new(size));
+        let floor = self.floor.clone();
+        let in_box =
+            |v: &[usize]| -> Vec<usize> { v.iter().zip(&floor).map(|(l, m)| l - m).collect() };
+        let mut failing = self.tagging.then(|| Tags::new(boxed.size() as u64));
         if let Some(f) = &mut failing {
             for (v, verdict) in &self.seen {
-                if !verdict.pass {
-                    f.set(self.lattice.index(v));
+                if !verdict.pass && !self.below_floor(v) {
+                    f.set(boxed.index(&in_box(v)));
                 }
             }
         }
-        for sum in (0..=self.lattice.top_sum()).rev() {
-            let Some(mut v) = self.lattice.level(sum).next() else {
+        for sum in (0..=boxed.top_sum()).rev() {
+            let Some(mut u) = boxed.level(sum).next() else {
                 continue;
             };
-            let mut batch: Vec<Vec<usize>> = Vec::new();
+            let mut batch: Vec<(u64, Vec<usize>)> = Vec::new();
             let mut walked = 0u64;
             loop {
-                let i = self.lattice.index(&v);
+                let i = boxed.index(&u);
                 let tagged = failing
                     .as_ref()
-                    .is_some_and(|f| (0..h.len()).any(|q| v[q] < h[q] && f.get(i + stride[q])));
+                    .is_some_and(|f| (0..h.len()).any(|q| u[q] < h[q] && f.get(i + stride[q])));
+                let v: Vec<usize> = u.iter().zip(&floor).map(|(l, m)| l + m).collect();
                 let known = self.seen.get(&v).map(|s| s.pass);
                 if tagged || known == Some(false) {
                     if let Some(f) = &mut failing {
                         f.set(i);
                     }
                 } else if known.is_none() && self.promising(&v) {
-                    batch.push(v.clone());
+                    batch.push((i, v));
                 }
                 if batch.len() >= CHUNK * rayon::current_num_threads() {
                     self.exact_batch(&mut batch, failing.as_mut());
@@ -493,7 +519,7 @@ impl Walker<'_> {
                 if walked % 1024 == 0 && self.expired() {
                     return Stopped::TimeLimit;
                 }
-                if !self.lattice.advance(&mut v) {
+                if !boxed.advance(&mut u) {
                     break;
                 }
             }
@@ -505,56 +531,85 @@ impl Walker<'_> {
         Stopped::Exhausted
     }
 
-    fn exact_batch(&mut self, batch: &mut Vec<Vec<usize>>, failing: Option<&mut Tags>) {
+    /// Roll up a batch of (box number, node); tag the failing ones.
+    fn exact_batch(&mut self, batch: &mut Vec<(u64, Vec<usize>)>, failing: Option<&mut Tags>) {
         if batch.is_empty() {
             return;
         }
-        let nodes = std::mem::take(batch);
+        let (numbers, nodes): (Vec<u64>, Vec<Vec<usize>>) =
+            std::mem::take(batch).into_iter().unzip();
         let verdicts = self.evaluate(&nodes);
         if let Some(f) = failing {
-            for (v, verdict) in nodes.iter().zip(verdicts) {
+            for (i, verdict) in numbers.into_iter().zip(verdicts) {
                 if verdict.is_some_and(|x| !x.pass) {
-                    f.set(self.lattice.index(v));
+                    f.set(i);
                 }
             }
         }
     }
 
-    /// Per QI, the lowest level at which that QI alone passes k within the
-    /// suppression budget (zeros when missing values are wildcards, where
-    /// frequencies are not class sizes); `None` when some QI passes at no
-    /// level, so no node can pass.
-    fn projection_floor(&self, freqs: &[Vec<u64>]) -> Option<Vec<usize>> {
-        if self.goal.wildcard {
-            return Some(vec![0; self.gens.len()]);
-        }
-        let n = self.base.records() as f64;
-        let budget = self.goal.suppression * n;
-        freqs
-            .iter()
-            .zip(self.gens)
-            .map(|(f, g)| {
-                (0..=g.height()).find(|&l| {
-                    let level = &g.levels[l];
-                    let mut up = vec![0u64; level.labels.len()];
-                    for (v, &x) in f.iter().enumerate() {
-                        up[level.map[v] as usize] += x;
-                    }
-                    let small: u64 = up.iter().filter(|&&x| x > 0 && x < self.goal.k).sum();
-                    tolerance::at_most(small as f64, budget)
-                })
-            })
-            .collect()
-    }
-
-    fn finish(self, stopped: Stopped, optimal: bool, lower_bound: Option<f64>) -> Walk {
+    fn finish(
+        self,
+        strategy: Strategy,
+        stopped: Stopped,
+        optimal: bool,
+        lower_bound: Option<f64>,
+    ) -> Walk {
         Walk {
+            strategy,
             best: self.best,
             checked: self.checked,
             stopped,
             optimal,
             lower_bound,
         }
+    }
+}
+
+/// Per QI, the lowest level at which that QI alone passes k within the
+/// suppression budget (zeros when missing values are wildcards, where
+/// frequencies are not class sizes); `None` when some QI passes at no
+/// level, so no node can pass. Every passing node lies on or above it.
+pub fn projection_floor(
+    base: &ClassTable,
+    gens: &[Generalisation],
+    goal: Goal,
+) -> Option<Vec<usize>> {
+    if goal.wildcard {
+        return Some(vec![0; gens.len()]);
+    }
+    let budget = goal.suppression * base.records() as f64;
+    (0..base.arity())
+        .zip(gens)
+        .map(|(q, g)| {
+            let f = base.value_counts(q);
+            (0..=g.height()).find(|&l| {
+                let level = &g.levels[l];
+                let mut up = vec![0u64; level.labels.len()];
+                for (v, &x) in f.iter().enumerate() {
+                    up[level.map[v] as usize] += x;
+                }
+                let small: u64 = up.iter().filter(|&&x| x > 0 && x < goal.k).sum();
+                tolerance::at_most(small as f64, budget)
+            })
+        })
+        .collect()
+}
+
+/// The part of the lattice a passing node can lie in: from the floor to
+/// the top, as a lattice of its own (levels counted from the floor); empty
+/// when nothing can pass.
+pub fn searched(lattice: &Lattice, floor: Option<&[usize]>) -> Lattice {
+    match floor {
+        Some(m) => Lattice::new(
+            lattice
+                .heights()
+                .iter()
+                .zip(m)
+                .map(|(h, m)| h - m)
+                .collect(),
+        ),
+        None => Lattice::new(vec![0]),
     }
 }
 

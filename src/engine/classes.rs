@@ -141,6 +141,32 @@ impl ClassTable {
     /// Roll up through per-QI code maps (`maps[q][old] = new`, codes below
     /// `cards[q]`): the class table of a generalisation.
     pub fn map_codes(&self, maps: &[Vec<u32>], cards: &[u32]) -> ClassTable {
+        let maps: Vec<&[u32]> = maps.iter().map(Vec::as_slice).collect();
+        self.roll_up(&maps, cards, false).table
+    }
+
+    /// [`ClassTable::map_codes`], with each class's class in the result
+    /// when asked. When the result's key space is small the mapped key is
+    /// computed in one pass over the classes and counted, with no mapped
+    /// columns and no sort (the lattice search's roll-ups).
+    pub fn roll_up(&self, maps: &[&[u32]], cards: &[u32], row_class: bool) -> Grouping {
+        let len = self.len();
+        if let Some(space) = dense_space(cards, len).filter(|_| len > 0) {
+            let index = dense_index(
+                len,
+                cards,
+                |q, at| &self.keys[q][at],
+                |q, c| maps[q][c as usize],
+            );
+            let rows = Rows {
+                columns: &[],
+                cards,
+                counts: Some(&self.sizes),
+                weights: self.weights.as_deref(),
+                len,
+            };
+            return dense_classes(&index, space, &rows, row_class);
+        }
         let mapped: Vec<Vec<u32>> = self
             .keys
             .iter()
@@ -154,11 +180,10 @@ impl ClassTable {
                 cards,
                 counts: Some(&self.sizes),
                 weights: self.weights.as_deref(),
-                len: self.len(),
+                len,
             },
-            false,
+            row_class,
         )
-        .table
     }
 
     /// Number of sample uniques (classes of size 1) left after dropping
@@ -274,26 +299,46 @@ fn group_dense(rows: &Rows<'_>, want: Want) -> Option<Grouping> {
     if want.members || rows.len == 0 {
         return None;
     }
-    let space = rows
-        .cards
+    let space = dense_space(rows.cards, rows.len)?;
+    let index = dense_index(rows.len, rows.cards, |q, at| &rows.columns[q][at], |_, c| c);
+    Some(dense_classes(&index, space, rows, want.row_class))
+}
+
+/// The key space Π cards when the dense grouping takes it.
+fn dense_space(cards: &[u32], len: usize) -> Option<usize> {
+    let space = cards
         .iter()
         .try_fold(1usize, |s, &c| s.checked_mul(c.max(1) as usize))?;
-    if space > DENSE_MAX || space > 4 * rows.len.max(1 << 12) {
-        return None;
-    }
-    let mut index = vec![0u32; rows.len];
+    (space <= DENSE_MAX && space <= 4 * len.max(1 << 12)).then_some(space)
+}
+
+/// Each row's mixed-radix key: `code(q, c)` of the row's code `c` in the
+/// slice `column(q, range)` of QI q, first QI most significant.
+fn dense_index<'a>(
+    len: usize,
+    cards: &[u32],
+    column: impl Fn(usize, std::ops::Range<usize>) -> &'a [u32] + Sync,
+    code: impl Fn(usize, u32) -> u32 + Sync,
+) -> Vec<u32> {
+    let mut index = vec![0u32; len];
     index
         .par_chunks_mut(1 << 16)
         .enumerate()
         .for_each(|(chunk, out)| {
             let base = chunk << 16;
-            for (col, &card) in rows.columns.iter().zip(rows.cards) {
-                let col = &col[base..base + out.len()];
+            for (q, &card) in cards.iter().enumerate() {
+                let col = column(q, base..base + out.len());
                 for (i, &c) in out.iter_mut().zip(col) {
-                    *i = *i * card.max(1) + c;
+                    *i = *i * card.max(1) + code(q, c);
                 }
             }
         });
+    index
+}
+
+/// Count rows by their dense key into classes (ascending keys, so in the
+/// sort's order), summing counts and weights in row order.
+fn dense_classes(index: &[u32], space: usize, rows: &Rows<'_>, row_class: bool) -> Grouping {
     let mut present = vec![false; space];
     let mut sizes_at = vec![0u64; space];
     let mut weights_at = rows.weights.map(|_| vec![0f64; space]);
@@ -321,10 +366,8 @@ fn group_dense(rows: &Rows<'_>, want: Want) -> Option<Grouping> {
             rest /= card.max(1);
         }
     }
-    let row_class = want
-        .row_class
-        .then(|| index.par_iter().map(|&i| class_of[i as usize]).collect());
-    Some(Grouping {
+    let row_class = row_class.then(|| index.par_iter().map(|&i| class_of[i as usize]).collect());
+    Grouping {
         table: ClassTable {
             keys,
             cards: rows.cards.to_vec(),
@@ -333,7 +376,7 @@ fn group_dense(rows: &Rows<'_>, want: Want) -> Option<Grouping> {
         },
         row_class,
         members: None,
-    })
+    }
 }
 
 /// Pack code columns into `u64` keys, first column in the highest bits.
@@ -737,6 +780,35 @@ mod tests {
                 let sorted = group_sorted(rows(), want);
                 assert_eq!(dense.table, sorted.table);
                 assert_eq!(dense.row_class, sorted.row_class);
+                // Rolled up through maps that merge codes pairwise: the
+                // fused dense path equals mapping and sorting.
+                let table = &sorted.table;
+                let maps: Vec<Vec<u32>> = cards
+                    .iter()
+                    .map(|&c| (0..c).map(|x| x / 2).collect())
+                    .collect();
+                let up: Vec<u32> = cards.iter().map(|&c| c.div_ceil(2)).collect();
+                let refs: Vec<&[u32]> = maps.iter().map(Vec::as_slice).collect();
+                let rolled = table.roll_up(&refs, &up, true);
+                let mapped: Vec<Vec<u32>> = table
+                    .keys
+                    .iter()
+                    .zip(&maps)
+                    .map(|(k, m)| k.iter().map(|&x| m[x as usize]).collect())
+                    .collect();
+                let columns: Vec<&[u32]> = mapped.iter().map(Vec::as_slice).collect();
+                let by_sort = group_sorted(
+                    Rows {
+                        columns: &columns,
+                        cards: &up,
+                        counts: Some(&table.sizes),
+                        weights: table.weights.as_deref(),
+                        len: table.len(),
+                    },
+                    want,
+                );
+                assert_eq!(rolled.table, by_sort.table);
+                assert_eq!(rolled.row_class, by_sort.row_class);
             }
         }
     }

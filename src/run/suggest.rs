@@ -9,7 +9,7 @@ use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
 use crate::anonymise::search::{search_with, Goal, Outcome, SearchResult};
 use crate::anonymise::search::{Diversity, SensitiveHistograms};
-use crate::anonymise::strategy::{Strategy, TimeLimit, MAX_EXACT};
+use crate::anonymise::strategy::{projection_floor, searched, Strategy, TimeLimit, MAX_EXACT};
 use crate::choice::Choice;
 use crate::engine::classes::{Histograms, Want};
 use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind};
@@ -139,23 +139,23 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
         generalisations.push(g);
         sources.push(source);
     }
-    let size = Lattice::new(generalisations.iter().map(|g| g.height()).collect()).size();
-    if plan.strategy == Strategy::Exact && size > MAX_EXACT {
+    let lattice = Lattice::new(generalisations.iter().map(|g| g.height()).collect());
+    let size = lattice.size();
+    // Passing nodes lie between the projection floor and the top.
+    let floor = projection_floor(&grouping.table, &generalisations, plan.goal);
+    let boxed = searched(&lattice, floor.as_deref()).size();
+    if plan.strategy == Strategy::Exact && boxed > MAX_EXACT {
         return Err(Error::usage(format!(
-            "the generalisation lattice of these {} quasi-identifiers has {} nodes, more than \
-             the {MAX_EXACT} the exact search numbers: use --strategy heuristic or auto, fewer \
-             quasi-identifiers, or hierarchies with fewer levels",
+            "the generalisation lattice of these {} quasi-identifiers has {} nodes above the levels \
+             each QI needs on its own, more than the {MAX_EXACT} the exact search numbers: use \
+             --strategy heuristic or auto, fewer quasi-identifiers, or hierarchies with fewer levels",
             generalisations.len(),
-            if size == u128::MAX {
-                "too many".to_string()
-            } else {
-                size.to_string()
-            }
+            if boxed == u128::MAX { "too many".to_string() } else { boxed.to_string() }
         )));
     }
-    let strategy = plan.strategy.resolve(size);
+    let strategy = plan.strategy.resolve(boxed);
     progress.stage(&format!(
-        "searching the generalisation lattice ({size} nodes, {})",
+        "searching the generalisation lattice ({size} nodes, {boxed} above the floor, {})",
         strategy.name()
     ));
     let result = search_with(
