@@ -142,35 +142,11 @@ impl Diversity {
     /// original class to its released class.
     fn mark_failing(&self, base_class: &[u32], classes: usize, supp: &mut [bool]) {
         for a in &self.attributes {
-            // (released class, value) → count, merged from the original classes.
-            let mut entries: Vec<(u64, u64)> = Vec::with_capacity(a.histograms.codes.len());
-            for (c, &r) in base_class.iter().enumerate() {
-                let (codes, counts) = a.histograms.class(c);
-                for (&v, &n) in codes.iter().zip(counts) {
-                    entries.push(((r as u64) << 32 | v as u64, n));
-                }
-            }
-            entries.sort_unstable_by_key(|e| e.0);
-            let mut i = 0;
-            let (mut codes, mut counts) = (Vec::new(), Vec::new());
-            while i < entries.len() {
-                let class = (entries[i].0 >> 32) as usize;
-                codes.clear();
-                counts.clear();
-                while i < entries.len() && (entries[i].0 >> 32) as usize == class {
-                    let v = entries[i].0 as u32;
-                    if codes.last() == Some(&v) {
-                        if let Some(n) = counts.last_mut() {
-                            *n += entries[i].1;
-                        }
-                    } else {
-                        codes.push(v);
-                        counts.push(entries[i].1);
-                    }
-                    i += 1;
-                }
-                if class < classes && !supp[class] && self.fails(a, &codes, &counts) {
-                    supp[class] = true;
+            let merged = a.histograms.merge_by(base_class, classes);
+            for (class, s) in supp.iter_mut().enumerate().take(classes) {
+                if !*s {
+                    let (codes, counts) = merged.class(class);
+                    *s = self.fails(a, codes, counts);
                 }
             }
         }
@@ -476,20 +452,31 @@ fn utility(
     levels: &[usize],
 ) -> Utility {
     let n = t.records() as f64;
-    let suppressed_of = |c: usize| mask[base_class[c] as usize];
     let mut entropy = 0.0;
     for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
-        let freq = base.value_counts(q);
+        // Per raw value v: its records f_v, and those in suppressed
+        // classes. A kept record of v contributes −log2(f_v / f_r), r its
+        // released value; a suppressed one −log2(f_v / n). So the logs
+        // are taken once per value, not once per class.
+        let mut freq = vec![0u64; base.cards[q] as usize];
+        let mut suppressed = vec![0u64; base.cards[q] as usize];
+        for ((&v, &size), &into) in base.keys[q].iter().zip(&base.sizes).zip(base_class) {
+            freq[v as usize] += size;
+            if mask[into as usize] {
+                suppressed[v as usize] += size;
+            }
+        }
         let level = &g.levels[l];
         let mut up = vec![0u64; level.labels.len()];
         for (v, &f) in freq.iter().enumerate() {
             up[level.map[v] as usize] += f;
         }
-        for c in 0..base.len() {
-            let v = base.keys[q][c] as usize;
-            let (fv, fr) = (freq[v] as f64, up[level.map[v] as usize] as f64);
-            let p = if suppressed_of(c) { fv / n } else { fv / fr };
-            entropy += base.sizes[c] as f64 * -p.log2();
+        for (v, (&f, &s)) in freq.iter().zip(&suppressed).enumerate() {
+            if f == 0 {
+                continue;
+            }
+            let (fv, fr) = (f as f64, up[level.map[v] as usize] as f64);
+            entropy += (f - s) as f64 * -(fv / fr).log2() + s as f64 * -(fv / n).log2();
         }
     }
     Utility {

@@ -645,6 +645,60 @@ impl Histograms {
         (&self.codes[r.clone()], &self.counts[r])
     }
 
+    /// The histograms of merged classes: class `c` goes into class
+    /// `into[c]` (below `classes`); each merged histogram has its codes in
+    /// ascending order. Entries are bucketed by merged class (a counting
+    /// pass, no sort of the whole) and summed in a dense scratch array, so
+    /// the work is linear in the entries plus a sort of each merged
+    /// class's distinct codes.
+    pub fn merge_by(&self, into: &[u32], classes: usize) -> Histograms {
+        let mut bucket = vec![0usize; classes + 1];
+        for (c, &r) in into.iter().enumerate() {
+            bucket[r as usize + 1] += self.starts[c + 1] - self.starts[c];
+        }
+        for i in 0..classes {
+            bucket[i + 1] += bucket[i];
+        }
+        let mut fill = bucket.clone();
+        let mut slots = vec![(0u32, 0u64); self.codes.len()];
+        for (c, &r) in into.iter().enumerate() {
+            let (codes, counts) = self.class(c);
+            for (&v, &n) in codes.iter().zip(counts) {
+                slots[fill[r as usize]] = (v, n);
+                fill[r as usize] += 1;
+            }
+        }
+        let mut sum = vec![0u64; self.card as usize];
+        let mut seen = vec![false; self.card as usize];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut out = Histograms {
+            card: self.card,
+            starts: Vec::with_capacity(classes + 1),
+            codes: Vec::new(),
+            counts: Vec::new(),
+        };
+        out.starts.push(0);
+        for w in bucket.windows(2) {
+            for &(v, n) in &slots[w[0]..w[1]] {
+                if !seen[v as usize] {
+                    seen[v as usize] = true;
+                    touched.push(v);
+                }
+                sum[v as usize] += n;
+            }
+            touched.sort_unstable();
+            for &v in &touched {
+                out.codes.push(v);
+                out.counts.push(sum[v as usize]);
+                sum[v as usize] = 0;
+                seen[v as usize] = false;
+            }
+            touched.clear();
+            out.starts.push(out.codes.len());
+        }
+        out
+    }
+
     /// Records per code over the whole table.
     pub fn totals(&self) -> Vec<u64> {
         let mut t = vec![0u64; self.card as usize];
@@ -738,6 +792,23 @@ fn group_all(rows: Rows<'_>, want: Want) -> Grouping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Merging histograms by a class map equals summing them by hand.
+    #[test]
+    fn merged_histograms_sum_their_classes() {
+        let h = Histograms {
+            card: 4,
+            starts: vec![0, 2, 3, 3, 6],
+            codes: vec![1, 3, 0, 0, 2, 3],
+            counts: vec![2, 1, 5, 1, 1, 4],
+        };
+        // Classes 0 and 3 merge into 1; 1 into 0; 2 (empty) into 2.
+        let m = h.merge_by(&[1, 0, 2, 1], 3);
+        assert_eq!(m.class(0), (&[0u32][..], &[5u64][..]));
+        assert_eq!(m.class(1), (&[0u32, 1, 2, 3][..], &[1u64, 2, 1, 5][..]));
+        assert_eq!(m.class(2), (&[][..], &[][..]));
+        assert_eq!(m.totals(), h.totals());
+    }
 
     /// Counting into the dense key space gives exactly the sort's classes,
     /// sizes, weights and row classes (SplitMix64 tables, with counts and
