@@ -200,6 +200,11 @@ pub struct Outcome {
     /// The value of the metric being minimised.
     pub score: f64,
     pub utility: Utility,
+    /// k alone (classes smaller than k, before any sensitive target)
+    /// needs more suppression than the budget: this node and every
+    /// specialisation of it fail, even where the sensitive targets are
+    /// not monotone (with suppression). Not used with wildcards.
+    pub k_fails: bool,
 }
 
 /// The search's answer.
@@ -287,7 +292,11 @@ pub(super) fn evaluate_with(
         released_records > 0
             && Criterion::MaxAverageRisk.holds(inverse_sum / released_records as f64, p)
     });
-    let pass = tolerance::at_most(suppressed as f64, goal.suppression * n as f64) && average_ok;
+    let budget = goal.suppression * n as f64;
+    let pass = tolerance::at_most(suppressed as f64, budget) && average_ok;
+    // The records in classes smaller than k alone: more than the budget
+    // fails every specialisation too, whatever the sensitive targets do.
+    let short: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
     (
         Outcome {
             levels: levels.to_vec(),
@@ -297,6 +306,7 @@ pub(super) fn evaluate_with(
             loss: utility.loss,
             score: utility.get(goal.metric),
             utility,
+            k_fails: !goal.wildcard && !tolerance::at_most(short as f64, budget),
         },
         pass,
     )

@@ -116,8 +116,20 @@ pub enum Stopped {
 #[derive(Debug, Clone, Copy)]
 struct Verdict {
     pass: bool,
+    /// Fails on k alone, so every specialisation fails (see
+    /// `Outcome::k_fails`).
+    k_fails: bool,
     score: f64,
     suppressed: u64,
+}
+
+impl Verdict {
+    /// Whether the node fails and so does every specialisation: any
+    /// failure when every target is monotone (`tagging`), a failure on k
+    /// alone otherwise.
+    fn tags(&self, tagging: bool) -> bool {
+        !self.pass && (tagging || self.k_fails)
+    }
 }
 
 /// What the walk found.
@@ -279,6 +291,7 @@ impl Walker<'_> {
             self.checked += 1;
             verdicts.push(Some(Verdict {
                 pass,
+                k_fails: o.k_fails,
                 score: o.score,
                 suppressed: o.suppressed,
             }));
@@ -296,6 +309,7 @@ impl Walker<'_> {
             if self.below_floor(v) {
                 let fails = Verdict {
                     pass: false,
+                    k_fails: true,
                     score: f64::INFINITY,
                     suppressed: u64::MAX,
                 };
@@ -484,12 +498,14 @@ impl Walker<'_> {
         let floor = self.floor.clone();
         let in_box =
             |v: &[usize]| -> Vec<usize> { v.iter().zip(&floor).map(|(l, m)| l - m).collect() };
-        let mut failing = self.tagging.then(|| Tags::new(boxed.size() as u64));
-        if let Some(f) = &mut failing {
-            for (v, verdict) in &self.seen {
-                if !verdict.pass && !self.below_floor(v) {
-                    f.set(boxed.index(&in_box(v)));
-                }
+        // A tag says: fails, and so does every specialisation: any failure
+        // when every target is monotone, a failure on k alone otherwise.
+        let tagging = self.tagging;
+        let tags = move |x: &Verdict| x.tags(tagging);
+        let mut failing = Tags::new(boxed.size() as u64);
+        for (v, verdict) in &self.seen {
+            if tags(verdict) && !self.below_floor(v) {
+                failing.set(boxed.index(&in_box(v)));
             }
         }
         for sum in (0..=boxed.top_sum()).rev() {
@@ -500,20 +516,16 @@ impl Walker<'_> {
             let mut walked = 0u64;
             loop {
                 let i = boxed.index(&u);
-                let tagged = failing
-                    .as_ref()
-                    .is_some_and(|f| (0..h.len()).any(|q| u[q] < h[q] && f.get(i + stride[q])));
+                let tagged = (0..h.len()).any(|q| u[q] < h[q] && failing.get(i + stride[q]));
                 let v: Vec<usize> = u.iter().zip(&floor).map(|(l, m)| l + m).collect();
-                let known = self.seen.get(&v).map(|s| s.pass);
-                if tagged || known == Some(false) {
-                    if let Some(f) = &mut failing {
-                        f.set(i);
-                    }
+                let known = self.seen.get(&v).copied();
+                if tagged || known.as_ref().is_some_and(tags) {
+                    failing.set(i);
                 } else if known.is_none() && self.promising(&v) {
                     batch.push((i, v));
                 }
                 if batch.len() >= CHUNK * rayon::current_num_threads() {
-                    self.exact_batch(&mut batch, failing.as_mut());
+                    self.exact_batch(&mut batch, &mut failing);
                 }
                 walked += 1;
                 if walked % 1024 == 0 && self.expired() {
@@ -523,7 +535,7 @@ impl Walker<'_> {
                     break;
                 }
             }
-            self.exact_batch(&mut batch, failing.as_mut());
+            self.exact_batch(&mut batch, &mut failing);
             if self.timed_out {
                 return Stopped::TimeLimit;
             }
@@ -532,18 +544,17 @@ impl Walker<'_> {
     }
 
     /// Roll up a batch of (box number, node); tag the failing ones.
-    fn exact_batch(&mut self, batch: &mut Vec<(u64, Vec<usize>)>, failing: Option<&mut Tags>) {
+    fn exact_batch(&mut self, batch: &mut Vec<(u64, Vec<usize>)>, failing: &mut Tags) {
         if batch.is_empty() {
             return;
         }
         let (numbers, nodes): (Vec<u64>, Vec<Vec<usize>>) =
             std::mem::take(batch).into_iter().unzip();
         let verdicts = self.evaluate(&nodes);
-        if let Some(f) = failing {
-            for (i, verdict) in numbers.into_iter().zip(verdicts) {
-                if verdict.is_some_and(|x| !x.pass) {
-                    f.set(i);
-                }
+        let tagging = self.tagging;
+        for (i, verdict) in numbers.into_iter().zip(verdicts) {
+            if verdict.is_some_and(|x| x.tags(tagging)) {
+                failing.set(i);
             }
         }
     }
