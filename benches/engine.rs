@@ -367,6 +367,102 @@ fn linkage(c: &mut Criterion) {
     g.finish();
 }
 
+/// One case of the search at scale: the first `n` columns of a shared
+/// dataset as QIs with its hierarchies, k = 5, 5 % suppression.
+fn scale_plan(
+    shared: &str,
+    name: &str,
+    n: usize,
+    sensitive: Option<(&str, f64)>,
+    metric: kanon::anonymise::search::Metric,
+) -> Option<kanon::run::suggest::Plan> {
+    use kanon::anonymise::search::Goal;
+    use kanon::anonymise::strategy::Strategy;
+    let input = format!("{shared}/{name}/{name}.csv");
+    let header = std::fs::read_to_string(&input).ok()?;
+    let qis: Vec<String> = header
+        .lines()
+        .next()?
+        .split(';')
+        .filter(|c| Some(*c) != sensitive.map(|s| s.0))
+        .take(n)
+        .map(str::to_string)
+        .collect();
+    let mut analysis = Config {
+        input: input.clone(),
+        qis: qis.clone(),
+        ..Config::default()
+    };
+    if let Some((column, l)) = sensitive {
+        analysis.sensitive = vec![column.to_string()];
+        analysis.targets.l = Some(l);
+    }
+    Some(kanon::run::suggest::Plan {
+        analysis,
+        hierarchies: qis
+            .iter()
+            .map(|q| {
+                (
+                    q.clone(),
+                    format!("{shared}/{name}/{name}_hierarchy_{q}.csv"),
+                )
+            })
+            .collect(),
+        goal: Goal {
+            k: 5,
+            suppression: 0.05,
+            metric,
+            max_average_risk: None,
+            wildcard: false,
+        },
+        time_limit: None,
+        strategy: Strategy::Auto,
+    })
+}
+
+/// The search at scale (docs/search.md): mach2019 with 12, 14 and 16 QIs
+/// and creditcard with 24 under a 10 s limit, cup with distinct l = 5 and
+/// the entropy metric to the end. Each iteration is one whole `suggest`.
+fn search_at_scale(c: &mut Criterion) {
+    use kanon::anonymise::search::Metric;
+    use kanon::anonymise::strategy::TimeLimit;
+    use kanon::run::suggest::suggest;
+    let shared = format!("{}/../shared/datasets", env!("CARGO_MANIFEST_DIR"));
+    let mut g = c.benchmark_group("search_at_scale");
+    g.sample_size(10).measurement_time(Duration::from_secs(60));
+    let limited = [
+        ("mach2019_int", 12),
+        ("mach2019_int", 14),
+        ("mach2019_int", 16),
+        ("creditcard_int", 24),
+    ];
+    for (name, n) in limited {
+        let Some(plan) = scale_plan(&shared, name, n, None, Metric::Loss) else {
+            eprintln!("skipping {name}: ../shared/datasets is not beside the repository");
+            continue;
+        };
+        g.bench_function(
+            BenchmarkId::new(format!("{name}_k5_5pct_limit10s"), n),
+            |b| {
+                b.iter(|| {
+                    let mut plan = plan.clone();
+                    plan.time_limit = Some(TimeLimit {
+                        from: std::time::Instant::now(),
+                        limit: Duration::from_secs(10),
+                    });
+                    black_box(suggest(&plan, &Silent).unwrap().result.nodes_checked)
+                })
+            },
+        );
+    }
+    if let Some(plan) = scale_plan(&shared, "cup", 7, Some(("RAMNTALL", 5.0)), Metric::Entropy) {
+        g.bench_function("cup_k5_5pct_l5_entropy", |b| {
+            b.iter(|| black_box(suggest(&plan, &Silent).unwrap().result.nodes_checked))
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
     engine,
@@ -374,6 +470,7 @@ criterion_group!(
     inference,
     survey,
     lattice_search,
+    search_at_scale,
     linkage
 );
 criterion_main!(benches);

@@ -458,21 +458,14 @@ impl Walker<'_> {
                     }
                 }
             }
-            let verdicts = self.judge(moves.clone());
-            let better = moves
-                .into_iter()
-                .zip(verdicts)
-                .filter(|(_, v)| v.is_some_and(|v| v.pass && v.score < score))
-                .map(|(m, _)| m)
-                .next();
-            match better {
-                // The kept list already holds it; descend from the best.
-                Some(_) => {
-                    let best = self.best[0].levels.clone();
-                    self.descend(best);
-                }
-                None => return,
+            // Every passing move is kept among the best as it is judged;
+            // if one improved on the incumbent, descend from the new best.
+            self.judge(moves);
+            if self.incumbent() >= score {
+                return;
             }
+            let best = self.best[0].levels.clone();
+            self.descend(best);
         }
     }
 
