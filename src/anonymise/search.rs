@@ -596,7 +596,17 @@ impl Bounds {
     }
 
     pub(super) fn at(&self, levels: &[usize]) -> Option<f64> {
-        let sum: f64 = self.terms.iter().zip(levels).map(|(t, &l)| t[l]).sum();
+        self.of_sum(self.terms.iter().zip(levels).map(|(t, &l)| t[l]).sum())
+    }
+
+    /// QI q's term at level l (the bound is a monotone function of their
+    /// sum, see [`Bounds::of_sum`]).
+    pub(super) fn term(&self, q: usize, l: usize) -> f64 {
+        self.terms[q][l]
+    }
+
+    /// The bound of a node whose terms add up to `sum`.
+    pub(super) fn of_sum(&self, sum: f64) -> Option<f64> {
         match self.metric {
             Metric::Loss => Some((sum / self.terms.len() as f64).exp() - 1.0),
             Metric::Precision | Metric::Entropy => Some(sum),

@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use super::generalise::Generalisation;
 use super::lattice::{Lattice, Tags};
 use super::search::{evaluate_with, order, Bounds, Diversity, Goal, Outcome};
-use crate::engine::classes::ClassTable;
+use crate::engine::classes::{group, ClassTable, Rows};
 use crate::measure::tolerance;
 
 /// How to search the lattice.
@@ -164,6 +164,8 @@ struct Walker<'a> {
     lattice: Lattice,
     /// The projection floor: a node below it in any QI fails unseen.
     floor: Vec<usize>,
+    /// The same for pairs of QIs.
+    pairs: PairFloors,
     bounds: Bounds,
     /// Whether every target is monotone, so a failing node's
     /// specialisations fail.
@@ -202,13 +204,16 @@ pub fn walk(
         tagging: diversity.is_none_or(|d| d.criteria().all(|c| c.monotone(goal.suppression > 0.0))),
         lattice,
         floor: floor.clone().unwrap_or_default(),
+        pairs: floor.as_deref().map_or_else(PairFloors::default, |m| {
+            PairFloors::new(base, gens, goal, m)
+        }),
         seen: HashMap::new(),
         best: Vec::new(),
         checked: 0,
         timed_out: false,
         progress,
     };
-    let lower = floor.as_ref().and_then(|m| w.bounds.at(m));
+    let lower = floor.as_ref().and_then(|m| w.lower_bound(m));
     let Some(floor) = floor else {
         // Some QI fails even at the top of its hierarchy: nothing passes.
         return w.finish(strategy, Stopped::Exhausted, true, None);
@@ -339,10 +344,45 @@ impl Walker<'_> {
         }
     }
 
-    /// Whether some QI of `v` lies below the projection floor (so `v`
-    /// fails without a roll-up).
+    /// No passing node scores below this: the bound at the floor m,
+    /// raised by pairs of QIs. A pair (q, r) adds at least the least
+    /// increase of term_q + term_r over its passing level pairs; over
+    /// disjoint pairs the increases add up (taken greedily, largest
+    /// first), since a passing node pays each of them on top of the
+    /// floor's terms of the other QIs.
+    fn lower_bound(&self, m: &[usize]) -> Option<f64> {
+        let b = &self.bounds;
+        let at_floor: f64 = m.iter().enumerate().map(|(q, &l)| b.term(q, l)).sum();
+        let mut raises: Vec<(f64, usize, usize)> = self
+            .pairs
+            .pairs
+            .iter()
+            .map(|(q, r, least)| {
+                let base = b.term(*q, m[*q]) + b.term(*r, m[*r]);
+                let cheapest = (m[*q]..least.len())
+                    .filter(|&lq| least[lq] <= self.gens[*r].height())
+                    .map(|lq| b.term(*q, lq) + b.term(*r, least[lq]))
+                    .fold(f64::INFINITY, f64::min);
+                ((cheapest - base).max(0.0), *q, *r)
+            })
+            .collect();
+        raises.sort_by(|a, c| c.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(c.1, c.2))));
+        let mut used = vec![false; m.len()];
+        let mut sum = at_floor;
+        for (raise, q, r) in raises {
+            if raise.is_finite() && !used[q] && !used[r] {
+                used[q] = true;
+                used[r] = true;
+                sum += raise;
+            }
+        }
+        b.of_sum(sum)
+    }
+
+    /// Whether some QI of `v` lies below the projection floor, or some
+    /// pair of QIs below its pair floor (so `v` fails without a roll-up).
     fn below_floor(&self, v: &[usize]) -> bool {
-        v.iter().zip(&self.floor).any(|(l, m)| l < m)
+        v.iter().zip(&self.floor).any(|(l, m)| l < m) || self.pairs.fail(v)
     }
 
     /// The incumbent's score (infinite before any node passes).
@@ -497,7 +537,7 @@ impl Walker<'_> {
         let tags = move |x: &Verdict| x.tags(tagging);
         let mut failing = Tags::new(boxed.size() as u64);
         for (v, verdict) in &self.seen {
-            if tags(verdict) && !self.below_floor(v) {
+            if tags(verdict) && v.iter().zip(&floor).all(|(l, m)| l >= m) {
                 failing.set(boxed.index(&in_box(v)));
             }
         }
@@ -512,7 +552,7 @@ impl Walker<'_> {
                 let tagged = (0..h.len()).any(|q| u[q] < h[q] && failing.get(i + stride[q]));
                 let v: Vec<usize> = u.iter().zip(&floor).map(|(l, m)| l + m).collect();
                 let known = self.seen.get(&v).copied();
-                if tagged || known.as_ref().is_some_and(tags) {
+                if tagged || known.as_ref().is_some_and(tags) || self.pairs.fail(&v) {
                     failing.set(i);
                 } else if known.is_none() && self.promising(&v) {
                     batch.push((i, v));
@@ -598,6 +638,79 @@ pub fn projection_floor(
             })
         })
         .collect()
+}
+
+/// The projection floor of pairs of QIs: a passing node, projected on
+/// two QIs, still passes k within the budget (the argument of the single
+/// floor), so a node whose pair of levels fails there fails too. For QI q
+/// at level l, `least[l]` is the lowest level QI r needs (h_r + 1: none);
+/// it only falls as l rises, so each pair costs at most h_q + h_r + 2
+/// two-column roll-ups. Skipped when the roll-ups would cost too much.
+#[derive(Debug, Default)]
+struct PairFloors {
+    pairs: Vec<(usize, usize, Vec<usize>)>,
+}
+
+/// Class-table entries the pair floors may roll up in all (about a second
+/// of work).
+const PAIR_WORK: f64 = 2e9;
+
+impl PairFloors {
+    fn new(base: &ClassTable, gens: &[Generalisation], goal: Goal, floor: &[usize]) -> PairFloors {
+        let d = gens.len();
+        let pairs: Vec<(usize, usize)> = (0..d)
+            .flat_map(|q| (q + 1..d).map(move |r| (q, r)))
+            .collect();
+        let work: f64 = pairs
+            .iter()
+            .map(|&(q, r)| (gens[q].height() + gens[r].height() + 2) as f64)
+            .sum::<f64>()
+            * base.len() as f64;
+        if goal.wildcard || work > PAIR_WORK {
+            return PairFloors::default();
+        }
+        let budget = goal.suppression * base.records() as f64;
+        let passes = |q: usize, lq: usize, r: usize, lr: usize| {
+            let (gq, gr) = (&gens[q].levels[lq], &gens[r].levels[lr]);
+            let a: Vec<u32> = base.keys[q].iter().map(|&c| gq.map[c as usize]).collect();
+            let b: Vec<u32> = base.keys[r].iter().map(|&c| gr.map[c as usize]).collect();
+            let t = group(
+                Rows {
+                    columns: &[&a, &b],
+                    cards: &[gq.labels.len() as u32, gr.labels.len() as u32],
+                    counts: Some(&base.sizes),
+                    weights: None,
+                    len: base.len(),
+                },
+                false,
+            )
+            .table;
+            let small: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
+            tolerance::at_most(small as f64, budget)
+        };
+        let pairs = pairs
+            .par_iter()
+            .map(|&(q, r)| {
+                let (hq, hr) = (gens[q].height(), gens[r].height());
+                let mut least = vec![floor[r]; hq + 1];
+                let mut lr = floor[r];
+                for lq in (floor[q]..=hq).rev() {
+                    while lr <= hr && !passes(q, lq, r, lr) {
+                        lr += 1;
+                    }
+                    least[lq] = lr;
+                }
+                (q, r, least)
+            })
+            .filter(|(q, r, least)| least.iter().skip(floor[*q]).any(|&l| l > floor[*r]))
+            .collect();
+        PairFloors { pairs }
+    }
+
+    /// Whether some pair of `v`'s levels lies below its pair floor.
+    fn fail(&self, v: &[usize]) -> bool {
+        self.pairs.iter().any(|(q, r, least)| v[*r] < least[v[*q]])
+    }
 }
 
 /// The part of the lattice a passing node can lie in: from the floor to
