@@ -720,14 +720,8 @@ mod tests {
     /// A random table of `n` rows over three numeric QIs, with interval
     /// hierarchies; SplitMix64 from `seed`.
     fn random_case(n: usize, seed: u64) -> (ClassTable, Vec<Generalisation>) {
-        let mut state = seed;
-        let mut next = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
+        let mut rng = crate::engine::splitmix::SplitMix64(seed);
+        let mut next = move || rng.next_u64();
         let specs = ["interval:2,4,8", "interval:5,10", "interval:3"];
         let spans = [16u64, 20, 9];
         let mut cols = Vec::new();

@@ -815,14 +815,8 @@ mod tests {
     /// weights, cardinalities from 1 up).
     #[test]
     fn dense_grouping_equals_sorted_grouping() {
-        let mut state = 7u64;
-        let mut next = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
+        let mut rng = crate::engine::splitmix::SplitMix64(7);
+        let mut next = move || rng.next_u64();
         for (len, cards) in [
             (1usize, vec![1u32]),
             (500, vec![3, 1, 7]),

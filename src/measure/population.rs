@@ -443,14 +443,8 @@ mod tests {
     /// probability π, and return the sample histogram and the true number
     /// of population uniques.
     fn simulate(classes: usize, b: f64, pi: f64, seed: u64) -> (Vec<(u64, u64)>, u64, f64, u64) {
-        let mut state = seed;
-        let mut unit = || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::engine::splitmix::SplitMix64(seed);
+        let mut unit = || rng.unit();
         let mut hist = std::collections::BTreeMap::new();
         let (mut pop, mut n, mut uniques) = (0u64, 0u64, 0u64);
         for _ in 0..classes {

@@ -12,6 +12,7 @@ use std::io::Write;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::engine::splitmix::SplitMix64;
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, write_frame};
 
@@ -122,26 +123,23 @@ const COUNTRIES: [&str; 40] = [
 ];
 const POSTCODES: usize = 30_000;
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, good enough for
-/// synthetic data, and fully determined by its seed.
-struct Rng(u64);
+/// SplitMix64 on one stream of a seed: fully determined by both.
+struct Rng(SplitMix64);
 
 impl Rng {
     fn new(seed: u64, stream: u64) -> Self {
-        let mut r = Rng(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F));
+        let mut r = Rng(SplitMix64(
+            seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F),
+        ));
         r.next();
         r
     }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// Uniform in [0, 1).
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 }
 
