@@ -48,6 +48,107 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// How a column of a [`grid`] is aligned.
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// A cell of a [`grid`]: text and the colour it is painted in (if any).
+struct Cell {
+    text: String,
+    paint: Option<comfy_table::Color>,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell { text, paint: None }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::from(text.to_string())
+    }
+}
+
+impl Style {
+    /// A cell painted like [`Style::good`], [`Style::bad`] or
+    /// [`Style::warn`]; plain when colours are off.
+    fn cell(self, text: &str, tone: Tone) -> Cell {
+        let paint = match (self, tone) {
+            (Style::Plain, _) => None,
+            (Style::Ansi, Tone::Good) => Some(comfy_table::Color::Green),
+            (Style::Ansi, Tone::Bad) => Some(comfy_table::Color::Red),
+            (Style::Ansi, Tone::Warn) => Some(comfy_table::Color::Yellow),
+        };
+        Cell {
+            text: text.to_string(),
+            paint,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Tone {
+    Good,
+    Bad,
+    Warn,
+}
+
+/// Rows laid out in columns by comfy-table, indented two spaces, two
+/// spaces between columns. Widths are measured on the visible text (colour
+/// codes are added around the padded cell), so a coloured and an
+/// uncoloured run differ only by the codes.
+fn grid(
+    o: &mut String,
+    head: Option<&[&str]>,
+    rows: Vec<Vec<Cell>>,
+    align: &[Align],
+    style: Style,
+) {
+    use comfy_table::{CellAlignment, ContentArrangement, Table};
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t.style_text_only();
+    match style {
+        // crossterm, which paints the cells, reads NO_COLOR itself; the
+        // choice was made already (`--color always` overrides NO_COLOR).
+        Style::Ansi => {
+            crossterm::style::force_color_output(true);
+            t.enforce_styling()
+        }
+        Style::Plain => t.force_no_tty(),
+    };
+    if let Some(head) = head {
+        t.set_header(head.iter().map(comfy_table::Cell::new));
+    }
+    for row in rows {
+        t.add_row(row.into_iter().map(|c| {
+            let cell = comfy_table::Cell::new(c.text);
+            match c.paint {
+                Some(colour) => cell.fg(colour),
+                None => cell,
+            }
+        }));
+    }
+    for (i, a) in align.iter().enumerate() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(match a {
+                Align::Left => CellAlignment::Left,
+                Align::Right => CellAlignment::Right,
+            });
+            // Two spaces between columns, none after the last.
+            col.set_padding((0, if i + 1 < align.len() { 2 } else { 0 }));
+        }
+    }
+    for line in t.lines() {
+        let _ = writeln!(o, "  {}", line.trim_end());
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
@@ -193,66 +294,83 @@ fn render_risk(o: &mut String, r: &Report, style: Style) {
         style.bold("Re-identification risk"),
         fmt6(rk.threshold)
     );
-    let _ = writeln!(
-        o,
-        "  {:<13}{:>10}{:>10}{:>17}",
-        "", "highest", "average", "records at risk"
-    );
     let p = &rk.prosecutor;
-    let _ = writeln!(
-        o,
-        "  {:<13}{:>10.4}{:>10.4}{:>17}",
-        "prosecutor",
-        p.highest,
-        p.average,
-        pct(p.records_at_risk)
-    );
     let j = &rk.journalist;
-    let _ = writeln!(
+    let row = |name: &str, highest: String, average: f64, at_risk: String| -> Vec<Cell> {
+        vec![
+            name.into(),
+            highest.into(),
+            format!("{average:.4}").into(),
+            at_risk.into(),
+        ]
+    };
+    let rows = vec![
+        row(
+            "prosecutor",
+            format!("{:.4}", p.highest),
+            p.average,
+            pct(p.records_at_risk),
+        ),
+        row(
+            "journalist",
+            format!("{:.4}", j.highest),
+            j.average,
+            pct(j.records_at_risk),
+        ),
+        row("marketer", String::new(), rk.marketer, String::new()),
+    ];
+    grid(
         o,
-        "  {:<13}{:>10.4}{:>10.4}{:>17}",
-        "journalist",
-        j.highest,
-        j.average,
-        pct(j.records_at_risk)
+        Some(&["", "highest", "average", "records at risk"]),
+        rows,
+        &[Align::Left, Align::Right, Align::Right, Align::Right],
+        style,
     );
-    let _ = writeln!(o, "  {:<13}{:>10}{:>10.4}", "marketer", "", rk.marketer);
     let _ = writeln!(o, "  journalist/marketer basis: {} ({})", j.basis, j.note);
 }
 
 /// Attribute contribution.
 fn render_attributes(o: &mut String, r: &Report, style: Style) {
     let _ = writeln!(o, "\n{}", style.bold("Attribute contribution"));
-    let width = r
+    let rows = r
         .attributes
         .iter()
-        .map(|a| a.name.chars().count())
-        .max()
-        .unwrap_or(9)
-        .max(9);
-    let _ = writeln!(
+        .zip(&r.quasi_identifiers)
+        .map(|(a, q)| {
+            vec![
+                a.name.as_str().into(),
+                group_digits(a.distinct).into(),
+                format!("{:.6}", a.distinction).into(),
+                a.separation
+                    .map_or("n/a".to_string(), |s| format!("{s:.4}"))
+                    .into(),
+                group_digits(a.uniques_alone).into(),
+                format!("-{}", group_digits(a.uniques_removed)).into(),
+                if q.missing > 0 {
+                    format!("({} missing)", group_digits(q.missing))
+                } else {
+                    String::new()
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    let right = Align::Right;
+    grid(
         o,
-        "  {:<width$}{:>10}{:>13}{:>12}{:>14}{:>20}",
-        "attribute", "distinct", "distinction", "separation", "unique alone", "uniques if dropped"
+        Some(&[
+            "attribute",
+            "distinct",
+            "distinction",
+            "separation",
+            "unique alone",
+            "uniques if dropped",
+            "",
+        ]),
+        rows,
+        &[Align::Left, right, right, right, right, right, Align::Left],
+        style,
     );
-    for (a, q) in r.attributes.iter().zip(&r.quasi_identifiers) {
-        let _ = writeln!(
-            o,
-            "  {:<width$}{:>10}{:>13.6}{:>12}{:>14}{:>20}{}",
-            a.name,
-            group_digits(a.distinct),
-            a.distinction,
-            a.separation
-                .map_or("n/a".to_string(), |s| format!("{s:.4}")),
-            group_digits(a.uniques_alone),
-            format!("-{}", group_digits(a.uniques_removed)),
-            if q.missing > 0 {
-                format!("  ({} missing)", group_digits(q.missing))
-            } else {
-                String::new()
-            }
-        );
-    }
 }
 
 /// The smallest classes' values (only with --show-values).
@@ -276,13 +394,15 @@ fn render_wp216(o: &mut String, r: &Report, style: Style) {
             "\n{}",
             style.bold("WP216 assessment (each criterion on its own)")
         );
-        for (name, c) in [
+        let rows = [
             ("singling out", &w.singling_out),
             ("linkability", &w.linkability),
             ("inference", &w.inference),
-        ] {
-            render_verdict(o, name, c, style);
-        }
+        ]
+        .into_iter()
+        .map(|(name, c)| verdict_row(name, c, style))
+        .collect();
+        grid(o, None, rows, &[Align::Left; 3], style);
     }
 }
 
@@ -330,23 +450,24 @@ fn render_baseline(o: &mut String, r: &Report, style: Style) {
     }
 }
 
-fn render_verdict(o: &mut String, name: &str, c: &crate::report::Judgement, style: Style) {
+fn verdict_row(name: &str, c: &crate::report::Judgement, style: Style) -> Vec<Cell> {
+    use crate::gate::wp216::Verdict;
     let verdict = match c.verdict {
-        crate::gate::wp216::Verdict::Pass => style.good("pass"),
-        crate::gate::wp216::Verdict::AtRisk => style.warn("at risk"),
-        crate::gate::wp216::Verdict::Fail => style.bad("FAIL"),
-        crate::gate::wp216::Verdict::NotAssessed => "not assessed".to_string(),
+        Verdict::Pass => style.cell("pass", Tone::Good),
+        Verdict::AtRisk => style.cell("at risk", Tone::Warn),
+        Verdict::Fail => style.cell("FAIL", Tone::Bad),
+        Verdict::NotAssessed => "not assessed".into(),
     };
-    let _ = writeln!(
-        o,
-        "  {name:<13}{verdict:<13}{}{}",
-        c.reason,
-        if c.default_rule && c.verdict != crate::gate::wp216::Verdict::NotAssessed {
-            " [kanon default rule]"
-        } else {
-            ""
-        }
-    );
+    let default_rule = if c.default_rule && c.verdict != Verdict::NotAssessed {
+        " [kanon default rule]"
+    } else {
+        ""
+    };
+    vec![
+        name.into(),
+        verdict,
+        format!("{}{default_rule}", c.reason).into(),
+    ]
 }
 
 fn render_targets(o: &mut String, targets: &[crate::gate::targets::TargetCheck], style: Style) {
@@ -354,14 +475,18 @@ fn render_targets(o: &mut String, targets: &[crate::gate::targets::TargetCheck],
         return;
     }
     let _ = writeln!(o, "\n{}", style.bold("Targets"));
-    for t in targets {
-        let mark = if t.met {
-            style.good("pass")
-        } else {
-            style.bad("FAIL")
-        };
-        let _ = writeln!(o, "  {mark}  {}", t.message);
-    }
+    let rows = targets
+        .iter()
+        .map(|t| {
+            let mark = if t.met {
+                style.cell("pass", Tone::Good)
+            } else {
+                style.cell("FAIL", Tone::Bad)
+            };
+            vec![mark, t.message.as_str().into()]
+        })
+        .collect();
+    grid(o, None, rows, &[Align::Left; 2], style);
     let failed = targets.iter().filter(|t| !t.met).count();
     let verdict = if failed == 0 {
         style.good("all targets met")
@@ -493,7 +618,8 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
         );
     }
     let _ = writeln!(o, "\n{}", style.bold("WP216 linkability"));
-    render_verdict(&mut o, "linkability", &r.verdict, style);
+    let row = verdict_row("linkability", &r.verdict, style);
+    grid(&mut o, None, vec![row], &[Align::Left; 3], style);
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Warnings"));
         for w in &r.warnings {
@@ -518,26 +644,25 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
     );
     match &s.levels {
         Some(levels) => {
-            let width = levels
-                .keys()
-                .map(|k| k.chars().count())
-                .max()
-                .unwrap_or(4)
-                .max(4);
-            for (name, level) in levels {
-                // Values of records only with --show-values.
-                let example = s
-                    .examples
-                    .as_ref()
-                    .and_then(|e| e.get(name))
-                    .map(|[from, to]| format!("   e.g. {from} → {to}"))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "  {name:<width$}  level {level} of {}{example}   ({})",
-                    s.heights[name], s.hierarchies[name]
-                );
-            }
+            let rows = levels
+                .iter()
+                .map(|(name, level)| {
+                    // Values of records only with --show-values.
+                    let example = s
+                        .examples
+                        .as_ref()
+                        .and_then(|e| e.get(name))
+                        .map(|[from, to]| format!("e.g. {from} → {to}"))
+                        .unwrap_or_default();
+                    vec![
+                        name.as_str().into(),
+                        format!("level {level} of {}", s.heights[name]).into(),
+                        format!("({})", s.hierarchies[name]).into(),
+                        example.into(),
+                    ]
+                })
+                .collect();
+            grid(&mut o, None, rows, &[Align::Left; 4], style);
             let res = s.result.as_ref();
             let _ = writeln!(
                 o,
@@ -903,35 +1028,41 @@ pub fn render_profile(p: &crate::report::Profile) -> String {
         p.rows,
         p.columns.len()
     );
-    let width = p
+    let rows = p
         .columns
         .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    let _ = writeln!(
-        o,
-        "  {:<width$}{:>10}{:>12}{:>10}{:>9}  {:<28} reason",
-        "column", "distinct", "uniqueness", "entropy", "missing", "role"
+        .map(|c| {
+            let role = serde_json::to_value(c.role)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            vec![
+                c.name.as_str().into(),
+                c.distinct.to_string().into(),
+                format!("{:.4}", c.uniqueness).into(),
+                format!("{:.2}", c.entropy_bits).into(),
+                format!("{:.1}%", c.missing_share * 100.0).into(),
+                role.into(),
+                c.reason.as_str().into(),
+            ]
+        })
+        .collect();
+    let (l, r) = (Align::Left, Align::Right);
+    grid(
+        &mut o,
+        Some(&[
+            "column",
+            "distinct",
+            "uniqueness",
+            "entropy",
+            "missing",
+            "role",
+            "reason",
+        ]),
+        rows,
+        &[l, r, r, r, r, l, l],
+        Style::Plain,
     );
-    for c in &p.columns {
-        let role = serde_json::to_value(c.role)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let _ = writeln!(
-            o,
-            "  {:<width$}{:>10}{:>12.4}{:>10.2}{:>8.1}%  {:<28} {}",
-            c.name,
-            c.distinct,
-            c.uniqueness,
-            c.entropy_bits,
-            c.missing_share * 100.0,
-            role,
-            c.reason
-        );
-    }
     if p.columns
         .iter()
         .any(|c| c.role == crate::measure::profile::Role::Pseudonym)

@@ -7,6 +7,7 @@ mod common;
 
 mod errors;
 mod golden;
+mod interface;
 mod linkage;
 mod policy;
 mod profile;

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
     started();
     install_panic_hook();
     let cli = Cli::parse();
+    let _ = COLOR.set(colour_on(&cli.color, std::io::stdout().is_terminal()));
     match std::panic::catch_unwind(move || run(cli)) {
         Ok(code) => code,
         // The hook has said what happened.
@@ -291,10 +292,27 @@ fn command_line() -> String {
     words.join(" ")
 }
 
-/// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
+/// Whether the terminal summary is coloured, decided once from `--color`.
+static COLOR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// `--color always|never` decides; `auto` follows the conventions of
+/// no-color.org (NO_COLOR set and not empty: off) and bixense.com/clicolors
+/// (CLICOLOR_FORCE not 0: on even through a pipe; CLICOLOR=0: off), and
+/// otherwise colours a terminal only.
+fn colour_on(flag: &str, terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match flag {
+        "always" => true,
+        "never" => false,
+        _ if set("NO_COLOR").is_some() => false,
+        _ if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        _ if set("CLICOLOR").is_some_and(|v| v == "0") => false,
+        _ => terminal,
+    }
+}
+
 fn style() -> Style {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if !no_color && std::io::stdout().is_terminal() {
+    if COLOR.get().copied().unwrap_or(false) {
         Style::Ansi
     } else {
         Style::Plain

@@ -35,6 +35,10 @@ fn default_name<T: Choice + Default>() -> &'static str {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Colour in the terminal summary: auto (on a terminal, unless NO_COLOR is set or CLICOLOR=0; CLICOLOR_FORCE forces it), always or never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
 }
 
 #[derive(Debug, Subcommand)]
