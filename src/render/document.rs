@@ -8,9 +8,9 @@
 
 use std::fmt::Write;
 
+use super::labels::{figure, value, Unit};
 use super::lang::Lang;
 use super::text::group_digits;
-use crate::gate::targets::fmt6;
 use crate::gate::wp216::Verdict;
 use crate::report::Judgement as Criterion;
 use crate::report::Report;
@@ -23,6 +23,10 @@ pub struct Meta {
     pub command: String,
     /// Every parameter of the analysis: (name, value).
     pub parameters: Vec<(String, String)>,
+    /// Why the analysis was made (`--purpose` or the policy's).
+    pub purpose: Option<String>,
+    /// The day of the report, YYYY-MM-DD.
+    pub date: String,
 }
 
 /// A piece of the report.
@@ -33,21 +37,86 @@ pub enum Block {
     /// A header row and data rows.
     Table(Vec<String>, Vec<Vec<String>>),
     List(Vec<String>),
-    Verdicts(Vec<(String, Criterion)>),
-    /// A bar chart: title, unit label, (label, value) bars.
-    Chart(String, String, Vec<(String, f64)>),
+    /// The three WP216 verdicts, each a box kept whole.
+    Verdicts(Vec<VerdictBox>),
+    Chart(Chart),
 }
 
-/// Markdown or HTML, chosen by the file extension.
-pub fn render_for_path(path: &str, r: &Report, meta: &Meta) -> String {
-    let blocks = blocks(r, meta);
-    if path.to_ascii_lowercase().ends_with(".md")
-        || path.to_ascii_lowercase().ends_with(".markdown")
-    {
-        markdown(&blocks, meta.lang)
-    } else {
-        html(&blocks, meta.lang, &title(r, meta.lang))
+/// A bar chart, drawn by [`super::chart`] into SVG (HTML) and PDF alike.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub title: String,
+    pub x_title: String,
+    pub y_title: String,
+    /// Values are percentages (0–100): ticks and labels carry `%`.
+    pub percent: bool,
+    /// (label, value) bars, left to right.
+    pub bars: Vec<(String, f64)>,
+    /// The decimal mark of tick and value labels.
+    pub lang: Lang,
+}
+
+/// One verdict as shown: every word already in the report's language.
+#[derive(Debug, Clone)]
+pub struct VerdictBox {
+    /// A stable HTML id: `singling-out`, `linkability`, `inference`.
+    pub id: &'static str,
+    pub name: String,
+    pub word: String,
+    /// `pass`, `at-risk`, `fail` or `not-assessed` (colour and CSS class).
+    pub class: &'static str,
+    pub reason: String,
+    /// The figures the verdict rests on, in words.
+    pub evidence: String,
+}
+
+/// The report formats, chosen by the file's extension in any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocFormat {
+    Html,
+    Markdown,
+    Pdf,
+}
+
+impl DocFormat {
+    /// `.html`/`.htm`, `.md`/`.markdown` or `.pdf`; anything else is an
+    /// error rather than a silent HTML file under a misleading name.
+    pub fn from_path(path: &str) -> crate::error::Result<DocFormat> {
+        let ext = std::path::Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("html" | "htm") => Ok(DocFormat::Html),
+            Some("md" | "markdown") => Ok(DocFormat::Markdown),
+            Some("pdf") => Ok(DocFormat::Pdf),
+            other => Err(crate::error::Error::usage(format!(
+                "--report {path}: the report's format is taken from its extension, which must be .html (or .htm), .md (or .markdown) or .pdf{}",
+                other.map_or(" (the path has none)".to_string(), |e| format!(", not .{e}"))
+            ))),
+        }
     }
+}
+
+/// The report in `format`, as the bytes of the file. An error is a fault
+/// of the renderer (said in words), never of the data.
+pub fn render(format: DocFormat, r: &Report, meta: &Meta) -> std::result::Result<Vec<u8>, String> {
+    let blocks = blocks(r, meta);
+    let l = meta.lang;
+    Ok(match format {
+        DocFormat::Markdown => markdown(&blocks, l).into_bytes(),
+        DocFormat::Html => html(&blocks, l, &title(r, l))?.into_bytes(),
+        DocFormat::Pdf => {
+            let footer = format!("{} · kanon {}", title(r, l), r.kanon_version);
+            super::pdf::render(&blocks, &title(r, l), &footer, |page, pages| {
+                format!(
+                    "{} {page} {} {pages}",
+                    l.tr("page", "pagina"),
+                    l.tr("of", "van")
+                )
+            })?
+        }
+    })
 }
 
 fn title(r: &Report, lang: Lang) -> String {
@@ -58,12 +127,14 @@ fn title(r: &Report, lang: Lang) -> String {
     )
 }
 
+/// A share or probability in percent (at most four significant digits).
 fn pct(lang: Lang, x: f64) -> String {
-    lang.num(format!("{:.2}%", x * 100.0))
+    value(lang, Unit::Share, x)
 }
 
+/// Any other figure, at most four significant digits.
 fn num(lang: Lang, x: f64) -> String {
-    lang.num(fmt6(x))
+    value(lang, Unit::Number, x)
 }
 
 fn count(lang: Lang, n: u64) -> String {
@@ -156,24 +227,44 @@ fn class_size_bars(r: &Report) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// Share of records by prosecutor risk 1/f.
-fn risk_bars(r: &Report) -> Vec<(String, f64)> {
+/// Records by prosecutor risk 1/f, in percent of all records, in bands
+/// split at the risk threshold t by the very test that counts a record "at
+/// risk" (risk > t, `measure::tolerance::above`), so text, JSON and chart
+/// count the same records: 100%, (t, 100%), (t/2, t] and the rest. A
+/// band's lower edge is exclusive, shown as "> 20%".
+fn risk_bars(r: &Report, l: Lang) -> Vec<(String, f64)> {
+    use crate::measure::tolerance::above;
     let n = r.input.records.max(1) as f64;
-    // Risk bands by class size: 1/f = 1, [0.5, 1), [0.2, 0.5), [0.1, 0.2), [0.05, 0.1), < 0.05.
-    let bands: [(&str, u64, u64); 6] = [
-        ("1", 1, 1),
-        ("0.5", 2, 2),
-        ("0.2–0.5", 3, 5),
-        ("0.1–0.2", 6, 10),
-        ("0.05–0.1", 11, 20),
-        ("< 0.05", 21, u64::MAX),
+    let t = r.risk.threshold;
+    let p = super::labels::percent;
+    let labels = [
+        "100%".to_string(),
+        format!("> {} – < 100%", p(t)),
+        format!("> {} – {}", p(t / 2.0), p(t)),
+        format!("≤ {}", p(t / 2.0)),
     ];
-    bands
-        .iter()
-        .map(|&(label, lo, hi)| {
-            let records = records_in_sizes(r, lo, hi);
-            (label.to_string(), records as f64 / n)
-        })
+    let mut records = [0u64; 4];
+    for &[size, classes] in &r.classes.histogram {
+        let risk = 1.0 / size.max(1) as f64;
+        let band = if size <= 1 {
+            0
+        } else if above(risk, t) {
+            1
+        } else if above(risk, t / 2.0) {
+            2
+        } else {
+            3
+        };
+        records[band] += size * classes;
+    }
+    // Bands that cannot hold a record at this threshold are left out.
+    let possible = [true, t < 1.0, t > 0.0, t > 0.0];
+    labels
+        .into_iter()
+        .zip(records)
+        .zip(possible)
+        .filter(|(_, possible)| *possible)
+        .map(|((label, k), _)| (l.num(label), 100.0 * k as f64 / n))
         .collect()
 }
 
@@ -190,6 +281,7 @@ pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
             .into(),
         ),
     ];
+    header(&mut b, r, meta);
     summary(&mut b, r, l);
     verdicts(&mut b, r, l);
     singling_out(&mut b, r, l);
@@ -221,12 +313,12 @@ pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
                     .map(|c| (l.tr("better", "beter"), c)),
             )
             .map(|(w, c)| {
-                vec![
-                    c.figure.clone(),
-                    c.previous.to_string(),
-                    c.current.to_string(),
-                    w.into(),
-                ]
+                let (words, unit) = figure(l, &c.figure);
+                let shown = |v: &serde_json::Value| {
+                    v.as_f64()
+                        .map_or_else(|| v.to_string(), |x| value(l, unit, x))
+                };
+                vec![words, shown(&c.previous), shown(&c.current), w.into()]
             })
             .collect();
         b.push(Block::Table(
@@ -248,30 +340,97 @@ pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
     b
 }
 
-fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
-    b.push(Block::Heading(2, l.tr("Summary", "Samenvatting").into()));
+/// What an auditor files first: purpose, date, tool, every input with its
+/// size and SHA-256, the columns and the targets.
+fn header(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
+    let l = meta.lang;
+    let mut rows = Vec::new();
+    if let Some(p) = meta.purpose.as_ref().filter(|p| !p.trim().is_empty()) {
+        rows.push(vec![l.tr("purpose", "doel").into(), p.clone()]);
+    }
+    rows.push(vec![l.tr("date", "datum").into(), meta.date.clone()]);
+    rows.push(vec![
+        l.tr("made with", "gemaakt met").into(),
+        format!("kanon {}", r.kanon_version),
+    ]);
+    for f in &r.input.files {
+        let path = if f.path == "-" {
+            l.tr("standard input", "standaardinvoer").to_string()
+        } else {
+            f.path.clone()
+        };
+        rows.push(vec![
+            l.tr("input", "invoer").into(),
+            format!(
+                "{path} ({} {}, {} {}; SHA-256 {})",
+                count(l, f.size),
+                l.tr("bytes", "bytes"),
+                count(l, f.rows),
+                l.tr("rows", "rijen"),
+                f.sha256
+            ),
+        ]);
+    }
     let qis: Vec<&str> = r
         .quasi_identifiers
         .iter()
         .map(|q| q.name.as_str())
         .collect();
-    let mut rows = vec![
-        vec![
-            l.tr("input", "invoer").into(),
-            format!("{} ({})", r.input.path, r.input.format),
-        ],
-        vec![l.tr("records", "records").into(), count(l, r.input.records)],
-        vec![
-            l.tr("quasi-identifiers", "quasi-identificatoren").into(),
-            qis.join(", "),
-        ],
-    ];
+    rows.push(vec![
+        l.tr("quasi-identifiers", "quasi-identificatoren").into(),
+        qis.join(", "),
+    ]);
     if !r.sensitive_attributes.is_empty() {
         rows.push(vec![
             l.tr("sensitive attributes", "gevoelige attributen").into(),
             r.sensitive_attributes.join(", "),
         ]);
     }
+    let targets: Vec<String> = r.targets.iter().map(|t| target_text(l, t)).collect();
+    rows.push(vec![
+        l.tr("targets", "normen").into(),
+        if targets.is_empty() {
+            l.tr(
+                "none set (the verdicts use kanon's default rules)",
+                "geen ingesteld (de oordelen volgen de standaardregels van kanon)",
+            )
+            .into()
+        } else {
+            targets.join("; ")
+        },
+    ]);
+    b.push(Block::Table(
+        vec![
+            l.tr("about this report", "over dit rapport").into(),
+            String::new(),
+        ],
+        rows,
+    ));
+}
+
+/// A target as a person reads it: "k (smallest class) ≥ 5".
+fn target_text(l: Lang, t: &crate::gate::targets::TargetCheck) -> String {
+    let (words, unit) = figure(l, &t.name);
+    let base = t.name.split('[').next().unwrap_or_default();
+    let relation = match base {
+        "k" | "l" => "≥",
+        "delta" => "<",
+        _ => "≤",
+    };
+    format!("{words} {relation} {}", value(l, unit, t.limit))
+}
+
+fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    b.push(Block::Heading(2, l.tr("Summary", "Samenvatting").into()));
+    let mut rows = vec![vec![
+        l.tr("records", "records").into(),
+        format!(
+            "{} ({} {})",
+            count(l, r.input.records),
+            l.tr("format", "formaat"),
+            r.input.format
+        ),
+    ]];
     rows.extend([
         vec![
             l.tr("equivalence classes", "equivalentieklassen (groepen)")
@@ -295,15 +454,15 @@ fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
             .into(),
             format!(
                 "{} / {}",
-                num(l, r.risk.prosecutor.highest),
-                num(l, r.risk.prosecutor.average)
+                pct(l, r.risk.prosecutor.highest),
+                pct(l, r.risk.prosecutor.average)
             ),
         ],
         vec![
             format!(
                 "{} {}",
                 l.tr("records at risk (risk >", "records met risico (risico >"),
-                num(l, r.risk.threshold)
+                pct(l, r.risk.threshold)
             ) + ")",
             pct(l, r.risk.prosecutor.records_at_risk),
         ],
@@ -346,18 +505,22 @@ fn verdicts(b: &mut Vec<Block>, r: &Report, l: Lang) {
     ));
     let Some(w) = &r.wp216 else { return };
     let names = criterion_names(l);
-    let list = vec![
-        (names[0].clone(), w.singling_out.clone()),
-        (names[1].clone(), w.linkability.clone()),
-        (names[2].clone(), w.inference.clone()),
+    let list = [
+        ("singling-out", &names[0], &w.singling_out),
+        ("linkability", &names[1], &w.linkability),
+        ("inference", &names[2], &w.inference),
     ];
     let sentences: Vec<String> = list
         .iter()
-        .map(|(n, c)| verdict_sentence(l, &n.to_lowercase(), c))
+        .map(|(_, n, c)| verdict_sentence(l, &n.to_lowercase(), c))
         .collect();
-    b.push(Block::Verdicts(list.clone()));
+    b.push(Block::Verdicts(
+        list.iter()
+            .map(|(id, name, c)| verdict_box(l, id, name, c))
+            .collect(),
+    ));
     b.push(Block::List(sentences));
-    if list.iter().all(|(_, c)| c.verdict == Verdict::Pass) {
+    if list.iter().all(|(_, _, c)| c.verdict == Verdict::Pass) {
         b.push(Block::Para(l.tr(
             "For this table and the stated assumptions, no criterion exceeds the configured targets. Whether the data may be treated as anonymous depends on context outside this table and requires a separate assessment (WP216 §2.2.2).",
             "Voor deze tabel en de genoemde aannames overschrijdt geen enkel criterium de ingestelde normen. Of de gegevens als anoniem mogen gelden, hangt af van de context buiten deze tabel en vraagt om een afzonderlijke beoordeling (WP216 §2.2.2).",
@@ -374,24 +537,36 @@ fn singling_out(b: &mut Vec<Block>, r: &Report, l: Lang) {
         )
         .into(),
     ));
-    b.push(Block::Chart(
-        l.tr(
-            "Records by the size of their class",
-            "Records naar de grootte van hun groep",
-        )
-        .into(),
-        l.tr("records", "records").into(),
-        class_size_bars(r),
-    ));
-    b.push(Block::Chart(
-        l.tr(
-            "Share of records by prosecutor risk (1 / class size)",
-            "Aandeel records naar prosecutor-risico (1 / groepsgrootte)",
-        )
-        .into(),
-        l.tr("share of records", "aandeel records").into(),
-        risk_bars(r),
-    ));
+    b.push(Block::Chart(Chart {
+        title: l
+            .tr(
+                "Records by the size of their class",
+                "Records naar de grootte van hun groep",
+            )
+            .into(),
+        x_title: l
+            .tr("class size (records)", "groepsgrootte (records)")
+            .into(),
+        y_title: l.tr("records", "records").into(),
+        percent: false,
+        bars: class_size_bars(r),
+        lang: l,
+    }));
+    b.push(Block::Chart(Chart {
+        title: format!(
+            "{} {})",
+            l.tr(
+                "Records by prosecutor risk (1 / class size; at risk: >",
+                "Records naar prosecutor-risico (1 / groepsgrootte; met risico: >",
+            ),
+            l.num(super::labels::percent(r.risk.threshold))
+        ),
+        x_title: l.tr("prosecutor risk", "prosecutor-risico").into(),
+        y_title: l.tr("share of records (%)", "aandeel records (%)").into(),
+        percent: true,
+        bars: risk_bars(r, l),
+        lang: l,
+    }));
     let k = &r.k_anonymity;
     let j = &r.risk.journalist;
     b.push(Block::Table(
@@ -404,20 +579,20 @@ fn singling_out(b: &mut Vec<Block>, r: &Report, l: Lang) {
         vec![
             vec![
                 "prosecutor".into(),
-                num(l, r.risk.prosecutor.highest),
-                num(l, r.risk.prosecutor.average),
+                pct(l, r.risk.prosecutor.highest),
+                pct(l, r.risk.prosecutor.average),
                 pct(l, r.risk.prosecutor.records_at_risk),
             ],
             vec![
                 "journalist".into(),
-                num(l, j.highest),
-                num(l, j.average),
+                pct(l, j.highest),
+                pct(l, j.average),
                 pct(l, j.records_at_risk),
             ],
             vec![
                 "marketer".into(),
                 String::new(),
-                num(l, r.risk.marketer),
+                pct(l, r.risk.marketer),
                 String::new(),
             ],
         ],
@@ -525,7 +700,7 @@ fn inference(b: &mut Vec<Block>, name: &str, i: &crate::report::InferenceInfo, l
                 "gemiddelde kans op juiste toeschrijving",
             )
             .into(),
-            num(l, i.attribution.mean_cap),
+            pct(l, i.attribution.mean_cap),
         ],
         vec![
             l.tr(
@@ -533,7 +708,7 @@ fn inference(b: &mut Vec<Block>, name: &str, i: &crate::report::InferenceInfo, l
                 "toeschrijvingsrisico (gecorrigeerd voor basislijn)",
             )
             .into(),
-            i.attribution.risk.map_or("n/a".into(), |x| num(l, x)),
+            i.attribution.risk.map_or("n/a".into(), |x| pct(l, x)),
         ],
     ];
     if let Some(p) = &i.proximity {
@@ -580,7 +755,7 @@ fn population(b: &mut Vec<Block>, r: &Report, l: Lang) {
             "N = {} ({}), π = {}. {}: {} — {}",
             num(l, p.size),
             p.source,
-            num(l, p.sampling_fraction),
+            pct(l, p.sampling_fraction),
             l.tr(
                 "Model chosen by Dankar's rule",
                 "Model gekozen volgens de regel van Dankar"
@@ -612,9 +787,9 @@ fn population(b: &mut Vec<Block>, r: &Report, l: Lang) {
             l.tr("expected re-identifications", "verwachte heridentificaties"),
             num(l, i.expected_reidentifications),
             l.tr("global risk", "globaal risico"),
-            num(l, i.global),
+            pct(l, i.global),
             l.tr("highest", "hoogste"),
-            num(l, i.highest)
+            pct(l, i.highest)
         )));
     }
     if let Some(s) = &r.suda {
@@ -679,7 +854,7 @@ fn linkage(b: &mut Vec<Block>, k: &crate::measure::linkage::Linkability, l: Lang
             )
             .into(),
             k.unique_match_precision
-                .map_or(k.unique_match_precision_basis.clone(), |p| num(l, p)),
+                .map_or(k.unique_match_precision_basis.clone(), |p| pct(l, p)),
         ],
         vec![
             l.tr(
@@ -689,9 +864,9 @@ fn linkage(b: &mut Vec<Block>, k: &crate::measure::linkage::Linkability, l: Lang
             .into(),
             format!(
                 "{} [{}, {}]",
-                num(l, k.risk.value),
-                num(l, k.risk.ci[0]),
-                num(l, k.risk.ci[1])
+                pct(l, k.risk.value),
+                pct(l, k.risk.ci[0]),
+                pct(l, k.risk.ci[1])
             ),
         ],
     ];
@@ -712,18 +887,28 @@ fn linkage(b: &mut Vec<Block>, k: &crate::measure::linkage::Linkability, l: Lang
         ],
         rows,
     ));
-    b.push(Block::Chart(
-        l.tr(
-            "Attacker records by the number of released records they match",
-            "Records van de aanvaller naar het aantal vrijgegeven records waarop ze passen",
-        )
-        .into(),
-        l.tr("attacker records", "records").into(),
-        k.match_sizes
+    b.push(Block::Chart(Chart {
+        title: l
+            .tr(
+                "Attacker records by the number of released records they match",
+                "Records van de aanvaller naar het aantal vrijgegeven records waarop ze passen",
+            )
+            .into(),
+        x_title: l
+            .tr(
+                "released records matched",
+                "vrijgegeven records waarop het past",
+            )
+            .into(),
+        y_title: l.tr("attacker records", "records van de aanvaller").into(),
+        percent: false,
+        bars: k
+            .match_sizes
             .iter()
             .map(|m| (m.matches.clone(), m.attacker_records as f64))
             .collect(),
-    ));
+        lang: l,
+    }));
 }
 
 fn targets(b: &mut Vec<Block>, r: &Report, l: Lang) {
@@ -735,13 +920,13 @@ fn targets(b: &mut Vec<Block>, r: &Report, l: Lang) {
         .targets
         .iter()
         .map(|t| {
+            let (_, unit) = figure(l, &t.name);
             vec![
-                t.name.clone(),
-                num(l, t.limit),
+                target_text(l, t),
                 if t.actual.is_nan() {
                     "—".into()
                 } else {
-                    num(l, t.actual)
+                    value(l, unit, t.actual)
                 },
                 if t.met {
                     l.tr("met", "gehaald").into()
@@ -754,7 +939,6 @@ fn targets(b: &mut Vec<Block>, r: &Report, l: Lang) {
     b.push(Block::Table(
         vec![
             l.tr("target", "norm").into(),
-            l.tr("limit", "grens").into(),
             l.tr("measured", "gemeten").into(),
             l.tr("result", "uitkomst").into(),
         ],
@@ -808,32 +992,23 @@ fn reproducibility(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
             r.schema_version.to_string(),
         ],
     ];
-    for f in &r.input.files {
-        let path = if f.path == "-" {
-            l.tr("standard input", "standaardinvoer").to_string()
-        } else {
-            f.path.clone()
-        };
-        rows.push(vec![
-            format!("{} {path}", l.tr("input", "invoer")),
-            format!(
-                "{} bytes, {} {}, SHA-256 {}",
-                f.size,
-                f.rows,
-                l.tr("rows", "rijen"),
-                f.sha256
-            ),
-        ]);
-    }
+    // The inputs, their sizes and digests head the report.
     if !meta.command.is_empty() {
         rows.push(vec![
             l.tr("command", "opdracht").into(),
             meta.command.clone(),
         ]);
     }
+    // Settings left unset are in the command line already; listing each
+    // as "—" took a page.
     rows.extend(
         meta.parameters
             .iter()
+            .filter(|(k, v)| {
+                v.chars().any(|c| !"—/ ".contains(c))
+                    && k != "quasi-identifiers"
+                    && k != "sensitive attributes"
+            })
             .map(|(k, v)| vec![k.clone(), v.clone()]),
     );
     b.push(Block::Table(
@@ -872,12 +1047,12 @@ pub fn markdown(blocks: &[Block], lang: Lang) -> String {
             Block::Verdicts(list) => {
                 let rows: Vec<Vec<String>> = list
                     .iter()
-                    .map(|(n, c)| {
+                    .map(|v| {
                         vec![
-                            n.clone(),
-                            format!("**{}**", verdict_word(lang, c.verdict)),
-                            c.reason.clone(),
-                            evidence(c),
+                            v.name.clone(),
+                            format!("**{}**", v.word),
+                            v.reason.clone(),
+                            v.evidence.clone(),
                         ]
                     })
                     .collect();
@@ -889,13 +1064,18 @@ pub fn markdown(blocks: &[Block], lang: Lang) -> String {
                 ];
                 md_table(&mut o, &head, &rows);
             }
-            Block::Chart(title, unit, bars) => {
-                let _ = writeln!(o, "*{title}*\n");
-                let rows: Vec<Vec<String>> = bars
+            Block::Chart(c) => {
+                let _ = writeln!(o, "*{}*\n", c.title);
+                let unit = if c.percent { Unit::Share } else { Unit::Count };
+                let rows: Vec<Vec<String>> = c
+                    .bars
                     .iter()
-                    .map(|(label, v)| vec![label.clone(), fmt6(*v)])
+                    .map(|(label, v)| {
+                        let v = if c.percent { v / 100.0 } else { *v };
+                        vec![label.clone(), value(lang, unit, v)]
+                    })
                     .collect();
-                md_table(&mut o, &[String::new(), unit.clone()], &rows);
+                md_table(&mut o, &[c.x_title.clone(), c.y_title.clone()], &rows);
             }
         }
     }
@@ -913,12 +1093,42 @@ fn md_table(o: &mut String, head: &[String], rows: &[Vec<String>]) {
     o.push('\n');
 }
 
-fn evidence(c: &Criterion) -> String {
+/// The figures a verdict rests on, in words and units:
+/// "k (smallest class) 1 · highest prosecutor risk 100%".
+fn evidence(l: Lang, c: &Criterion) -> String {
     c.evidence
         .iter()
-        .map(|(k, v)| format!("{k} = {}", fmt6(*v)))
+        .map(|(key, x)| {
+            let (words, unit) = figure(l, key);
+            format!("{words} {}", value(l, unit, *x))
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" · ")
+}
+
+/// A verdict as every format shows it.
+fn verdict_box(l: Lang, id: &'static str, name: &str, c: &Criterion) -> VerdictBox {
+    let rule = if c.default_rule && c.verdict != Verdict::NotAssessed {
+        format!(
+            " ({})",
+            l.tr("kanon default rule", "standaardregel van kanon")
+        )
+    } else {
+        String::new()
+    };
+    let evidence = evidence(l, c);
+    VerdictBox {
+        id,
+        name: name.to_string(),
+        word: verdict_word(l, c.verdict).to_string(),
+        class: verdict_class(c.verdict),
+        reason: format!("{}{rule}", c.reason),
+        evidence: if evidence.is_empty() {
+            String::new()
+        } else {
+            format!("{}: {evidence}", l.tr("evidence", "onderbouwing"))
+        },
+    }
 }
 
 // -------------------------------------------------------------------- HTML
@@ -950,10 +1160,15 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;p
 .verdict.fail{border-color:#cf222e}.verdict.fail .badge{background:#cf222e}\
 .verdict .evidence{font-size:.85rem;color:#444}\
 figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg.chart{width:100%;max-width:40rem;height:auto}\
-svg.chart text{font-size:11px;fill:#1b1b1b}svg.chart rect.bar{fill:#4a6fa5}";
+@page{size:A4;margin:14mm 12mm}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:8.5pt;line-height:1.3}\
+h1{font-size:14pt;margin:0 0 .4rem}h2{font-size:11pt;margin:.9rem 0 .3rem;break-after:avoid}p{margin:.3rem 0}ul{margin:.3rem 0}\
+table{font-size:7.5pt;margin:.3rem 0 .5rem}td,th{padding:.08rem .3rem}tr,.verdict,figure{break-inside:avoid}\
+.verdicts{grid-template-columns:repeat(3,1fr);gap:.4rem}.verdict{padding:.3rem .5rem}.verdict .evidence{font-size:7pt}\
+figure{margin:.3rem 0;display:inline-block;width:49%;vertical-align:top}svg.chart{max-width:none}}";
 
 /// Render blocks as one self-contained HTML page.
-pub fn html(blocks: &[Block], lang: Lang, title: &str) -> String {
+pub fn html(blocks: &[Block], lang: Lang, title: &str) -> std::result::Result<String, String> {
     let mut o = String::new();
     let _ = write!(
         o,
@@ -983,43 +1198,33 @@ pub fn html(blocks: &[Block], lang: Lang, title: &str) -> String {
             Block::Table(head, rows) => html_table(&mut o, head, rows),
             Block::Verdicts(list) => {
                 o.push_str("<section class=\"verdicts\">\n");
-                for (i, (name, c)) in list.iter().enumerate() {
-                    let id = ["singling-out", "linkability", "inference"]
-                        .get(i)
-                        .copied()
-                        .unwrap_or("criterion");
+                for v in list {
                     let _ = writeln!(
                         o,
-                        "<div class=\"verdict {}\" id=\"verdict-{id}\" data-verdict=\"{}\">\n<h3>{}</h3>\n\
-                         <span class=\"badge\">{}</span>{}\n<p>{}</p>\n<p class=\"evidence\">{}</p>\n</div>",
-                        verdict_class(c.verdict),
-                        verdict_class(c.verdict),
-                        esc(name),
-                        esc(verdict_word(lang, c.verdict)),
-                        if c.default_rule && c.verdict != Verdict::NotAssessed {
-                            format!(" <em>{}</em>", esc(lang.tr("kanon default rule", "standaardregel van kanon")))
-                        } else {
-                            String::new()
-                        },
-                        esc(&c.reason),
-                        esc(&evidence(c))
+                        "<div class=\"verdict {c}\" id=\"verdict-{}\" data-verdict=\"{c}\">\n<h3>{}</h3>\n\
+                         <span class=\"badge\">{}</span>\n<p>{}</p>\n<p class=\"evidence\">{}</p>\n</div>",
+                        v.id,
+                        esc(&v.name),
+                        esc(&v.word),
+                        esc(&v.reason),
+                        esc(&v.evidence),
+                        c = v.class,
                     );
                 }
                 o.push_str("</section>\n");
             }
-            Block::Chart(title, unit, bars) => {
+            Block::Chart(c) => {
                 chart += 1;
                 let _ = writeln!(
                     o,
-                    "<figure id=\"chart-{chart}\">\n<figcaption>{}</figcaption>\n{}</figure>",
-                    esc(title),
-                    svg_bars(title, unit, bars, lang)
+                    "<figure id=\"chart-{chart}\">\n{}</figure>",
+                    super::chart::chart_svg(c)?
                 );
             }
         }
     }
     o.push_str("</body>\n</html>\n");
-    o
+    Ok(o)
 }
 
 fn html_table(o: &mut String, head: &[String], rows: &[Vec<String>]) {
@@ -1038,93 +1243,13 @@ fn html_table(o: &mut String, head: &[String], rows: &[Vec<String>]) {
     o.push_str("</tbody>\n</table>\n");
 }
 
-/// A vertical bar chart as inline SVG, with a text value above each bar.
-pub fn svg_bars(title: &str, unit: &str, bars: &[(String, f64)], lang: Lang) -> String {
-    let (w, h, left, bottom, top) = (640.0, 240.0, 56.0, 36.0, 20.0);
-    let max = bars.iter().map(|b| b.1).fold(0.0f64, f64::max);
-    let scale = if max > 0.0 {
-        (h - bottom - top) / max
-    } else {
-        0.0
-    };
-    let slot = (w - left - 8.0) / bars.len().max(1) as f64;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
-        esc(title)
-    );
-    let base = h - bottom;
-    let _ = writeln!(
-        o,
-        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#888\"/>",
-        w - 8.0
-    );
-    let _ = writeln!(
-        o,
-        "<text x=\"4\" y=\"{top}\">{}</text><text x=\"4\" y=\"{}\">{}</text>",
-        esc(&num(lang, max)),
-        top + 14.0,
-        esc(unit)
-    );
-    for (i, (label, v)) in bars.iter().enumerate() {
-        let bh = v * scale;
-        let x = left + i as f64 * slot + slot * 0.15;
-        let bw = slot * 0.7;
-        let _ = writeln!(
-            o,
-            "<rect class=\"bar\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\"><title>{}: {}</title></rect>",
-            base - bh,
-            esc(label),
-            esc(&num(lang, *v))
-        );
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            x + bw / 2.0,
-            base - bh - 3.0,
-            esc(&lang.num(short(*v)))
-        );
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            x + bw / 2.0,
-            base + 14.0,
-            esc(label)
-        );
-    }
-    o.push_str("</svg>\n");
-    o
-}
-
-/// A compact value label: counts as integers, shares with three digits.
-fn short(v: f64) -> String {
-    if v.fract() == 0.0 {
-        group_digits(v as u64)
-    } else {
-        format!("{v:.3}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn html_escapes_and_charts_scale() {
+    fn html_escapes() {
         assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &#39;b&#39;&gt;");
-        let svg = svg_bars(
-            "t",
-            "records",
-            &[("1".into(), 10.0), ("2".into(), 5.0)],
-            Lang::En,
-        );
-        // The tallest bar spans the plot height (240 − 36 − 20 = 184), the other half of it.
-        assert!(
-            svg.contains("height=\"184.0\"") && svg.contains("height=\"92.0\""),
-            "{svg}"
-        );
-        assert_eq!(svg.matches("<rect").count(), 2);
     }
 
     #[test]

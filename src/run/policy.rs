@@ -109,7 +109,10 @@ pub struct LinkagePolicy {
 pub struct ReportPolicy {
     pub html: Option<String>,
     pub markdown: Option<String>,
+    pub pdf: Option<String>,
     pub json: Option<String>,
+    /// Why the data are checked, printed at the head of the reports.
+    pub purpose: Option<String>,
     pub lang: Option<String>,
 }
 
@@ -139,8 +142,11 @@ pub struct OptionsPolicy {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub config: Config,
-    pub html: Option<String>,
-    pub markdown: Option<String>,
+    /// The auditor's reports to write, each in the format of its extension
+    /// (`render::document::DocFormat`).
+    pub reports: Vec<String>,
+    /// Why the analysis is made, at the head of the reports.
+    pub purpose: Option<String>,
     pub json: Option<String>,
     pub baseline: Option<(String, bool)>,
 }
@@ -149,8 +155,7 @@ impl Check {
     /// The files the check writes, each with the option that names it.
     pub fn outputs(&self) -> Vec<(&'static str, &str)> {
         let mut o: Vec<(&'static str, &str)> = Vec::new();
-        o.extend(self.html.as_deref().map(|p| ("the HTML report", p)));
-        o.extend(self.markdown.as_deref().map(|p| ("the Markdown report", p)));
+        o.extend(self.reports.iter().map(|p| ("--report", p.as_str())));
         o.extend(self.json.as_deref().map(|p| ("the JSON output", p)));
         o
     }
@@ -277,8 +282,12 @@ impl Policy {
         };
         Ok(Check {
             config,
-            html: self.report.html.as_deref().map(rel),
-            markdown: self.report.markdown.as_deref().map(rel),
+            reports: [&self.report.html, &self.report.markdown, &self.report.pdf]
+                .into_iter()
+                .flatten()
+                .map(|p| rel(p))
+                .collect(),
+            purpose: self.report.purpose.clone(),
             json: self.report.json.as_deref().map(rel),
             baseline: self
                 .baseline
@@ -444,6 +453,39 @@ pub fn starting_policy(input: &str, profile: &crate::report::Profile) -> String 
     o
 }
 
+/// The day a report is made, YYYY-MM-DD in UTC; SOURCE_DATE_EPOCH (the
+/// reproducible-builds convention, seconds since 1970) fixes it, so a
+/// report can be made again byte for byte.
+pub fn report_date() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    let (y, m, d) = civil_date(seconds.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01, by
+/// counting 400-year eras of 146,097 days with years starting in March
+/// (so the leap day ends a year): Hinnant, "chrono-compatible low-level
+/// date algorithms" (2013).
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 /// What a finished check produced.
 pub struct Outcome {
     pub analysis: crate::run::analyse::Analysis,
@@ -458,6 +500,12 @@ pub fn execute(
     command: &str,
     progress: &dyn crate::progress::Progress,
 ) -> Result<Outcome> {
+    // A report's format comes from its extension: refused before the work.
+    let formats = check
+        .reports
+        .iter()
+        .map(|p| Ok((crate::render::document::DocFormat::from_path(p)?, p)))
+        .collect::<Result<Vec<_>>>()?;
     let mut analysis = crate::run::analyse::analyse(&check.config, progress)?;
     if let Some((path, gating)) = &check.baseline {
         let current: serde_json::Value = serde_json::from_str(&analysis.report.to_json())
@@ -466,18 +514,20 @@ pub fn execute(
         analysis.report.baseline = Some(info);
     }
     let report = &analysis.report;
-    let docs: Vec<&String> = check.html.iter().chain(check.markdown.iter()).collect();
-    if !docs.is_empty() {
+    if !formats.is_empty() {
         let meta = crate::render::document::Meta {
             lang: check.config.lang,
             command: command.to_string(),
             parameters: check.config.parameters(),
+            purpose: check.purpose.clone(),
+            date: report_date(),
         };
-        for path in docs {
+        for (format, path) in formats {
             progress.stage(&format!("writing the report {path}"));
-            let doc = crate::render::document::render_for_path(path, report, &meta);
+            let doc = crate::render::document::render(format, report, &meta)
+                .map_err(|e| Error::output(path, format!("internal: {e}")))?;
             crate::output::write_atomic(path, |w| {
-                std::io::Write::write_all(w, doc.as_bytes()).map_err(|e| e.to_string())
+                std::io::Write::write_all(w, &doc).map_err(|e| e.to_string())
             })?;
         }
     }
@@ -520,7 +570,12 @@ mod tests {
         assert_eq!(c.config.targets.k, Some(5));
         assert_eq!(c.config.targets.l_kind, LKind::Entropy);
         assert_eq!(c.config.lang, Lang::Nl);
-        assert_eq!(c.html.as_deref(), Some("conf/out/r.html"));
+        assert_eq!(c.reports, ["conf/out/r.html"]);
+        // Dates: the epoch, a leap day, the day after a century non-leap year.
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+        assert_eq!(civil_date(-25_508), (1900, 3, 1));
+        assert_eq!(civil_date(20_790), (2026, 12, 3));
         assert_eq!(c.baseline, Some(("conf/prev.json".into(), true)));
     }
 

@@ -92,3 +92,151 @@ fn colour_is_chosen_and_never_shifts_a_column() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("kanon-interface-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `analyse` of the adult fixture writing `--report NAME` inside `dir`
+/// (run from there, so the command line recorded is the same in every
+/// directory), on a fixed day.
+fn report_in(dir: &std::path::Path, name: &str, extra: &[&str], threads: &str) -> Output {
+    let input = std::fs::canonicalize(ADULT).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kanon"));
+    c.current_dir(dir)
+        .args(["analyse", input.to_str().unwrap(), "--qi", "age,sex,race"])
+        .args(["--sensitive", "occupation", "--k", "5", "-q"])
+        .args(["--report", name])
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1764720000")
+        .env("RAYON_NUM_THREADS", threads)
+        .env("NO_COLOR", "1");
+    c.output().unwrap()
+}
+
+#[test]
+fn the_report_format_is_the_extension_in_any_case() {
+    let (a, b) = (scratch("pdf-a"), scratch("pdf-b"));
+    let o = report_in(&a, "r.PDF", &[], "2");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let pdf = std::fs::read(a.join("r.PDF")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF"));
+    // One A4 page object per page; one analysis on at most four pages.
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text.matches("/Type/Page/").count();
+    assert!((1..=4).contains(&pages), "{pages} pages");
+    assert!(text.contains("/MediaBox[0 0 595.28 841.89]"));
+    // The fonts travel inside the file (subset), nothing is looked up.
+    assert!(text.contains("/FontFile2"), "no embedded font");
+    // Same input, same bytes, whatever the thread count.
+    report_in(&b, "r.PDF", &[], "1");
+    assert!(
+        std::fs::read(b.join("r.PDF")).unwrap() == pdf,
+        "the PDF differs between runs"
+    );
+    // Every other extension, or none, is refused before any work, and
+    // nothing is written.
+    for name in ["r.docx", "r.pdf.txt", "report"] {
+        let o = report_in(&a, name, &[], "2");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(".html") && err.contains(".pdf"), "{err}");
+        assert!(!a.join(name).exists());
+    }
+    for name in ["r.HTM", "r.Markdown"] {
+        assert_eq!(report_in(&a, name, &[], "2").status.code(), Some(1));
+    }
+    assert!(std::fs::read_to_string(a.join("r.HTM"))
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    assert!(std::fs::read_to_string(a.join("r.Markdown"))
+        .unwrap()
+        .starts_with("# kanon report"));
+}
+
+#[test]
+fn the_report_opens_with_what_an_auditor_files() {
+    let d = scratch("header");
+    let purpose = "Release of the 2026 extract to researchers";
+    report_in(&d, "r.md", &["--purpose", purpose], "2");
+    let md = std::fs::read_to_string(d.join("r.md")).unwrap();
+    let head = &md[..md.find("## WP216").expect("a verdict section")];
+    let digest = crate::report::sha256_hex(ADULT);
+    for needle in [
+        purpose,
+        "| date | 2025-12-03 |",
+        &format!("kanon {}", env!("CARGO_PKG_VERSION")),
+        &digest,
+        "251,741 bytes",
+        "| quasi-identifiers | age, sex, race |",
+        "| sensitive attributes | occupation |",
+        "k (smallest class) ≥ 5",
+    ] {
+        assert!(head.contains(needle), "the header lacks {needle}:\n{head}");
+    }
+    // Figures for people: no JSON key, no long decimal, risks in percent.
+    let body = &md[..md.find("## Reproducibility").unwrap()];
+    for key in [
+        "highest_prosecutor_risk",
+        "max_risk",
+        "risk.prosecutor",
+        "l_distinct",
+    ] {
+        assert!(!body.contains(key), "{key} shown as a label");
+    }
+    // At most four significant digits (grouped whole numbers aside).
+    let long = body
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|w| w.contains('.'))
+        .find(|w| w.trim_start_matches(['0', '.']).replace('.', "").len() > 4);
+    assert_eq!(
+        long, None,
+        "a number with more than four significant digits"
+    );
+    assert!(
+        body.contains("| prosecutor | 100% | 10.44% | 11.9% |"),
+        "{body}"
+    );
+}
+
+/// The risk chart's bands split at `--risk-threshold`, by the same test
+/// that counts a record at risk, so chart and text agree, also at a class
+/// size whose risk equals the threshold exactly (f = 4, risk 25%).
+#[test]
+fn risk_bands_follow_the_threshold() {
+    let d = scratch("bands");
+    for (threshold, label) in [("0.25", "> 25% – < 100%"), ("0.2", "> 20% – < 100%")] {
+        let o = report_in(&d, "r.md", &["--risk-threshold", threshold, "--json"], "2");
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let at_risk = json["risk"]["prosecutor"]["records_at_risk"]
+            .as_f64()
+            .unwrap();
+        let md = std::fs::read_to_string(d.join("r.md")).unwrap();
+        let share = |band: &str| -> f64 {
+            let row = md
+                .lines()
+                .find(|l| l.starts_with(&format!("| {band} |")))
+                .unwrap_or_else(|| panic!("no band {band}:\n{md}"));
+            row.split('|')
+                .nth(2)
+                .unwrap()
+                .trim()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap()
+        };
+        let charted = share("100%") + share(label);
+        assert!(
+            (charted - 100.0 * at_risk).abs() < 0.01,
+            "threshold {threshold}: chart {charted}% vs at risk {at_risk}"
+        );
+    }
+}

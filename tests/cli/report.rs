@@ -44,7 +44,7 @@ fn report(out: &Path, lang: &str) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
-fn sha256_hex(path: &str) -> String {
+pub(crate) fn sha256_hex(path: &str) -> String {
     // An independent digest: coreutils' sha256sum.
     let o = Command::new("sha256sum").arg(path).output().unwrap();
     String::from_utf8_lossy(&o.stdout)
@@ -146,7 +146,27 @@ fn chromium() -> Option<String> {
 
 /// Load `page` headless; return (DOM after scripts ran, stderr log).
 fn render(browser: &str, page: &Path, profile: &Path) -> (String, String) {
+    chromium_run(browser, page, profile, "--dump-dom")
+}
+
+/// Print the page as Chromium prints it (A4 from the report's @page
+/// rule, no header or footer of the browser's) and count the pages.
+fn printed_pages(browser: &str, page: &Path, profile: &Path) -> usize {
+    let pdf = page.with_extension("printed.pdf");
+    chromium_run(
+        browser,
+        page,
+        profile,
+        &format!("--print-to-pdf={}", pdf.display()),
+    );
+    let bytes = std::fs::read(&pdf).expect("Chromium printed no PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+}
+
+fn chromium_run(browser: &str, page: &Path, profile: &Path, action: &str) -> (String, String) {
     let o = Command::new(browser)
+        .args(["--no-pdf-header-footer"])
         .args([
             "--headless",
             "--no-sandbox",
@@ -161,7 +181,7 @@ fn render(browser: &str, page: &Path, profile: &Path) -> (String, String) {
             "--virtual-time-budget=3000",
             "--window-size=1200,2000",
             &format!("--user-data-dir={}", profile.display()),
-            "--dump-dom",
+            action,
             &format!("file://{}", page.display()),
         ])
         .output()
@@ -259,10 +279,17 @@ fn html_report_renders_in_a_real_browser() {
         assert_eq!(x["visible"], true, "{x}");
         assert_eq!(x["badge"], "fail", "{x}");
     }
+    // Printed, one analysis takes at most four A4 pages (the report's print
+    // stylesheet; it took six to nine before).
+    let pages = printed_pages(&browser, &page, &tmp("profile-c"));
+    assert!(
+        (1..=4).contains(&pages),
+        "the report prints on {pages} pages"
+    );
     let charts = v["charts"].as_array().unwrap();
     assert_eq!(charts.len(), 3);
     for c in charts {
-        assert!(c["bars"].as_u64().unwrap() >= 6, "{c}");
+        assert!(c["bars"].as_u64().unwrap() >= 4, "{c}");
         assert!(c["drawn"].as_u64().unwrap() >= 1, "{c}");
         assert!(
             c["w"].as_f64().unwrap() > 200.0 && c["h"].as_f64().unwrap() > 50.0,

@@ -142,9 +142,13 @@ pub struct AnalyseArgs {
     #[command(flatten)]
     pub linkage: AuxArgs,
 
-    /// Write the auditor's report: FILE.html (self-contained, inline SVG charts) or FILE.md.
+    /// Write the auditor's report: FILE.html (self-contained, inline SVG charts), FILE.pdf (A4, fonts embedded) or FILE.md; the extension, in any case, sets the format.
     #[arg(long, value_name = "FILE")]
     pub report: Option<String>,
+
+    /// Why the table is checked (for example "release of the 2026 survey extract to the CBS"), printed at the head of the report.
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: Option<String>,
 
     /// Language of the verdicts and the report: en or nl.
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
@@ -175,28 +179,13 @@ impl BaselineArgs {
     }
 }
 
-/// Report files by extension: (.html, .md).
-fn report_paths(report: &Option<String>) -> (Option<String>, Option<String>) {
-    match report {
-        Some(p)
-            if p.to_ascii_lowercase().ends_with(".md")
-                || p.to_ascii_lowercase().ends_with(".markdown") =>
-        {
-            (None, Some(p.clone()))
-        }
-        Some(p) => (Some(p.clone()), None),
-        None => (None, None),
-    }
-}
-
 impl AnalyseArgs {
     /// The check these arguments describe (no policy file).
     pub fn to_check(&self) -> Result<kanon::run::policy::Check> {
-        let (html, markdown) = report_paths(&self.report);
         Ok(kanon::run::policy::Check {
             config: self.to_config()?,
-            html,
-            markdown,
+            reports: self.report.iter().cloned().collect(),
+            purpose: self.purpose.clone(),
             json: None,
             baseline: self.baseline.pair(),
         })
@@ -231,13 +220,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "T")]
     pub t: Option<f64>,
 
-    /// Report file (.html or .md), in addition to the policy's.
+    /// Report file (.html, .pdf or .md), in addition to the policy's.
     #[arg(long, value_name = "FILE")]
     pub report: Option<String>,
 
     /// Language of the verdicts and reports, overriding the policy's.
     #[arg(long, value_name = "LANG", value_parser = ["en", "nl"])]
     pub lang: Option<String>,
+
+    /// Why the table is checked, at the head of the reports, overriding the policy's `[report] purpose`.
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: Option<String>,
 
     #[command(flatten)]
     pub baseline: BaselineArgs,
@@ -277,9 +270,12 @@ impl CheckArgs {
         if let Some(l) = &self.lang {
             cfg.lang = kanon::render::lang::Lang::parse(l)?;
         }
-        let (html, markdown) = report_paths(&self.report);
-        c.html = html.or(c.html);
-        c.markdown = markdown.or(c.markdown);
+        if let Some(p) = self.report.as_ref().filter(|p| !c.reports.contains(p)) {
+            c.reports.push(p.clone());
+        }
+        if self.purpose.is_some() {
+            c.purpose = self.purpose.clone();
+        }
         if let Some(b) = self.baseline.pair() {
             c.baseline = Some(b);
         }
