@@ -440,6 +440,24 @@ pub fn check_inference(
     out
 }
 
+/// A share or probability as people write it: `0.2` or `20%` (the same
+/// double: 20 / 100 rounds to the nearest double of 0.2), between 0 and 1
+/// inclusive. Every share flag and policy key reads it here.
+pub fn share(text: &str) -> std::result::Result<f64, String> {
+    let t = text.trim();
+    let (number, scale) = match t.strip_suffix('%') {
+        Some(p) => (p.trim_end(), 100.0),
+        None => (t, 1.0),
+    };
+    match number.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&(v / scale)) => Ok(v / scale),
+        Ok(_) => Err(format!(
+            "'{text}' is not a share between 0 and 1 (or 0% and 100%)"
+        )),
+        Err(_) => Err(format!("'{text}' is not a share: write 0.2 or 20%")),
+    }
+}
+
 /// Up to six decimals, trailing zeros trimmed.
 pub(crate) fn fmt6(x: f64) -> String {
     let s = format!("{x:.6}");
@@ -490,6 +508,18 @@ mod tests {
 
     /// Each target at its exact limit: l and k are met there, δ (strict)
     /// is not, the upper limits are; floating-point noise does not matter.
+    #[test]
+    fn shares_as_decimals_or_percentages() {
+        assert_eq!(share("20%"), Ok(0.2));
+        assert_eq!(share(" 0.2 "), Ok(0.2));
+        assert_eq!(share("5 %"), Ok(0.05));
+        assert_eq!(share("100%"), Ok(1.0));
+        assert_eq!(share("0"), Ok(0.0));
+        assert!(share("120%").is_err() && share("1.5").is_err() && share("-1%").is_err());
+        assert!(share("twenty").unwrap_err().contains("20%"));
+        assert!(share("NaN").is_err());
+    }
+
     #[test]
     fn criteria_at_their_boundaries() {
         assert!(Criterion::L.holds((3f64).ln().exp(), 3.0));

@@ -66,31 +66,59 @@ pub struct ColumnsPolicy {
 #[serde(deny_unknown_fields)]
 pub struct PopulationPolicy {
     pub size: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub sampling_fraction: Option<f64>,
     /// A population table with the same quasi-identifiers.
     pub table: Option<String>,
+}
+
+/// A share in the policy file: a number (`0.2`) or a percentage in a
+/// string (`"20%"`), read by the one rule of `gate::targets::share`.
+fn share<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Share {
+        Number(f64),
+        Text(String),
+    }
+    let text = match Share::deserialize(d)? {
+        Share::Number(x) => x.to_string(),
+        Share::Text(t) => t,
+    };
+    crate::gate::targets::share(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetsPolicy {
     pub k: Option<u64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_risk: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_average_risk: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_records_at_risk: Option<f64>,
     pub l: Option<f64>,
     pub l_kind: Option<String>,
     pub c: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub t: Option<f64>,
     pub delta: Option<f64>,
     pub delta_variant: Option<String>,
     pub beta: Option<f64>,
     pub beta_kind: Option<String>,
+    #[serde(default, deserialize_with = "share")]
     pub alpha: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_population_uniqueness: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_global_risk: Option<f64>,
     pub max_suda_score: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_unique_match_rate: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_link_risk: Option<f64>,
 }
 
@@ -127,6 +155,7 @@ pub struct BaselinePolicy {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptionsPolicy {
+    #[serde(default, deserialize_with = "share")]
     pub risk_threshold: Option<f64>,
     pub missing_as: Option<String>,
     pub stream: Option<bool>,
@@ -134,6 +163,7 @@ pub struct OptionsPolicy {
     pub suda: Option<bool>,
     pub suda_max: Option<usize>,
     pub subsets: Option<usize>,
+    #[serde(default, deserialize_with = "share")]
     pub homogeneity_threshold: Option<f64>,
     pub profile: Option<bool>,
 }

@@ -240,3 +240,97 @@ fn risk_bands_follow_the_threshold() {
         );
     }
 }
+
+/// Every share and probability reads `0.2` and `20%` alike, on the command
+/// line and in the policy file; out of range is a usage error naming the
+/// flag.
+#[test]
+fn shares_are_written_as_decimals_or_percentages() {
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["analyse", ADULT, "--qi", "age,sex,race", "--json"];
+        args.extend_from_slice(extra);
+        let o = run_env(&args, &[]);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let decimals = json(&[
+        "--max-risk",
+        "0.5",
+        "--max-average-risk",
+        "0.15",
+        "--max-records-at-risk",
+        "0.1",
+        "--risk-threshold",
+        "0.25",
+        "--sensitive",
+        "occupation",
+        "--alpha",
+        "0.9",
+        "--t",
+        "0.3",
+    ]);
+    let percent = json(&[
+        "--max-risk",
+        "50%",
+        "--max-average-risk",
+        "15%",
+        "--max-records-at-risk",
+        "10 %",
+        "--risk-threshold",
+        "25%",
+        "--sensitive",
+        "occupation",
+        "--alpha",
+        "90%",
+        "--t",
+        "30%",
+    ]);
+    assert_eq!(decimals["targets"], percent["targets"]);
+    assert_eq!(decimals["risk"], percent["risk"]);
+    for (flag, value) in [
+        ("--max-risk", "120%"),
+        ("--risk-threshold", "1.5"),
+        ("--max-average-risk", "twenty"),
+    ] {
+        let o = run_env(&["analyse", ADULT, "--qi", "age", flag, value], &[]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(err.contains(flag), "{err}");
+    }
+    let d = scratch("policy-share");
+    let input = std::fs::canonicalize(ADULT).unwrap();
+    let policy = |max_risk: &str| {
+        let p = d.join("kanon.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "[input]\nfiles = [{:?}]\n[columns]\nquasi_identifiers = [\"age\", \"sex\"]\n\
+                 [targets]\nmax_risk = {max_risk}\n[options]\nrisk_threshold = \"25%\"\n",
+                input.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        let o = run_env(&["check", "--config", p.to_str().unwrap(), "--json"], &[]);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (a, b) = (policy("\"20%\""), policy("0.2"));
+    assert_eq!(a.0, b.0, "{}", a.2);
+    let targets =
+        |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["targets"].clone();
+    assert_eq!(targets(&a.1), targets(&b.1));
+    let bad = policy("\"200%\"");
+    assert_eq!(bad.0, Some(2));
+    assert!(
+        bad.2.contains("max_risk") || bad.2.contains("200%"),
+        "{}",
+        bad.2
+    );
+}

@@ -31,12 +31,34 @@ pub(crate) fn started() -> std::time::Instant {
 fn main() -> ExitCode {
     started();
     install_panic_hook();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let _ = COLOR.set(colour_on(&cli.color, std::io::stdout().is_terminal()));
     match std::panic::catch_unwind(move || run(cli)) {
         Ok(code) => code,
         // The hook has said what happened.
         Err(_) => ExitCode::from(EXIT_INTERNAL),
+    }
+}
+
+/// clap's own messages, except that a value its parser refused (a share
+/// out of range, a word not among the choices) is one line like every
+/// other kanon error: it names the flag and the value.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            eprintln!("kanon: {first}");
+            ExitCode::from(2)
+        }
+        _ => {
+            let _ = e.print();
+            ExitCode::from(if e.use_stderr() { 2 } else { 0 })
+        }
     }
 }
 

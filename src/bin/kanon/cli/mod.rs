@@ -107,7 +107,7 @@ pub struct AnalyseArgs {
     pub population: Option<String>,
 
     /// A record is at risk when its re-identification risk is above this.
-    #[arg(long, value_name = "P", default_value_t = defaults::RISK_THRESHOLD)]
+    #[arg(long, value_name = "P", default_value_t = defaults::RISK_THRESHOLD, value_parser = kanon::gate::targets::share)]
     pub risk_threshold: f64,
 
     #[command(flatten)]
@@ -217,7 +217,7 @@ pub struct CheckArgs {
     pub l: Option<f64>,
 
     /// Target t, overriding the policy's.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = kanon::gate::targets::share)]
     pub t: Option<f64>,
 
     /// Report file (.html, .pdf or .md), in addition to the policy's.
@@ -326,11 +326,11 @@ pub struct AuxArgs {
     pub aux_hierarchy: Vec<String>,
 
     /// Target: share of attacker records matching exactly one record at most P.
-    #[arg(long, value_name = "P", requires = "aux")]
+    #[arg(long, value_name = "P", requires = "aux", value_parser = kanon::gate::targets::share)]
     pub max_unique_match_rate: Option<f64>,
 
     /// Target: baseline-corrected linkage risk at most P.
-    #[arg(long, value_name = "P", requires = "aux")]
+    #[arg(long, value_name = "P", requires = "aux", value_parser = kanon::gate::targets::share)]
     pub max_link_risk: Option<f64>,
 }
 
@@ -399,15 +399,15 @@ pub struct LinkArgs {
     pub population_size: Option<f64>,
 
     /// Sampling fraction π of the release.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_parser = kanon::gate::targets::share)]
     pub sampling_fraction: Option<f64>,
 
     /// Target: share of attacker records matching exactly one record at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_unique_match_rate: Option<f64>,
 
     /// Target: baseline-corrected linkage risk at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_link_risk: Option<f64>,
 
     /// Target (with --previous): every intersection of the two releases' classes has at least N records.
@@ -471,15 +471,15 @@ pub struct TargetArgs {
     pub k: Option<u64>,
 
     /// Target: highest prosecutor risk at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_risk: Option<f64>,
 
     /// Target: average prosecutor risk at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_average_risk: Option<f64>,
 
     /// Target: share of records at risk at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_records_at_risk: Option<f64>,
 }
 
@@ -499,7 +499,7 @@ pub struct InferenceArgs {
     pub c: f64,
 
     /// Target: t-closeness distance at most T.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = kanon::gate::targets::share)]
     pub t: Option<f64>,
 
     /// t-closeness distance, for all attributes or ATTR=DISTANCE (equal, ordered, hierarchical; default from the attribute).
@@ -531,11 +531,11 @@ pub struct InferenceArgs {
     pub beta_kind: BetaKind,
 
     /// Target: no sensitive value has a share above A in any class ((α,k)-anonymity with --k).
-    #[arg(long, value_name = "A")]
+    #[arg(long, value_name = "A", value_parser = kanon::gate::targets::share)]
     pub alpha: Option<f64>,
 
     /// Classes where one value has at least this share count as near-homogeneous.
-    #[arg(long, value_name = "P", default_value_t = defaults::HOMOGENEITY_THRESHOLD)]
+    #[arg(long, value_name = "P", default_value_t = defaults::HOMOGENEITY_THRESHOLD, value_parser = kanon::gate::targets::share)]
     pub homogeneity_threshold: f64,
 }
 
@@ -581,7 +581,7 @@ pub struct SurveyArgs {
     pub population_size: Option<f64>,
 
     /// Sampling fraction π (N = records / π).
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_parser = kanon::gate::targets::share)]
     pub sampling_fraction: Option<f64>,
 
     /// Find minimal sample uniques and SUDA/DIS-SUDA scores (SUDA2).
@@ -593,7 +593,7 @@ pub struct SurveyArgs {
     pub suda_max: Option<usize>,
 
     /// π of the DIS-SUDA score (sdcMicro's DisFraction).
-    #[arg(long, value_name = "F", default_value_t = defaults::DIS_FRACTION)]
+    #[arg(long, value_name = "F", default_value_t = defaults::DIS_FRACTION, value_parser = kanon::gate::targets::share)]
     pub dis_fraction: f64,
 
     /// k and sample uniques for every QI subset of up to M attributes.
@@ -605,11 +605,11 @@ pub struct SurveyArgs {
     pub person_id: Option<String>,
 
     /// Target: estimated share of population uniques at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_population_uniqueness: Option<f64>,
 
     /// Target: Benedetti-Franconi global risk at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_global_risk: Option<f64>,
 
     /// Target: no record's SUDA score above X.
@@ -631,8 +631,8 @@ pub struct SuggestArgs {
     pub k: u64,
 
     /// Largest share of records that may be suppressed: 0.05 or 5%.
-    #[arg(long, value_name = "SHARE", default_value = "0")]
-    pub suppression: String,
+    #[arg(long, value_name = "SHARE", default_value = "0", value_parser = kanon::gate::targets::share)]
+    pub suppression: f64,
 
     /// Hierarchy of a QI: COL=FILE (ARX CSV) or COL=interval:W1,W2,… or COL=mask:N1,N2,… (others: automatic).
     #[arg(long, value_name = "COL=FILE|SPEC")]
@@ -658,15 +658,15 @@ pub struct SuggestArgs {
     pub c: f64,
 
     /// Target: t-closeness distance at most T (equal distance for text, ordered for numbers).
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = kanon::gate::targets::share)]
     pub t: Option<f64>,
 
     /// Target: highest prosecutor risk at most P (the same as k ≥ ⌈1/P⌉).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_risk: Option<f64>,
 
     /// Target: average prosecutor risk of the released records at most P.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_average_risk: Option<f64>,
 
     /// Target: strict δ-disclosure below D in every released class.
@@ -718,24 +718,6 @@ pub struct AnonymiseArgs {
     /// Suppressed records: removed, or kept with every QI set to `*`.
     #[arg(long, value_name = "MODE", default_value = default_name::<SuppressMode>(), value_parser = choice::<SuppressMode>())]
     pub suppress_mode: SuppressMode,
-}
-
-/// Parse a share: `0.05` or `5%`.
-pub fn parse_share(s: &str) -> Result<f64> {
-    let (text, scale) = match s.strip_suffix('%') {
-        Some(p) => (p, 100.0),
-        None => (s, 1.0),
-    };
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .map(|v| v / scale)
-        .filter(|v| (0.0..=1.0).contains(v))
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "--suppression must be a share (0.05) or a percentage (5%), got '{s}'"
-            ))
-        })
 }
 
 impl SuggestArgs {
@@ -811,7 +793,7 @@ impl SuggestArgs {
             strategy: self.strategy,
             goal: kanon::anonymise::search::Goal {
                 k,
-                suppression: parse_share(&self.suppression)?,
+                suppression: self.suppression,
                 metric: self.metric,
                 max_average_risk: self.max_average_risk,
                 wildcard: self.missing_as == MissingAs::Wildcard,
@@ -1013,14 +995,6 @@ mod tests {
         assert_eq!(split_list("a,b c,d(e)"), vec!["a", "b c", "d(e)"]);
         assert_eq!(split_list("x\\,y,z"), vec!["x,y", "z"]);
         assert_eq!(split_list("?,NA"), vec!["?", "NA"]);
-    }
-
-    #[test]
-    fn shares() {
-        assert_eq!(parse_share("5%").unwrap(), 0.05);
-        assert_eq!(parse_share("0.1").unwrap(), 0.1);
-        assert!(parse_share("150%").is_err());
-        assert!(parse_share("x").is_err());
     }
 
     #[test]
