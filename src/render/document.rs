@@ -281,19 +281,339 @@ pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
             .into(),
         ),
     ];
-    header(&mut b, r, meta);
-    summary(&mut b, r, l);
-    verdicts(&mut b, r, l);
-    singling_out(&mut b, r, l);
-    attributes(&mut b, r, l);
+    header(&mut b, r, meta, None);
+    body(&mut b, r, l);
+    methods(&mut b, l);
+    reproducibility(&mut b, r, meta);
+    b
+}
+
+/// What the release report shows beside the analysis of the release.
+pub struct Release<'a> {
+    /// The analysis of the input before the transformation.
+    pub original: &'a Report,
+    /// The transformation found and applied.
+    pub search: &'a crate::report::SearchInfo,
+    /// Where the release was written.
+    pub out: &'a str,
+    /// Suppressed records were left out (rather than kept with `*`).
+    pub removed: bool,
+}
+
+/// The release report of `anonymise --report`: the transformation, the
+/// suppression, the information loss and the original beside the
+/// release, then the analysis of the release itself.
+pub fn render_release(
+    format: DocFormat,
+    release: &Report,
+    rel: &Release,
+    meta: &Meta,
+) -> std::result::Result<Vec<u8>, String> {
+    let l = meta.lang;
+    let title = format!(
+        "{} {} → {}",
+        l.tr("kanon release report:", "kanon-vrijgaverapport:"),
+        rel.original.input.path,
+        rel.out
+    );
+    let mut b = vec![
+        Block::Heading(1, title.clone()),
+        Block::Para(l.tr(
+            "This report describes how one table was transformed for release and measures how re-identifiable the release is under the stated assumptions, along the three criteria of the Article 29 Working Party's Opinion 05/2014 on anonymisation techniques (WP216). It is not a legal finding that the data are anonymous.",
+            "Dit rapport beschrijft hoe één tabel voor vrijgave is bewerkt en meet hoe herleidbaar de vrijgegeven tabel is onder de genoemde aannames, langs de drie criteria van Advies 05/2014 over anonimiseringstechnieken van de Artikel 29-werkgroep (WP216). Het is geen juridische vaststelling dat de gegevens anoniem zijn.",
+        ).into()),
+    ];
+    header(&mut b, rel.original, meta, Some(rel.out));
+    transformation(&mut b, rel, l);
+    suppression(&mut b, rel, l);
+    information_loss(&mut b, rel.search, l);
+    before_and_after(&mut b, rel.original, release, l);
+    b.push(Block::Heading(
+        2,
+        l.tr(
+            "The release, analysed",
+            "De vrijgegeven tabel, geanalyseerd",
+        )
+        .into(),
+    ));
+    body(&mut b, release, l);
+    methods(&mut b, l);
+    reproducibility(&mut b, rel.original, meta);
+    Ok(match format {
+        DocFormat::Markdown => markdown(&b, l).into_bytes(),
+        DocFormat::Html => html(&b, l, &title)?.into_bytes(),
+        DocFormat::Pdf => {
+            let footer = format!("{title} · kanon {}", release.kanon_version);
+            super::pdf::render(&b, &title, &footer, |page, pages| {
+                format!(
+                    "{} {page} {} {pages}",
+                    l.tr("page", "pagina"),
+                    l.tr("of", "van")
+                )
+            })?
+        }
+    })
+}
+
+/// One row per QI: the level chosen, the hierarchy, an example only with
+/// `--show-values`.
+fn transformation(b: &mut Vec<Block>, rel: &Release, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr("Transformation", "Transformatie").into(),
+    ));
+    let s = rel.search;
+    let Some(levels) = &s.levels else {
+        b.push(Block::Para(
+            l.tr(
+                "No transformation meets the targets: nothing was released.",
+                "Geen transformatie haalt de normen: er is niets vrijgegeven.",
+            )
+            .into(),
+        ));
+        return;
+    };
+    let rows = levels
+        .iter()
+        .map(|(name, level)| {
+            let example = s
+                .examples
+                .as_ref()
+                .and_then(|e| e.get(name))
+                .map(|[from, to]| format!("{from} → {to}"))
+                .unwrap_or_else(|| l.tr("(with --show-values)", "(met --show-values)").into());
+            vec![
+                name.clone(),
+                format!(
+                    "{level} {} {}",
+                    l.tr("of", "van"),
+                    s.heights.get(name).copied().unwrap_or_default()
+                ),
+                s.hierarchies.get(name).cloned().unwrap_or_default(),
+                example,
+            ]
+        })
+        .collect();
+    b.push(Block::Table(
+        vec![
+            l.tr("quasi-identifier", "quasi-identificator").into(),
+            l.tr("level", "niveau").into(),
+            l.tr("hierarchy", "hiërarchie").into(),
+            l.tr("example", "voorbeeld").into(),
+        ],
+        rows,
+    ));
+}
+
+/// Records suppressed and the QI cells that went with them.
+fn suppression(b: &mut Vec<Block>, rel: &Release, l: Lang) {
+    let Some(records) = rel.search.suppressed else {
+        return;
+    };
+    b.push(Block::Heading(
+        2,
+        l.tr("Suppression", "Onderdrukking").into(),
+    ));
+    let n = rel.original.input.records.max(1);
+    let qis = rel.original.quasi_identifiers.len() as u64;
+    b.push(Block::Table(
+        vec![
+            l.tr("figure", "kengetal").into(),
+            l.tr("value", "waarde").into(),
+        ],
+        vec![
+            vec![
+                l.tr("records suppressed", "onderdrukte records").into(),
+                count_pct(l, records, records as f64 / n as f64),
+            ],
+            vec![
+                l.tr(
+                    "quasi-identifier cells suppressed",
+                    "onderdrukte cellen van quasi-identificatoren",
+                )
+                .into(),
+                count_pct(l, records * qis, records as f64 / n as f64),
+            ],
+            vec![
+                l.tr("limit", "grens").into(),
+                pct(l, rel.search.suppression_limit),
+            ],
+            vec![
+                l.tr(
+                    "suppressed records in the release",
+                    "onderdrukte records in de vrijgave",
+                )
+                .into(),
+                if rel.removed {
+                    l.tr("left out", "weggelaten").into()
+                } else {
+                    l.tr(
+                        "kept, every quasi-identifier set to *",
+                        "behouden, elke quasi-identificator op *",
+                    )
+                    .into()
+                },
+            ],
+        ],
+    ));
+}
+
+/// The metric the search minimised and every utility figure of the
+/// result, with how far the search went.
+fn information_loss(b: &mut Vec<Block>, s: &crate::report::SearchInfo, l: Lang) {
+    use crate::choice::Choice;
+    b.push(Block::Heading(
+        2,
+        l.tr("Information loss", "Informatieverlies").into(),
+    ));
+    let mut rows = vec![vec![
+        l.tr("metric minimised", "geminimaliseerde maat").into(),
+        s.metric.name().to_string(),
+    ]];
+    if let Some(u) = &s.utility {
+        rows.extend([
+            vec![
+                l.tr("loss (0 = none, 1 = all)", "verlies (0 = geen, 1 = alles)")
+                    .into(),
+                num(l, u.loss),
+            ],
+            vec![
+                l.tr("precision loss", "precisieverlies").into(),
+                num(l, u.precision),
+            ],
+            vec!["discernibility".into(), num(l, u.discernibility)],
+            vec![
+                l.tr(
+                    "average class size (AECS)",
+                    "gemiddelde groepsgrootte (AECS)",
+                )
+                .into(),
+                num(l, u.aecs),
+            ],
+            vec![
+                l.tr("non-uniform entropy", "niet-uniforme entropie").into(),
+                num(l, u.non_uniform_entropy),
+            ],
+        ]);
+    }
+    rows.push(vec![
+        l.tr("search", "zoektocht").into(),
+        format!(
+            "{} ({}), {} {}; {}",
+            s.strategy.name(),
+            if s.optimal {
+                l.tr("proven optimal", "bewezen optimaal")
+            } else {
+                l.tr("not proven optimal", "niet bewezen optimaal")
+            },
+            count(l, s.nodes_checked),
+            l.tr("transformations checked", "transformaties bekeken"),
+            stopped_words(l, s.stopped)
+        ),
+    ]);
+    if let Some(gap) = s.gap {
+        rows.push(vec![
+            l.tr("gap to the lower bound", "afstand tot de ondergrens")
+                .into(),
+            pct(l, gap),
+        ]);
+    }
+    b.push(Block::Table(
+        vec![
+            l.tr("figure", "kengetal").into(),
+            l.tr("value", "waarde").into(),
+        ],
+        rows,
+    ));
+}
+
+fn stopped_words(l: Lang, s: crate::anonymise::strategy::Stopped) -> &'static str {
+    use crate::anonymise::strategy::Stopped;
+    match s {
+        Stopped::Exhausted => l.tr(
+            "every transformation accounted for",
+            "elke transformatie betrokken",
+        ),
+        Stopped::TimeLimit => l.tr("stopped by the time limit", "gestopt door de tijdslimiet"),
+        Stopped::Converged => l.tr("no better move found", "geen betere stap gevonden"),
+    }
+}
+
+/// The original and the release side by side.
+fn before_and_after(b: &mut Vec<Block>, before: &Report, after: &Report, l: Lang) {
+    b.push(Block::Heading(
+        2,
+        l.tr("Before and after", "Voor en na").into(),
+    ));
+    let row =
+        |name: &str, f: &dyn Fn(&Report) -> String| vec![name.to_string(), f(before), f(after)];
+    let verdict = |r: &Report, pick: fn(&crate::report::Wp216) -> &Criterion| {
+        r.wp216.as_ref().map_or("—".to_string(), |w| {
+            verdict_word(l, pick(w).verdict).to_string()
+        })
+    };
+    let names = criterion_names(l);
+    let mut rows = vec![
+        row(l.tr("records", "records"), &|r| count(l, r.input.records)),
+        row(
+            l.tr("equivalence classes", "equivalentieklassen (groepen)"),
+            &|r| count(l, r.classes.count),
+        ),
+        row(l.tr("k (smallest class)", "k (kleinste groep)"), &|r| {
+            count(l, r.k_anonymity.k)
+        }),
+        row(
+            l.tr("sample uniques", "unieke records in de steekproef"),
+            &|r| count_pct(l, r.sample_uniques.count, r.sample_uniques.share),
+        ),
+        row(
+            l.tr("highest prosecutor risk", "hoogste prosecutor-risico"),
+            &|r| pct(l, r.risk.prosecutor.highest),
+        ),
+        row(
+            l.tr("average prosecutor risk", "gemiddeld prosecutor-risico"),
+            &|r| pct(l, r.risk.prosecutor.average),
+        ),
+        row(l.tr("records at risk", "records met risico"), &|r| {
+            pct(l, r.risk.prosecutor.records_at_risk)
+        }),
+    ];
+    if before.inference_worst_case.is_some() {
+        let worst = |r: &Report, f: &dyn Fn(&crate::report::InferenceWorst) -> String| {
+            r.inference_worst_case.as_ref().map_or("—".into(), f)
+        };
+        rows.push(row("l-diversity (distinct)", &|r| {
+            worst(r, &|w| count(l, w.l_distinct))
+        }));
+        rows.push(row("t-closeness", &|r| worst(r, &|w| num(l, w.t))));
+    }
+    rows.push(row(&names[0], &|r| verdict(r, |w| &w.singling_out)));
+    rows.push(row(&names[1], &|r| verdict(r, |w| &w.linkability)));
+    rows.push(row(&names[2], &|r| verdict(r, |w| &w.inference)));
+    b.push(Block::Table(
+        vec![
+            l.tr("figure", "kengetal").into(),
+            l.tr("original", "origineel").into(),
+            l.tr("release", "vrijgave").into(),
+        ],
+        rows,
+    ));
+}
+
+/// The analysis of one table, from the summary to the warnings.
+fn body(b: &mut Vec<Block>, r: &Report, l: Lang) {
+    summary(b, r, l);
+    verdicts(b, r, l);
+    singling_out(b, r, l);
+    attributes(b, r, l);
     for (name, inf) in &r.inference {
-        inference(&mut b, name, inf, l);
+        inference(b, name, inf, l);
     }
-    population(&mut b, r, l);
+    population(b, r, l);
     if let Some(link) = &r.linkage {
-        linkage(&mut b, link, l);
+        linkage(b, link, l);
     }
-    targets(&mut b, r, l);
+    targets(b, r, l);
     if let Some(base) = &r.baseline {
         b.push(Block::Heading(
             2,
@@ -335,14 +655,11 @@ pub fn blocks(r: &Report, meta: &Meta) -> Vec<Block> {
         b.push(Block::Heading(2, l.tr("Warnings", "Waarschuwingen").into()));
         b.push(Block::List(r.warnings.clone()));
     }
-    methods(&mut b, l);
-    reproducibility(&mut b, r, meta);
-    b
 }
 
 /// What an auditor files first: purpose, date, tool, every input with its
 /// size and SHA-256, the columns and the targets.
-fn header(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
+fn header(b: &mut Vec<Block>, r: &Report, meta: &Meta, released_as: Option<&str>) {
     let l = meta.lang;
     let mut rows = Vec::new();
     if let Some(p) = meta.purpose.as_ref().filter(|p| !p.trim().is_empty()) {
@@ -369,6 +686,12 @@ fn header(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
                 l.tr("rows", "rijen"),
                 f.sha256
             ),
+        ]);
+    }
+    if let Some(out) = released_as {
+        rows.push(vec![
+            l.tr("released as", "vrijgegeven als").into(),
+            out.into(),
         ]);
     }
     let qis: Vec<&str> = r

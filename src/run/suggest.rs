@@ -60,6 +60,66 @@ pub fn write_release(
     Ok(true)
 }
 
+/// What `anonymise` writes beside the release: the release report and
+/// the mapping of original to released values.
+pub struct ReleaseDocs<'a> {
+    /// Where the release was written.
+    pub out: &'a str,
+    /// Suppressed records left out (rather than kept with `*`).
+    pub removed: bool,
+    /// The release report (format by extension).
+    pub report: Option<&'a str>,
+    /// A CSV of quasi_identifier, original, released.
+    pub mapping: Option<&'a str>,
+    pub purpose: Option<String>,
+    /// The command line, recorded in the report.
+    pub command: String,
+}
+
+/// Write the release report and the value mapping (each whole or not at
+/// all). Nothing is written when no transformation meets the targets.
+pub fn write_release_docs(
+    plan: &Plan,
+    s: &Suggestion,
+    found: &crate::report::SuggestReport,
+    docs: &ReleaseDocs,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let (Some(best), Some(release)) = (&s.result.best, &found.search.result) else {
+        return Ok(());
+    };
+    if let Some(path) = docs.mapping {
+        progress.stage(&format!("writing {path}"));
+        let mut df = s.mapping(best)?;
+        crate::output::write_frame_delimited(path, &mut df, None)?;
+    }
+    if let Some(path) = docs.report {
+        let format = crate::render::document::DocFormat::from_path(path)?;
+        progress.stage("analysing the original for the comparison");
+        let original = crate::run::analyse::analyse(&plan.analysis, progress)?.report;
+        let meta = crate::render::document::Meta {
+            lang: plan.analysis.lang,
+            command: docs.command.clone(),
+            parameters: plan.analysis.parameters(),
+            purpose: docs.purpose.clone(),
+            date: crate::run::policy::report_date(),
+        };
+        let rel = crate::render::document::Release {
+            original: &original,
+            search: &found.search,
+            out: docs.out,
+            removed: docs.removed,
+        };
+        progress.stage(&format!("writing the report {path}"));
+        let bytes = crate::render::document::render_release(format, release, &rel, &meta)
+            .map_err(|e| Error::output(path, format!("internal: {e}")))?;
+        crate::output::write_atomic(path, |w| {
+            std::io::Write::write_all(w, &bytes).map_err(|e| e.to_string())
+        })?;
+    }
+    Ok(())
+}
+
 /// A `suggest` or `anonymise` run.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -403,6 +463,46 @@ impl Suggestion {
             out = out.filter(&keep).map_err(|e| Error::usage(e.to_string()))?;
         }
         Ok(out)
+    }
+
+    /// Every distinct value of each QI and what the transformation makes
+    /// of it: columns quasi_identifier, original, released (a missing value
+    /// is an empty cell and stays missing below the top level). Sorted by
+    /// QI, then by value (numerically for numbers), so it says nothing of
+    /// the rows' order. Records suppressed as a whole are not in it: every
+    /// QI of theirs is `*` or the record is left out.
+    pub fn mapping(&self, outcome: &Outcome) -> Result<DataFrame> {
+        let (mut qi, mut from, mut to) = (Vec::new(), Vec::new(), Vec::new());
+        for (q, (col, &level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
+            let g = &self.generalisations[q];
+            let lv = &g.levels[level];
+            let missing_kept = level < g.height();
+            let mut codes: Vec<u32> = (0..col.cardinality()).collect();
+            let d = &col.dict;
+            codes.sort_by(|&a, &b| match &d.numbers {
+                Some(n) => n[a as usize].total_cmp(&n[b as usize]),
+                None => d.labels[a as usize].cmp(&d.labels[b as usize]),
+            });
+            for c in codes {
+                let is_missing = d.missing == Some(c);
+                qi.push(col.name.clone());
+                from.push((!is_missing).then(|| d.labels[c as usize].clone()));
+                to.push(if is_missing && missing_kept {
+                    None
+                } else {
+                    Some(lv.labels[lv.map[c as usize] as usize].clone())
+                });
+            }
+        }
+        DataFrame::new(
+            qi.len(),
+            vec![
+                Column::new("quasi_identifier".into(), qi),
+                Column::new("original".into(), from),
+                Column::new("released".into(), to),
+            ],
+        )
+        .map_err(|e| Error::usage(format!("internal: the mapping: {e}")))
     }
 
     /// The analysis of the transformed data (records of small classes

@@ -334,3 +334,125 @@ fn shares_are_written_as_decimals_or_percentages() {
         bad.2
     );
 }
+
+/// `anonymise --report` tells an auditor what was done to the data and
+/// how the release compares with the original; `--mapping` lists what
+/// each value became, and agrees with the released file.
+#[test]
+fn the_release_report_and_the_mapping() {
+    let d = scratch("release");
+    let run = |lang: &str, report: &str, extra: &[&str]| {
+        let mut args = vec![
+            "anonymise",
+            ADULT,
+            "--qi",
+            "age,sex,race",
+            "--k",
+            "5",
+            "--suppression",
+            "5%",
+            "--sensitive",
+            "occupation",
+            "--hierarchy",
+            "age=fixtures/adult/adult_hierarchy_age.csv",
+            "--hierarchy",
+            "race=fixtures/adult/adult_hierarchy_race.csv",
+            "--hierarchy",
+            "sex=fixtures/adult/adult_hierarchy_sex.csv",
+            "--lang",
+            lang,
+            "-q",
+        ];
+        let out = d.join(format!("release-{lang}.csv"));
+        let report = d.join(report);
+        args.extend([
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ]);
+        args.extend_from_slice(extra);
+        let o = run_env(&args, &[("SOURCE_DATE_EPOCH", "1764720000")]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (
+            std::fs::read_to_string(&out).unwrap(),
+            std::fs::read(&report).unwrap(),
+        )
+    };
+    let mapping = d.join("mapping.csv");
+    let (release, md) = run("en", "r.md", &["--mapping", mapping.to_str().unwrap()]);
+    let md = String::from_utf8(md).unwrap();
+    for section in [
+        "## Transformation",
+        "## Suppression",
+        "## Information loss",
+        "## Before and after",
+        "## The release, analysed",
+    ] {
+        assert!(md.contains(section), "no {section}");
+    }
+    // The release meets k = 5 in the report's own comparison.
+    let k_row = md
+        .lines()
+        .find(|l| l.starts_with("| k (smallest class) |"))
+        .unwrap();
+    let cells: Vec<&str> = k_row.split('|').map(str::trim).collect();
+    assert_eq!(cells[2], "1", "{k_row}");
+    assert!(cells[3].parse::<u64>().unwrap() >= 5, "{k_row}");
+    // Private by default: no value of a record, and the examples of the
+    // transformation only with --show-values.
+    assert!(!md.contains("Prof-specialty") && !md.contains("Self-emp"));
+    assert!(md.contains("(with --show-values)"));
+    // Dutch headings.
+    let (_, nl) = run("nl", "r-nl.md", &[]);
+    let nl = String::from_utf8(nl).unwrap();
+    for section in ["## Transformatie", "## Informatieverlies", "## Voor en na"] {
+        assert!(nl.contains(section), "no {section}");
+    }
+    // The PDF form too.
+    let (_, pdf) = run("en", "r.pdf", &[]);
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Every released QI value is what the mapping says its original becomes.
+    let map = std::fs::read_to_string(&mapping).unwrap();
+    let mut to: std::collections::HashMap<(String, String), String> = Default::default();
+    for line in map.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        to.insert((f[0].into(), f[1].into()), f[2].into());
+    }
+    let input = std::fs::read_to_string(ADULT).unwrap();
+    let head: Vec<&str> = input.lines().next().unwrap().split(';').collect();
+    let released_head: Vec<&str> = release.lines().next().unwrap().split(';').collect();
+    assert_eq!(head, released_head, "columns and delimiter kept");
+    // Removed records are gone; match the rest by their non-QI columns in order.
+    let mut checked = 0;
+    let mut originals = input.lines().skip(1);
+    for line in release.lines().skip(1) {
+        let r: Vec<&str> = line.split(';').collect();
+        let o: Vec<&str> = loop {
+            let o: Vec<&str> = originals.next().unwrap().split(';').collect();
+            let same_rest = head
+                .iter()
+                .enumerate()
+                .all(|(i, h)| ["age", "sex", "race"].contains(h) || o[i] == r[i]);
+            if same_rest {
+                break o;
+            }
+        };
+        for qi in ["age", "sex", "race"] {
+            let i = head.iter().position(|h| *h == qi).unwrap();
+            assert_eq!(
+                to[&(qi.to_string(), o[i].to_string())],
+                r[i],
+                "{qi} {}",
+                o[i]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 2_000 * 3, "{checked}");
+}

@@ -226,11 +226,18 @@ fn run_init(args: &cli::InitArgs) -> Result<u8> {
 }
 
 fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<u8> {
-    let plan = args.to_plan()?;
+    let mut plan = args.to_plan()?;
     if let Some(a) = anonymise {
+        plan.analysis.lang = kanon::render::lang::Lang::parse(&a.lang)?;
         let mut inputs = vec![plan.analysis.input.clone()];
         inputs.extend(plan.hierarchies.iter().map(|h| h.1.clone()));
-        check_outputs(&[("--out", &a.out)], &inputs)?;
+        let mut outputs = vec![("--out", a.out.as_str())];
+        outputs.extend(a.report.as_deref().map(|p| ("--report", p)));
+        outputs.extend(a.mapping.as_deref().map(|p| ("--mapping", p)));
+        check_outputs(&outputs, &inputs)?;
+        if let Some(path) = &a.report {
+            kanon::render::document::DocFormat::from_path(path)?;
+        }
     }
     let p = progress(args.quiet);
     let s = suggest(&plan, &p)?;
@@ -238,6 +245,15 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     if let Some(a) = anonymise {
         let mode = a.suppress_mode;
         kanon::run::suggest::write_release(&plan, &s, &a.out, mode, &p)?;
+        let docs = kanon::run::suggest::ReleaseDocs {
+            out: &a.out,
+            removed: mode == kanon::run::suggest::SuppressMode::Remove,
+            report: a.report.as_deref(),
+            mapping: a.mapping.as_deref(),
+            purpose: a.purpose.clone(),
+            command: command_line(),
+        };
+        kanon::run::suggest::write_release_docs(&plan, &s, &report, &docs, &p)?;
     }
     p.finish();
     let out = if args.json {

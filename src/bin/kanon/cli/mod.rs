@@ -718,6 +718,22 @@ pub struct AnonymiseArgs {
     /// Suppressed records: removed, or kept with every QI set to `*`.
     #[arg(long, value_name = "MODE", default_value = default_name::<SuppressMode>(), value_parser = choice::<SuppressMode>())]
     pub suppress_mode: SuppressMode,
+
+    /// Write the release report (FILE.pdf, FILE.html or FILE.md): the transformation, the suppression, the information loss, the original and the release side by side, and the analysis of the release.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
+
+    /// Why the table is released, at the head of the report.
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: Option<String>,
+
+    /// Language of the report: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
+
+    /// Write every distinct value of each quasi-identifier and its released value as CSV (quasi_identifier, original, released). It holds the data's values.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<String>,
 }
 
 impl SuggestArgs {
