@@ -22,6 +22,7 @@
 
 pub mod choice;
 pub mod error;
+pub mod json;
 pub mod progress;
 
 pub mod anonymise;

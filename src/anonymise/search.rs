@@ -84,6 +84,8 @@ impl crate::choice::Choice for Metric {
 pub struct Utility {
     pub loss: f64,
     pub precision: f64,
+    /// Σ over classes of size² plus n per suppressed record: a count.
+    #[serde(serialize_with = "crate::json::whole")]
     pub discernibility: f64,
     pub aecs: f64,
     pub non_uniform_entropy: f64,

@@ -212,9 +212,11 @@ impl Targets {
 pub struct TargetCheck {
     /// Target name as on the command line, without dashes (`k`, `max_risk`, …).
     pub name: String,
-    /// The limit the user set.
+    /// The limit the user set (an integer for k and distinct l).
+    #[serde(serialize_with = "crate::json::whole")]
     pub limit: f64,
     /// The measured value.
+    #[serde(serialize_with = "crate::json::whole")]
     pub actual: f64,
     pub met: bool,
     /// One line for humans.

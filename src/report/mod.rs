@@ -361,7 +361,8 @@ impl Report {
 /// is known (`--population-size`, `--sampling-fraction` or weights).
 #[derive(Debug, Clone, Serialize)]
 pub struct PopulationReport {
-    /// N.
+    /// N (an integer unless estimated from fractional weights).
+    #[serde(serialize_with = "crate::json::whole")]
     pub size: f64,
     /// π = n / N.
     pub sampling_fraction: f64,
@@ -606,7 +607,8 @@ impl LinkReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Judgement {
     pub verdict: crate::gate::wp216::Verdict,
-    /// The figures the verdict rests on (name → value).
+    /// The figures the verdict rests on (name → value; counts as integers).
+    #[serde(serialize_with = "crate::json::whole_map")]
     pub evidence: BTreeMap<String, f64>,
     /// True when kanon's documented defaults were used (no targets given).
     pub default_rule: bool,

@@ -5,10 +5,11 @@
 use std::path::Path;
 
 /// Bottom to top.
-const LAYERS: [&str; 12] = [
+const LAYERS: [&str; 13] = [
     "error",
     "choice",
     "progress",
+    "json",
     "engine",
     "input",
     "measure",
