@@ -9,6 +9,10 @@
 pub trait Progress {
     /// A stage begins (the previous one, if any, has ended).
     fn stage(&self, message: &str);
+    /// How far the current stage is: `done` of `total` units (rows,
+    /// columns, nodes), so a caller can show a position, a percentage and
+    /// an estimate of the time left.
+    fn work(&self, _done: u64, _total: u64) {}
     /// The run's work is done.
     fn finish(&self) {}
 }

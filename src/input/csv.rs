@@ -664,6 +664,11 @@ pub struct Batches {
 const READ_STEP: usize = 8 << 20;
 
 impl Batches {
+    /// Bytes of the file read so far (compressed bytes for gzip).
+    pub fn consumed(&self) -> u64 {
+        self.file.consumed()
+    }
+
     /// Open `path` and read its header.
     pub fn open(
         path: &str,

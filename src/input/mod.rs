@@ -160,6 +160,15 @@ impl Stream {
         })
     }
 
+    /// Bytes taken from the file so far (compressed bytes for gzip), to
+    /// compare with its size on disk.
+    pub(crate) fn consumed(&self) -> u64 {
+        match self {
+            Stream::Plain(h) => h.digest.size,
+            Stream::Gzip(g) => g.get_ref().digest.size,
+        }
+    }
+
     pub(crate) fn finish(self, path: &str, rows: u64) -> FileInfo {
         let digest = match self {
             Stream::Plain(h) => h.digest,

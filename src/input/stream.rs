@@ -338,6 +338,8 @@ fn stream_csv(
 ) -> Result<()> {
     let delimiter = cfg.read.delimiter.or(acc.delimiter);
     let mut reader = csv::Batches::open(file, delimiter, want, options.batch_bytes)?;
+    let size = std::fs::metadata(file).map_or(0, |m| m.len());
+    progress.stage(&format!("streaming {file} (bytes read)"));
     acc.delimiter = acc.delimiter.or(Some(reader.header.delimiter));
     while let Some(parsed) = reader.next_batch()? {
         let height = parsed.rows as usize;
@@ -360,11 +362,9 @@ fn stream_csv(
         };
         batch(cfg, table, &mut acc.dicts, &mut acc.merged, want)?;
         acc.batches += 1;
-        progress.stage(&format!(
-            "streaming {file}: {} rows, {} combinations",
-            acc.rows + reader.rows(),
-            acc.merged.merged
-        ));
+        if size > 0 {
+            progress.work(reader.consumed().min(size), size);
+        }
     }
     let (info, multiline, first) = reader.finish();
     if info.rows == 0 {

@@ -63,17 +63,22 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
     } else if cfg.profile_undeclared && !undeclared.is_empty() {
         progress.stage("profiling the other columns");
         let extra = read_table(&cfg.input, &undeclared, &cfg.read)?;
-        let columns = encode_qis(&extra, &undeclared, &cfg.missing_tokens)?;
-        let profiles: Vec<crate::measure::profile::ColumnProfile> = columns
-            .iter()
-            .map(|c| {
+        let total = undeclared.len() as u64;
+        progress.stage(&format!("profiling the other {total} columns"));
+        let mut profiles = Vec::with_capacity(undeclared.len());
+        // Column by column, so the progress moves and one column's codes
+        // are dropped before the next is encoded.
+        for (i, name) in undeclared.iter().enumerate() {
+            progress.work(i as u64, total);
+            for c in encode_qis(&extra, std::slice::from_ref(name), &cfg.missing_tokens)? {
                 let mut counts = vec![0u64; c.dict.len()];
                 for &x in &c.codes {
                     counts[x as usize] += 1;
                 }
-                crate::measure::profile::profile_column(c, &counts)
-            })
-            .collect();
+                profiles.push(crate::measure::profile::profile_column(&c, &counts));
+            }
+        }
+        progress.work(total, total);
         analysis.report.warnings.extend(profile_warnings(&profiles));
         progress.finish();
     }

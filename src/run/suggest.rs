@@ -225,9 +225,11 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
         diversity.as_ref(),
         plan.strategy,
         plan.time_limit,
+        // Nodes checked, without a percentage: pruning and tagging settle
+        // most of a lattice unchecked, so a share of it would mislead.
         &|checked, total| {
             progress.stage(&format!(
-                "searching the generalisation lattice: {checked} of {total} nodes checked"
+                "searching the generalisation lattice: {checked} nodes checked of {total}"
             ))
         },
     );

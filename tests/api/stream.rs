@@ -259,3 +259,31 @@ fn streaming_on_the_command_line() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("bad.csv") && e.contains("5001"), "{e}");
 }
+
+/// A streamed read says how far it is: bytes of the file read, rising to
+/// the file's size, so the command line can draw a bar with the time left.
+#[test]
+fn streaming_reports_its_position() {
+    use std::cell::RefCell;
+    struct Record(RefCell<Vec<(u64, u64)>>);
+    impl kanon::progress::Progress for Record {
+        fn stage(&self, _: &str) {}
+        fn work(&self, done: u64, total: u64) {
+            self.0.borrow_mut().push((done, total));
+        }
+    }
+    let input = format!("{}/fixtures/census.csv", env!("CARGO_MANIFEST_DIR"));
+    let size = std::fs::metadata(&input).unwrap().len();
+    let cfg = Config {
+        stream: true,
+        batch_bytes: 64 << 10,
+        ..census_cfg(&input)
+    };
+    let seen = Record(RefCell::new(Vec::new()));
+    analyse(&cfg, &seen).unwrap();
+    let seen = seen.0.into_inner();
+    assert!(seen.len() >= 5, "{seen:?}");
+    assert!(seen.iter().all(|&(_, total)| total == size));
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(seen.last().unwrap().0, size);
+}

@@ -1,8 +1,10 @@
-//! The binary's [`Progress`]: an indicatif spinner with the stage and the
-//! time on stderr, drawn only on a terminal; nothing with `--quiet`. With
-//! `KANON_TIMINGS=1` each stage's wall time is printed when it ends.
+//! The binary's [`Progress`]: on stderr, drawn only on a terminal, nothing
+//! with `--quiet`. A stage shows as a spinner with its name and the time;
+//! a stage that says how far it is (`work`) shows as a bar with position,
+//! percentage and the time left. With `KANON_TIMINGS=1` each stage's wall
+//! time is printed when it ends.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -12,6 +14,18 @@ pub struct Spinner {
     bar: Option<ProgressBar>,
     timings: bool,
     current: RefCell<Option<(String, Instant)>>,
+    /// Drawn as a bar (after `work`) rather than a spinner.
+    measured: Cell<bool>,
+}
+
+const SPINNER: &str = "{spinner} {msg} [{elapsed}]";
+const BAR: &str =
+    "{msg}\n[{wide_bar}] {percent:>3}% {human_pos}/{human_len}, {eta} left [{elapsed}]";
+
+fn style(bar: &ProgressBar, template: &str) {
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
 }
 
 impl Spinner {
@@ -21,9 +35,7 @@ impl Spinner {
     pub fn new(quiet: bool) -> Self {
         let bar = (!quiet).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
-                bar.set_style(style);
-            }
+            style(&bar, SPINNER);
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
@@ -31,6 +43,7 @@ impl Spinner {
             bar,
             timings: std::env::var_os("KANON_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0"),
             current: RefCell::new(None),
+            measured: Cell::new(false),
         }
     }
 
@@ -48,7 +61,21 @@ impl Progress for Spinner {
             *self.current.borrow_mut() = Some((message.to_string(), Instant::now()));
         }
         if let Some(bar) = &self.bar {
+            if self.measured.replace(false) {
+                style(bar, SPINNER);
+            }
             bar.set_message(message.to_string());
+        }
+    }
+
+    fn work(&self, done: u64, total: u64) {
+        if let Some(bar) = &self.bar {
+            if !self.measured.replace(true) {
+                style(bar, BAR);
+                bar.reset_eta();
+            }
+            bar.set_length(total);
+            bar.set_position(done);
         }
     }
 
