@@ -75,6 +75,18 @@ pub fn check_outputs(outputs: &[(&str, &str)], inputs: &[String]) -> Result<()> 
         if let Some((_, other)) = planned.iter().find(|(p, _)| *p == full) {
             return refuse(format!("{other} writes the same file"));
         }
+        if TABLE_OUTPUTS.contains(&flag) && table_format(path).is_none() {
+            return refuse(format!(
+                "a table is written in the format of its extension: {} (not {})",
+                TABLE_EXTENSIONS.join(", "),
+                Path::new(path)
+                    .extension()
+                    .map_or("a path without one".to_string(), |e| format!(
+                        ".{}",
+                        e.to_string_lossy()
+                    ))
+            ));
+        }
         planned.push((full, flag));
     }
     Ok(())
@@ -116,6 +128,25 @@ where
 /// `.arrow`/`.ipc`/`.feather`, else CSV.
 pub fn write_frame(path: &str, df: &mut DataFrame) -> Result<()> {
     write_frame_delimited(path, df, None)
+}
+
+/// The flags whose file is a table written by [`write_frame`].
+const TABLE_OUTPUTS: [&str; 3] = ["--out", "--records", "--mapping"];
+
+/// The extensions [`write_frame`] writes, in any case.
+const TABLE_EXTENSIONS: [&str; 7] = [
+    ".csv", ".tsv", ".txt", ".parquet", ".arrow", ".ipc", ".feather",
+];
+
+/// What a table output's extension asks for; `None` for an extension
+/// kanon does not write (`.xlsx`, `.jsonl`, none), which is refused
+/// before the work rather than written as CSV under that name.
+fn table_format(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    TABLE_EXTENSIONS
+        .iter()
+        .copied()
+        .find(|e| lower.ends_with(e))
 }
 
 /// [`write_frame`], a CSV written with `delimiter` (the input's, so a

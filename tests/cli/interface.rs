@@ -456,3 +456,73 @@ fn the_release_report_and_the_mapping() {
     }
     assert!(checked > 2_000 * 3, "{checked}");
 }
+
+/// Tables are written in the format of their extension; one kanon does not
+/// write is refused before the work instead of a CSV under that name.
+#[test]
+fn table_outputs_refuse_an_extension_they_cannot_write() {
+    let d = scratch("extensions");
+    let p = |name: &str| d.join(name).to_str().unwrap().to_string();
+    let refused = |args: &[&str], flag: &str, path: &str| {
+        let o = run_env(args, &[]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(flag) && err.contains(".parquet"), "{err}");
+        assert!(!std::path::Path::new(path).exists());
+    };
+    let xlsx = p("released.xlsx");
+    refused(
+        &[
+            "anonymise",
+            ADULT,
+            "--qi",
+            "age,sex",
+            "--k",
+            "2",
+            "--out",
+            &xlsx,
+        ],
+        "--out",
+        &xlsx,
+    );
+    let jsonl = p("synth.jsonl");
+    refused(&["synth", "--rows", "10", "--out", &jsonl], "--out", &jsonl);
+    let json = p("records.json");
+    refused(
+        &["analyse", ADULT, "--qi", "age", "--records", &json],
+        "--records",
+        &json,
+    );
+    // Upper case is the same extension.
+    let upper = p("synth.CSV");
+    let o = run_env(&["synth", "--rows", "10", "--out", &upper], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// `kanon init INPUT` like every other command (the older `kanon init
+/// POLICY --input INPUT` still works).
+#[test]
+fn init_takes_its_input_like_the_other_commands() {
+    let d = scratch("init");
+    let policy = d.join("policy.toml");
+    let o = run_env(&["init", ADULT, "--policy", policy.to_str().unwrap()], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&policy).unwrap();
+    assert!(
+        text.contains("adult_subset.csv") && text.contains("quasi_identifiers"),
+        "{text}"
+    );
+    let o = run_env(&["init"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kanon init INPUT"));
+}

@@ -198,29 +198,27 @@ fn run_check_with(
 }
 
 fn run_init(args: &cli::InitArgs) -> Result<u8> {
+    let (input, policy) = args.resolve()?;
     check_outputs(
-        &[("the policy file", &args.policy)],
-        std::slice::from_ref(&args.input),
+        &[("the policy file", &policy)],
+        std::slice::from_ref(&input),
     )?;
-    if std::path::Path::new(&args.policy).exists() && !args.force {
+    if std::path::Path::new(&policy).exists() && !args.force {
         return Err(kanon::Error::output(
-            &args.policy,
+            &policy,
             "exists already (give --force to overwrite)",
         ));
     }
-    let profile = kanon::run::profile::profile(
-        &args.input,
-        &args.io.read_options()?,
-        &args.io.missing_tokens(),
-    )?;
-    let named = kanon::run::policy::path_for_policy(&args.policy, &args.input);
+    let profile =
+        kanon::run::profile::profile(&input, &args.io.read_options()?, &args.io.missing_tokens())?;
+    let named = kanon::run::policy::path_for_policy(&policy, &input);
     let text = kanon::run::policy::starting_policy(&named, &profile);
-    kanon::output::write_atomic(&args.policy, |w| {
+    kanon::output::write_atomic(&policy, |w| {
         w.write_all(text.as_bytes()).map_err(|e| e.to_string())
     })?;
     eprintln!(
         "kanon: wrote {} — review the guessed columns and the example targets, then run kanon check --config {}",
-        args.policy, args.policy
+        policy, policy
     );
     Ok(0)
 }

@@ -285,13 +285,17 @@ impl CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The policy file to write.
-    #[arg(default_value = "kanon.toml")]
-    pub policy: String,
+    /// The input whose columns are profiled, as for every other command. (The older form `kanon init POLICY --input INPUT` still works.)
+    #[arg(value_name = "INPUT")]
+    pub positional: Option<String>,
 
-    /// The input whose columns are profiled.
+    /// Where to write the policy.
     #[arg(long, value_name = "FILE")]
-    pub input: String,
+    pub policy: Option<String>,
+
+    /// The input, as a flag (the older form).
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<String>,
 
     #[command(flatten)]
     pub io: InputArgs,
@@ -299,6 +303,27 @@ pub struct InitArgs {
     /// Overwrite an existing policy file.
     #[arg(long)]
     pub force: bool,
+}
+
+impl InitArgs {
+    /// (input, policy file): `kanon init INPUT [--policy FILE]`, or the
+    /// older `kanon init [POLICY] --input INPUT`.
+    pub fn resolve(&self) -> Result<(String, String)> {
+        let default = || "kanon.toml".to_string();
+        match (&self.input, &self.positional) {
+            (Some(input), policy) => Ok((
+                input.clone(),
+                self.policy
+                    .clone()
+                    .or_else(|| policy.clone())
+                    .unwrap_or_else(default),
+            )),
+            (None, Some(input)) => Ok((input.clone(), self.policy.clone().unwrap_or_else(default))),
+            (None, None) => Err(Error::usage(
+                "kanon init needs the input to profile: kanon init INPUT [--policy kanon.toml]",
+            )),
+        }
+    }
 }
 
 /// The attacker-table flags of `analyse`.
