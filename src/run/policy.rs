@@ -477,7 +477,7 @@ pub fn starting_policy(input: &str, profile: &crate::report::Profile) -> String 
     o.push_str(
         "# max_population_uniqueness = 0.0001\n\n\
          # [linkage]\n# aux = \"register.csv\"     # an attacker's table\n\n\
-         [report]\nhtml = \"kanon-report.html\"\njson = \"kanon-report.json\"\nlang = \"en\"\n\n\
+         [report]\nhtml = \"kanon-report.html\"\npdf = \"kanon-report.pdf\"\njson = \"kanon-report.json\"\nlang = \"en\"\n\n\
          # [baseline]\n# file = \"previous/kanon-report.json\"\n# fail_on_regression = true\n",
     );
     o
