@@ -10,6 +10,47 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 use crate::input::csv;
 
+/// The hierarchy files of a directory, by the column each is for:
+/// `COL.csv`, or ARX's naming `NAME_hierarchy_COL.csv`
+/// (`adult_hierarchy_marital-status.csv` is for `marital-status`), in the
+/// order of the column names. Other files are not hierarchies and are
+/// passed over; two files for one column are an error naming both.
+pub fn in_dir(dir: &str) -> Result<Vec<(String, String)>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::file(dir, format!("cannot read the hierarchy directory: {e}")))?;
+    let mut found: std::collections::BTreeMap<String, String> = Default::default();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = name
+            .strip_suffix(".csv")
+            .or_else(|| name.strip_suffix(".CSV"))
+            .filter(|_| path.is_file() && !name.starts_with('.'))
+        else {
+            continue;
+        };
+        let column = stem
+            .rsplit_once("_hierarchy_")
+            .map_or(stem, |(_, c)| c)
+            .to_string();
+        let file = path.to_string_lossy().to_string();
+        if let Some(other) = found.insert(column.clone(), file.clone()) {
+            let (a, b) = if other < file {
+                (other, file)
+            } else {
+                (file, other)
+            };
+            return Err(Error::file(
+                dir,
+                format!("two hierarchy files for column '{column}': {a} and {b}"),
+            ));
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
 /// A value-generalisation hierarchy.
 #[derive(Debug, Clone)]
 pub struct Hierarchy {
@@ -131,6 +172,31 @@ impl Hierarchy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_of_hierarchies_by_column() {
+        let d = std::env::temp_dir().join(format!("kanon-hdir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        for f in [
+            "adult_hierarchy_marital-status.csv",
+            "age.csv",
+            "notes.txt",
+            ".hidden.csv",
+        ] {
+            std::fs::write(d.join(f), "a;b\n").unwrap();
+        }
+        let got = in_dir(d.to_str().unwrap()).unwrap();
+        let columns: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(columns, ["age", "marital-status"]);
+        std::fs::write(d.join("x_hierarchy_age.csv"), "a;b\n").unwrap();
+        let err = in_dir(d.to_str().unwrap()).unwrap_err().to_string();
+        assert!(
+            err.contains("two hierarchy files for column 'age'"),
+            "{err}"
+        );
+        assert!(in_dir(d.join("none").to_str().unwrap()).is_err());
+    }
 
     #[test]
     fn parses_arx_format_with_quotes() {

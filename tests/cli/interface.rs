@@ -526,3 +526,84 @@ fn init_takes_its_input_like_the_other_commands() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("kanon init INPUT"));
 }
+
+/// `--hierarchy DIR` in every command: the directory's `COL.csv` or
+/// `NAME_hierarchy_COL.csv` files, each command taking those it uses,
+/// the same result as naming them one by one.
+#[test]
+fn a_directory_of_hierarchies() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = run_env(args, &[]);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let h = |c: &str| format!("{c}=fixtures/adult/adult_hierarchy_{c}.csv");
+    let (age, race, sex) = (h("age"), h("race"), h("sex"));
+    let base = [
+        "suggest",
+        ADULT,
+        "--qi",
+        "age,sex,race",
+        "--k",
+        "5",
+        "--json",
+    ];
+    let one_by_one = json(
+        &[
+            &base[..],
+            &[
+                "--hierarchy",
+                &age,
+                "--hierarchy",
+                &race,
+                "--hierarchy",
+                &sex,
+            ],
+        ]
+        .concat(),
+    );
+    let by_dir = json(&[&base[..], &["--hierarchy", "fixtures/adult"]].concat());
+    assert_eq!(one_by_one["search"]["levels"], by_dir["search"]["levels"]);
+    assert_eq!(
+        one_by_one["search"]["hierarchies"],
+        by_dir["search"]["hierarchies"]
+    );
+    // A column named explicitly wins over the directory's file.
+    let mixed = json(
+        &[
+            &base[..],
+            &[
+                "--hierarchy",
+                "fixtures/adult",
+                "--hierarchy",
+                "age=interval:10,20",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(mixed["search"]["hierarchies"]["age"], "interval:10,20");
+    // analyse takes the sensitive attribute's hierarchy from the directory.
+    let t = |extra: &[&str]| {
+        let a = [
+            "analyse",
+            ADULT,
+            "--qi",
+            "age,sex",
+            "--sensitive",
+            "occupation",
+            "--t-distance",
+            "hierarchical",
+            "--json",
+        ];
+        json(&[&a[..], extra].concat())["inference"]["occupation"]["t_closeness"].clone()
+    };
+    let occupation = h("occupation");
+    assert_eq!(
+        t(&["--hierarchy", "fixtures/adult"]),
+        t(&["--hierarchy", &occupation])
+    );
+}

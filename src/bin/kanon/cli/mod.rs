@@ -376,6 +376,33 @@ impl AuxArgs {
 }
 
 /// Parse repeated `COL=VALUE` flags.
+/// `--hierarchy` in every command: `COL=FILE` (or a builder spec where
+/// the command takes one) names the value hierarchy of one column; a
+/// directory stands for every hierarchy file in it (`COL.csv` or ARX's
+/// `NAME_hierarchy_COL.csv`), of which the command takes those for the
+/// columns it uses (`keep`: the QIs of `suggest`, the sensitive attributes
+/// of `analyse`; every file for `link`). A column named explicitly wins
+/// over the directory's file.
+fn hierarchies(values: &[String], keep: Option<&[String]>) -> Result<Vec<(String, String)>> {
+    let mut explicit = Vec::new();
+    let mut from_dirs = Vec::new();
+    for v in values {
+        if !v.contains('=') && std::path::Path::new(v).is_dir() {
+            from_dirs.extend(kanon::input::hierarchy::in_dir(v)?);
+        } else {
+            let (col, what) = attr_value("--hierarchy", v)?;
+            explicit.push((col.to_string(), what.to_string()));
+        }
+    }
+    for (col, file) in from_dirs {
+        let used = keep.is_none_or(|k| k.contains(&col));
+        if used && !explicit.iter().any(|(c, _)| *c == col) {
+            explicit.push((col, file));
+        }
+    }
+    Ok(explicit)
+}
+
 fn pairs(flag: &str, values: &[String]) -> Result<Vec<(String, String)>> {
     values
         .iter()
@@ -412,7 +439,7 @@ pub struct LinkArgs {
     #[arg(long, value_name = "COL", requires = "release_id")]
     pub previous_id: Option<String>,
 
-    /// Hierarchy whose labels the release uses for a column: COL=FILE (ARX CSV).
+    /// Value hierarchy of a column (ARX CSV), whose labels the release may use: COL=FILE, or a directory of COL.csv / NAME_hierarchy_COL.csv files.
     #[arg(long, value_name = "COL=FILE")]
     pub hierarchy: Vec<String>,
 
@@ -475,7 +502,7 @@ impl LinkArgs {
             previous_id: self.previous_id.clone(),
             release_id: self.release_id.clone(),
             on,
-            hierarchies: pairs("--hierarchy", &self.hierarchy)?,
+            hierarchies: hierarchies(&self.hierarchy, None)?,
             population_size: self.population_size,
             sampling_fraction: self.sampling_fraction,
             targets: kanon::run::link::LinkTargets {
@@ -531,7 +558,7 @@ pub struct InferenceArgs {
     #[arg(long, value_name = "[ATTR=]DISTANCE")]
     pub t_distance: Vec<String>,
 
-    /// Hierarchy of a sensitive attribute (ARX CSV format), for hierarchical t-closeness.
+    /// Value hierarchy of a column (ARX CSV): COL=FILE, or a directory of COL.csv / NAME_hierarchy_COL.csv files; analyse uses those of sensitive attributes (hierarchical t-closeness).
     #[arg(long, value_name = "ATTR=FILE")]
     pub hierarchy: Vec<String>,
 
@@ -572,7 +599,7 @@ fn attr_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
 }
 
 impl InferenceArgs {
-    fn to_config(&self) -> Result<InferenceConfig> {
+    fn to_config(&self, sensitive: &[String]) -> Result<InferenceConfig> {
         let mut cfg = InferenceConfig {
             c: self.c,
             homogeneity_threshold: self.homogeneity_threshold,
@@ -586,10 +613,7 @@ impl InferenceArgs {
                 None => cfg.distance = Some(Distance::parse(d)?),
             }
         }
-        for h in &self.hierarchy {
-            let (attr, file) = attr_value("--hierarchy", h)?;
-            cfg.hierarchies.push((attr.to_string(), file.to_string()));
-        }
+        cfg.hierarchies = hierarchies(&self.hierarchy, Some(sensitive))?;
         for o in &self.order {
             let (attr, values) = attr_value("--order", o)?;
             cfg.orders.push((attr.to_string(), split_list(values)));
@@ -659,7 +683,7 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "SHARE", default_value = "0", value_parser = kanon::gate::targets::share)]
     pub suppression: f64,
 
-    /// Hierarchy of a QI: COL=FILE (ARX CSV) or COL=interval:W1,W2,… or COL=mask:N1,N2,… (others: automatic).
+    /// Value hierarchy of a column: COL=FILE (ARX CSV), COL=interval:W1,W2,…, COL=mask:N1,N2,…, or a directory of COL.csv / NAME_hierarchy_COL.csv files; suggest uses those of QIs (others: automatic).
     #[arg(long, value_name = "COL=FILE|SPEC")]
     pub hierarchy: Vec<String>,
 
@@ -788,11 +812,7 @@ impl SuggestArgs {
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
         }
-        let mut hierarchies = Vec::new();
-        for h in &self.hierarchy {
-            let (col, what) = attr_value("--hierarchy", h)?;
-            hierarchies.push((col.to_string(), what.to_string()));
-        }
+        let hierarchies = hierarchies(&self.hierarchy, Some(&qis))?;
         Ok(kanon::run::suggest::Plan {
             analysis: Config {
                 input: self.input.clone(),
@@ -1005,7 +1025,7 @@ impl AnalyseArgs {
             },
             show_values: self.show_values,
             row_classes: self.records.is_some(),
-            inference: self.inference.to_config()?,
+            inference: self.inference.to_config(&list(&self.sensitive))?,
             population_size: self.survey.population_size,
             sampling_fraction: self.survey.sampling_fraction,
             suda: (self.survey.suda || self.survey.suda_max.is_some()).then_some(SudaConfig {
