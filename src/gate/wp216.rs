@@ -59,8 +59,8 @@ pub enum Which {
 pub enum Reason {
     /// Every target of the criterion holds.
     TargetsHold(Which),
-    /// The messages of the targets missed.
-    TargetsMissed(Vec<String>),
+    /// The targets missed.
+    TargetsMissed(Vec<TargetCheck>),
     Uniques {
         uniques: u64,
         records: u64,
@@ -172,10 +172,10 @@ const INFERENCE_TARGETS: [&str; 5] = ["l[", "t[", "delta[", "beta[", "alpha["];
 /// The verdict when the user set targets for a criterion: `fail` naming
 /// each one missed, else `pass`.
 fn by_targets(checks: &[&TargetCheck], which: Which) -> (Verdict, bool, Reason) {
-    let missed: Vec<String> = checks
+    let missed: Vec<TargetCheck> = checks
         .iter()
         .filter(|t| !t.met)
-        .map(|t| t.message.clone())
+        .map(|t| (*t).clone())
         .collect();
     if missed.is_empty() {
         (Verdict::Pass, false, Reason::TargetsHold(which))

@@ -734,13 +734,11 @@ fn header(b: &mut Vec<Block>, r: &Report, meta: &Meta, released_as: Option<&str>
 /// A target as a person reads it: "k (smallest class) ≥ 5".
 fn target_text(l: Lang, t: &crate::gate::targets::TargetCheck) -> String {
     let (words, unit) = figure(l, &t.name);
-    let base = t.name.split('[').next().unwrap_or_default();
-    let relation = match base {
-        "k" | "l" => "≥",
-        "delta" => "<",
-        _ => "≤",
-    };
-    format!("{words} {relation} {}", value(l, unit, t.limit))
+    format!(
+        "{words} {} {}",
+        super::labels::relation(&t.name),
+        value(l, unit, t.limit)
+    )
 }
 
 fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {

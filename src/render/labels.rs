@@ -157,6 +157,33 @@ fn known(key: &str) -> Option<(&'static str, &'static str, Unit)> {
     })
 }
 
+/// A target checked, as a person reads it: the measured figure and the
+/// limit, "k (kleinste groep) 1 (norm ≥ 5)". English keeps the gate's own
+/// line (`TargetCheck::message`), which JSON users read as well.
+pub fn target_line(l: Lang, t: &crate::gate::targets::TargetCheck) -> String {
+    if l == Lang::En {
+        return t.message.clone();
+    }
+    let (words, unit) = figure(l, &t.name);
+    format!(
+        "{words} {} ({} {} {})",
+        value(l, unit, t.actual),
+        l.tr("target", "norm"),
+        relation(&t.name),
+        value(l, unit, t.limit)
+    )
+}
+
+/// How a target's figure must relate to its limit: at least (k, l), below
+/// (δ), at most (every other).
+pub fn relation(name: &str) -> &'static str {
+    match name.split('[').next().unwrap_or_default() {
+        "k" | "l" => "≥",
+        "delta" => "<",
+        _ => "≤",
+    }
+}
+
 /// At most four significant digits, trailing zeros dropped, thousands
 /// grouped: 0.4648564 → 0.4649, 557.5556 → 557.6, 12345.6 → 12,350.
 pub fn sig4(x: f64) -> String {

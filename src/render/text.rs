@@ -2,23 +2,32 @@
 
 use std::fmt::Write;
 
+use super::lang::Lang;
 use crate::anonymise::strategy::Stopped;
 use crate::choice::Choice;
 use crate::gate::targets::fmt6;
 use crate::report::Report;
 
-/// Terminal styling: ANSI colours or none.
+/// How the terminal summary is drawn: with ANSI colours or without, and
+/// in which language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Plain,
-    Ansi,
+pub struct Style {
+    pub colour: bool,
+    pub lang: Lang,
 }
 
 impl Style {
+    /// No colour, English.
+    pub const PLAIN: Style = Style {
+        colour: false,
+        lang: Lang::En,
+    };
+
     fn paint(self, code: &str, s: &str) -> String {
-        match self {
-            Style::Plain => s.to_string(),
-            Style::Ansi => format!("\x1b[{code}m{s}\x1b[0m"),
+        if self.colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
         }
     }
     fn bold(self, s: &str) -> String {
@@ -77,11 +86,11 @@ impl Style {
     /// A cell painted like [`Style::good`], [`Style::bad`] or
     /// [`Style::warn`]; plain when colours are off.
     fn cell(self, text: &str, tone: Tone) -> Cell {
-        let paint = match (self, tone) {
-            (Style::Plain, _) => None,
-            (Style::Ansi, Tone::Good) => Some(comfy_table::Color::Green),
-            (Style::Ansi, Tone::Bad) => Some(comfy_table::Color::Red),
-            (Style::Ansi, Tone::Warn) => Some(comfy_table::Color::Yellow),
+        let paint = match (self.colour, tone) {
+            (false, _) => None,
+            (true, Tone::Good) => Some(comfy_table::Color::Green),
+            (true, Tone::Bad) => Some(comfy_table::Color::Red),
+            (true, Tone::Warn) => Some(comfy_table::Color::Yellow),
         };
         Cell {
             text: text.to_string(),
@@ -113,15 +122,14 @@ fn grid(
     t.load_style(comfy_table::presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled);
     t.style_text_only();
-    match style {
+    if style.colour {
         // crossterm, which paints the cells, reads NO_COLOR itself; the
         // choice was made already (`--color always` overrides NO_COLOR).
-        Style::Ansi => {
-            crossterm::style::force_color_output(true);
-            t.enforce_styling()
-        }
-        Style::Plain => t.force_no_tty(),
-    };
+        crossterm::style::force_color_output(true);
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
     if let Some(head) = head {
         t.set_header(head.iter().map(comfy_table::Cell::new));
     }
@@ -166,13 +174,18 @@ pub fn render(r: &Report, style: Style) -> String {
     for (name, inf) in &r.inference {
         render_inference(&mut o, name, inf, style);
     }
-    if let Some(l) = &r.linkage {
-        render_linkability(&mut o, l, "Linkability — attacker table", style);
+    if let Some(link) = &r.linkage {
+        let title = style.lang.tr(
+            "Linkability — attacker table",
+            "Koppelbaarheid — tabel van de aanvaller",
+        );
+        render_linkability(&mut o, link, title, style);
     }
     render_wp216(&mut o, r, style);
     render_baseline(&mut o, r, style);
     if !r.warnings.is_empty() {
-        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        let title = style.lang.tr("Warnings", "Waarschuwingen");
+        let _ = writeln!(o, "\n{}", style.bold(title));
         for w in &r.warnings {
             let _ = writeln!(o, "  {} {w}", style.warn("!"));
         }
@@ -183,34 +196,45 @@ pub fn render(r: &Report, style: Style) -> String {
 
 /// The input read and the columns analysed.
 fn render_header(o: &mut String, r: &Report, style: Style) {
-    let i = &r.input;
+    let (i, l) = (&r.input, style.lang);
     let delim = i
         .delimiter
         .as_ref()
-        .map(|d| format!(", delimiter '{d}'"))
+        .map(|d| format!(", {} '{d}'", l.tr("delimiter", "scheidingsteken")))
         .unwrap_or_default();
+    let frequency = if i.records != i.rows {
+        format!(
+            " {} {} {}",
+            l.tr("in", "in"),
+            group_digits(i.rows),
+            l.tr("rows (frequency table)", "rijen (frequentietabel)")
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "{} {} ({}{delim}): {} records{}",
+        "{} {} ({}{delim}): {} records{frequency}",
         style.bold("kanon"),
         i.path,
         i.format,
         group_digits(i.records),
-        if i.records != i.rows {
-            format!(" in {} rows (frequency table)", group_digits(i.rows))
-        } else {
-            String::new()
-        }
     );
     let bytes: u64 = i.files.iter().map(|f| f.size).sum();
-    let _ = writeln!(
-        o,
-        "read {} rows from {} file{} ({} bytes)",
-        group_digits(i.files.iter().map(|f| f.rows).sum()),
-        i.files.len(),
-        if i.files.len() == 1 { "" } else { "s" },
-        group_digits(bytes)
-    );
+    let rows = group_digits(i.files.iter().map(|f| f.rows).sum());
+    let (files, bytes) = (i.files.len(), group_digits(bytes));
+    let _ = match l {
+        Lang::En => writeln!(
+            o,
+            "read {rows} rows from {files} file{} ({bytes} bytes)",
+            if files == 1 { "" } else { "s" }
+        ),
+        Lang::Nl => writeln!(
+            o,
+            "{rows} rijen gelezen uit {files} bestand{} ({bytes} bytes)",
+            if files == 1 { "" } else { "en" }
+        ),
+    };
     let names: Vec<&str> = r
         .quasi_identifiers
         .iter()
@@ -218,23 +242,36 @@ fn render_header(o: &mut String, r: &Report, style: Style) {
         .collect();
     let _ = writeln!(
         o,
-        "quasi-identifiers ({}): {}",
+        "{} ({}): {}",
+        l.tr("quasi-identifiers", "quasi-identificatoren"),
         names.len(),
         names.join(", ")
     );
     if !r.sensitive_attributes.is_empty() {
-        let _ = writeln!(o, "sensitive: {}", r.sensitive_attributes.join(", "));
+        let _ = writeln!(
+            o,
+            "{}: {}",
+            l.tr("sensitive", "gevoelig"),
+            r.sensitive_attributes.join(", ")
+        );
     }
 }
 
 /// Equivalence classes: how many, their sizes.
 fn render_classes(o: &mut String, r: &Report, style: Style) {
-    let c = &r.classes;
-    let _ = writeln!(o, "\n{}", style.bold("Equivalence classes"));
+    let (c, l) = (&r.classes, style.lang);
+    let title = l.tr("Equivalence classes", "Equivalentieklassen (groepen)");
+    let _ = writeln!(o, "\n{}", style.bold(title));
+    let small: Vec<String> = c
+        .histogram
+        .iter()
+        .take(5)
+        .map(|[s, n]| format!("{s}:{}", group_digits(*n)))
+        .collect();
     let rows = [
-        ("classes", group_digits(c.count)),
+        (l.tr("classes", "groepen"), group_digits(c.count)),
         (
-            "size min / median / max",
+            l.tr("size min / median / max", "grootte min / mediaan / max"),
             format!(
                 "{} / {} / {}",
                 group_digits(c.min_size),
@@ -242,56 +279,81 @@ fn render_classes(o: &mut String, r: &Report, style: Style) {
                 group_digits(c.max_size)
             ),
         ),
-        ("mean size", format!("{:.2}", c.mean_size)),
+        (
+            l.tr("mean size", "gemiddelde grootte"),
+            format!("{:.2}", c.mean_size),
+        ),
+        (
+            l.tr("classes by size", "groepen naar grootte"),
+            small.join("  "),
+        ),
     ];
+    labelled(o, &rows);
+}
+
+/// Label and value lines, the values in one column.
+fn labelled(o: &mut String, rows: &[(&str, String)]) {
     for (label, value) in rows {
         let _ = writeln!(o, "  {label:<28}{value}");
     }
-    let small: Vec<String> = c
-        .histogram
-        .iter()
-        .take(5)
-        .map(|[s, n]| format!("{s}:{}", group_digits(*n)))
-        .collect();
-    let _ = writeln!(o, "  {:<28}{}", "classes by size", small.join("  "));
 }
 
 /// k, records below the reference k, sample uniques.
 fn render_singling_out(o: &mut String, r: &Report, style: Style) {
-    let c = &r.classes;
-    let k = &r.k_anonymity;
-    let _ = writeln!(o, "\n{}", style.bold("Singling out"));
-    let _ = writeln!(o, "  {:<28}{}", "k (smallest class)", k.k);
-    let _ = writeln!(
-        o,
-        "  {:<28}{} ({}) in {} classes",
-        format!("records in classes < {}", k.reference_k),
-        group_digits(k.records_below_k),
-        pct(k.share_below_k),
-        group_digits(k.classes_below_k)
+    let (c, k, l) = (&r.classes, &r.k_anonymity, style.lang);
+    let title = l.tr("Singling out", "Herleidbaarheid (singling out)");
+    let _ = writeln!(o, "\n{}", style.bold(title));
+    let below = format!(
+        "{} < {}",
+        l.tr("records in classes", "records in groepen"),
+        k.reference_k
     );
-    let _ = writeln!(
-        o,
-        "  {:<28}{} ({})",
-        "sample uniques",
-        group_digits(r.sample_uniques.count),
-        pct(r.sample_uniques.share)
-    );
+    let rows = [
+        (
+            l.tr("k (smallest class)", "k (kleinste groep)"),
+            k.k.to_string(),
+        ),
+        (
+            below.as_str(),
+            format!(
+                "{} ({}) {} {} {}",
+                group_digits(k.records_below_k),
+                pct(k.share_below_k),
+                l.tr("in", "in"),
+                group_digits(k.classes_below_k),
+                l.tr("classes", "groepen")
+            ),
+        ),
+        (
+            l.tr("sample uniques", "unieke records"),
+            format!(
+                "{} ({})",
+                group_digits(r.sample_uniques.count),
+                pct(r.sample_uniques.share)
+            ),
+        ),
+    ];
+    labelled(o, &rows);
     if c.min_size < k.reference_k && c.smallest.iter().all(|s| s.values.is_none()) {
         let _ = writeln!(
             o,
-            "  (values of small classes are hidden; --show-values prints them)"
+            "  {}",
+            l.tr(
+                "(values of small classes are hidden; --show-values prints them)",
+                "(waarden van kleine groepen zijn verborgen; --show-values toont ze)"
+            )
         );
     }
 }
 
 /// Prosecutor, journalist and marketer risk.
 fn render_risk(o: &mut String, r: &Report, style: Style) {
-    let rk = &r.risk;
+    let (rk, l) = (&r.risk, style.lang);
     let _ = writeln!(
         o,
-        "\n{} (record at risk: risk > {})",
-        style.bold("Re-identification risk"),
+        "\n{} ({} > {})",
+        style.bold(l.tr("Re-identification risk", "Heridentificatierisico")),
+        l.tr("record at risk: risk", "record met risico: risico"),
         fmt6(rk.threshold)
     );
     let p = &rk.prosecutor;
@@ -321,17 +383,30 @@ fn render_risk(o: &mut String, r: &Report, style: Style) {
     ];
     grid(
         o,
-        Some(&["", "highest", "average", "records at risk"]),
+        Some(&[
+            "",
+            l.tr("highest", "hoogste"),
+            l.tr("average", "gemiddeld"),
+            l.tr("records at risk", "records met risico"),
+        ]),
         rows,
         &[Align::Left, Align::Right, Align::Right, Align::Right],
         style,
     );
-    let _ = writeln!(o, "  journalist/marketer basis: {} ({})", j.basis, j.note);
+    let _ = writeln!(
+        o,
+        "  {}: {} ({})",
+        l.tr("journalist/marketer basis", "basis journalist/marketer"),
+        j.basis,
+        j.note
+    );
 }
 
 /// Attribute contribution.
 fn render_attributes(o: &mut String, r: &Report, style: Style) {
-    let _ = writeln!(o, "\n{}", style.bold("Attribute contribution"));
+    let l = style.lang;
+    let title = l.tr("Attribute contribution", "Bijdrage per attribuut");
+    let _ = writeln!(o, "\n{}", style.bold(title));
     let rows = r
         .attributes
         .iter()
@@ -347,7 +422,11 @@ fn render_attributes(o: &mut String, r: &Report, style: Style) {
                 group_digits(a.uniques_alone).into(),
                 format!("-{}", group_digits(a.uniques_removed)).into(),
                 if q.missing > 0 {
-                    format!("({} missing)", group_digits(q.missing))
+                    format!(
+                        "({} {})",
+                        group_digits(q.missing),
+                        l.tr("missing", "ontbrekend")
+                    )
                 } else {
                     String::new()
                 }
@@ -359,12 +438,12 @@ fn render_attributes(o: &mut String, r: &Report, style: Style) {
     grid(
         o,
         Some(&[
-            "attribute",
-            "distinct",
+            l.tr("attribute", "attribuut"),
+            l.tr("distinct", "verschillend"),
             "distinction",
             "separation",
-            "unique alone",
-            "uniques if dropped",
+            l.tr("unique alone", "alleen uniek"),
+            l.tr("uniques if dropped", "unieken zonder dit attribuut"),
             "",
         ]),
         rows,
@@ -389,15 +468,16 @@ fn render_smallest(o: &mut String, r: &Report, style: Style) {
 /// The three WP216 verdicts.
 fn render_wp216(o: &mut String, r: &Report, style: Style) {
     if let Some(w) = &r.wp216 {
-        let _ = writeln!(
-            o,
-            "\n{}",
-            style.bold("WP216 assessment (each criterion on its own)")
+        let l = style.lang;
+        let title = l.tr(
+            "WP216 assessment (each criterion on its own)",
+            "WP216-beoordeling (elk criterium afzonderlijk)",
         );
+        let _ = writeln!(o, "\n{}", style.bold(title));
         let rows = [
-            ("singling out", &w.singling_out),
-            ("linkability", &w.linkability),
-            ("inference", &w.inference),
+            (l.tr("singling out", "herleidbaarheid"), &w.singling_out),
+            (l.tr("linkability", "koppelbaarheid"), &w.linkability),
+            (l.tr("inference", "deduceerbaarheid"), &w.inference),
         ]
         .into_iter()
         .map(|(name, c)| verdict_row(name, c, style))
@@ -409,33 +489,28 @@ fn render_wp216(o: &mut String, r: &Report, style: Style) {
 /// What changed since the baseline.
 fn render_baseline(o: &mut String, r: &Report, style: Style) {
     if let Some(b) = &r.baseline {
-        let _ = writeln!(
-            o,
-            "\n{}",
-            style.bold(&format!("Since the baseline {}", b.path))
-        );
-        for c in &b.regressions {
-            let _ = writeln!(
-                o,
-                "  {} {}: {} → {}",
-                style.bad("worse"),
-                c.figure,
-                c.previous,
-                c.current
+        let l = style.lang;
+        let since = l.tr("Since the baseline", "Sinds de basislijn");
+        let _ = writeln!(o, "\n{}", style.bold(&format!("{since} {}", b.path)));
+        let changes = b
+            .regressions
+            .iter()
+            .map(|c| (style.bad(l.tr("worse", "slechter")), c))
+            .chain(
+                b.improvements
+                    .iter()
+                    .map(|c| (style.good(l.tr("better", "beter")), c)),
             );
-        }
-        for c in &b.improvements {
-            let _ = writeln!(
-                o,
-                "  {} {}: {} → {}",
-                style.good("better"),
-                c.figure,
-                c.previous,
-                c.current
-            );
+        for (word, c) in changes {
+            let (figure, _) = super::labels::figure(l, &c.figure);
+            let _ = writeln!(o, "  {word} {figure}: {} → {}", c.previous, c.current);
         }
         if b.regressions.is_empty() && b.improvements.is_empty() {
-            let _ = writeln!(o, "  no compared figure changed");
+            let none = l.tr(
+                "no compared figure changed",
+                "geen vergeleken kengetal veranderd",
+            );
+            let _ = writeln!(o, "  {none}");
         }
         for n in &b.notes {
             let _ = writeln!(o, "  {} {n}", style.warn("!"));
@@ -444,7 +519,10 @@ fn render_baseline(o: &mut String, r: &Report, style: Style) {
             let _ = writeln!(
                 o,
                 "  {}",
-                style.bad("regression: exit 1 (--fail-on-regression)")
+                style.bad(l.tr(
+                    "regression: exit 1 (--fail-on-regression)",
+                    "achteruitgang: exit 1 (--fail-on-regression)"
+                ))
             );
         }
     }
@@ -452,14 +530,15 @@ fn render_baseline(o: &mut String, r: &Report, style: Style) {
 
 fn verdict_row(name: &str, c: &crate::report::Judgement, style: Style) -> Vec<Cell> {
     use crate::gate::wp216::Verdict;
+    let l = style.lang;
     let verdict = match c.verdict {
-        Verdict::Pass => style.cell("pass", Tone::Good),
-        Verdict::AtRisk => style.cell("at risk", Tone::Warn),
-        Verdict::Fail => style.cell("FAIL", Tone::Bad),
-        Verdict::NotAssessed => "not assessed".into(),
+        Verdict::Pass => style.cell(l.tr("pass", "voldoet"), Tone::Good),
+        Verdict::AtRisk => style.cell(l.tr("at risk", "restrisico"), Tone::Warn),
+        Verdict::Fail => style.cell(l.tr("FAIL", "VOLDOET NIET"), Tone::Bad),
+        Verdict::NotAssessed => l.tr("not assessed", "niet beoordeeld").into(),
     };
     let default_rule = if c.default_rule && c.verdict != Verdict::NotAssessed {
-        " [kanon default rule]"
+        l.tr(" [kanon default rule]", " [standaardregel van kanon]")
     } else {
         ""
     };
@@ -474,24 +553,28 @@ fn render_targets(o: &mut String, targets: &[crate::gate::targets::TargetCheck],
     if targets.is_empty() {
         return;
     }
-    let _ = writeln!(o, "\n{}", style.bold("Targets"));
+    let l = style.lang;
+    let _ = writeln!(o, "\n{}", style.bold(l.tr("Targets", "Normen")));
     let rows = targets
         .iter()
         .map(|t| {
             let mark = if t.met {
-                style.cell("pass", Tone::Good)
+                style.cell(l.tr("pass", "gehaald"), Tone::Good)
             } else {
-                style.cell("FAIL", Tone::Bad)
+                style.cell(l.tr("FAIL", "NIET GEHAALD"), Tone::Bad)
             };
-            vec![mark, t.message.as_str().into()]
+            vec![mark, super::labels::target_line(l, t).into()]
         })
         .collect();
     grid(o, None, rows, &[Align::Left; 2], style);
     let failed = targets.iter().filter(|t| !t.met).count();
-    let verdict = if failed == 0 {
-        style.good("all targets met")
-    } else {
-        style.bad(&format!("{failed} of {} targets missed", targets.len()))
+    let verdict = match (failed, l) {
+        (0, _) => style.good(l.tr("all targets met", "alle normen gehaald")),
+        (_, Lang::En) => style.bad(&format!("{failed} of {} targets missed", targets.len())),
+        (_, Lang::Nl) => style.bad(&format!(
+            "{failed} van de {} normen niet gehaald",
+            targets.len()
+        )),
     };
     let _ = writeln!(o, "  {verdict}");
 }
@@ -618,7 +701,11 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
         );
     }
     let _ = writeln!(o, "\n{}", style.bold("WP216 linkability"));
-    let row = verdict_row("linkability", &r.verdict, style);
+    let row = verdict_row(
+        style.lang.tr("linkability", "koppelbaarheid"),
+        &r.verdict,
+        style,
+    );
     grid(&mut o, None, vec![row], &[Align::Left; 3], style);
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n{}", style.bold("Warnings"));
@@ -1061,7 +1148,7 @@ pub fn render_profile(p: &crate::report::Profile) -> String {
         ]),
         rows,
         &[l, r, r, r, r, l, l],
-        Style::Plain,
+        Style::PLAIN,
     );
     if p.columns
         .iter()

@@ -60,10 +60,15 @@ fn targets_reason(r: &Reason, lang: Lang) -> String {
             which_name(*which, lang)
         ),
         (Reason::TargetsMissed(missed), Lang::En) => {
-            format!("target missed: {}", missed.join("; "))
+            let lines: Vec<&str> = missed.iter().map(|t| t.message.as_str()).collect();
+            format!("target missed: {}", lines.join("; "))
         }
         (Reason::TargetsMissed(missed), Lang::Nl) => {
-            format!("norm niet gehaald: {}", missed.join("; "))
+            let lines: Vec<String> = missed
+                .iter()
+                .map(|t| crate::render::labels::target_line(lang, t))
+                .collect();
+            format!("norm niet gehaald: {}", lines.join("; "))
         }
         // `reason` routes each reason to the one function that words it.
         _ => unreachable!("a reason routed to the wrong sentence"),

@@ -607,3 +607,56 @@ fn a_directory_of_hierarchies() {
         t(&["--hierarchy", &occupation])
     );
 }
+
+/// `--lang nl` reaches the terminal summary: headings, labels, verdicts and
+/// the targets missed in Dutch, with the same figures.
+#[test]
+fn the_terminal_summary_speaks_dutch() {
+    let run = |lang: &str| {
+        let o = run_env(
+            &[
+                "analyse",
+                ADULT,
+                "--qi",
+                "age,sex,race",
+                "--k",
+                "5",
+                "--max-risk",
+                "20%",
+                "--lang",
+                lang,
+            ],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(1));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let (en, nl) = (run("en"), run("nl"));
+    for word in [
+        "Equivalentieklassen",
+        "Herleidbaarheid",
+        "Heridentificatierisico",
+        "Bijdrage per attribuut",
+        "WP216-beoordeling",
+        "VOLDOET NIET",
+        "norm niet gehaald: k (kleinste groep) 1 (norm ≥ 5)",
+        "Normen",
+        "NIET GEHAALD  hoogste prosecutor-risico 100% (norm ≤ 20%)",
+        "2 van de 2 normen niet gehaald",
+    ] {
+        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
+    }
+    for english in [
+        "Equivalence classes",
+        "Singling out",
+        "target missed",
+        "targets missed",
+        "FAIL",
+    ] {
+        assert!(
+            !nl.contains(english),
+            "'{english}' in the Dutch summary:\n{nl}"
+        );
+    }
+    assert!(en.contains("2 of 2 targets missed"));
+}

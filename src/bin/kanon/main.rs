@@ -191,7 +191,7 @@ fn run_check_with(
     let out = if json {
         report.to_json()
     } else {
-        render(report, style())
+        render(report, style(check.config.lang))
     };
     emit(&out)?;
     Ok(outcome.code)
@@ -257,7 +257,7 @@ fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<
     let out = if args.json {
         report.to_json()
     } else {
-        render_suggest(&report, s.result.seconds, style())
+        render_suggest(&report, s.result.seconds, style(plan.analysis.lang))
     };
     emit(&out)?;
     Ok(if s.result.best.is_some() { 0 } else { 1 })
@@ -270,7 +270,7 @@ fn run_link(args: &cli::LinkArgs) -> Result<u8> {
     let out = if args.json {
         report.to_json()
     } else {
-        kanon::render::text::render_link(&report, style())
+        kanon::render::text::render_link(&report, style(config.lang))
     };
     emit(&out)?;
     Ok(if report.targets_met { 0 } else { 1 })
@@ -347,10 +347,9 @@ fn colour_on(flag: &str, terminal: bool) -> bool {
     }
 }
 
-fn style() -> Style {
-    if COLOR.get().copied().unwrap_or(false) {
-        Style::Ansi
-    } else {
-        Style::Plain
+fn style(lang: kanon::render::lang::Lang) -> Style {
+    Style {
+        colour: COLOR.get().copied().unwrap_or(false),
+        lang,
     }
 }
