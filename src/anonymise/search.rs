@@ -52,7 +52,7 @@ pub struct Goal {
 }
 
 /// Utility (information-loss) models; all are minimised.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// ARX's default loss (Iyengar 2002, ARX `MetricMDNMLoss`).
@@ -80,7 +80,7 @@ impl crate::choice::Choice for Metric {
 }
 
 /// Every utility figure of one transformation.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Utility {
     pub loss: f64,
     pub precision: f64,

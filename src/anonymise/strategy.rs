@@ -42,7 +42,7 @@ use crate::engine::classes::{group, ClassTable, Rows};
 use crate::measure::tolerance;
 
 /// How to search the lattice.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// Exact up to [`AUTO_EXACT`] nodes, heuristic above.
@@ -100,7 +100,7 @@ impl TimeLimit {
 }
 
 /// Why a search ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stopped {
     /// The exact search evaluated, pruned or tagged every node (or the

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 
 /// What kind of values a column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ValueKind {
     /// Text whose values are all numbers (ordered numerically), or a numeric column.

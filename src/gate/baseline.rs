@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 
 /// One figure that changed.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Change {
     /// JSON path of the figure (`k_anonymity.k`, `wp216.inference.verdict`).
     pub figure: String,
@@ -21,7 +21,7 @@ pub struct Change {
 }
 
 /// The comparison with a baseline; `baseline` in the JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BaselineInfo {
     pub path: String,
     /// Figures that got worse.

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::measure::tolerance;
 
 /// Which l-diversity the `l` target means.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LKind {
     #[default]
@@ -21,7 +21,7 @@ pub enum LKind {
 }
 
 /// Which δ-disclosure the `delta` target is checked against.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeltaVariant {
     /// Brickell & Shmatikov's definition: absent values make δ infinite.
@@ -32,7 +32,7 @@ pub enum DeltaVariant {
 }
 
 /// Which β-likeness the `beta` target is checked against.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BetaKind {
     #[default]
@@ -208,7 +208,7 @@ impl Targets {
 }
 
 /// The outcome of one target.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct TargetCheck {
     /// Target name as on the command line, without dashes (`k`, `max_risk`, …).
     pub name: String,

@@ -29,7 +29,7 @@ use sha2::{Digest as _, Sha256};
 use crate::error::{Error, Result};
 
 /// A supported input format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,
@@ -84,7 +84,7 @@ pub struct ReadOptions {
 }
 
 /// One file as read: what an auditor needs to know it was this file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct FileInfo {
     /// The path as given (`-` for standard input).
     pub path: String,

@@ -58,7 +58,7 @@ pub fn batch_bytes(mb: usize) -> Result<usize> {
 }
 
 /// What the streaming reader did (`input.streaming` in the JSON).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct StreamInfo {
     pub files: Vec<String>,
     pub batches: u64,

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::input::hierarchy::Hierarchy;
 
 /// The ground distance of t-closeness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Distance {
     Equal,

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::engine::encode::{EncodedColumn, ValueKind};
 
 /// A guessed role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     DirectIdentifier,
@@ -32,7 +32,7 @@ pub enum Role {
 }
 
 /// The profile of one column.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ColumnProfile {
     pub name: String,
     pub distinct: u64,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// The language of headings, verdicts and explanations.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]

@@ -18,7 +18,7 @@ use crate::measure::closeness::Distance;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The whole analysis of one table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub kanon_version: String,
@@ -58,7 +58,7 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InputInfo {
     pub path: String,
     pub format: String,
@@ -79,7 +79,7 @@ pub struct InputInfo {
     pub streaming: Option<crate::input::stream::StreamInfo>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PopulationInfo {
     pub path: String,
     pub rows: u64,
@@ -87,7 +87,7 @@ pub struct PopulationInfo {
     pub matched_rows: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct QiInfo {
     pub name: String,
     pub kind: ValueKind,
@@ -97,7 +97,7 @@ pub struct QiInfo {
     pub missing: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MissingInfo {
     /// Values read as missing besides empty cells and nulls.
     pub tokens: Vec<String>,
@@ -113,7 +113,7 @@ pub struct MissingInfo {
 }
 
 /// Singling-out figures when a missing value matches every value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WildcardInfo {
     /// Smallest number of compatible records of any record.
     pub k: u64,
@@ -127,7 +127,7 @@ pub struct WildcardInfo {
     pub smallest_weighted_frequency: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClassesInfo {
     pub count: u64,
     pub min_size: u64,
@@ -140,7 +140,7 @@ pub struct ClassesInfo {
     pub smallest: Vec<SmallClass>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SmallClass {
     /// Index of the class in kanon's class order (as in `--records`).
     pub class_id: u64,
@@ -150,7 +150,7 @@ pub struct SmallClass {
     pub values: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct KInfo {
     /// The k the data has: the smallest class size.
     pub k: u64,
@@ -163,13 +163,13 @@ pub struct KInfo {
     pub classes_below_k: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UniquesInfo {
     pub count: u64,
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RiskInfo {
     /// τ: a record is at risk when its risk is above this.
     pub threshold: f64,
@@ -179,7 +179,7 @@ pub struct RiskInfo {
     pub marketer: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProsecutorInfo {
     pub highest: f64,
     pub average: f64,
@@ -187,7 +187,7 @@ pub struct ProsecutorInfo {
     pub records_at_risk_count: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JournalistInfo {
     /// Where population class sizes come from: `sample` (none given: equal
     /// to prosecutor), `weights` or `population_table`.
@@ -199,7 +199,7 @@ pub struct JournalistInfo {
     pub records_at_risk_count: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AttributeInfo {
     pub name: String,
     pub distinct: u64,
@@ -211,7 +211,7 @@ pub struct AttributeInfo {
 }
 
 /// Inference measures of one sensitive attribute (docs/metrics.md, I1–I10).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InferenceInfo {
     pub kind: ValueKind,
     /// Distinct values in the table (missing counted as one).
@@ -231,7 +231,7 @@ pub struct InferenceInfo {
     pub worst_classes: Vec<WorstClassInfo>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LDiversityInfo {
     pub distinct: u64,
     /// exp(H), natural logarithms, not rounded.
@@ -239,14 +239,14 @@ pub struct LDiversityInfo {
     pub recursive: RecursiveInfo,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RecursiveInfo {
     /// Largest l for which every class is (c,l)-diverse.
     pub l: u64,
     pub c: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TClosenessInfo {
     pub value: f64,
     pub distance: Distance,
@@ -254,7 +254,7 @@ pub struct TClosenessInfo {
     pub hierarchy: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeltaInfo {
     /// Brickell & Shmatikov's δ; null when infinite.
     pub strict: Option<f64>,
@@ -266,7 +266,7 @@ pub struct DeltaInfo {
     pub gated_on: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BetaInfo {
     pub basic: f64,
     /// Smallest β for which enhanced β-likeness holds; null when none does.
@@ -276,7 +276,7 @@ pub struct BetaInfo {
     pub gated_on: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AlphaKInfo {
     /// Largest share of one sensitive value in any class.
     pub alpha: f64,
@@ -284,7 +284,7 @@ pub struct AlphaKInfo {
     pub k: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HomogeneityInfo {
     /// Records in classes with one sensitive value only.
     pub count: u64,
@@ -296,7 +296,7 @@ pub struct HomogeneityInfo {
     pub above_threshold_share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AttributionInfo {
     /// Mean correct attribution probability over records.
     pub mean_cap: f64,
@@ -308,7 +308,7 @@ pub struct AttributionInfo {
     pub risk: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProximityInfo {
     pub global_range: f64,
     pub min_relative_range: f64,
@@ -316,7 +316,7 @@ pub struct ProximityInfo {
     pub records_in_narrow_classes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WorstClassInfo {
     pub class_id: u64,
     pub size: u64,
@@ -330,7 +330,7 @@ pub struct WorstClassInfo {
 }
 
 /// Worst case over all sensitive attributes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InferenceWorst {
     pub l_distinct: u64,
     pub l_entropy: f64,
@@ -359,7 +359,7 @@ impl Report {
 
 /// Population uniqueness (docs/metrics.md, "Population uniqueness"), present when a population size
 /// is known (`--population-size`, `--sampling-fraction` or weights).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PopulationReport {
     /// N (an integer unless estimated from fractional weights).
     #[serde(serialize_with = "crate::json::whole")]
@@ -372,7 +372,7 @@ pub struct PopulationReport {
     pub dankar: DankarInfo,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Estimators {
     pub zayatz: EstimateInfo,
     pub pitman: EstimateInfo,
@@ -381,14 +381,14 @@ pub struct Estimators {
 
 /// An estimate of population uniques: `count` and `share` (of N), or both
 /// null with the `reason`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EstimateInfo {
     pub count: Option<f64>,
     pub share: Option<f64>,
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DankarInfo {
     /// `pitman`, `zayatz`, `snb` or `none` (no sample uniques).
     pub choice: String,
@@ -398,7 +398,7 @@ pub struct DankarInfo {
 }
 
 /// Benedetti-Franconi individual risk (docs/metrics.md, "Benedetti-Franconi individual risk").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct IndividualRiskInfo {
     /// `weights` (F_c = Σ w) or `sampling_fraction` (F_c = f_c / π).
     pub basis: String,
@@ -411,7 +411,7 @@ pub struct IndividualRiskInfo {
 }
 
 /// SUDA2 special uniques (docs/metrics.md, "SUDA2 special uniques").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SudaInfo {
     /// M, the number of key variables.
     pub keys: usize,
@@ -432,7 +432,7 @@ pub struct SudaInfo {
     pub variables: Vec<SudaVariable>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SudaVariable {
     pub name: String,
     pub msus: u64,
@@ -443,7 +443,7 @@ pub struct SudaVariable {
 }
 
 /// k and sample uniques over one subset of the QIs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SubsetInfo {
     pub attributes: Vec<String>,
     pub k: u64,
@@ -454,7 +454,7 @@ pub struct SubsetInfo {
 
 /// k counted in distinct persons (`--person-id`, WP216's "same weight"
 /// mistake).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PersonLevelInfo {
     pub column: String,
     /// Smallest number of distinct persons in a class.
@@ -466,7 +466,7 @@ pub struct PersonLevelInfo {
 }
 
 /// The JSON of `kanon suggest` / `kanon anonymise`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SuggestReport {
     pub schema_version: u32,
     pub kanon_version: String,
@@ -476,7 +476,7 @@ pub struct SuggestReport {
     pub search: SearchInfo,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SearchInfo {
     /// Target k and suppression limit (share of records).
     pub k: u64,
@@ -519,7 +519,7 @@ pub struct SearchInfo {
     pub result: Option<Report>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AlternativeInfo {
     pub levels: BTreeMap<String, usize>,
     pub suppressed: u64,
@@ -538,7 +538,7 @@ impl SuggestReport {
 }
 
 /// The profile of a whole input: every column, in file order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Profile {
     pub schema_version: u32,
     pub kanon_version: String,
@@ -552,7 +552,7 @@ pub struct Profile {
 }
 
 /// A column left out of the profile, and its type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NotProfiled {
     pub name: String,
     pub kind: String,
@@ -568,7 +568,7 @@ impl Profile {
 }
 
 /// The JSON of `kanon link`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LinkReport {
     pub schema_version: u32,
     pub kanon_version: String,
@@ -588,7 +588,7 @@ pub struct LinkReport {
 
 /// Cross-release figures: the composition and L1–L4 of the previous
 /// release read as an attacker's table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CrossRelease {
     pub composition: crate::measure::linkage::cross::Composition,
     pub linkage: crate::measure::linkage::Linkability,
@@ -604,7 +604,7 @@ impl LinkReport {
 }
 
 /// One WP216 criterion judged: `wp216.*` and `kanon link`'s `verdict`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Judgement {
     pub verdict: crate::gate::wp216::Verdict,
     /// The figures the verdict rests on (name → value; counts as integers).
@@ -617,9 +617,35 @@ pub struct Judgement {
 }
 
 /// The three WP216 criteria.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Wp216 {
     pub singling_out: Judgement,
     pub linkability: Judgement,
     pub inference: Judgement,
+}
+
+/// The JSON Schemas (draft 2020-12) of kanon's JSON outputs, derived from
+/// the types that write them, so they cannot drift: (file name, schema).
+/// docs/schema/ holds them; a test keeps the files equal to these.
+pub fn json_schemas() -> Vec<(&'static str, String)> {
+    let pretty = |s: schemars::Schema| {
+        let mut text = serde_json::to_string_pretty(&s).unwrap_or_default();
+        text.push('\n');
+        text
+    };
+    vec![
+        ("analyse.schema.json", pretty(schemars::schema_for!(Report))),
+        (
+            "suggest.schema.json",
+            pretty(schemars::schema_for!(SuggestReport)),
+        ),
+        (
+            "link.schema.json",
+            pretty(schemars::schema_for!(LinkReport)),
+        ),
+        (
+            "profile.schema.json",
+            pretty(schemars::schema_for!(Profile)),
+        ),
+    ]
 }

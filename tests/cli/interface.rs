@@ -660,3 +660,130 @@ fn the_terminal_summary_speaks_dutch() {
     }
     assert!(en.contains("2 of 2 targets missed"));
 }
+
+/// The JSON Schemas in docs/schema/ are the ones the output types derive
+/// (`KANON_BLESS=1` rewrites them), and real outputs of every command
+/// validate against them (Python's jsonschema, which .ci/run installs).
+#[test]
+fn json_outputs_follow_their_published_schemas() {
+    let dir = std::path::Path::new("docs/schema");
+    let bless = std::env::var_os("KANON_BLESS").is_some();
+    for (name, schema) in kanon::report::json_schemas() {
+        let path = dir.join(name);
+        if bless {
+            std::fs::write(&path, &schema).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == schema,
+            "{name} is stale: run KANON_BLESS=1 cargo test --test cli interface"
+        );
+    }
+    let has_validator = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_validator {
+        assert!(
+            std::env::var_os("KANON_REQUIRE_JSONSCHEMA").is_none(),
+            "KANON_REQUIRE_JSONSCHEMA is set but Python's jsonschema is missing"
+        );
+        eprintln!("skipped: interface::json_outputs_follow_their_published_schemas validation needs Python's jsonschema (pip install jsonschema); .ci/run installs it");
+        return;
+    }
+    let d = scratch("schema");
+    let h = |c: &str| format!("{c}=fixtures/adult/adult_hierarchy_{c}.csv");
+    let runs: [(&str, Vec<String>); 5] = [
+        (
+            "analyse",
+            vec![
+                "analyse",
+                ADULT,
+                "--qi",
+                "age,sex,race",
+                "--sensitive",
+                "occupation",
+                "--k",
+                "5",
+                "--population-size",
+                "300000",
+                "--suda",
+                "--aux",
+                ADULT,
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        ),
+        (
+            "analyse",
+            vec![
+                "analyse",
+                "fixtures/census.csv",
+                "--qi",
+                "age,sex",
+                "--l",
+                "2",
+                "--sensitive",
+                "income",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        ),
+        (
+            "suggest",
+            vec![
+                "suggest".to_string(),
+                ADULT.into(),
+                "--qi".into(),
+                "age,sex,race".into(),
+                "--k".into(),
+                "5".into(),
+                "--hierarchy".into(),
+                h("age"),
+            ],
+        ),
+        (
+            "link",
+            vec!["link", ADULT, "--aux", ADULT, "--on", "age,sex,race"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ),
+        (
+            "profile",
+            vec!["profile", ADULT]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ),
+    ];
+    for (i, (schema, mut args)) in runs.into_iter().enumerate() {
+        args.push("--json".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run_env(&args, &[]);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = d.join(format!("{i}.json"));
+        std::fs::write(&out, &o.stdout).unwrap();
+        let check = Command::new("python3")
+            .args([
+                "-c",
+                "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); \
+                 jsonschema.validate(json.load(open(sys.argv[2])), s, cls=jsonschema.Draft202012Validator)",
+                dir.join(format!("{schema}.schema.json")).to_str().unwrap(),
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{args:?} does not follow docs/schema/{schema}.schema.json: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}

@@ -25,7 +25,7 @@ pub enum Alignment<'a> {
 }
 
 /// The composition of two releases; `cross_release` in the JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Composition {
     /// Common columns the classes are formed on.
     pub on: Vec<String>,

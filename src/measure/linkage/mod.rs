@@ -314,7 +314,7 @@ pub struct LinkInput<'a> {
 
 /// Linkage figures (docs/metrics.md L1–L5, L7); serialised as
 /// `linkability` in the JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Linkability {
     /// The attacker table read (path, size, SHA-256, rows).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -367,7 +367,7 @@ pub struct Linkability {
 /// estimate with its error at 95 %, corrected against a random guess:
 /// risk = (rate − baseline)/(1 − baseline), error propagated, bounded to
 /// [0, 1].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LinkRisk {
     /// Bounded residual risk (anonymeter's `PrivacyRisk.value`).
     pub value: f64,
@@ -387,14 +387,14 @@ pub struct LinkRisk {
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MatchBucket {
     /// `0`, `1`, `2`, `3-4`, `5-9`, `10-99`, `100+`.
     pub matches: String,
     pub attacker_records: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LinkColumn {
     pub name: String,
     pub release_values: u64,
