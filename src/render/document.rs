@@ -39,6 +39,9 @@ pub enum Block {
     List(Vec<String>),
     /// The three WP216 verdicts, each a box kept whole.
     Verdicts(Vec<VerdictBox>),
+    /// Footnotes to the block before: definitions, each starting with its
+    /// mark (¹, ², …), in small type.
+    Notes(Vec<String>),
     Chart(Chart),
 }
 
@@ -754,25 +757,31 @@ fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
     ]];
     rows.extend([
         vec![
-            l.tr("equivalence classes", "equivalentieklassen (groepen)")
-                .into(),
+            format!(
+                "{}¹",
+                l.tr("equivalence classes", "equivalentieklassen (groepen)")
+            ),
             count(l, r.classes.count),
         ],
         vec![
-            l.tr("k (smallest class)", "k (kleinste groep)").into(),
+            format!("{}²", l.tr("k (smallest class)", "k (kleinste groep)")),
             count(l, r.k_anonymity.k),
         ],
         vec![
-            l.tr("sample uniques", "unieke records in de steekproef")
-                .into(),
+            format!(
+                "{}³",
+                l.tr("sample uniques", "unieke records in de steekproef")
+            ),
             count_pct(l, r.sample_uniques.count, r.sample_uniques.share),
         ],
         vec![
-            l.tr(
-                "highest / average prosecutor risk",
-                "hoogste / gemiddelde prosecutor-risico",
-            )
-            .into(),
+            format!(
+                "{}⁴",
+                l.tr(
+                    "highest / average prosecutor risk",
+                    "hoogste / gemiddelde prosecutor-risico",
+                )
+            ),
             format!(
                 "{} / {}",
                 pct(l, r.risk.prosecutor.highest),
@@ -784,7 +793,7 @@ fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
                 "{} {}",
                 l.tr("records at risk (risk >", "records met risico (risico >"),
                 pct(l, r.risk.threshold)
-            ) + ")",
+            ) + ")⁵",
             pct(l, r.risk.prosecutor.records_at_risk),
         ],
     ]);
@@ -795,6 +804,28 @@ fn summary(b: &mut Vec<Block>, r: &Report, l: Lang) {
         ],
         rows,
     ));
+    b.push(Block::Notes(vec![
+        l.tr(
+            "¹ Equivalence class: the records that share one combination of values of the quasi-identifiers; an attacker who knows those values about a person finds the class, not yet the record.",
+            "¹ Equivalentieklasse (groep): de records met dezelfde combinatie van waarden op de quasi-identificatoren; wie die waarden van iemand kent, vindt de groep, nog niet het record.",
+        ).into(),
+        l.tr(
+            "² k: the size of the smallest class; the table is k-anonymous for this k (Sweeney 2002).",
+            "² k: de grootte van de kleinste groep; de tabel is k-anoniem voor deze k (Sweeney 2002).",
+        ).into(),
+        l.tr(
+            "³ Sample uniques: records alone in their class (size 1), singled out by their quasi-identifiers.",
+            "³ Unieke records: records die alleen in hun groep zitten (grootte 1) en dus herleidbaar zijn op hun quasi-identificatoren.",
+        ).into(),
+        l.tr(
+            "⁴ Prosecutor risk of a record: 1 / the size of its class, the chance that an attacker who knows the person is in the table picks the right record (El Emam & Dankar 2008).",
+            "⁴ Prosecutor-risico van een record: 1 / de grootte van zijn groep, de kans dat een aanvaller die weet dat iemand in de tabel staat het juiste record kiest (El Emam & Dankar 2008).",
+        ).into(),
+        l.tr(
+            "⁵ Records at risk: records whose prosecutor risk is above the risk threshold (--risk-threshold); a risk equal to it is not above it.",
+            "⁵ Records met risico: records met een prosecutor-risico boven de risicodrempel (--risk-threshold); een risico gelijk aan de drempel valt er niet onder.",
+        ).into(),
+    ]));
 }
 
 fn criterion_names(l: Lang) -> [String; 3] {
@@ -1364,6 +1395,12 @@ pub fn markdown(blocks: &[Block], lang: Lang) -> String {
                 }
                 o.push('\n');
             }
+            Block::Notes(notes) => {
+                for n in notes {
+                    let _ = writeln!(o, "<small>{}</small>  ", md_cell(n));
+                }
+                o.push('\n');
+            }
             Block::Table(head, rows) => md_table(&mut o, head, rows),
             Block::Verdicts(list) => {
                 let rows: Vec<Vec<String>> = list
@@ -1480,7 +1517,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;p
 .verdict.at-risk{border-color:#9a6700}.verdict.at-risk .badge{background:#9a6700}\
 .verdict.fail{border-color:#cf222e}.verdict.fail .badge{background:#cf222e}\
 .verdict .evidence{font-size:.85rem;color:#444}\
-figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg.chart{width:100%;max-width:40rem;height:auto}\
+figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}svg.chart{width:100%;max-width:40rem;height:auto}.notes p{font-size:.8rem;color:#444;margin:.1rem 0}\
 @page{size:A4;margin:14mm 12mm}\
 @media print{body{max-width:none;margin:0;padding:0;font-size:8.5pt;line-height:1.3}\
 h1{font-size:14pt;margin:0 0 .4rem}h2{font-size:11pt;margin:.9rem 0 .3rem;break-after:avoid}p{margin:.3rem 0}ul{margin:.3rem 0}\
@@ -1508,6 +1545,13 @@ pub fn html(blocks: &[Block], lang: Lang, title: &str) -> std::result::Result<St
             }
             Block::Para(t) => {
                 let _ = writeln!(o, "<p>{}</p>", esc(t));
+            }
+            Block::Notes(notes) => {
+                o.push_str("<div class=\"notes\">\n");
+                for n in notes {
+                    let _ = writeln!(o, "<p>{}</p>", esc(n));
+                }
+                o.push_str("</div>\n");
             }
             Block::List(items) => {
                 o.push_str("<ul>\n");

@@ -325,11 +325,23 @@ fn layout_heading(f: &mut Flow, level: u8, text: &str) {
 }
 
 fn layout_para(f: &mut Flow, text: &str) {
-    for line in wrap(text, BODY, false, BODY_W) {
-        f.ensure(lines_h(1, BODY));
+    layout_text(f, text, BODY, INK);
+}
+
+/// Wrapped lines of one size and colour, breaking pages between lines.
+fn layout_text(f: &mut Flow, text: &str, size: f32, colour: Rgb) {
+    for line in wrap(text, size, false, BODY_W) {
+        f.ensure(lines_h(1, size));
         let top = f.y;
-        f.lines(LEFT, top, BODY, false, INK, &[line]);
-        f.y += lines_h(1, BODY);
+        f.lines(LEFT, top, size, false, colour, &[line]);
+        f.y += lines_h(1, size);
+    }
+}
+
+/// Footnotes: small, muted, one after the other.
+fn layout_notes(f: &mut Flow, notes: &[String]) {
+    for note in notes {
+        layout_text(f, note, EV_SIZE, MUTED);
     }
 }
 
@@ -586,6 +598,7 @@ fn first_chunk_h(b: &Block) -> f32 {
         }
         Block::Verdicts(v) => verdict_row_h(&v[..v.len().min(3)]),
         Block::Chart(_) => CHART_H,
+        Block::Notes(n) => n.first().map_or(0.0, |_| lines_h(1, EV_SIZE)),
     }
 }
 
@@ -612,6 +625,7 @@ fn layout<'a>(blocks: &'a [Block]) -> Vec<Vec<Op<'a>>> {
             }
             Block::Para(t) => layout_para(&mut f, t),
             Block::List(items) => layout_list(&mut f, items),
+            Block::Notes(notes) => layout_notes(&mut f, notes),
             Block::Table(h, rows) => layout_table(&mut f, h, rows),
             Block::Verdicts(v) => layout_verdicts(&mut f, v),
             Block::Chart(c) => {
