@@ -812,33 +812,42 @@ fn render_survey(o: &mut String, r: &Report, style: Style) {
 /// Population uniqueness by each model and Dankar's choice.
 fn render_population(o: &mut String, r: &Report, style: Style) {
     if let Some(p) = &r.population {
+        let l = style.lang;
         let _ = writeln!(
             o,
-            "\n{} (N = {}, π = {:.4}, from {})",
-            style.bold("Population uniqueness"),
+            "\n{} (N = {}, π = {:.4}, {} {})",
+            style.bold(l.tr("Population uniqueness", "Uniciteit in de populatie")),
             group_digits(p.size.round() as u64),
             p.sampling_fraction,
+            l.tr("from", "uit"),
             p.source.replace('_', " ")
         );
+        let no_estimate = l.tr("no valid estimate", "geen geldige schatting");
         let est = |name: &str, e: &crate::report::EstimateInfo| match (e.count, e.share) {
             (Some(c), Some(s)) => format!("{name} {:.1} ({})", c, pct(s)),
             _ => format!(
-                "{name} none ({})",
-                e.reason.as_deref().unwrap_or("no valid estimate")
+                "{name} {} ({})",
+                l.tr("none", "geen"),
+                e.reason.as_deref().unwrap_or(no_estimate)
             ),
         };
         let e = &p.estimators;
-        let _ = writeln!(o, "  {:<18}{}", "estimates", est("Zayatz", &e.zayatz));
+        let estimates = l.tr("estimates", "schattingen");
+        let _ = writeln!(o, "  {estimates:<18}{}", est("Zayatz", &e.zayatz));
         let _ = writeln!(o, "  {:<18}{}", "", est("Pitman", &e.pitman));
         let _ = writeln!(o, "  {:<18}{}", "", est("SNB", &e.snb));
         let _ = writeln!(
             o,
             "  {:<18}{}: {} — {}",
-            "Dankar's rule",
+            l.tr("Dankar's rule", "regel van Dankar"),
             p.dankar.choice,
             match (p.dankar.count, p.dankar.share) {
-                (Some(c), Some(s)) => format!("{c:.1} population uniques ({})", pct(s)),
-                _ => "no valid estimate".to_string(),
+                (Some(c), Some(s)) => format!(
+                    "{c:.1} {} ({})",
+                    l.tr("population uniques", "unieken in de populatie"),
+                    pct(s)
+                ),
+                _ => no_estimate.to_string(),
             },
             p.dankar.reason
         );
@@ -848,18 +857,24 @@ fn render_population(o: &mut String, r: &Report, style: Style) {
 /// Benedetti-Franconi individual risk.
 fn render_individual(o: &mut String, r: &Report, style: Style) {
     if let Some(i) = &r.individual_risk {
+        let l = style.lang;
         let _ = writeln!(
             o,
-            "\n{} (Benedetti-Franconi, from {})",
-            style.bold("Individual risk"),
+            "\n{} (Benedetti-Franconi, {} {})",
+            style.bold(l.tr("Individual risk", "Individueel risico")),
+            l.tr("from", "uit"),
             i.basis.replace('_', " ")
         );
         let _ = writeln!(
             o,
-            "  expected re-identifications {:.2}   global {:.6}   highest {:.4}   records above {}: {}",
+            "  {} {:.2}   {} {:.6}   {} {:.4}   {} {}: {}",
+            l.tr("expected re-identifications", "verwachte heridentificaties"),
             i.expected_reidentifications,
+            l.tr("global", "globaal"),
             i.global,
+            l.tr("highest", "hoogste"),
             i.highest,
+            l.tr("records above", "records boven"),
             fmt6(r.risk.threshold),
             group_digits(i.records_above_threshold)
         );
@@ -972,15 +987,19 @@ fn render_person_level(o: &mut String, r: &Report, style: Style) {
 }
 
 /// One line per inference measure of a sensitive attribute.
-fn inference_rows(i: &crate::report::InferenceInfo) -> [(&'static str, String); 7] {
+fn inference_rows(i: &crate::report::InferenceInfo, lang: Lang) -> [(&'static str, String); 7] {
+    let t = |en, nl| lang.tr(en, nl);
     let l = &i.l_diversity;
     [
         (
             "l-diversity",
             format!(
-                "distinct {}   entropy {:.4}   recursive ({}, l) {}",
+                "{} {}   {} {:.4}   {} ({}, l) {}",
+                t("distinct", "verschillend"),
                 l.distinct,
+                t("entropy", "entropie"),
                 l.entropy,
+                t("recursive", "recursief"),
                 fmt6(l.recursive.c),
                 l.recursive.l
             ),
@@ -988,30 +1007,37 @@ fn inference_rows(i: &crate::report::InferenceInfo) -> [(&'static str, String); 
         (
             "t-closeness",
             format!(
-                "{:.4} ({} distance)",
+                "{:.4} ({} {})",
                 i.t_closeness.value,
-                distance_name(i.t_closeness.distance)
+                distance_name(i.t_closeness.distance),
+                t("distance", "afstand")
             ),
         ),
         (
             "δ-disclosure",
             format!(
-                "strict {}   present values {:.4}",
+                "{} {}   {} {:.4}",
+                t("strict", "strikt"),
                 i.delta_disclosure
                     .strict
                     .map_or("inf".to_string(), |d| format!("{d:.4}")),
+                t("present values", "aanwezige waarden"),
                 i.delta_disclosure.present_values
             ),
         ),
         (
             "β-likeness",
             format!(
-                "basic {:.4}   enhanced {}",
+                "{} {:.4}   {} {}",
+                t("basic", "basis"),
                 i.beta_likeness.basic,
+                t("enhanced", "verbeterd"),
                 i.beta_likeness.enhanced.map_or(
                     format!(
-                        "none ({} classes exceed −ln p)",
-                        group_digits(i.beta_likeness.enhanced_violating_classes)
+                        "{} ({} {})",
+                        t("none", "geen"),
+                        group_digits(i.beta_likeness.enhanced_violating_classes),
+                        t("classes exceed −ln p", "groepen boven −ln p")
                     ),
                     |b| format!("{b:.4}")
                 )
@@ -1022,24 +1048,31 @@ fn inference_rows(i: &crate::report::InferenceInfo) -> [(&'static str, String); 
             format!("α {:.4}   k {}", i.alpha_k.alpha, i.alpha_k.k),
         ),
         (
-            "homogeneous",
+            t("homogeneous", "homogeen"),
             format!(
-                "{} records ({}) in {} classes with one value; {} ({}) with a value ≥ {}",
+                "{} records ({}) {} {} {}; {} ({}) {} {}",
                 group_digits(i.homogeneous_records.count),
                 pct(i.homogeneous_records.share),
+                t("in", "in"),
                 group_digits(i.homogeneous_records.classes),
+                t("classes with one value", "groepen met één waarde"),
                 group_digits(i.homogeneous_records.above_threshold_count),
                 pct(i.homogeneous_records.above_threshold_share),
+                t("with a value ≥", "met een waarde ≥"),
                 pct(i.homogeneous_records.threshold)
             ),
         ),
         (
-            "attribution",
+            t("attribution", "toeschrijving"),
             format!(
-                "mean CAP {:.4}   hit rate {}   baseline {}   risk {}",
+                "{} {:.4}   {} {}   {} {}   {} {}",
+                t("mean CAP", "gem. CAP"),
                 i.attribution.mean_cap,
+                t("hit rate", "trefkans"),
                 pct(i.attribution.hit_rate),
+                t("baseline", "basislijn"),
                 pct(i.attribution.baseline),
+                t("risk", "risico"),
                 i.attribution
                     .risk
                     .map_or("n/a".to_string(), |r| format!("{r:.4}"))
@@ -1049,28 +1082,42 @@ fn inference_rows(i: &crate::report::InferenceInfo) -> [(&'static str, String); 
 }
 
 fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo, style: Style) {
+    let l = style.lang;
     let _ = writeln!(
         o,
-        "\n{} — sensitive '{name}' ({} values{})",
-        style.bold("Inference"),
+        "\n{} — {} '{name}' ({} {}{})",
+        style.bold(l.tr("Inference", "Deduceerbaarheid")),
+        l.tr("sensitive", "gevoelig"),
         i.values,
+        l.tr("values", "waarden"),
         if i.missing > 0 {
-            format!(", {} missing", group_digits(i.missing))
+            format!(
+                ", {} {}",
+                group_digits(i.missing),
+                l.tr("missing", "ontbrekend")
+            )
         } else {
             String::new()
         }
     );
-    for (label, value) in inference_rows(i) {
+    for (label, value) in inference_rows(i, l) {
         let _ = writeln!(o, "  {label:<14}{value}");
     }
     if let Some(p) = &i.proximity {
         let _ = writeln!(
             o,
-            "  {:<14}smallest class range {} and IQR {} of the table's range; {} records in classes spanning ≤ 10%",
-            "proximity",
+            "  {:<14}{} {} {} {} {}; {} {}",
+            l.tr("proximity", "nabijheid"),
+            l.tr("smallest class range", "kleinste spreiding in een groep"),
             pct(p.min_relative_range),
+            l.tr("and IQR", "en IQR"),
             pct(p.min_relative_iqr),
-            group_digits(p.records_in_narrow_classes)
+            l.tr("of the table's range", "van de spreiding in de tabel"),
+            group_digits(p.records_in_narrow_classes),
+            l.tr(
+                "records in classes spanning ≤ 10%",
+                "records in groepen met spreiding ≤ 10%"
+            )
         );
     }
     let worst: Vec<String> = i
@@ -1079,8 +1126,10 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
         .take(5)
         .map(|w| {
             let mut s = format!(
-                "class {} (size {}, top {})",
+                "{} {} ({} {}, top {})",
+                l.tr("class", "groep"),
                 w.class_id,
+                l.tr("size", "grootte"),
                 w.size,
                 pct(w.top_share)
             );
@@ -1091,7 +1140,8 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
         })
         .collect();
     if !worst.is_empty() {
-        let _ = writeln!(o, "  {:<14}{}", "worst classes", worst.join("; "));
+        let label = l.tr("worst classes", "slechtste groepen");
+        let _ = writeln!(o, "  {label:<13} {}", worst.join("; "));
     }
 }
 

@@ -659,6 +659,31 @@ fn the_terminal_summary_speaks_dutch() {
         );
     }
     assert!(en.contains("2 of 2 targets missed"));
+    // The inference and population sections too.
+    let o = run_env(
+        &[
+            "analyse",
+            ADULT,
+            "--qi",
+            "age,sex",
+            "--sensitive",
+            "occupation",
+            "--population-size",
+            "300000",
+            "--lang",
+            "nl",
+        ],
+        &[],
+    );
+    let nl = String::from_utf8(o.stdout).unwrap();
+    for word in [
+        "Deduceerbaarheid — gevoelig 'occupation'",
+        "slechtste groepen",
+        "Uniciteit in de populatie",
+        "Individueel risico",
+    ] {
+        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
+    }
 }
 
 /// The JSON Schemas in docs/schema/ are the ones the output types derive
