@@ -380,10 +380,7 @@ fn transformation(b: &mut Vec<Block>, rel: &Release, l: Lang) {
         .iter()
         .map(|(name, level)| {
             let example = s
-                .examples
-                .as_ref()
-                .and_then(|e| e.get(name))
-                .map(|[from, to]| format!("{from} → {to}"))
+                .example(name)
                 .unwrap_or_else(|| l.tr("(with --show-values)", "(met --show-values)").into());
             vec![
                 name.clone(),

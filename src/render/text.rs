@@ -736,10 +736,8 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                 .map(|(name, level)| {
                     // Values of records only with --show-values.
                     let example = s
-                        .examples
-                        .as_ref()
-                        .and_then(|e| e.get(name))
-                        .map(|[from, to]| format!("e.g. {from} → {to}"))
+                        .example(name)
+                        .map(|e| format!("e.g. {e}"))
                         .unwrap_or_default();
                     vec![
                         name.as_str().into(),

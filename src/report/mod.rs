@@ -528,6 +528,14 @@ pub struct AlternativeInfo {
     pub score: f64,
 }
 
+impl SearchInfo {
+    /// "original → released" for a QI, when `--show-values` put examples in.
+    pub fn example(&self, qi: &str) -> Option<String> {
+        let [from, to] = self.examples.as_ref()?.get(qi)?;
+        Some(format!("{from} → {to}"))
+    }
+}
+
 impl SuggestReport {
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self)
