@@ -1358,7 +1358,7 @@ fn reproducibility(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
                     && k != "quasi-identifiers"
                     && k != "sensitive attributes"
             })
-            .map(|(k, v)| vec![k.clone(), v.clone()]),
+            .map(|(k, v)| vec![parameter_name(l, k), parameter_value(l, v)]),
     );
     b.push(Block::Table(
         vec![
@@ -1367,6 +1367,71 @@ fn reproducibility(b: &mut Vec<Block>, r: &Report, meta: &Meta) {
         ],
         rows,
     ));
+}
+
+/// A setting's name (`run::config::Config::parameters`) in the report's
+/// language; a name without a translation is shown as it is.
+fn parameter_name(l: Lang, name: &str) -> String {
+    if l == Lang::En {
+        return name.to_string();
+    }
+    let fixed = match name {
+        "missing tokens" => Some("tokens voor ontbrekend"),
+        "missing values as" => Some("ontbrekende waarden als"),
+        "weight column" => Some("gewichtkolom"),
+        "count column" => Some("aantalkolom"),
+        "population table" => Some("populatietabel"),
+        "population size" => Some("populatiegrootte"),
+        "sampling fraction" => Some("steekproeffractie"),
+        "risk threshold" => Some("risicodrempel"),
+        "person id" => Some("persoons-id"),
+        "recursive l: c" => Some("recursieve l: c"),
+        "homogeneity threshold" => Some("drempel voor homogeniteit"),
+        "QI subsets up to" => Some("deelverzamelingen van QI's tot"),
+        "attacker table" => Some("tabel van de aanvaller"),
+        "linked on" => Some("gekoppeld op"),
+        "release id / attacker id" => Some("release-id / id aanvaller"),
+        "language" => Some("taal"),
+        _ => None,
+    };
+    if let Some(nl) = fixed {
+        return nl.to_string();
+    }
+    let target = |rest: &str| {
+        let rest = rest
+            .replace("max average risk", "hoogste gemiddeld risico")
+            .replace("max records at risk", "hoogste aandeel records met risico")
+            .replace(
+                "max population uniqueness",
+                "hoogste uniciteit in de populatie",
+            )
+            .replace("max global risk", "hoogste globaal risico")
+            .replace("max SUDA score", "hoogste SUDA-score")
+            .replace(
+                "max unique-match rate",
+                "hoogste aandeel unieke overeenkomsten",
+            )
+            .replace("max link risk", "hoogste koppelrisico")
+            .replace("max risk", "hoogste risico");
+        format!("norm {rest}")
+    };
+    match (
+        name.strip_prefix("target "),
+        name.strip_prefix("hierarchy of "),
+    ) {
+        (Some(rest), _) => target(rest),
+        (_, Some(column)) => format!("hiërarchie van {column}"),
+        _ => name.to_string(),
+    }
+}
+
+/// A setting's value: "off" and "all" in the report's language.
+fn parameter_value(l: Lang, value: &str) -> String {
+    match (l, value) {
+        (Lang::Nl, "off") => "uit".into(),
+        (Lang::Nl, "all") => "alle".into(),
+        _ => value.to_string(),
+    }
 }
 
 // ---------------------------------------------------------------- Markdown
@@ -1608,6 +1673,25 @@ fn html_table(o: &mut String, head: &[String], rows: &[Vec<String>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_in_dutch() {
+        assert_eq!(parameter_name(Lang::Nl, "risk threshold"), "risicodrempel");
+        assert_eq!(
+            parameter_name(Lang::Nl, "target max average risk"),
+            "norm hoogste gemiddeld risico"
+        );
+        assert_eq!(
+            parameter_name(Lang::Nl, "target max risk"),
+            "norm hoogste risico"
+        );
+        assert_eq!(
+            parameter_name(Lang::Nl, "hierarchy of occupation"),
+            "hiërarchie van occupation"
+        );
+        assert_eq!(parameter_name(Lang::En, "risk threshold"), "risk threshold");
+        assert_eq!(parameter_value(Lang::Nl, "off"), "uit");
+    }
 
     #[test]
     fn html_escapes() {
