@@ -720,14 +720,16 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
 /// The summary of `kanon suggest` / `kanon anonymise`.
 pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Style) -> String {
     let mut o = String::new();
-    let s = &r.search;
+    let (s, l) = (&r.search, style.lang);
     let _ = writeln!(
         o,
-        "{} {}: k ≥ {}, at most {} of records suppressed",
+        "{} {}: k ≥ {}, {} {} {}",
         style.bold("kanon suggest"),
         r.input,
         s.k,
-        pct(s.suppression_limit)
+        l.tr("at most", "hoogstens"),
+        pct(s.suppression_limit),
+        l.tr("of records suppressed", "van de records onderdrukt")
     );
     match &s.levels {
         Some(levels) => {
@@ -737,11 +739,17 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                     // Values of records only with --show-values.
                     let example = s
                         .example(name)
-                        .map(|e| format!("e.g. {e}"))
+                        .map(|e| format!("{} {e}", l.tr("e.g.", "bijv.")))
                         .unwrap_or_default();
                     vec![
                         name.as_str().into(),
-                        format!("level {level} of {}", s.heights[name]).into(),
+                        format!(
+                            "{} {level} {} {}",
+                            l.tr("level", "niveau"),
+                            l.tr("of", "van"),
+                            s.heights[name]
+                        )
+                        .into(),
                         format!("({})", s.hierarchies[name]).into(),
                         example.into(),
                     ]
@@ -749,51 +757,82 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                 .collect();
             grid(&mut o, None, rows, &[Align::Left; 4], style);
             let res = s.result.as_ref();
-            let _ = writeln!(
-                o,
-                "  suppressed {} records; released {} records in {} classes, k = {}",
+            let (suppressed, records, classes, k) = (
                 group_digits(s.suppressed.unwrap_or(0)),
                 group_digits(res.map_or(0, |r| r.input.records)),
                 group_digits(res.map_or(0, |r| r.classes.count)),
-                res.map_or(0, |r| r.k_anonymity.k)
+                res.map_or(0, |r| r.k_anonymity.k),
             );
+            let _ = match l {
+                Lang::En => writeln!(
+                    o,
+                    "  suppressed {suppressed} records; released {records} records in {classes} classes, k = {k}"
+                ),
+                Lang::Nl => writeln!(
+                    o,
+                    "  {suppressed} records onderdrukt; {records} records vrijgegeven in {classes} groepen, k = {k}"
+                ),
+            };
             if let Some(u) = &s.utility {
                 let metric = serde_json::to_value(s.metric)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "  utility       loss {:.4}   precision {:.4}   discernibility {}   AECS {:.2}   non-uniform entropy {:.1}   (minimised: {metric})",
-                    u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
-                );
+                let _ = match l {
+                    Lang::En => writeln!(
+                        o,
+                        "  utility       loss {:.4}   precision {:.4}   discernibility {}   AECS {:.2}   non-uniform entropy {:.1}   (minimised: {metric})",
+                        u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
+                    ),
+                    Lang::Nl => writeln!(
+                        o,
+                        "  bruikbaarheid verlies {:.4}   precisie {:.4}   discernibility {}   AECS {:.2}   niet-uniforme entropie {:.1}   (geminimaliseerd: {metric})",
+                        u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
+                    ),
+                };
             }
-            let _ = writeln!(o, "{}", search_line(r, seconds));
+            let _ = writeln!(o, "{}", search_line(r, seconds, l));
             for a in &s.alternatives {
                 let levels: Vec<String> =
                     a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();
                 let _ = writeln!(
                     o,
-                    "  alternative   {}   suppressed {}   loss {:.4}   score {:.4}",
+                    "  {}   {}   {} {}   {} {:.4}   score {:.4}",
+                    l.tr("alternative", "alternatief"),
                     levels.join(" "),
+                    l.tr("suppressed", "onderdrukt"),
                     group_digits(a.suppressed),
+                    l.tr("loss", "verlies"),
                     a.loss,
                     a.score
                 );
             }
         }
         _ => {
-            let _ = writeln!(
-                o,
-                "  {} no transformation in the lattice ({} nodes) meets the targets{}",
-                style.bad("FAIL"),
-                lattice_size(s.lattice),
-                match s.stopped {
-                    Stopped::Exhausted => "",
-                    Stopped::TimeLimit => " (none found before the time limit)",
-                    Stopped::Converged => " (none found by the heuristic search)",
-                }
-            );
+            let why = match s.stopped {
+                Stopped::Exhausted => "",
+                Stopped::TimeLimit => l.tr(
+                    " (none found before the time limit)",
+                    " (geen gevonden voor de tijdslimiet)",
+                ),
+                Stopped::Converged => l.tr(
+                    " (none found by the heuristic search)",
+                    " (geen gevonden door de heuristische zoektocht)",
+                ),
+            };
+            let size = lattice_size(s.lattice);
+            let _ = match l {
+                Lang::En => writeln!(
+                    o,
+                    "  {} no transformation in the lattice ({size} nodes) meets the targets{why}",
+                    style.bad("FAIL"),
+                ),
+                Lang::Nl => writeln!(
+                    o,
+                    "  {} geen transformatie in het rooster ({size} knopen) haalt de normen{why}",
+                    style.bad("NIET GEHAALD"),
+                ),
+            };
         }
     }
     o
@@ -1218,27 +1257,45 @@ pub fn render_profile(p: &crate::report::Profile) -> String {
 
 /// How the search went: nodes checked, strategy, optimality or gap, why
 /// it stopped, and its time.
-fn search_line(s: &crate::report::SuggestReport, seconds: f64) -> String {
+fn search_line(s: &crate::report::SuggestReport, seconds: f64, l: Lang) -> String {
     let s = &s.search;
-    let verdict = match (s.optimal, s.gap) {
-        (true, _) => "optimal".to_string(),
-        (false, Some(gap)) => {
+    let verdict = match (s.optimal, s.gap, l) {
+        (true, _, _) => l.tr("optimal", "optimaal").to_string(),
+        (false, Some(gap), Lang::En) => {
             format!("best found, within {:.1} % of the lower bound", gap * 100.0)
         }
-        (false, None) => "best found, not proven optimal".to_string(),
+        (false, Some(gap), Lang::Nl) => {
+            format!(
+                "beste gevonden, binnen {:.1} % van de ondergrens",
+                gap * 100.0
+            )
+        }
+        (false, None, _) => l
+            .tr(
+                "best found, not proven optimal",
+                "beste gevonden, niet bewezen optimaal",
+            )
+            .to_string(),
     };
     let stopped = match s.stopped {
         Stopped::Exhausted => "",
-        Stopped::TimeLimit => ", stopped by the time limit",
-        Stopped::Converged => ", no move improves it",
+        Stopped::TimeLimit => l.tr(
+            ", stopped by the time limit",
+            ", gestopt door de tijdslimiet",
+        ),
+        Stopped::Converged => l.tr(", no move improves it", ", geen stap verbetert het"),
     };
-    format!(
-        "  {} of {} lattice nodes checked ({} search), {verdict}{stopped} ({:.2} s)",
-        group_digits(s.nodes_checked),
-        lattice_size(s.lattice),
-        s.strategy.name(),
-        seconds
-    )
+    let (checked, size) = (group_digits(s.nodes_checked), lattice_size(s.lattice));
+    match l {
+        Lang::En => format!(
+            "  {checked} of {size} lattice nodes checked ({} search), {verdict}{stopped} ({seconds:.2} s)",
+            s.strategy.name()
+        ),
+        Lang::Nl => format!(
+            "  {checked} van {size} knopen van het rooster bekeken ({} zoektocht), {verdict}{stopped} ({seconds:.2} s)",
+            s.strategy.name()
+        ),
+    }
 }
 
 /// A lattice size: digits grouped up to 10¹⁵, then in scientific notation.

@@ -684,6 +684,30 @@ fn the_terminal_summary_speaks_dutch() {
     ] {
         assert!(nl.contains(word), "no '{word}' in:\n{nl}");
     }
+    // And the summary of suggest (and anonymise).
+    let o = run_env(
+        &[
+            "suggest",
+            ADULT,
+            "--qi",
+            "age,sex,race",
+            "--k",
+            "5",
+            "--lang",
+            "nl",
+        ],
+        &[],
+    );
+    let nl = String::from_utf8(o.stdout).unwrap();
+    for word in [
+        "hoogstens 0.00% van de records onderdrukt",
+        "niveau",
+        "records vrijgegeven in",
+        "optimaal",
+        "knopen van het rooster bekeken",
+    ] {
+        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
+    }
 }
 
 /// The JSON Schemas in docs/schema/ are the ones the output types derive

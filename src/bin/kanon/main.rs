@@ -224,9 +224,8 @@ fn run_init(args: &cli::InitArgs) -> Result<u8> {
 }
 
 fn run_suggest(args: &SuggestArgs, anonymise: Option<&AnonymiseArgs>) -> Result<u8> {
-    let mut plan = args.to_plan()?;
+    let plan = args.to_plan()?;
     if let Some(a) = anonymise {
-        plan.analysis.lang = kanon::render::lang::Lang::parse(&a.lang)?;
         let mut inputs = vec![plan.analysis.input.clone()];
         inputs.extend(plan.hierarchies.iter().map(|h| h.1.clone()));
         let mut outputs = vec![("--out", a.out.as_str())];

@@ -753,6 +753,10 @@ pub struct SuggestArgs {
     /// No progress output on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Language of the summary and of anonymise's report: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
 }
 
 #[derive(Debug, Args)]
@@ -775,10 +779,6 @@ pub struct AnonymiseArgs {
     /// Why the table is released, at the head of the report.
     #[arg(long, value_name = "TEXT")]
     pub purpose: Option<String>,
-
-    /// Language of the report: en or nl.
-    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
-    pub lang: String,
 
     /// Write every distinct value of each quasi-identifier and its released value as CSV (quasi_identifier, original, released). It holds the data's values.
     #[arg(long, value_name = "FILE")]
@@ -836,6 +836,7 @@ impl SuggestArgs {
                 },
                 show_values: self.show_values,
                 missing_as: self.missing_as,
+                lang: kanon::render::lang::Lang::parse(&self.lang)?,
                 ..Config::default()
             },
             hierarchies,
