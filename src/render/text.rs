@@ -582,69 +582,104 @@ fn render_targets(o: &mut String, targets: &[crate::gate::targets::TargetCheck],
 /// Linkage figures (L1–L5, L7).
 fn render_linkability(
     o: &mut String,
-    l: &crate::measure::linkage::Linkability,
+    k: &crate::measure::linkage::Linkability,
     title: &str,
     style: Style,
 ) {
+    let l = style.lang;
     let _ = writeln!(o, "\n{}", style.bold(title));
-    let _ = writeln!(o, "  linked on                   {}", l.on.join(", "));
-    let _ = writeln!(
-        o,
-        "  attacker records            {} ({} matched, {} not)",
-        group_digits(l.attacker_records),
-        group_digits(l.matched_records),
-        group_digits(l.attacker_records - l.matched_records)
-    );
-    let _ = writeln!(
-        o,
-        "  unique matches (L1)         {} ({})",
-        group_digits(l.unique_matches),
-        pct(l.unique_match_rate)
-    );
-    let _ = writeln!(
-        o,
-        "  expected correct links      {:.2}{}",
-        l.expected_correct_links,
-        match l.link_success_rate {
-            Some(r) => format!(
-                " (L2, ground truth: {} of {} targets in the release, success rate {})",
-                fmt6(l.expected_correct_links),
-                group_digits(l.targets_in_release.unwrap_or(0)),
-                pct(r)
-            ),
-            None => " (L3: Σ 1/|C(a)|, every attacker record assumed to be in the release)".into(),
-        }
-    );
-    let _ = writeln!(
-        o,
-        "  group links (L4)            {} ({}) link to a single class",
-        group_digits(l.group_links),
-        pct(l.group_link_rate)
-    );
-    let _ = writeln!(
-        o,
-        "  unique-match precision (L5) {}",
-        match l.unique_match_precision {
-            Some(p) => format!("{} ({})", fmt6(p), l.unique_match_precision_basis),
-            None => format!("not computed: {}", l.unique_match_precision_basis),
-        }
-    );
-    let _ = writeln!(
-        o,
-        "  linkage risk (L7)           {} [{}, {}] 95% (attack {} vs random guess {})",
-        fmt6(l.risk.value),
-        fmt6(l.risk.ci[0]),
-        fmt6(l.risk.ci[1]),
-        fmt6(l.risk.attack_rate),
-        fmt6(l.risk.baseline)
-    );
-    let sizes: Vec<String> = l
+    let expected = match k.link_success_rate {
+        Some(r) => format!(
+            "{:.2} (L2, {}: {} {} {} {}, {} {})",
+            k.expected_correct_links,
+            l.tr("ground truth", "werkelijke koppeling"),
+            fmt6(k.expected_correct_links),
+            l.tr("of", "van"),
+            group_digits(k.targets_in_release.unwrap_or(0)),
+            l.tr("targets in the release", "doelwitten in de vrijgave"),
+            l.tr("success rate", "slagingskans"),
+            pct(r)
+        ),
+        None => format!(
+            "{:.2} (L3: Σ 1/|C(a)|, {})",
+            k.expected_correct_links,
+            l.tr(
+                "every attacker record assumed to be in the release",
+                "elk record van de aanvaller verondersteld in de vrijgave"
+            )
+        ),
+    };
+    let precision = match k.unique_match_precision {
+        Some(p) => format!("{} ({})", fmt6(p), k.unique_match_precision_basis),
+        None => format!(
+            "{}: {}",
+            l.tr("not computed", "niet berekend"),
+            k.unique_match_precision_basis
+        ),
+    };
+    let sizes: Vec<String> = k
         .match_sizes
         .iter()
         .filter(|b| b.attacker_records > 0)
         .map(|b| format!("{}:{}", b.matches, group_digits(b.attacker_records)))
         .collect();
-    let _ = writeln!(o, "  records by |C(a)|           {}", sizes.join("  "));
+    let rows = [
+        (l.tr("linked on", "gekoppeld op"), k.on.join(", ")),
+        (
+            l.tr("attacker records", "records aanvaller"),
+            format!(
+                "{} ({} {}, {} {})",
+                group_digits(k.attacker_records),
+                group_digits(k.matched_records),
+                l.tr("matched", "met overeenkomst"),
+                group_digits(k.attacker_records - k.matched_records),
+                l.tr("not", "zonder")
+            ),
+        ),
+        (
+            l.tr("unique matches (L1)", "unieke overeenkomsten (L1)"),
+            format!(
+                "{} ({})",
+                group_digits(k.unique_matches),
+                pct(k.unique_match_rate)
+            ),
+        ),
+        (
+            l.tr("expected correct links", "verwachte juiste koppelingen"),
+            expected,
+        ),
+        (
+            l.tr("group links (L4)", "koppelingen aan een groep (L4)"),
+            format!(
+                "{} ({}) {}",
+                group_digits(k.group_links),
+                pct(k.group_link_rate),
+                l.tr("link to a single class", "koppelen aan één groep")
+            ),
+        ),
+        (
+            l.tr("unique-match precision (L5)", "precisie unieke match (L5)"),
+            precision,
+        ),
+        (
+            l.tr("linkage risk (L7)", "koppelrisico (L7)"),
+            format!(
+                "{} [{}, {}] 95% ({} {} {} {})",
+                fmt6(k.risk.value),
+                fmt6(k.risk.ci[0]),
+                fmt6(k.risk.ci[1]),
+                l.tr("attack", "aanval"),
+                fmt6(k.risk.attack_rate),
+                l.tr("vs random guess", "tegen willekeurige gok"),
+                fmt6(k.risk.baseline)
+            ),
+        ),
+        (
+            l.tr("records by |C(a)|", "records naar |C(a)|"),
+            sizes.join("  "),
+        ),
+    ];
+    labelled(o, &rows);
 }
 
 /// The summary of `kanon link`.
@@ -657,35 +692,53 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
         r.release.path,
         group_digits(r.release.rows)
     );
+    let lang = style.lang;
     if let (Some(a), Some(l)) = (&r.aux, &r.linkability) {
-        render_linkability(&mut o, l, &format!("Attacker table {}", a.path), style);
+        let title = lang.tr("Attacker table", "Tabel van de aanvaller");
+        render_linkability(&mut o, l, &format!("{title} {}", a.path), style);
     }
     if let (Some(p), Some(c)) = (&r.previous, &r.cross_release) {
         let m = &c.composition;
         let _ = writeln!(
             o,
             "\n{}",
-            style.bold(&format!("Composition with {} (L8)", p.path))
+            style.bold(&format!(
+                "{} {} (L8)",
+                lang.tr("Composition with", "Combinatie met"),
+                p.path
+            ))
         );
-        let _ = writeln!(o, "  common columns              {}", m.on.join(", "));
-        let _ = writeln!(
-            o,
-            "  records in both             {} (paired by {})",
-            group_digits(m.records_in_both),
-            m.aligned_by.replace('_', " ")
-        );
-        let _ = writeln!(
-            o,
-            "  k release / previous        {} / {}",
-            m.k_release, m.k_previous
-        );
-        let _ = writeln!(
-            o,
-            "  k of the intersection       {} ({} classes, {} records alone)",
-            m.k_intersection,
-            group_digits(m.intersection_classes),
-            group_digits(m.intersection_uniques)
-        );
+        let rows = [
+            (
+                lang.tr("common columns", "gedeelde kolommen"),
+                m.on.join(", "),
+            ),
+            (
+                lang.tr("records in both", "records in beide"),
+                format!(
+                    "{} ({} {})",
+                    group_digits(m.records_in_both),
+                    lang.tr("paired by", "gepaard op"),
+                    m.aligned_by.replace('_', " ")
+                ),
+            ),
+            (
+                lang.tr("k release / previous", "k vrijgave / eerdere"),
+                format!("{} / {}", m.k_release, m.k_previous),
+            ),
+            (
+                lang.tr("k of the intersection", "k van de doorsnede"),
+                format!(
+                    "{} ({} {}, {} {})",
+                    m.k_intersection,
+                    group_digits(m.intersection_classes),
+                    lang.tr("classes", "groepen"),
+                    group_digits(m.intersection_uniques),
+                    lang.tr("records alone", "records alleen")
+                ),
+            ),
+        ];
+        labelled(&mut o, &rows);
         let _ = writeln!(
             o,
             "  records below k = {:<9} {}; narrowed by composing: {}",
@@ -696,11 +749,15 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
         render_linkability(
             &mut o,
             &c.linkage,
-            "Previous release as the attacker's table",
+            lang.tr(
+                "Previous release as the attacker's table",
+                "Eerdere vrijgave als tabel van de aanvaller",
+            ),
             style,
         );
     }
-    let _ = writeln!(o, "\n{}", style.bold("WP216 linkability"));
+    let heading = lang.tr("WP216 linkability", "WP216 koppelbaarheid");
+    let _ = writeln!(o, "\n{}", style.bold(heading));
     let row = verdict_row(
         style.lang.tr("linkability", "koppelbaarheid"),
         &r.verdict,
@@ -708,7 +765,8 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
     );
     grid(&mut o, None, vec![row], &[Align::Left; 3], style);
     if !r.warnings.is_empty() {
-        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        let title = lang.tr("Warnings", "Waarschuwingen");
+        let _ = writeln!(o, "\n{}", style.bold(title));
         for w in &r.warnings {
             let _ = writeln!(o, "  {} {w}", style.warn("!"));
         }

@@ -708,6 +708,30 @@ fn the_terminal_summary_speaks_dutch() {
     ] {
         assert!(nl.contains(word), "no '{word}' in:\n{nl}");
     }
+    // And the linkage figures of link (and of analyse --aux).
+    let o = run_env(
+        &[
+            "link",
+            ADULT,
+            "--aux",
+            ADULT,
+            "--on",
+            "age,sex,race",
+            "--lang",
+            "nl",
+        ],
+        &[],
+    );
+    let nl = String::from_utf8(o.stdout).unwrap();
+    for word in [
+        "Tabel van de aanvaller",
+        "gekoppeld op",
+        "unieke overeenkomsten (L1)",
+        "koppelrisico (L7)",
+        "WP216 koppelbaarheid",
+    ] {
+        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
+    }
 }
 
 /// The JSON Schemas in docs/schema/ are the ones the output types derive
