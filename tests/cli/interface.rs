@@ -608,6 +608,13 @@ fn a_directory_of_hierarchies() {
     );
 }
 
+/// Every word in `out`, naming the first one missing.
+fn contains_all(out: &str, words: &[&str]) {
+    for word in words {
+        assert!(out.contains(word), "no '{word}' in:\n{out}");
+    }
+}
+
 /// `--lang nl` reaches the terminal summary: headings, labels, verdicts and
 /// the targets missed in Dutch, with the same figures.
 #[test]
@@ -632,20 +639,21 @@ fn the_terminal_summary_speaks_dutch() {
         String::from_utf8(o.stdout).unwrap()
     };
     let (en, nl) = (run("en"), run("nl"));
-    for word in [
-        "Equivalentieklassen",
-        "Herleidbaarheid",
-        "Heridentificatierisico",
-        "Bijdrage per attribuut",
-        "WP216-beoordeling",
-        "VOLDOET NIET",
-        "norm niet gehaald: k (kleinste groep) 1 (norm ≥ 5)",
-        "Normen",
-        "NIET GEHAALD  hoogste prosecutor-risico 100% (norm ≤ 20%)",
-        "2 van de 2 normen niet gehaald",
-    ] {
-        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
-    }
+    contains_all(
+        &nl,
+        &[
+            "Equivalentieklassen",
+            "Herleidbaarheid",
+            "Heridentificatierisico",
+            "Bijdrage per attribuut",
+            "WP216-beoordeling",
+            "VOLDOET NIET",
+            "norm niet gehaald: k (kleinste groep) 1 (norm ≥ 5)",
+            "Normen",
+            "NIET GEHAALD  hoogste prosecutor-risico 100% (norm ≤ 20%)",
+            "2 van de 2 normen niet gehaald",
+        ],
+    );
     for english in [
         "Equivalence classes",
         "Singling out",
@@ -676,14 +684,15 @@ fn the_terminal_summary_speaks_dutch() {
         &[],
     );
     let nl = String::from_utf8(o.stdout).unwrap();
-    for word in [
-        "Deduceerbaarheid — gevoelig 'occupation'",
-        "slechtste groepen",
-        "Uniciteit in de populatie",
-        "Individueel risico",
-    ] {
-        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
-    }
+    contains_all(
+        &nl,
+        &[
+            "Deduceerbaarheid — gevoelig 'occupation'",
+            "slechtste groepen",
+            "Uniciteit in de populatie",
+            "Individueel risico",
+        ],
+    );
     // And the summary of suggest (and anonymise).
     let o = run_env(
         &[
@@ -699,15 +708,16 @@ fn the_terminal_summary_speaks_dutch() {
         &[],
     );
     let nl = String::from_utf8(o.stdout).unwrap();
-    for word in [
-        "hoogstens 0.00% van de records onderdrukt",
-        "niveau",
-        "records vrijgegeven in",
-        "optimaal",
-        "knopen van het rooster bekeken",
-    ] {
-        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
-    }
+    contains_all(
+        &nl,
+        &[
+            "hoogstens 0.00% van de records onderdrukt",
+            "niveau",
+            "records vrijgegeven in",
+            "optimaal",
+            "knopen van het rooster bekeken",
+        ],
+    );
     // And the linkage figures of link (and of analyse --aux).
     let o = run_env(
         &[
@@ -723,15 +733,16 @@ fn the_terminal_summary_speaks_dutch() {
         &[],
     );
     let nl = String::from_utf8(o.stdout).unwrap();
-    for word in [
-        "Tabel van de aanvaller",
-        "gekoppeld op",
-        "unieke overeenkomsten (L1)",
-        "koppelrisico (L7)",
-        "WP216 koppelbaarheid",
-    ] {
-        assert!(nl.contains(word), "no '{word}' in:\n{nl}");
-    }
+    contains_all(
+        &nl,
+        &[
+            "Tabel van de aanvaller",
+            "gekoppeld op",
+            "unieke overeenkomsten (L1)",
+            "koppelrisico (L7)",
+            "WP216 koppelbaarheid",
+        ],
+    );
 }
 
 /// The JSON Schemas in docs/schema/ are the ones the output types derive
