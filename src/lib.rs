@@ -4,8 +4,9 @@
 //! that it is safe to release. The library is layered; each layer imports
 //! only the layers above it in this list (docs/ARCHITECTURE.md):
 //!
-//! * [`error`], [`choice`], [`progress`] — the error type with its
-//!   context, named settings, and the progress trait a caller implements;
+//! * [`error`], [`choice`], [`progress`], [`notice`], [`json`] — the error
+//!   type with its context, named settings, the progress trait a caller
+//!   implements, notices as data, and JSON number forms;
 //! * [`engine`] — dictionary codes, the parallel radix sort, class tables;
 //! * [`input`] — readers (CSV, Parquet, IPC, NDJSON, hierarchies, several
 //!   files, streamed batches);
@@ -23,6 +24,7 @@
 pub mod choice;
 pub mod error;
 pub mod json;
+pub mod notice;
 pub mod progress;
 
 pub mod anonymise;

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 use serde::Serialize;
 
 /// One figure that changed.
@@ -31,7 +32,7 @@ pub struct BaselineInfo {
     pub regressed: bool,
     /// Whether a regression fails the run (`--fail-on-regression`).
     pub gating: bool,
-    pub notes: Vec<String>,
+    pub notes: Vec<Notice>,
 }
 
 /// Which direction is worse.
@@ -176,14 +177,13 @@ pub fn against(path: &str, current: &Value, gating: bool) -> Result<BaselineInfo
     };
     let (p, c) = (names(&previous), names(current));
     if p != c {
-        notes.push(format!(
-            "the quasi-identifiers differ (baseline: {}; now: {}): figures are compared all the same",
-            p.join(", "),
-            c.join(", ")
-        ));
+        notes.push(Notice::BaselineQisDiffer {
+            baseline: p,
+            now: c,
+        });
     }
     if previous["schema_version"] != current["schema_version"] {
-        notes.push("the baseline was written with another JSON schema version".into());
+        notes.push(Notice::BaselineSchemaDiffers);
     }
     let (regressions, improvements) = compare(&previous, current);
     Ok(BaselineInfo {

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::Format;
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 
 /// Device and inode of a file (follows symbolic links).
 pub type Identity = (u64, u64);
@@ -63,7 +64,7 @@ pub struct Resolved {
     /// Files to read, in a reproducible order.
     pub files: Vec<String>,
     /// Files in a directory that were not read, with the reason.
-    pub notes: Vec<String>,
+    pub notes: Vec<Notice>,
 }
 
 /// Resolve every input (paths, directories, patterns, `-`) into files,
@@ -101,7 +102,7 @@ fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
-fn resolve_one(input: &str, notes: &mut Vec<String>) -> Result<Vec<String>> {
+fn resolve_one(input: &str, notes: &mut Vec<Notice>) -> Result<Vec<String>> {
     if input == "-" {
         return Ok(vec![input.to_string()]);
     }
@@ -144,7 +145,7 @@ fn walk(
     dir: &Path,
     out: &mut Vec<PathBuf>,
     dirs: &mut Vec<Identity>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Notice>,
 ) -> std::io::Result<Result<()>> {
     if let Some(id) = identity(dir) {
         if dirs.contains(&id) {
@@ -192,10 +193,9 @@ fn walk(
                 "is compressed in a form kanon does not read (gzip only); decompress it or move it out of the directory",
             )));
         } else {
-            notes.push(format!(
-                "{}: not read (not a .csv, .tsv, .txt, .parquet, .arrow, .ipc, .feather, .ndjson or .jsonl file, nor one of those gzipped)",
-                p.to_string_lossy()
-            ));
+            notes.push(Notice::FileNotRead {
+                file: p.to_string_lossy().into_owned(),
+            });
         }
     }
     Ok(Ok(()))

@@ -27,6 +27,7 @@ use polars::prelude::*;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 
 /// A supported input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -208,7 +209,7 @@ pub struct Table {
     /// The file read (one; several for a table assembled from parts).
     pub files: Vec<FileInfo>,
     /// What the reader noticed that the user should know.
-    pub notes: Vec<String>,
+    pub notes: Vec<Notice>,
     /// Columns whose type cannot be read as values: (name, type).
     pub unusable: Vec<(String, String)>,
 }
@@ -422,11 +423,11 @@ fn read_loaded(
         Format::Csv => {
             let t = csv::read(source, without_bom(bytes), options.delimiter, columns)?;
             let mut notes = Vec::new();
-            if let Some(note) =
-                multiline_note(t.body.multiline_records, t.body.first_multiline_line)
-            {
-                notes.push(format!("{source}: {note}"));
-            }
+            notes.extend(multiline_note(
+                source,
+                t.body.multiline_records,
+                t.body.first_multiline_line,
+            ));
             let height = t.body.rows as usize;
             let cols: Vec<Column> = t
                 .body
@@ -497,14 +498,12 @@ pub fn read_bytes(
 
 /// The warning for records that hold a line break inside quotes: legal
 /// CSV, but also what a stray opening quote does to the lines after it.
-pub fn multiline_note(records: u64, first_line: Option<u64>) -> Option<String> {
-    let line = first_line?;
-    (records > 0).then(|| {
-        format!(
-            "{records} record{} hold a line break inside a quoted field (the first on line {line}); \
-             if that is not intended, a quote at the start of a field has joined lines",
-            if records == 1 { "" } else { "s" }
-        )
+pub fn multiline_note(file: &str, records: u64, first_line: Option<u64>) -> Option<Notice> {
+    let first_line = first_line?;
+    (records > 0).then(|| Notice::MultilineRecords {
+        file: file.to_string(),
+        records,
+        first_line,
     })
 }
 

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::input::columns::encode as encode_qis;
 use crate::input::files::partitions;
 use crate::input::{csv, detect_format, read_table, FileInfo, Format, ReadOptions, Table};
+use crate::notice::Notice;
 use crate::progress::Progress;
 
 /// How the streaming reader cuts its input.
@@ -253,7 +254,7 @@ pub struct Streamed {
     pub format: String,
     pub delimiter: Option<u8>,
     pub files: Vec<FileInfo>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Notice>,
     pub info: StreamInfo,
 }
 
@@ -324,7 +325,7 @@ struct Accumulated {
     formats: Vec<&'static str>,
     delimiter: Option<u8>,
     files: Vec<FileInfo>,
-    notes: Vec<String>,
+    notes: Vec<Notice>,
 }
 
 /// One CSV file in batches of whole records.
@@ -370,8 +371,8 @@ fn stream_csv(
     if info.rows == 0 {
         return Err(Error::file(file, "the file has a header but no data rows"));
     }
-    if let Some(note) = crate::input::multiline_note(multiline, first) {
-        acc.notes.push(format!("{file}: {note}"));
+    if let Some(note) = crate::input::multiline_note(file, multiline, first) {
+        acc.notes.push(note);
     }
     acc.rows += info.rows;
     acc.files.push(info);

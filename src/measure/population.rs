@@ -58,7 +58,31 @@ impl Sample<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Estimate {
     Valid(f64),
-    Invalid(String),
+    Invalid(NoEstimate),
+}
+
+/// Why an estimator gives no estimate (the sentence is in `render`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum NoEstimate {
+    /// N < n.
+    PopulationSmallerThanSample,
+    /// Every H(1; N, j, n) underflows: all classes exceed N − n + 1.
+    ClassesTooLarge,
+    /// The model's figure is not in [0, N].
+    OutsideRange { model: String, value: f64 },
+    /// Pitman needs at least two classes.
+    FewerThanTwoClasses,
+    /// Pitman's likelihood is largest at α ≤ 0 (slope ∂ℓ/∂α at α = 0).
+    PitmanAlphaNotPositive { slope: f64 },
+    /// Newton found no stationary point with 0 < α < 1.
+    PitmanNoSolution,
+    /// SNB needs classes of size 2.
+    NoClassesOfSizeTwo,
+    /// π = 1.
+    Census,
+    /// SNB's equations did not converge.
+    SnbNoConvergence,
 }
 
 impl Estimate {
@@ -78,7 +102,7 @@ pub fn zayatz(s: &Sample<'_>) -> Estimate {
         return Estimate::Valid(0.0);
     }
     if big_n < n {
-        return Estimate::Invalid("population smaller than the sample".into());
+        return Estimate::Invalid(NoEstimate::PopulationSmallerThanSample);
     }
     // Only ratios of H(1; N, j, n) = j·C(N − j, n − 1)/C(N, n) enter P, and
     // r_j = H(1;N,j,n)/H(1;N,1,n) = j·Π_{i=1}^{j−1} (1 − (n − 1)/(N − i)).
@@ -100,7 +124,7 @@ pub fn zayatz(s: &Sample<'_>) -> Estimate {
     }
     let top = ln_r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !top.is_finite() {
-        return Estimate::Invalid("every class is too large for the hypergeometric model".into());
+        return Estimate::Invalid(NoEstimate::ClassesTooLarge);
     }
     let denominator: f64 = ln_r.iter().map(|t| (t - top).exp()).sum();
     // P = n_1·r_1 / Σ_j n_j·r_j with r_1 = 1.
@@ -113,7 +137,10 @@ fn check(model: &str, pu: f64, big_n: f64) -> Estimate {
     if pu.is_finite() && pu >= 0.0 && pu <= big_n {
         Estimate::Valid(pu)
     } else {
-        Estimate::Invalid(format!("the {model} model gives {pu}, outside [0, N]"))
+        Estimate::Invalid(NoEstimate::OutsideRange {
+            model: model.to_string(),
+            value: pu,
+        })
     }
 }
 
@@ -125,7 +152,7 @@ pub fn pitman(s: &Sample<'_>) -> Estimate {
         return Estimate::Valid(0.0);
     }
     if u < 2.0 {
-        return Estimate::Invalid("fewer than two classes".into());
+        return Estimate::Invalid(NoEstimate::FewerThanTwoClasses);
     }
     // ARX's starting point, then a neutral one.
     let c = n1 * (n1 - 1.0) / if n2 == 0.0 { 1.0 } else { n2 };
@@ -140,15 +167,10 @@ pub fn pitman(s: &Sample<'_>) -> Estimate {
     // No stationary point inside the domain. Where the likelihood falls
     // as α leaves 0, its maximum lies at α ≤ 0: say so.
     match pitman_slope_at_zero(s) {
-        Some(slope) if slope <= 0.0 => Estimate::Invalid(format!(
-            "the Pitman model does not apply: its likelihood is largest at α ≤ 0 \
-             (∂ℓ/∂α = {slope:.4} at α = 0), i.e. fewer sample uniques than a partition \
-             of an unbounded population gives; the estimator needs 0 < α < 1"
-        )),
-        _ => Estimate::Invalid(
-            "the Pitman likelihood equations have no solution with 0 < α < 1 (Newton did not converge)"
-                .into(),
-        ),
+        Some(slope) if slope <= 0.0 => {
+            Estimate::Invalid(NoEstimate::PitmanAlphaNotPositive { slope })
+        }
+        _ => Estimate::Invalid(NoEstimate::PitmanNoSolution),
     }
 }
 
@@ -261,12 +283,10 @@ pub fn snb(s: &Sample<'_>) -> Estimate {
         return Estimate::Valid(0.0);
     }
     if n2 == 0.0 {
-        return Estimate::Invalid(
-            "no classes of size 2: the SNB equations have no solution".into(),
-        );
+        return Estimate::Invalid(NoEstimate::NoClassesOfSizeTwo);
     }
     if pi >= 1.0 {
-        return Estimate::Invalid("a census (π = 1) needs no population model".into());
+        return Estimate::Invalid(NoEstimate::Census);
     }
     let k = snb_classes(s);
     // Solve in (x, y) with a = e^x, b = 1/(1 + e^−y), on log scales.
@@ -320,7 +340,7 @@ pub fn snb(s: &Sample<'_>) -> Estimate {
             y -= step * dy;
         }
     }
-    Estimate::Invalid("the SNB equations did not converge".into())
+    Estimate::Invalid(NoEstimate::SnbNoConvergence)
 }
 
 /// K, the number of non-empty population classes, by Haas et al.'s (1995)
@@ -339,53 +359,53 @@ fn snb_classes(s: &Sample<'_>) -> f64 {
     u + n1 * (a / b) * (c / d).powi(2)
 }
 
-/// Which model Dankar's rule picks, with the reason.
+/// Which model Dankar's rule picks, and by which branch of the rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     pub model: String,
     pub estimate: Option<f64>,
-    pub reason: String,
+    pub rule: DankarRule,
+}
+
+/// The branch of Dankar's rule taken (the sentence is in `render`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DankarRule {
+    /// No sample uniques, so no population uniques.
+    NoSampleUniques,
+    /// π ≤ 0.1: Pitman.
+    SmallFractionPitman,
+    /// π ≤ 0.1 but Pitman has no valid estimate: Zayatz.
+    SmallFractionZayatz,
+    /// π > 0.1: the smaller of Zayatz and SNB.
+    LargeFractionSmaller,
+    /// π > 0.1 and SNB has no valid estimate: Zayatz.
+    LargeFractionZayatz,
 }
 
 /// Dankar et al.'s (2012) decision rule, as ARX applies it.
 pub fn dankar(s: &Sample<'_>, zayatz: &Estimate, pitman: &Estimate, snb: &Estimate) -> Choice {
-    let pi = s.pi();
+    let choice = |model: &str, estimate, rule| Choice {
+        model: model.into(),
+        estimate,
+        rule,
+    };
     if s.n_j(1) == 0.0 {
-        return Choice {
-            model: "none".into(),
-            estimate: Some(0.0),
-            reason: "no sample uniques, so no population uniques".into(),
-        };
+        return choice("none", Some(0.0), DankarRule::NoSampleUniques);
     }
-    if pi <= 0.1 {
-        if let Some(p) = pitman.value() {
-            return Choice {
-                model: "pitman".into(),
-                estimate: Some(p),
-                reason: format!("sampling fraction {pi:.4} ≤ 0.1: Pitman"),
-            };
-        }
-        return Choice {
-            model: "zayatz".into(),
-            estimate: zayatz.value(),
-            reason: format!(
-                "sampling fraction {pi:.4} ≤ 0.1 but Pitman has no valid estimate: Zayatz"
-            ),
+    if s.pi() <= 0.1 {
+        return match pitman.value() {
+            Some(p) => choice("pitman", Some(p), DankarRule::SmallFractionPitman),
+            None => choice("zayatz", zayatz.value(), DankarRule::SmallFractionZayatz),
         };
     }
     match (zayatz.value(), snb.value()) {
-        (Some(z), Some(sn)) => Choice {
-            model: if sn < z { "snb" } else { "zayatz" }.into(),
-            estimate: Some(z.min(sn)),
-            reason: format!("sampling fraction {pi:.4} > 0.1: the smaller of Zayatz and SNB"),
-        },
-        (z, _) => Choice {
-            model: "zayatz".into(),
-            estimate: z,
-            reason: format!(
-                "sampling fraction {pi:.4} > 0.1 and SNB has no valid estimate: Zayatz"
-            ),
-        },
+        (Some(z), Some(sn)) => choice(
+            if sn < z { "snb" } else { "zayatz" },
+            Some(z.min(sn)),
+            DankarRule::LargeFractionSmaller,
+        ),
+        (z, _) => choice("zayatz", z, DankarRule::LargeFractionZayatz),
     }
 }
 
@@ -433,7 +453,9 @@ mod tests {
         };
         assert!(pitman_slope_at_zero(&s).unwrap() < 0.0);
         match pitman(&s) {
-            Estimate::Invalid(why) => assert!(why.contains("α ≤ 0"), "{why}"),
+            Estimate::Invalid(NoEstimate::PitmanAlphaNotPositive { slope }) => {
+                assert!(slope <= 0.0)
+            }
             v => panic!("{v:?}"),
         }
     }
@@ -527,12 +549,14 @@ mod tests {
             population: 1e6,
         };
         match pitman(&s) {
-            Estimate::Invalid(why) => assert!(why.contains("α ≤ 0"), "{why}"),
+            Estimate::Invalid(NoEstimate::PitmanAlphaNotPositive { slope }) => {
+                assert!(slope <= 0.0)
+            }
             v => panic!("{v:?}"),
         }
         let choice = dankar(&s, &zayatz(&s), &pitman(&s), &snb(&s));
         assert_eq!(choice.model, "zayatz");
-        assert!(choice.reason.contains("Pitman has no valid estimate"));
+        assert_eq!(choice.rule, DankarRule::SmallFractionZayatz);
     }
 
     #[test]
@@ -552,7 +576,7 @@ mod tests {
             records: 25,
             population: 100.0,
         };
-        assert!(matches!(snb(&s), Estimate::Invalid(r) if r.contains("size 2")));
+        assert_eq!(snb(&s), Estimate::Invalid(NoEstimate::NoClassesOfSizeTwo));
     }
 
     /// Zayatz by hand: n = 3 records in classes of size 1 and 2, N = 6.

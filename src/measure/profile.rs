@@ -44,7 +44,29 @@ pub struct ColumnProfile {
     pub role: Role,
     /// The detector that fired, if any (`email`, `iban`, `bsn`, …).
     pub detector: Option<String>,
-    pub reason: String,
+    /// Why the role was guessed (the sentence is in `render`).
+    pub reason: RoleReason,
+}
+
+/// Why a column got its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleReason {
+    /// At least 90 % of the values match the detector.
+    LooksLike,
+    /// The name says birth and the values are dates.
+    DateOfBirth,
+    /// At least 95 % of the records have a value of their own.
+    UniquePerRow,
+    /// As `unique_per_row`, on numbers: band or round them.
+    UniqueContinuous,
+    /// The name suggests a special category or a sensitive value.
+    SensitiveName,
+    /// Several values: combined with others it can single people out.
+    SeveralValues,
+    /// One value.
+    Constant,
+    NoPattern,
 }
 
 /// The 11-test of a Dutch citizen service number (BSN): nine digits d1…d9
@@ -174,7 +196,7 @@ fn is_iso_date(s: &str) -> bool {
 }
 
 /// (name, test, what the values look like).
-type Detector = (&'static str, fn(&str) -> bool, &'static str);
+type Detector = (&'static str, fn(&str) -> bool);
 
 const SENSITIVE_NAMES: [&str; 14] = [
     "diagnos",
@@ -201,88 +223,58 @@ fn guess_role(
     share: &dyn Fn(fn(&str) -> bool) -> f64,
     distinct: u64,
     uniqueness: f64,
-) -> (Role, Option<&'static str>, String) {
+) -> (Role, Option<&'static str>, RoleReason) {
     let name = col.name.to_ascii_lowercase();
     let direct: [Detector; 5] = [
-        ("email", is_email, "e-mail addresses"),
-        ("iban", is_iban, "IBANs (valid mod-97 check)"),
-        (
-            "bsn",
-            is_bsn,
-            "Dutch citizen service numbers (valid 11-test)",
-        ),
-        (
-            "dutch_postcode",
-            is_dutch_postcode,
-            "Dutch postcodes (1234 AB)",
-        ),
-        ("phone", is_phone, "phone numbers"),
+        ("email", is_email),
+        ("iban", is_iban),
+        ("bsn", is_bsn),
+        ("dutch_postcode", is_dutch_postcode),
+        ("phone", is_phone),
     ];
     let pseudo: [Detector; 3] = [
-        (
-            "hex_hash",
-            is_hex_hash,
-            "hex strings of 32/40/64 digits (MD5/SHA-1/SHA-256 hashes)",
-        ),
-        ("uuid", is_uuid, "UUIDs"),
-        ("base64_token", is_base64_token, "base64 tokens"),
+        ("hex_hash", is_hex_hash),
+        ("uuid", is_uuid),
+        ("base64_token", is_base64_token),
     ];
-    if let Some((d, _, what)) = direct.iter().find(|(_, f, _)| share(*f) >= 0.9) {
-        (
-            Role::DirectIdentifier,
-            Some(*d),
-            format!("values look like {what}"),
-        )
-    } else if let Some((d, _, what)) = pseudo.iter().find(|(_, f, _)| share(*f) >= 0.9) {
-        (
-            Role::Pseudonym,
-            Some(*d),
-            format!(
-                "values look like {what}: pseudonymised data is still personal data (WP216 §4)"
-            ),
-        )
+    if let Some((d, _)) = direct.iter().find(|(_, f)| share(*f) >= 0.9) {
+        (Role::DirectIdentifier, Some(*d), RoleReason::LooksLike)
+    } else if let Some((d, _)) = pseudo.iter().find(|(_, f)| share(*f) >= 0.9) {
+        (Role::Pseudonym, Some(*d), RoleReason::LooksLike)
     } else if BIRTH_NAMES.iter().any(|b| name.contains(b))
         && (col.dict.kind == ValueKind::Date || share(is_iso_date) >= 0.9)
     {
         (
             Role::DirectIdentifier,
             Some("date_of_birth"),
-            "a date of birth (by name and values)".to_string(),
+            RoleReason::DateOfBirth,
         )
     } else if distinct > 20 && uniqueness >= 0.95 {
         (
             Role::DirectIdentifier,
             Some("unique_per_row"),
-            format!(
-                "{:.0}% of records have a value of their own{}",
-                uniqueness * 100.0,
-                if col.dict.kind == ValueKind::Numeric {
-                    " (continuous values: band or round them)"
-                } else {
-                    ""
-                }
-            ),
+            if col.dict.kind == ValueKind::Numeric {
+                RoleReason::UniqueContinuous
+            } else {
+                RoleReason::UniquePerRow
+            },
         )
     } else if SENSITIVE_NAMES.iter().any(|s| name.contains(s)) {
-        (
-            Role::SensitiveCandidate,
-            None,
-            "the name suggests a special category or sensitive value".to_string(),
-        )
+        (Role::SensitiveCandidate, None, RoleReason::SensitiveName)
     } else if distinct >= 2 && uniqueness < 0.95 {
         (
             Role::QuasiIdentifierCandidate,
             None,
-            format!("{distinct} distinct values: combined with others it can single people out"),
+            RoleReason::SeveralValues,
         )
     } else {
         (
             Role::Other,
             None,
             if distinct <= 1 {
-                "constant".to_string()
+                RoleReason::Constant
             } else {
-                "no pattern found".to_string()
+                RoleReason::NoPattern
             },
         )
     }

@@ -650,10 +650,19 @@ fn body(b: &mut Vec<Block>, r: &Report, l: Lang) {
             ],
             rows,
         ));
+        if !base.notes.is_empty() {
+            let notes = base.notes.iter().map(|n| super::notice::say(l, n));
+            b.push(Block::List(notes.collect()));
+        }
     }
     if !r.warnings.is_empty() {
         b.push(Block::Heading(2, l.tr("Warnings", "Waarschuwingen").into()));
-        b.push(Block::List(r.warnings.clone()));
+        b.push(Block::List(
+            r.warnings
+                .iter()
+                .map(|w| super::notice::say(l, w))
+                .collect(),
+        ));
     }
 }
 
@@ -959,7 +968,7 @@ fn singling_out(b: &mut Vec<Block>, r: &Report, l: Lang) {
             "Journalist and marketer basis:",
             "Basis voor journalist en marketer:"
         ),
-        j.basis
+        super::notice::journalist_basis(l, &j.basis)
     )));
 }
 
@@ -1097,20 +1106,23 @@ fn population(b: &mut Vec<Block>, r: &Report, l: Lang) {
                 name.to_string(),
                 e.count.map_or("—".into(), |c| num(l, c)),
                 e.share.map_or("—".into(), |s| pct(l, s)),
-                e.reason.clone().unwrap_or_default(),
+                e.reason
+                    .as_ref()
+                    .map(|w| super::notice::no_estimate(l, w))
+                    .unwrap_or_default(),
             ]
         };
         b.push(Block::Para(format!(
             "N = {} ({}), π = {}. {}: {} — {}",
             num(l, p.size),
-            p.source,
+            super::notice::source(l, &p.source),
             pct(l, p.sampling_fraction),
             l.tr(
                 "Model chosen by Dankar's rule",
                 "Model gekozen volgens de regel van Dankar"
             ),
             p.dankar.choice,
-            p.dankar.reason
+            super::notice::dankar_rule(l, p.dankar.rule, p.sampling_fraction)
         )));
         b.push(Block::Table(
             vec![
@@ -1202,8 +1214,10 @@ fn linkage(b: &mut Vec<Block>, k: &crate::measure::linkage::Linkability, l: Lang
                 "precisie van unieke overeenkomsten (L5)",
             )
             .into(),
-            k.unique_match_precision
-                .map_or(k.unique_match_precision_basis.clone(), |p| pct(l, p)),
+            k.unique_match_precision.map_or_else(
+                || super::notice::precision_basis(l, &k.unique_match_precision_basis),
+                |p| pct(l, p),
+            ),
         ],
         vec![
             l.tr(

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod document;
 pub mod labels;
 pub mod lang;
+pub mod notice;
 pub mod pdf;
 pub mod text;
 pub mod wp216;

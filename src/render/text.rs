@@ -157,8 +157,23 @@ fn grid(
     }
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.2}%", x * 100.0)
+fn pct(l: Lang, x: f64) -> String {
+    format!("{}%", dec(l, x * 100.0, 2))
+}
+
+/// A count with the language's thousands separator (`30,162`, `30.162`).
+fn int(l: Lang, n: u64) -> String {
+    l.num(group_digits(n))
+}
+
+/// A figure with up to six decimals and the language's decimal mark.
+fn six(l: Lang, x: f64) -> String {
+    l.num(fmt6(x))
+}
+
+/// `x` with `places` decimals and the language's decimal mark.
+fn dec(l: Lang, x: f64, places: usize) -> String {
+    l.num(format!("{x:.places$}"))
 }
 
 /// Render the summary.
@@ -187,6 +202,7 @@ pub fn render(r: &Report, style: Style) -> String {
         let title = style.lang.tr("Warnings", "Waarschuwingen");
         let _ = writeln!(o, "\n{}", style.bold(title));
         for w in &r.warnings {
+            let w = super::notice::say(style.lang, w);
             let _ = writeln!(o, "  {} {w}", style.warn("!"));
         }
     }
@@ -206,7 +222,7 @@ fn render_header(o: &mut String, r: &Report, style: Style) {
         format!(
             " {} {} {}",
             l.tr("in", "in"),
-            group_digits(i.rows),
+            int(l, i.rows),
             l.tr("rows (frequency table)", "rijen (frequentietabel)")
         )
     } else {
@@ -218,11 +234,11 @@ fn render_header(o: &mut String, r: &Report, style: Style) {
         style.bold("kanon"),
         i.path,
         i.format,
-        group_digits(i.records),
+        int(l, i.records),
     );
     let bytes: u64 = i.files.iter().map(|f| f.size).sum();
-    let rows = group_digits(i.files.iter().map(|f| f.rows).sum());
-    let (files, bytes) = (i.files.len(), group_digits(bytes));
+    let rows = int(l, i.files.iter().map(|f| f.rows).sum());
+    let (files, bytes) = (i.files.len(), int(l, bytes));
     let _ = match l {
         Lang::En => writeln!(
             o,
@@ -266,22 +282,22 @@ fn render_classes(o: &mut String, r: &Report, style: Style) {
         .histogram
         .iter()
         .take(5)
-        .map(|[s, n]| format!("{s}:{}", group_digits(*n)))
+        .map(|[s, n]| format!("{s}:{}", int(l, *n)))
         .collect();
     let rows = [
-        (l.tr("classes", "groepen"), group_digits(c.count)),
+        (l.tr("classes", "groepen"), int(l, c.count)),
         (
             l.tr("size min / median / max", "grootte min / mediaan / max"),
             format!(
                 "{} / {} / {}",
-                group_digits(c.min_size),
-                fmt6(c.median_size),
-                group_digits(c.max_size)
+                int(l, c.min_size),
+                six(l, c.median_size),
+                int(l, c.max_size)
             ),
         ),
         (
             l.tr("mean size", "gemiddelde grootte"),
-            format!("{:.2}", c.mean_size),
+            dec(l, c.mean_size, 2),
         ),
         (
             l.tr("classes by size", "groepen naar grootte"),
@@ -317,10 +333,10 @@ fn render_singling_out(o: &mut String, r: &Report, style: Style) {
             below.as_str(),
             format!(
                 "{} ({}) {} {} {}",
-                group_digits(k.records_below_k),
-                pct(k.share_below_k),
+                int(l, k.records_below_k),
+                pct(l, k.share_below_k),
                 l.tr("in", "in"),
-                group_digits(k.classes_below_k),
+                int(l, k.classes_below_k),
                 l.tr("classes", "groepen")
             ),
         ),
@@ -328,8 +344,8 @@ fn render_singling_out(o: &mut String, r: &Report, style: Style) {
             l.tr("sample uniques", "unieke records"),
             format!(
                 "{} ({})",
-                group_digits(r.sample_uniques.count),
-                pct(r.sample_uniques.share)
+                int(l, r.sample_uniques.count),
+                pct(l, r.sample_uniques.share)
             ),
         ),
     ];
@@ -354,7 +370,7 @@ fn render_risk(o: &mut String, r: &Report, style: Style) {
         "\n{} ({} > {})",
         style.bold(l.tr("Re-identification risk", "Heridentificatierisico")),
         l.tr("record at risk: risk", "record met risico: risico"),
-        fmt6(rk.threshold)
+        six(l, rk.threshold)
     );
     let p = &rk.prosecutor;
     let j = &rk.journalist;
@@ -362,22 +378,22 @@ fn render_risk(o: &mut String, r: &Report, style: Style) {
         vec![
             name.into(),
             highest.into(),
-            format!("{average:.4}").into(),
+            dec(l, average, 4).into(),
             at_risk.into(),
         ]
     };
     let rows = vec![
         row(
             "prosecutor",
-            format!("{:.4}", p.highest),
+            dec(l, p.highest, 4),
             p.average,
-            pct(p.records_at_risk),
+            pct(l, p.records_at_risk),
         ),
         row(
             "journalist",
-            format!("{:.4}", j.highest),
+            dec(l, j.highest, 4),
             j.average,
-            pct(j.records_at_risk),
+            pct(l, j.records_at_risk),
         ),
         row("marketer", String::new(), rk.marketer, String::new()),
     ];
@@ -397,8 +413,8 @@ fn render_risk(o: &mut String, r: &Report, style: Style) {
         o,
         "  {}: {} ({})",
         l.tr("journalist/marketer basis", "basis journalist/marketer"),
-        j.basis,
-        j.note
+        super::notice::source(l, &j.basis),
+        super::notice::journalist_basis(l, &j.basis)
     );
 }
 
@@ -414,19 +430,15 @@ fn render_attributes(o: &mut String, r: &Report, style: Style) {
         .map(|(a, q)| {
             vec![
                 a.name.as_str().into(),
-                group_digits(a.distinct).into(),
-                format!("{:.6}", a.distinction).into(),
+                int(l, a.distinct).into(),
+                dec(l, a.distinction, 6).into(),
                 a.separation
-                    .map_or("n/a".to_string(), |s| format!("{s:.4}"))
+                    .map_or("n/a".to_string(), |s| dec(l, s, 4))
                     .into(),
-                group_digits(a.uniques_alone).into(),
-                format!("-{}", group_digits(a.uniques_removed)).into(),
+                int(l, a.uniques_alone).into(),
+                format!("-{}", int(l, a.uniques_removed)).into(),
                 if q.missing > 0 {
-                    format!(
-                        "({} {})",
-                        group_digits(q.missing),
-                        l.tr("missing", "ontbrekend")
-                    )
+                    format!("({} {})", int(l, q.missing), l.tr("missing", "ontbrekend"))
                 } else {
                     String::new()
                 }
@@ -457,10 +469,17 @@ fn render_smallest(o: &mut String, r: &Report, style: Style) {
     let c = &r.classes;
     let shown: Vec<_> = c.smallest.iter().filter(|s| s.values.is_some()).collect();
     if !shown.is_empty() {
-        let _ = writeln!(o, "\n{}", style.bold("Smallest classes"));
+        let l = style.lang;
+        let title = l.tr("Smallest classes", "Kleinste klassen");
+        let _ = writeln!(o, "\n{}", style.bold(title));
+        let (class, size) = (l.tr("class", "klasse"), l.tr("size", "grootte"));
         for s in shown {
             let values = s.values.as_deref().unwrap_or_default().join(" | ");
-            let _ = writeln!(o, "  class {:<8} size {:<6} {values}", s.class_id, s.size);
+            let _ = writeln!(
+                o,
+                "  {class} {:<8} {size} {:<6} {values}",
+                s.class_id, s.size
+            );
         }
     }
 }
@@ -513,6 +532,7 @@ fn render_baseline(o: &mut String, r: &Report, style: Style) {
             let _ = writeln!(o, "  {none}");
         }
         for n in &b.notes {
+            let n = super::notice::say(l, n);
             let _ = writeln!(o, "  {} {n}", style.warn("!"));
         }
         if b.regressed && b.gating {
@@ -590,38 +610,35 @@ fn render_linkability(
     let _ = writeln!(o, "\n{}", style.bold(title));
     let expected = match k.link_success_rate {
         Some(r) => format!(
-            "{:.2} (L2, {}: {} {} {} {}, {} {})",
-            k.expected_correct_links,
+            "{} (L2, {}: {} {} {} {}, {} {})",
+            dec(l, k.expected_correct_links, 2),
             l.tr("ground truth", "werkelijke koppeling"),
-            fmt6(k.expected_correct_links),
+            six(l, k.expected_correct_links),
             l.tr("of", "van"),
-            group_digits(k.targets_in_release.unwrap_or(0)),
+            int(l, k.targets_in_release.unwrap_or(0)),
             l.tr("targets in the release", "doelwitten in de vrijgave"),
             l.tr("success rate", "slagingskans"),
-            pct(r)
+            pct(l, r)
         ),
         None => format!(
-            "{:.2} (L3: Σ 1/|C(a)|, {})",
-            k.expected_correct_links,
+            "{} (L3: Σ 1/|C(a)|, {})",
+            dec(l, k.expected_correct_links, 2),
             l.tr(
                 "every attacker record assumed to be in the release",
                 "elk record van de aanvaller verondersteld in de vrijgave"
             )
         ),
     };
+    let basis = super::notice::precision_basis(l, &k.unique_match_precision_basis);
     let precision = match k.unique_match_precision {
-        Some(p) => format!("{} ({})", fmt6(p), k.unique_match_precision_basis),
-        None => format!(
-            "{}: {}",
-            l.tr("not computed", "niet berekend"),
-            k.unique_match_precision_basis
-        ),
+        Some(p) => format!("{} ({basis})", six(l, p)),
+        None => format!("{}: {basis}", l.tr("not computed", "niet berekend")),
     };
     let sizes: Vec<String> = k
         .match_sizes
         .iter()
         .filter(|b| b.attacker_records > 0)
-        .map(|b| format!("{}:{}", b.matches, group_digits(b.attacker_records)))
+        .map(|b| format!("{}:{}", b.matches, int(l, b.attacker_records)))
         .collect();
     let rows = [
         (l.tr("linked on", "gekoppeld op"), k.on.join(", ")),
@@ -629,10 +646,10 @@ fn render_linkability(
             l.tr("attacker records", "records aanvaller"),
             format!(
                 "{} ({} {}, {} {})",
-                group_digits(k.attacker_records),
-                group_digits(k.matched_records),
+                int(l, k.attacker_records),
+                int(l, k.matched_records),
                 l.tr("matched", "met overeenkomst"),
-                group_digits(k.attacker_records - k.matched_records),
+                int(l, k.attacker_records - k.matched_records),
                 l.tr("not", "zonder")
             ),
         ),
@@ -640,8 +657,8 @@ fn render_linkability(
             l.tr("unique matches (L1)", "unieke overeenkomsten (L1)"),
             format!(
                 "{} ({})",
-                group_digits(k.unique_matches),
-                pct(k.unique_match_rate)
+                int(l, k.unique_matches),
+                pct(l, k.unique_match_rate)
             ),
         ),
         (
@@ -652,8 +669,8 @@ fn render_linkability(
             l.tr("group links (L4)", "koppelingen aan een groep (L4)"),
             format!(
                 "{} ({}) {}",
-                group_digits(k.group_links),
-                pct(k.group_link_rate),
+                int(l, k.group_links),
+                pct(l, k.group_link_rate),
                 l.tr("link to a single class", "koppelen aan één groep")
             ),
         ),
@@ -665,13 +682,13 @@ fn render_linkability(
             l.tr("linkage risk (L7)", "koppelrisico (L7)"),
             format!(
                 "{} [{}, {}] 95% ({} {} {} {})",
-                fmt6(k.risk.value),
-                fmt6(k.risk.ci[0]),
-                fmt6(k.risk.ci[1]),
+                six(l, k.risk.value),
+                six(l, k.risk.ci[0]),
+                six(l, k.risk.ci[1]),
                 l.tr("attack", "aanval"),
-                fmt6(k.risk.attack_rate),
+                six(l, k.risk.attack_rate),
                 l.tr("vs random guess", "tegen willekeurige gok"),
-                fmt6(k.risk.baseline)
+                six(l, k.risk.baseline)
             ),
         ),
         (
@@ -685,17 +702,19 @@ fn render_linkability(
 /// The summary of `kanon link`.
 pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
     let mut o = String::new();
+    let l = style.lang;
     let _ = writeln!(
         o,
-        "{} {}: {} records",
+        "{} {}: {} {}",
         style.bold("kanon link"),
         r.release.path,
-        group_digits(r.release.rows)
+        int(l, r.release.rows),
+        l.tr("records", "records")
     );
     let lang = style.lang;
-    if let (Some(a), Some(l)) = (&r.aux, &r.linkability) {
+    if let (Some(a), Some(k)) = (&r.aux, &r.linkability) {
         let title = lang.tr("Attacker table", "Tabel van de aanvaller");
-        render_linkability(&mut o, l, &format!("{title} {}", a.path), style);
+        render_linkability(&mut o, k, &format!("{title} {}", a.path), style);
     }
     if let (Some(p), Some(c)) = (&r.previous, &r.cross_release) {
         let m = &c.composition;
@@ -717,7 +736,7 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
                 lang.tr("records in both", "records in beide"),
                 format!(
                     "{} ({} {})",
-                    group_digits(m.records_in_both),
+                    int(l, m.records_in_both),
                     lang.tr("paired by", "gepaard op"),
                     m.aligned_by.replace('_', " ")
                 ),
@@ -731,9 +750,9 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
                 format!(
                     "{} ({} {}, {} {})",
                     m.k_intersection,
-                    group_digits(m.intersection_classes),
+                    int(l, m.intersection_classes),
                     lang.tr("classes", "groepen"),
-                    group_digits(m.intersection_uniques),
+                    int(l, m.intersection_uniques),
                     lang.tr("records alone", "records alleen")
                 ),
             ),
@@ -741,10 +760,12 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
         labelled(&mut o, &rows);
         let _ = writeln!(
             o,
-            "  records below k = {:<9} {}; narrowed by composing: {}",
+            "  {} k = {:<9} {}; {}: {}",
+            lang.tr("records below", "records onder"),
             m.reference_k,
-            group_digits(m.records_below_k),
-            group_digits(m.records_narrowed)
+            int(l, m.records_below_k),
+            lang.tr("narrowed by composing", "versmald door combineren"),
+            int(l, m.records_narrowed)
         );
         render_linkability(
             &mut o,
@@ -768,6 +789,7 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
         let title = lang.tr("Warnings", "Waarschuwingen");
         let _ = writeln!(o, "\n{}", style.bold(title));
         for w in &r.warnings {
+            let w = super::notice::say(style.lang, w);
             let _ = writeln!(o, "  {} {w}", style.warn("!"));
         }
     }
@@ -786,7 +808,7 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
         r.input,
         s.k,
         l.tr("at most", "hoogstens"),
-        pct(s.suppression_limit),
+        pct(l, s.suppression_limit),
         l.tr("of records suppressed", "van de records onderdrukt")
     );
     match &s.levels {
@@ -816,9 +838,9 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
             grid(&mut o, None, rows, &[Align::Left; 4], style);
             let res = s.result.as_ref();
             let (suppressed, records, classes, k) = (
-                group_digits(s.suppressed.unwrap_or(0)),
-                group_digits(res.map_or(0, |r| r.input.records)),
-                group_digits(res.map_or(0, |r| r.classes.count)),
+                int(l, s.suppressed.unwrap_or(0)),
+                int(l, res.map_or(0, |r| r.input.records)),
+                int(l, res.map_or(0, |r| r.classes.count)),
                 res.map_or(0, |r| r.k_anonymity.k),
             );
             let _ = match l {
@@ -839,14 +861,10 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                 let _ = match l {
                     Lang::En => writeln!(
                         o,
-                        "  utility       loss {:.4}   precision {:.4}   discernibility {}   AECS {:.2}   non-uniform entropy {:.1}   (minimised: {metric})",
-                        u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
-                    ),
+                        "  utility       loss {}   precision {}   discernibility {}   AECS {}   non-uniform entropy {}   (minimised: {metric})", dec(l, u.loss, 4), dec(l, u.precision, 4), u.discernibility, dec(l, u.aecs, 2), dec(l, u.non_uniform_entropy, 1)),
                     Lang::Nl => writeln!(
                         o,
-                        "  bruikbaarheid verlies {:.4}   precisie {:.4}   discernibility {}   AECS {:.2}   niet-uniforme entropie {:.1}   (geminimaliseerd: {metric})",
-                        u.loss, u.precision, u.discernibility, u.aecs, u.non_uniform_entropy
-                    ),
+                        "  bruikbaarheid verlies {}   precisie {}   discernibility {}   AECS {}   niet-uniforme entropie {}   (geminimaliseerd: {metric})", dec(l, u.loss, 4), dec(l, u.precision, 4), u.discernibility, dec(l, u.aecs, 2), dec(l, u.non_uniform_entropy, 1)),
                 };
             }
             let _ = writeln!(o, "{}", search_line(r, seconds, l));
@@ -855,14 +873,14 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                     a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();
                 let _ = writeln!(
                     o,
-                    "  {}   {}   {} {}   {} {:.4}   score {:.4}",
+                    "  {}   {}   {} {}   {} {}   score {}",
                     l.tr("alternative", "alternatief"),
                     levels.join(" "),
                     l.tr("suppressed", "onderdrukt"),
-                    group_digits(a.suppressed),
+                    int(l, a.suppressed),
                     l.tr("loss", "verlies"),
-                    a.loss,
-                    a.score
+                    dec(l, a.loss, 4),
+                    dec(l, a.score, 4)
                 );
             }
         }
@@ -878,7 +896,7 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                     " (geen gevonden door de heuristische zoektocht)",
                 ),
             };
-            let size = lattice_size(s.lattice);
+            let size = lattice_size(l, s.lattice);
             let _ = match l {
                 Lang::En => writeln!(
                     o,
@@ -910,20 +928,22 @@ fn render_population(o: &mut String, r: &Report, style: Style) {
         let l = style.lang;
         let _ = writeln!(
             o,
-            "\n{} (N = {}, π = {:.4}, {} {})",
+            "\n{} (N = {}, π = {}, {} {})",
             style.bold(l.tr("Population uniqueness", "Uniciteit in de populatie")),
-            group_digits(p.size.round() as u64),
-            p.sampling_fraction,
+            int(l, p.size.round() as u64),
+            dec(l, p.sampling_fraction, 4),
             l.tr("from", "uit"),
-            p.source.replace('_', " ")
+            super::notice::source(l, &p.source)
         );
         let no_estimate = l.tr("no valid estimate", "geen geldige schatting");
         let est = |name: &str, e: &crate::report::EstimateInfo| match (e.count, e.share) {
-            (Some(c), Some(s)) => format!("{name} {:.1} ({})", c, pct(s)),
+            (Some(c), Some(s)) => format!("{name} {} ({})", dec(l, c, 1), pct(l, s)),
             _ => format!(
                 "{name} {} ({})",
                 l.tr("none", "geen"),
-                e.reason.as_deref().unwrap_or(no_estimate)
+                e.reason.as_ref().map_or(no_estimate.to_string(), |w| {
+                    super::notice::no_estimate(l, w)
+                })
             ),
         };
         let e = &p.estimators;
@@ -938,13 +958,14 @@ fn render_population(o: &mut String, r: &Report, style: Style) {
             p.dankar.choice,
             match (p.dankar.count, p.dankar.share) {
                 (Some(c), Some(s)) => format!(
-                    "{c:.1} {} ({})",
+                    "{} {} ({})",
+                    dec(l, c, 1),
                     l.tr("population uniques", "unieken in de populatie"),
-                    pct(s)
+                    pct(l, s)
                 ),
                 _ => no_estimate.to_string(),
             },
-            p.dankar.reason
+            super::notice::dankar_rule(l, p.dankar.rule, p.sampling_fraction)
         );
     }
 }
@@ -962,16 +983,16 @@ fn render_individual(o: &mut String, r: &Report, style: Style) {
         );
         let _ = writeln!(
             o,
-            "  {} {:.2}   {} {:.6}   {} {:.4}   {} {}: {}",
+            "  {} {}   {} {}   {} {}   {} {}: {}",
             l.tr("expected re-identifications", "verwachte heridentificaties"),
-            i.expected_reidentifications,
+            dec(l, i.expected_reidentifications, 2),
             l.tr("global", "globaal"),
-            i.global,
+            dec(l, i.global, 6),
             l.tr("highest", "hoogste"),
-            i.highest,
+            dec(l, i.highest, 4),
             l.tr("records above", "records boven"),
-            fmt6(r.risk.threshold),
-            group_digits(i.records_above_threshold)
+            six(l, r.risk.threshold),
+            int(l, i.records_above_threshold)
         );
     }
 }
@@ -979,30 +1000,42 @@ fn render_individual(o: &mut String, r: &Report, style: Style) {
 /// SUDA2 special uniques.
 fn render_suda(o: &mut String, r: &Report, style: Style) {
     if let Some(s) = &r.suda {
+        let l = style.lang;
         let _ = writeln!(
             o,
-            "\n{} (M = {}, MSUs up to {} attributes, Elliot scores, DIS fraction {})",
-            style.bold("Special uniques (SUDA2)"),
+            "\n{} (M = {}, {} {} {}, {} {})",
+            style.bold(l.tr("Special uniques (SUDA2)", "Bijzondere unieken (SUDA2)")),
             s.keys,
+            l.tr("MSUs up to", "MSU's tot"),
             s.max_msu_size,
-            fmt6(s.dis_fraction)
+            l.tr("attributes, Elliot scores", "attributen, scores van Elliot"),
+            l.tr("DIS fraction", "DIS-fractie"),
+            six(l, s.dis_fraction)
         );
         let sizes: Vec<String> = s
             .msus_by_size
             .iter()
             .enumerate()
             .filter(|(_, &n)| n > 0)
-            .map(|(i, n)| format!("{}:{}", i + 1, group_digits(*n)))
+            .map(|(i, n)| format!("{}:{}", i + 1, int(l, *n)))
             .collect();
-        let _ =
-            writeln!(
+        let _ = writeln!(
             o,
-            "  records with an MSU {}   MSUs {} (by size {})   max score {}   max DIS-SUDA {:.6}",
-            group_digits(s.records_with_msu),
-            group_digits(s.msus),
-            if sizes.is_empty() { "-".to_string() } else { sizes.join(" ") },
-            fmt6(s.max_score),
-            s.max_dis_score
+            "  {} {}   {} {} ({} {})   {} {}   {} {}",
+            l.tr("records with an MSU", "records met een MSU"),
+            int(l, s.records_with_msu),
+            l.tr("MSUs", "MSU's"),
+            int(l, s.msus),
+            l.tr("by size", "naar grootte"),
+            if sizes.is_empty() {
+                "-".to_string()
+            } else {
+                sizes.join(" ")
+            },
+            l.tr("max score", "hoogste score"),
+            six(l, s.max_score),
+            l.tr("max DIS-SUDA", "hoogste DIS-SUDA"),
+            dec(l, s.max_dis_score, 6)
         );
         let mut vars: Vec<&crate::report::SudaVariable> = s.variables.iter().collect();
         vars.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
@@ -1010,28 +1043,32 @@ fn render_suda(o: &mut String, r: &Report, style: Style) {
             .iter()
             .map(|v| {
                 format!(
-                    "{} {} ({} of MSUs)",
+                    "{} {} ({} {})",
                     v.name,
-                    pct(v.contribution),
-                    pct(v.msu_share)
+                    pct(l, v.contribution),
+                    pct(l, v.msu_share),
+                    l.tr("of MSUs", "van de MSU's")
                 )
             })
             .collect();
-        let _ = writeln!(o, "  contribution  {}", list.join(", "));
+        let contribution = l.tr("contribution", "bijdrage");
+        let _ = writeln!(o, "  {contribution}  {}", list.join(", "));
     }
 }
 
 /// The QI-subset sweep.
 fn render_subsets(o: &mut String, r: &Report, style: Style) {
     if let Some(subsets) = &r.subsets {
+        let l = style.lang;
         let minimal: Vec<String> = subsets
             .iter()
             .filter(|s| s.minimal)
             .map(|s| {
                 format!(
-                    "{{{}}} ({} uniques)",
+                    "{{{}}} ({} {})",
                     s.attributes.join(", "),
-                    group_digits(s.sample_uniques)
+                    int(l, s.sample_uniques),
+                    l.tr("uniques", "unieken")
                 )
             })
             .collect();
@@ -1042,25 +1079,38 @@ fn render_subsets(o: &mut String, r: &Report, style: Style) {
             .unwrap_or(0);
         let _ = writeln!(
             o,
-            "\n{} (all subsets of up to {largest} QIs: {})",
-            style.bold("QI subsets"),
+            "\n{} ({} {largest} {}: {})",
+            style.bold(l.tr("QI subsets", "Deelverzamelingen van QI's")),
+            l.tr(
+                "all subsets of up to",
+                "alle deelverzamelingen van hoogstens"
+            ),
+            l.tr("QIs", "QI's"),
             subsets.len()
         );
         if minimal.is_empty() {
-            let _ = writeln!(o, "  no subset of up to {largest} QIs singles anyone out");
+            let none = match l {
+                Lang::En => format!("no subset of up to {largest} QIs singles anyone out"),
+                Lang::Nl => format!(
+                    "geen deelverzameling van hoogstens {largest} QI's maakt iemand herkenbaar"
+                ),
+            };
+            let _ = writeln!(o, "  {none}");
         } else {
             let shown: Vec<String> = minimal.iter().take(12).cloned().collect();
+            let more = minimal.len() - shown.len();
             let _ = writeln!(
                 o,
-                "  smallest subsets that single people out: {}{}",
+                "  {}: {}{}",
+                l.tr(
+                    "smallest subsets that single people out",
+                    "kleinste deelverzamelingen die personen herkenbaar maken"
+                ),
                 shown.join("; "),
-                if minimal.len() > shown.len() {
-                    format!(
-                        "; … {} more (--json lists all)",
-                        minimal.len() - shown.len()
-                    )
-                } else {
-                    String::new()
+                match (more, l) {
+                    (0, _) => String::new(),
+                    (m, Lang::En) => format!("; … {m} more (--json lists all)"),
+                    (m, Lang::Nl) => format!("; … nog {m} (--json toont alle)"),
                 }
             );
         }
@@ -1070,13 +1120,24 @@ fn render_subsets(o: &mut String, r: &Report, style: Style) {
 /// Person-level k.
 fn render_person_level(o: &mut String, r: &Report, style: Style) {
     if let Some(p) = &r.person_level {
-        let _ = writeln!(o, "\n{} ('{}')", style.bold("Person-level k"), p.column);
+        let l = style.lang;
+        let title = l.tr("Person-level k", "k op persoonsniveau");
+        let _ = writeln!(o, "\n{} ('{}')", style.bold(title), p.column);
         let _ = writeln!(
             o,
-            "  k in distinct persons {}   largest share of one person in a class {}   classes with repeated persons {}",
+            "  {} {}   {} {}   {} {}",
+            l.tr("k in distinct persons", "k in verschillende personen"),
             p.k,
-            pct(p.max_person_share),
-            group_digits(p.classes_with_repeated_persons)
+            l.tr(
+                "largest share of one person in a class",
+                "grootste aandeel van één persoon in een klasse"
+            ),
+            pct(l, p.max_person_share),
+            l.tr(
+                "classes with repeated persons",
+                "klassen met herhaalde personen"
+            ),
+            int(l, p.classes_with_repeated_persons)
         );
     }
 }
@@ -1084,26 +1145,27 @@ fn render_person_level(o: &mut String, r: &Report, style: Style) {
 /// One line per inference measure of a sensitive attribute.
 fn inference_rows(i: &crate::report::InferenceInfo, lang: Lang) -> [(&'static str, String); 7] {
     let t = |en, nl| lang.tr(en, nl);
-    let l = &i.l_diversity;
+    let ld = &i.l_diversity;
+    let l = lang;
     [
         (
             "l-diversity",
             format!(
-                "{} {}   {} {:.4}   {} ({}, l) {}",
+                "{} {}   {} {}   {} ({}, l) {}",
                 t("distinct", "verschillend"),
-                l.distinct,
+                ld.distinct,
                 t("entropy", "entropie"),
-                l.entropy,
+                dec(l, ld.entropy, 4),
                 t("recursive", "recursief"),
-                fmt6(l.recursive.c),
-                l.recursive.l
+                six(l, ld.recursive.c),
+                ld.recursive.l
             ),
         ),
         (
             "t-closeness",
             format!(
-                "{:.4} ({} {})",
-                i.t_closeness.value,
+                "{} ({} {})",
+                dec(l, i.t_closeness.value, 4),
                 distance_name(i.t_closeness.distance),
                 t("distance", "afstand")
             ),
@@ -1111,66 +1173,66 @@ fn inference_rows(i: &crate::report::InferenceInfo, lang: Lang) -> [(&'static st
         (
             "δ-disclosure",
             format!(
-                "{} {}   {} {:.4}",
+                "{} {}   {} {}",
                 t("strict", "strikt"),
                 i.delta_disclosure
                     .strict
-                    .map_or("inf".to_string(), |d| format!("{d:.4}")),
+                    .map_or("inf".to_string(), |d| dec(l, d, 4)),
                 t("present values", "aanwezige waarden"),
-                i.delta_disclosure.present_values
+                dec(l, i.delta_disclosure.present_values, 4)
             ),
         ),
         (
             "β-likeness",
             format!(
-                "{} {:.4}   {} {}",
+                "{} {}   {} {}",
                 t("basic", "basis"),
-                i.beta_likeness.basic,
+                dec(l, i.beta_likeness.basic, 4),
                 t("enhanced", "verbeterd"),
                 i.beta_likeness.enhanced.map_or(
                     format!(
                         "{} ({} {})",
                         t("none", "geen"),
-                        group_digits(i.beta_likeness.enhanced_violating_classes),
+                        int(l, i.beta_likeness.enhanced_violating_classes),
                         t("classes exceed −ln p", "groepen boven −ln p")
                     ),
-                    |b| format!("{b:.4}")
+                    |b| dec(l, b, 4)
                 )
             ),
         ),
         (
             "(α,k)",
-            format!("α {:.4}   k {}", i.alpha_k.alpha, i.alpha_k.k),
+            format!("α {}   k {}", dec(l, i.alpha_k.alpha, 4), i.alpha_k.k),
         ),
         (
             t("homogeneous", "homogeen"),
             format!(
                 "{} records ({}) {} {} {}; {} ({}) {} {}",
-                group_digits(i.homogeneous_records.count),
-                pct(i.homogeneous_records.share),
+                int(l, i.homogeneous_records.count),
+                pct(l, i.homogeneous_records.share),
                 t("in", "in"),
-                group_digits(i.homogeneous_records.classes),
+                int(l, i.homogeneous_records.classes),
                 t("classes with one value", "groepen met één waarde"),
-                group_digits(i.homogeneous_records.above_threshold_count),
-                pct(i.homogeneous_records.above_threshold_share),
+                int(l, i.homogeneous_records.above_threshold_count),
+                pct(l, i.homogeneous_records.above_threshold_share),
                 t("with a value ≥", "met een waarde ≥"),
-                pct(i.homogeneous_records.threshold)
+                pct(l, i.homogeneous_records.threshold)
             ),
         ),
         (
             t("attribution", "toeschrijving"),
             format!(
-                "{} {:.4}   {} {}   {} {}   {} {}",
+                "{} {}   {} {}   {} {}   {} {}",
                 t("mean CAP", "gem. CAP"),
-                i.attribution.mean_cap,
+                dec(l, i.attribution.mean_cap, 4),
                 t("hit rate", "trefkans"),
-                pct(i.attribution.hit_rate),
+                pct(l, i.attribution.hit_rate),
                 t("baseline", "basislijn"),
-                pct(i.attribution.baseline),
+                pct(l, i.attribution.baseline),
                 t("risk", "risico"),
                 i.attribution
                     .risk
-                    .map_or("n/a".to_string(), |r| format!("{r:.4}"))
+                    .map_or("n/a".to_string(), |r| dec(l, r, 4))
             ),
         ),
     ]
@@ -1186,11 +1248,7 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
         i.values,
         l.tr("values", "waarden"),
         if i.missing > 0 {
-            format!(
-                ", {} {}",
-                group_digits(i.missing),
-                l.tr("missing", "ontbrekend")
-            )
+            format!(", {} {}", int(l, i.missing), l.tr("missing", "ontbrekend"))
         } else {
             String::new()
         }
@@ -1204,11 +1262,11 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
             "  {:<14}{} {} {} {} {}; {} {}",
             l.tr("proximity", "nabijheid"),
             l.tr("smallest class range", "kleinste spreiding in een groep"),
-            pct(p.min_relative_range),
+            pct(l, p.min_relative_range),
             l.tr("and IQR", "en IQR"),
-            pct(p.min_relative_iqr),
+            pct(l, p.min_relative_iqr),
             l.tr("of the table's range", "van de spreiding in de tabel"),
-            group_digits(p.records_in_narrow_classes),
+            int(l, p.records_in_narrow_classes),
             l.tr(
                 "records in classes spanning ≤ 10%",
                 "records in groepen met spreiding ≤ 10%"
@@ -1226,7 +1284,7 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
                 w.class_id,
                 l.tr("size", "grootte"),
                 w.size,
-                pct(w.top_share)
+                pct(l, w.top_share)
             );
             if let (Some(v), Some(top)) = (&w.values, &w.top_value) {
                 s.push_str(&format!(" [{}] → {top}", v.join(" | ")));
@@ -1249,66 +1307,102 @@ fn distance_name(d: crate::measure::closeness::Distance) -> &'static str {
     }
 }
 
+/// A guessed role in words.
+fn role_words(l: Lang, role: crate::measure::profile::Role) -> &'static str {
+    use crate::measure::profile::Role;
+    match role {
+        Role::DirectIdentifier => l.tr("direct identifier", "directe identificator"),
+        Role::Pseudonym => l.tr("pseudonym", "pseudoniem"),
+        Role::QuasiIdentifierCandidate => l.tr("quasi-identifier?", "quasi-identificator?"),
+        Role::SensitiveCandidate => l.tr("sensitive?", "gevoelig?"),
+        Role::Other => l.tr("other", "overig"),
+    }
+}
+
 /// The column profile as a table for people; values are never shown.
-pub fn render_profile(p: &crate::report::Profile) -> String {
+pub fn render_profile(p: &crate::report::Profile, style: Style) -> String {
+    use crate::measure::profile::Role;
     use std::fmt::Write;
+    let l = style.lang;
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "kanon profile {}: {} rows, {} columns",
+        "kanon profile {}: {} {}, {} {}",
         p.input,
         p.rows,
-        p.columns.len()
+        l.tr("rows", "rijen"),
+        p.columns.len(),
+        l.tr("columns", "kolommen")
     );
     let rows = p
         .columns
         .iter()
         .map(|c| {
-            let role = serde_json::to_value(c.role)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let role = role_words(l, c.role);
+            let role = match c.role {
+                Role::DirectIdentifier => style.cell(role, Tone::Bad),
+                Role::Pseudonym => style.cell(role, Tone::Warn),
+                _ => role.into(),
+            };
             vec![
                 c.name.as_str().into(),
                 c.distinct.to_string().into(),
-                format!("{:.4}", c.uniqueness).into(),
-                format!("{:.2}", c.entropy_bits).into(),
-                format!("{:.1}%", c.missing_share * 100.0).into(),
-                role.into(),
-                c.reason.as_str().into(),
+                dec(l, c.uniqueness, 4).into(),
+                dec(l, c.entropy_bits, 2).into(),
+                format!("{}%", dec(l, c.missing_share * 100.0, 1)).into(),
+                role,
+                super::notice::role_reason(l, c).into(),
             ]
         })
         .collect();
-    let (l, r) = (Align::Left, Align::Right);
+    let (left, right) = (Align::Left, Align::Right);
     grid(
         &mut o,
         Some(&[
-            "column",
-            "distinct",
-            "uniqueness",
-            "entropy",
-            "missing",
-            "role",
-            "reason",
+            l.tr("column", "kolom"),
+            l.tr("distinct", "verschillend"),
+            l.tr("uniqueness", "uniciteit"),
+            l.tr("entropy (bits)", "entropie (bits)"),
+            l.tr("missing", "ontbrekend"),
+            l.tr("role", "rol"),
+            l.tr("reason", "reden"),
         ]),
         rows,
-        &[l, r, r, r, r, l, l],
-        Style::PLAIN,
+        &[left, right, right, right, right, left, left],
+        style,
     );
-    if p.columns
-        .iter()
-        .any(|c| c.role == crate::measure::profile::Role::Pseudonym)
-    {
+    let warnings = [
+        (
+            Role::Pseudonym,
+            l.tr(
+                "pseudonymised or hashed columns: pseudonymised data is not anonymous (WP216 §4)",
+                "gepseudonimiseerde of gehashte kolommen: gepseudonimiseerde gegevens zijn niet anoniem (WP216 §4)",
+            ),
+        ),
+        (
+            Role::DirectIdentifier,
+            l.tr(
+                "direct identifiers: remove them before any release",
+                "directe identificatoren: verwijder ze vóór elke publicatie",
+            ),
+        ),
+    ];
+    for (role, said) in warnings {
+        if p.columns.iter().any(|c| c.role == role) {
+            let _ = writeln!(o, "  {} {said}", style.warn("!"));
+        }
+    }
+    for n in &p.not_profiled {
+        let notice = crate::notice::Notice::NotProfiledType {
+            column: n.name.clone(),
+            kind: n.kind.clone(),
+        };
         let _ = writeln!(
             o,
-            "  ! pseudonymised or hashed columns: pseudonymised data is not anonymous (WP216 §4)"
+            "  {} {}",
+            style.warn("!"),
+            super::notice::say(l, &notice)
         );
-    }
-    if p.columns
-        .iter()
-        .any(|c| c.role == crate::measure::profile::Role::DirectIdentifier)
-    {
-        let _ = writeln!(o, "  ! direct identifiers: remove them before any release");
     }
     o
 }
@@ -1320,12 +1414,15 @@ fn search_line(s: &crate::report::SuggestReport, seconds: f64, l: Lang) -> Strin
     let verdict = match (s.optimal, s.gap, l) {
         (true, _, _) => l.tr("optimal", "optimaal").to_string(),
         (false, Some(gap), Lang::En) => {
-            format!("best found, within {:.1} % of the lower bound", gap * 100.0)
+            format!(
+                "best found, within {} % of the lower bound",
+                dec(l, gap * 100.0, 1)
+            )
         }
         (false, Some(gap), Lang::Nl) => {
             format!(
-                "beste gevonden, binnen {:.1} % van de ondergrens",
-                gap * 100.0
+                "beste gevonden, binnen {} % van de ondergrens",
+                dec(l, gap * 100.0, 1)
             )
         }
         (false, None, _) => l
@@ -1343,27 +1440,28 @@ fn search_line(s: &crate::report::SuggestReport, seconds: f64, l: Lang) -> Strin
         ),
         Stopped::Converged => l.tr(", no move improves it", ", geen stap verbetert het"),
     };
-    let (checked, size) = (group_digits(s.nodes_checked), lattice_size(s.lattice));
+    let (checked, size) = (int(l, s.nodes_checked), lattice_size(l, s.lattice));
     match l {
         Lang::En => format!(
             "  {checked} of {size} lattice nodes checked ({} search), {verdict}{stopped} ({seconds:.2} s)",
             s.strategy.name()
         ),
         Lang::Nl => format!(
-            "  {checked} van {size} knopen van het rooster bekeken ({} zoektocht), {verdict}{stopped} ({seconds:.2} s)",
-            s.strategy.name()
+            "  {checked} van {size} knopen van het rooster bekeken ({} zoektocht), {verdict}{stopped} ({} s)",
+            s.strategy.name(),
+            dec(l, seconds, 2)
         ),
     }
 }
 
 /// A lattice size: digits grouped up to 10¹⁵, then in scientific notation.
-fn lattice_size(n: u128) -> String {
+fn lattice_size(l: Lang, n: u128) -> String {
     if n < 1_000_000_000_000_000 {
-        group_digits(n as u64)
+        int(l, n as u64)
     } else if n == u128::MAX {
-        "more than 10^38".to_string()
+        l.tr("more than 10^38", "meer dan 10^38").to_string()
     } else {
-        format!("{:.2e}", n as f64)
+        l.num(format!("{:.2e}", n as f64))
     }
 }
 

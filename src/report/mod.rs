@@ -15,7 +15,7 @@ use crate::measure::closeness::Distance;
 
 /// Version of the JSON schema. Raised when a field changes meaning or is
 /// removed; adding fields keeps the version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole analysis of one table.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -55,7 +55,7 @@ pub struct Report {
     /// What got worse or better since the baseline (`--baseline`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::gate::baseline::BaselineInfo>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::notice::Notice>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -192,7 +192,6 @@ pub struct JournalistInfo {
     /// Where population class sizes come from: `sample` (none given: equal
     /// to prosecutor), `weights` or `population_table`.
     pub basis: String,
-    pub note: String,
     pub highest: f64,
     pub average: f64,
     pub records_at_risk: f64,
@@ -385,7 +384,7 @@ pub struct Estimators {
 pub struct EstimateInfo {
     pub count: Option<f64>,
     pub share: Option<f64>,
-    pub reason: Option<String>,
+    pub reason: Option<crate::measure::population::NoEstimate>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -394,7 +393,8 @@ pub struct DankarInfo {
     pub choice: String,
     pub count: Option<f64>,
     pub share: Option<f64>,
-    pub reason: String,
+    /// The branch of the rule taken.
+    pub rule: crate::measure::population::DankarRule,
 }
 
 /// Benedetti-Franconi individual risk (docs/metrics.md, "Benedetti-Franconi individual risk").
@@ -591,7 +591,7 @@ pub struct LinkReport {
     pub targets_met: bool,
     /// The WP216 linkability verdict these figures give.
     pub verdict: Judgement,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::notice::Notice>,
 }
 
 /// Cross-release figures: the composition and L1–L4 of the previous

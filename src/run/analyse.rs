@@ -4,6 +4,7 @@ pub use super::config::{Config, InferenceConfig, MissingAs, SudaConfig};
 use super::population::population_sizes;
 use super::sensitive::{assess_sensitive, reorder, Assessed};
 use super::survey;
+use crate::choice::Choice as _;
 use crate::engine::classes::{bits_for, group_with, ClassTable, Grouping, Histograms, Rows, Want};
 use crate::engine::encode::EncodedColumn;
 use crate::error::{Error, Result};
@@ -14,6 +15,7 @@ use crate::input::columns::{encode as encode_qis, read_counts, read_weights};
 use crate::input::{read_table, Table};
 use crate::measure::privacy::{below_k_of, class_stats, k_of, sample_uniques_of, Frequencies};
 use crate::measure::risk;
+use crate::notice::Notice;
 use crate::progress::Progress;
 use crate::report::*;
 use crate::run::config::defaults as cfg_defaults;
@@ -56,10 +58,9 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
     let mut analysis = analyse_table(cfg, table, progress)?;
     if cfg.profile_undeclared && !undeclared.is_empty() && cfg.input == "-" {
         // Standard input cannot be read twice.
-        analysis.report.warnings.push(format!(
-            "{} other columns were not profiled for identifiers (standard input is read once)",
-            undeclared.len()
-        ));
+        analysis.report.warnings.push(Notice::NotProfiledStdin {
+            columns: undeclared.len() as u64,
+        });
     } else if cfg.profile_undeclared && !undeclared.is_empty() {
         progress.stage("profiling the other columns");
         let extra = read_table(&cfg.input, &undeclared, &cfg.read)?;
@@ -84,9 +85,10 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
     }
     if cfg.profile_undeclared {
         for (name, kind) in unusable {
-            analysis.report.warnings.push(format!(
-                "column '{name}' was not profiled: values of type {kind} cannot be read as values"
-            ));
+            analysis.report.warnings.push(Notice::NotProfiledType {
+                column: name,
+                kind: kind.to_string(),
+            });
         }
     }
     Ok(analysis)
@@ -132,9 +134,7 @@ fn analyse_streaming(cfg: &Config, files: &[String], progress: &dyn Progress) ->
     };
     let mut analysis = analyse_prepared(cfg, prepared, progress)?;
     if cfg.profile_undeclared {
-        analysis.report.warnings.push(
-            "other columns were not profiled for identifiers (the streaming reader reads the named columns only; run kanon profile on one file)".into(),
-        );
+        analysis.report.warnings.push(Notice::NotProfiledStreaming);
     }
     analysis.report.input.streaming = Some(info);
     Ok(analysis)
@@ -160,32 +160,28 @@ fn check_streamable(cfg: &Config) -> Result<()> {
 }
 
 /// Warnings about columns the analysis did not name (values never shown).
-fn profile_warnings(profiles: &[crate::measure::profile::ColumnProfile]) -> Vec<String> {
+fn profile_warnings(profiles: &[crate::measure::profile::ColumnProfile]) -> Vec<Notice> {
     use crate::measure::profile::Role;
     let mut out = Vec::new();
     for p in profiles {
+        let (column, detector) = (p.name.clone(), p.detector.clone());
         match p.role {
-            Role::DirectIdentifier => out.push(format!(
-                "column '{}' looks like a direct identifier ({}): remove it before release",
-                p.name, p.reason
-            )),
-            Role::Pseudonym => out.push(format!(
-                "column '{}' looks like a pseudonym or hash ({}); pseudonymised data is not anonymous (WP216 §4)",
-                p.name, p.reason
-            )),
+            Role::DirectIdentifier => out.push(Notice::DirectIdentifier {
+                column,
+                detector,
+                continuous: p.reason == crate::measure::profile::RoleReason::UniqueContinuous,
+            }),
+            Role::Pseudonym => out.push(Notice::Pseudonym { column, detector }),
             _ => {}
         }
     }
-    let candidates: Vec<&str> = profiles
+    let columns: Vec<String> = profiles
         .iter()
         .filter(|p| p.role == Role::QuasiIdentifierCandidate)
-        .map(|p| p.name.as_str())
+        .map(|p| p.name.clone())
         .collect();
-    if !candidates.is_empty() {
-        out.push(format!(
-            "columns not declared that an attacker may know: {} — leaving quasi-identifiers out inflates k (WP216 mistake 1); declare them with --qi if they are",
-            candidates.join(", ")
-        ));
+    if !columns.is_empty() {
+        out.push(Notice::UndeclaredCandidates { columns });
     }
     out
 }
@@ -202,7 +198,7 @@ pub struct InputMeta {
     /// Every file read, with its size, SHA-256 and rows.
     pub files: Vec<crate::input::FileInfo>,
     /// What the reader noticed (quoted line breaks, files not read).
-    pub notes: Vec<String>,
+    pub notes: Vec<Notice>,
 }
 
 /// The encoded columns an analysis needs: what [`analyse_table`] makes
@@ -692,7 +688,7 @@ fn build_report(
     contributions: &[risk::Contribution],
     inference: &[Assessed],
     sections: Sections,
-    mut warnings: Vec<String>,
+    mut warnings: Vec<Notice>,
     counts: Option<&[u64]>,
 ) -> Report {
     let (t, fr) = (m.t, m.fr);
@@ -780,13 +776,6 @@ fn risk_info(cfg: &Config, m: &Measures) -> RiskInfo {
     // Overlapping compatible sets do not partition the records.
     let classes = (cfg.missing_as != MissingAs::Wildcard).then_some(t.len() as u64);
     let journalist = risk::journalist_of(&t.sizes, m.population, classes, tau);
-    let note = match m.basis {
-        "population_table" => "population class sizes counted in the population table".to_string(),
-        "weights" => "population class sizes estimated as the sum of sampling weights".to_string(),
-        _ => "no weights or population table given: the sample is taken as the population, \
-              so journalist risk equals prosecutor risk"
-            .to_string(),
-    };
     RiskInfo {
         threshold: tau,
         prosecutor: ProsecutorInfo {
@@ -797,7 +786,6 @@ fn risk_info(cfg: &Config, m: &Measures) -> RiskInfo {
         },
         journalist: JournalistInfo {
             basis: m.basis.to_string(),
-            note,
             highest: journalist.highest,
             average: journalist.average,
             records_at_risk: journalist.records_at_risk,
@@ -812,7 +800,7 @@ fn qi_infos(
     cfg: &Config,
     columns: &[EncodedColumn],
     t: &ClassTable,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Notice>,
 ) -> Vec<QiInfo> {
     let mut qis = Vec::new();
     for (q, col) in columns.iter().enumerate() {
@@ -826,20 +814,12 @@ fn qi_infos(
             None => 0,
         };
         if missing > 0 {
-            warnings.push(format!(
-                "quasi-identifier '{}' has {missing} missing values (empty, null{}); {}",
-                col.name,
-                if cfg.missing_tokens.is_empty() {
-                    String::new()
-                } else {
-                    format!(" or {}", cfg.missing_tokens.join(", "))
-                },
-                match cfg.missing_as {
-                    MissingAs::Value => "they are treated as one value of their own",
-                    MissingAs::Wildcard => "they match every value (wildcards) in every frequency and risk figure",
-                    MissingAs::Both => "the figures treat them as one value of their own; the targets are checked on the worse of that and wildcards",
-                }
-            ));
+            warnings.push(Notice::QiMissing {
+                column: col.name.clone(),
+                missing,
+                tokens: cfg.missing_tokens.clone(),
+                treated_as: cfg.missing_as.name().to_string(),
+            });
         }
         qis.push(QiInfo {
             name: col.name.clone(),

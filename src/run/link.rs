@@ -8,6 +8,7 @@ use crate::input::{read_table, ReadOptions, Table};
 use crate::measure::linkage::cover::NodeIndex;
 use crate::measure::linkage::cross::{align, compose, Alignment, Composition};
 use crate::measure::linkage::{link, LinkInput, Linkability, Truth};
+use crate::notice::Notice;
 use crate::progress::Progress;
 
 /// An attacker table and how to link it.
@@ -376,7 +377,7 @@ fn link_attacker(
     release: &Release,
     on: &[String],
     pi: Option<f64>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Notice>,
 ) -> Result<Linkability> {
     let spec = AuxSpec {
         sampling_fraction: pi,
@@ -398,10 +399,11 @@ fn link_attacker(
     )?;
     for c in &l.columns {
         if c.attacker_values_unmatched > 0 {
-            warnings.push(format!(
-                "{} of {} distinct values of '{}' in the attacker table match no released value (a value the release dropped, or a label kanon cannot read: give --hierarchy {}=FILE)",
-                c.attacker_values_unmatched, c.attacker_values, c.name, c.name
-            ));
+            warnings.push(Notice::AttackerValuesUnmatched {
+                column: c.name.clone(),
+                unmatched: c.attacker_values_unmatched,
+                distinct: c.attacker_values,
+            });
         }
     }
     Ok(l)
@@ -415,7 +417,7 @@ fn link_previous(
     release: &Release,
     on: &[String],
     pi: Option<f64>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Notice>,
 ) -> Result<(CrossRelease, Option<FileInfo>)> {
     let mut pw = on.to_vec();
     pw.extend(cfg.previous_id.iter().cloned());
@@ -434,9 +436,7 @@ fn link_previous(
     let rows = release.table.rows();
     let (pairs, by) = align(&alignment, rows, ptable.rows(), &cfg.release, path)?;
     if by == "row_position" {
-        warnings.push(
-            "the releases were paired by row position (same extract, same row order assumed); give --release-id and --previous-id to pair them by id".into(),
-        );
+        warnings.push(Notice::PairedByRowPosition);
     }
     let rsel = release.pick(on);
     let psel: Vec<&EncodedColumn> = pcols.iter().collect();

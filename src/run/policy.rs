@@ -455,14 +455,14 @@ pub fn starting_policy(input: &str, profile: &crate::report::Profile) -> String 
     for c in &profile.columns {
         match c.role {
             Role::DirectIdentifier => o.push_str(&format!(
-                "# column {} looks like a direct identifier ({}): remove it before release\n",
+                "# column {} looks like a direct identifier (detector: {}): remove it before release\n",
                 toml_string(&c.name),
-                c.reason
+                c.detector.as_deref().unwrap_or("-")
             )),
             Role::Pseudonym => o.push_str(&format!(
-                "# column {} looks like a pseudonym or hash ({}): pseudonymised data is not anonymous (WP216 §4)\n",
+                "# column {} looks like a pseudonym or hash (detector: {}): pseudonymised data is not anonymous (WP216 §4)\n",
                 toml_string(&c.name),
-                c.reason
+                c.detector.as_deref().unwrap_or("-")
             )),
             _ => {}
         }

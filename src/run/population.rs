@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::input::columns::encode as encode_qis;
 use crate::input::{read_table, ReadOptions};
 use crate::measure::privacy::Frequencies;
+use crate::notice::Notice;
 use crate::report::PopulationInfo;
 
 use super::config::{Config, MissingAs};
@@ -24,7 +25,7 @@ pub(super) fn population_sizes(
     t: &ClassTable,
     fr: Frequencies,
     wildcard_weights: Option<&[f64]>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Notice>,
 ) -> Result<(Vec<f64>, String, Option<PopulationInfo>)> {
     let wildcard = cfg.missing_as == MissingAs::Wildcard;
     let raise = |sizes: Vec<f64>| -> (Vec<f64>, u64) {
@@ -47,10 +48,10 @@ pub(super) fn population_sizes(
         let (sizes, info) = population_table(cfg, path, columns, t, wildcard)?;
         let (sizes, raised) = raise(sizes);
         if raised > 0 {
-            warnings.push(format!(
-                "{raised} classes are smaller in the population table {path} than in the sample; \
-                 their population size was raised to the sample size (is the sample drawn from it?)"
-            ));
+            warnings.push(Notice::PopulationRaised {
+                classes: raised,
+                population: path.clone(),
+            });
         }
         return Ok((sizes, "population_table".into(), Some(info)));
     }
@@ -62,10 +63,7 @@ pub(super) fn population_sizes(
     if let Some(w) = weights {
         let (sizes, raised) = raise(w.to_vec());
         if raised > 0 {
-            warnings.push(format!(
-                "in {raised} classes the weights sum to less than the number of records; \
-                 their population size was raised to the sample size"
-            ));
+            warnings.push(Notice::WeightsRaised { classes: raised });
         }
         return Ok((sizes, "weights".into(), None));
     }

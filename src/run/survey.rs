@@ -82,7 +82,7 @@ pub fn population_report(t: &ClassTable, big_n: f64, source: &str) -> Population
             choice: choice.model,
             count: choice.estimate,
             share: choice.estimate.map(|v| v / big_n),
-            reason: choice.reason,
+            rule: choice.rule,
         },
     }
 }

@@ -217,5 +217,5 @@ fn json_is_deterministic() {
     ] {
         assert!(v.pointer(path).is_some(), "contract path {path} missing");
     }
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
 }

@@ -5,11 +5,12 @@
 use std::path::Path;
 
 /// Bottom to top.
-const LAYERS: [&str; 13] = [
+const LAYERS: [&str; 14] = [
     "error",
     "choice",
     "progress",
     "json",
+    "notice",
     "engine",
     "input",
     "measure",

@@ -365,10 +365,9 @@ fn delimiter_flag_and_missing_tokens() {
     assert_eq!(v["quasi_identifiers"][1]["missing"], 3);
     // classes: (1,x) (1,missing) (2,missing)x2
     assert_eq!(v["classes"]["count"], 3);
-    assert!(v["warnings"][0]
-        .as_str()
-        .unwrap()
-        .contains("3 missing values"));
+    assert_eq!(v["warnings"][0]["code"], "qi_missing");
+    assert_eq!(v["warnings"][0]["missing"], 3);
+    assert_eq!(v["warnings"][0]["tokens"], serde_json::json!(["?", "NA"]));
 }
 
 #[test]

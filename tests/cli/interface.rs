@@ -615,6 +615,14 @@ fn contains_all(out: &str, words: &[&str]) {
     }
 }
 
+/// The terminal output of `kanon ARGS --lang nl`, checked to hold every word.
+fn said_in_dutch(args: &[&str], words: &[&str]) -> String {
+    let o = run_env(&[args, &["--lang", "nl"][..]].concat(), &[]);
+    let nl = String::from_utf8(o.stdout).unwrap();
+    contains_all(&nl, words);
+    nl
+}
+
 /// `--lang nl` reaches the terminal summary: headings, labels, verdicts and
 /// the targets missed in Dutch, with the same figures.
 #[test]
@@ -652,7 +660,14 @@ fn the_terminal_summary_speaks_dutch() {
             "Normen",
             "NIET GEHAALD  hoogste prosecutor-risico 100% (norm ≤ 20%)",
             "2 van de 2 normen niet gehaald",
+            // Dutch number marks: a decimal comma and a thousands point.
+            "3.016 records",
+            "(11,90%)",
         ],
+    );
+    assert!(
+        en.contains("3,016 records") && en.contains("(11.90%)"),
+        "{en}"
     );
     for english in [
         "Equivalence classes",
@@ -668,7 +683,7 @@ fn the_terminal_summary_speaks_dutch() {
     }
     assert!(en.contains("2 of 2 targets missed"));
     // The inference and population sections too.
-    let o = run_env(
+    said_in_dutch(
         &[
             "analyse",
             ADULT,
@@ -678,14 +693,7 @@ fn the_terminal_summary_speaks_dutch() {
             "occupation",
             "--population-size",
             "300000",
-            "--lang",
-            "nl",
         ],
-        &[],
-    );
-    let nl = String::from_utf8(o.stdout).unwrap();
-    contains_all(
-        &nl,
         &[
             "Deduceerbaarheid — gevoelig 'occupation'",
             "slechtste groepen",
@@ -694,24 +702,10 @@ fn the_terminal_summary_speaks_dutch() {
         ],
     );
     // And the summary of suggest (and anonymise).
-    let o = run_env(
+    said_in_dutch(
+        &["suggest", ADULT, "--qi", "age,sex,race", "--k", "5"],
         &[
-            "suggest",
-            ADULT,
-            "--qi",
-            "age,sex,race",
-            "--k",
-            "5",
-            "--lang",
-            "nl",
-        ],
-        &[],
-    );
-    let nl = String::from_utf8(o.stdout).unwrap();
-    contains_all(
-        &nl,
-        &[
-            "hoogstens 0.00% van de records onderdrukt",
+            "hoogstens 0,00% van de records onderdrukt",
             "niveau",
             "records vrijgegeven in",
             "optimaal",
@@ -719,22 +713,8 @@ fn the_terminal_summary_speaks_dutch() {
         ],
     );
     // And the linkage figures of link (and of analyse --aux).
-    let o = run_env(
-        &[
-            "link",
-            ADULT,
-            "--aux",
-            ADULT,
-            "--on",
-            "age,sex,race",
-            "--lang",
-            "nl",
-        ],
-        &[],
-    );
-    let nl = String::from_utf8(o.stdout).unwrap();
-    contains_all(
-        &nl,
+    said_in_dutch(
+        &["link", ADULT, "--aux", ADULT, "--on", "age,sex,race"],
         &[
             "Tabel van de aanvaller",
             "gekoppeld op",
@@ -743,6 +723,51 @@ fn the_terminal_summary_speaks_dutch() {
             "WP216 koppelbaarheid",
         ],
     );
+    // SUDA, the QI subsets, person-level k and the warnings (notices).
+    let nl = said_in_dutch(
+        &[
+            "analyse",
+            ADULT,
+            "--qi",
+            "age,sex,race",
+            "--suda",
+            "--subsets",
+            "2",
+            "--person-id",
+            "education",
+        ],
+        &[
+            "Bijzondere unieken (SUDA2)",
+            "records met een MSU",
+            "bijdrage",
+            "Deelverzamelingen van QI's",
+            "kleinste deelverzamelingen die personen herkenbaar maken",
+            "k op persoonsniveau",
+            "Waarschuwingen",
+            "niet opgegeven kolommen die een aanvaller kan kennen",
+        ],
+    );
+    for english in [
+        "Special uniques",
+        "QI subsets",
+        "Person-level",
+        "not declared",
+    ] {
+        assert!(!nl.contains(english), "'{english}' in:\n{nl}");
+    }
+    // And profile.
+    let nl = said_in_dutch(
+        &["profile", ADULT],
+        &[
+            "kolom",
+            "uniciteit",
+            "rol",
+            "reden",
+            "quasi-identificator?",
+            "verschillende waarden",
+        ],
+    );
+    assert!(!nl.contains("distinct values"), "{nl}");
 }
 
 /// The JSON Schemas in docs/schema/ are the ones the output types derive

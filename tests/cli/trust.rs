@@ -133,10 +133,18 @@ fn an_unclosed_quote_names_its_line() {
     let f = write(&d, "m.csv", b"a,b\n1,\"x\ny\"\n2,z\n");
     let v = json(&kanon(&["analyse", &f, "--qi", "a", "--json"]));
     assert_eq!(rows(&v), 2);
-    let w = v["warnings"].to_string();
+    let w = &v["warnings"][0];
+    assert_eq!(w["code"], "multiline_records", "{w}");
+    assert_eq!(
+        (w["records"].as_u64(), w["first_line"].as_u64()),
+        (Some(1), Some(2))
+    );
+    // The terminal says it in words.
+    let o = kanon(&["analyse", &f, "--qi", "a"]);
+    let said = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
-        w.contains("line break inside a quoted field") && w.contains("line 2"),
-        "{w}"
+        said.contains("1 record holds a line break inside a quoted field (the first on line 2)"),
+        "{said}"
     );
 }
 
@@ -248,7 +256,9 @@ fn every_file_is_read_once() {
     assert_eq!(rows(&v), 4 * 5000);
     assert!(files.iter().all(|f| f["rows"] == 5000));
     assert!(
-        v["warnings"].to_string().contains("README: not read"),
+        v["warnings"].as_array().unwrap().iter().any(
+            |w| w["code"] == "file_not_read" && w["file"].as_str().unwrap().ends_with("README")
+        ),
         "{}",
         v["warnings"]
     );
@@ -297,7 +307,7 @@ fn typed_columns_are_read_exactly_or_refused_by_name() {
         assert_eq!(v["k_anonymity"]["k"], 6, "{file}");
         let w = v["warnings"].to_string();
         assert!(
-            w.contains("'tags' was not profiled") && w.contains("'point'"),
+            w.contains(r#""code":"not_profiled_type","column":"tags""#) && w.contains("\"point\""),
             "{w}"
         );
         let p = json(&kanon(&["profile", &f, "--json"]));
@@ -904,9 +914,11 @@ fn missing_as_wildcard_reaches_every_frequency_figure() {
         let r: f64 = cells[5].parse().unwrap();
         assert!((r - risks[i]).abs() < 1e-12, "row {}", i + 1);
     }
-    let w = v["warnings"].to_string();
-    assert!(w.contains("match every value (wildcards)"), "{w}");
-    assert!(!w.contains("value of their own"), "{w}");
+    assert_eq!(
+        v["warnings"][0]["treated_as"], "wildcard",
+        "{}",
+        v["warnings"]
+    );
 }
 
 /// The search and anonymise honour wildcards: the release, analysed again

@@ -284,7 +284,8 @@ fn run_profile(args: &ProfileArgs) -> Result<u8> {
     let out = if args.json {
         p.to_json()
     } else {
-        kanon::render::text::render_profile(&p)
+        let lang = kanon::render::lang::Lang::parse(&args.lang)?;
+        kanon::render::text::render_profile(&p, style(lang))
     };
     emit(&out)?;
     Ok(0)

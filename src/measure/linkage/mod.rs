@@ -353,7 +353,7 @@ pub struct Linkability {
     /// truth, else Skinner & Elliot's θ = π·n1/(π·n1 + 2(1−π)·n2) on Q_A;
     /// null without ground truth or a sampling fraction.
     pub unique_match_precision: Option<f64>,
-    pub unique_match_precision_basis: String,
+    pub unique_match_precision_basis: PrecisionBasis,
     /// L7: baseline-corrected risk with a Wilson interval.
     pub risk: LinkRisk,
     /// Attacker records by |C(a)|: 0, 1, 2, 3–4, 5–9, 10–99, ≥ 100.
@@ -549,7 +549,7 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
         group_links,
         group_link_rate: share(group_links),
         unique_match_precision: None,
-        unique_match_precision_basis: String::new(),
+        unique_match_precision_basis: PrecisionBasis::NeedsTruthOrFraction,
         risk: link_risk(m_a, ecl_star, 1.0 / n.max(1) as f64),
         match_sizes: BUCKETS
             .iter()
@@ -669,12 +669,28 @@ fn with_ground_truth<'l>(
     result.correct_unique_matches = Some(correct_unique);
     result.unique_match_precision = (unique > 0).then(|| correct_unique as f64 / unique as f64);
     result.unique_match_precision_basis = if unique > 0 {
-        "ground_truth".into()
+        PrecisionBasis::GroundTruth
     } else {
-        "no unique matches".into()
+        PrecisionBasis::NoUniqueMatches
     };
     result.risk = link_risk(in_r, ecl, 1.0 / rt.records().max(1) as f64);
     Ok(())
+}
+
+/// How L5's unique-match precision was found, or why it was not.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum PrecisionBasis {
+    /// Counted against ground-truth ids.
+    GroundTruth,
+    /// Ground truth, but no attacker record has a unique match.
+    NoUniqueMatches,
+    /// Skinner and Elliot's θ = π·n₁/(π·n₁ + 2(1−π)·n₂) on the linked columns.
+    DisTheta { pi: f64, n1: u64, n2: u64 },
+    /// A sampling fraction, but no sample uniques on the linked columns.
+    NoSampleUniques,
+    /// Neither ground-truth ids nor a sampling fraction.
+    NeedsTruthOrFraction,
 }
 
 /// L5 without ground truth: Skinner and Elliot's θ = π·n₁/(π·n₁ + 2(1−π)·n₂)
@@ -685,19 +701,14 @@ fn without_ground_truth(result: &mut Linkability, rt: &ClassTable, sampling_frac
     match sampling_fraction {
         Some(pi) if n1 > 0.0 => {
             result.unique_match_precision = Some(pi * n1 / (pi * n1 + 2.0 * (1.0 - pi) * n2));
-            result.unique_match_precision_basis = format!(
-                "dis_theta: pi*n1/(pi*n1 + 2(1-pi)*n2) with pi = {pi}, n1 = {n1}, n2 = {n2} on the linked columns"
-            );
+            result.unique_match_precision_basis = PrecisionBasis::DisTheta {
+                pi,
+                n1: n1 as u64,
+                n2: n2 as u64,
+            };
         }
-        Some(_) => {
-            result.unique_match_precision_basis =
-                "the release has no sample uniques on the linked columns".into()
-        }
-        None => {
-            result.unique_match_precision_basis =
-                "needs ground-truth ids (--release-id, --aux-id) or a sampling fraction (--population-size, --sampling-fraction)"
-                    .into()
-        }
+        Some(_) => result.unique_match_precision_basis = PrecisionBasis::NoSampleUniques,
+        None => result.unique_match_precision_basis = PrecisionBasis::NeedsTruthOrFraction,
     }
 }
 

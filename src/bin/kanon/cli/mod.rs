@@ -873,6 +873,9 @@ pub struct ProfileArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Language of the table: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "nl"])]
+    pub lang: String,
 }
 
 /// How to read the input: the flags `analyse`, `suggest`, `anonymise` and
