@@ -308,7 +308,7 @@ pub struct Release<'a> {
 /// release, then the analysis of the release itself.
 pub fn render_release(
     format: DocFormat,
-    release: &Report,
+    release: Option<&Report>,
     rel: &Release,
     meta: &Meta,
 ) -> std::result::Result<Vec<u8>, String> {
@@ -317,7 +317,10 @@ pub fn render_release(
         "{} {} → {}",
         l.tr("kanon release report:", "kanon-vrijgaverapport:"),
         rel.original.input.path,
-        rel.out
+        match release {
+            Some(_) => rel.out.to_string(),
+            None => l.tr("nothing released", "niets vrijgegeven").to_string(),
+        }
     );
     let mut b = vec![
         Block::Heading(1, title.clone()),
@@ -326,27 +329,38 @@ pub fn render_release(
             "Dit rapport beschrijft hoe één tabel voor vrijgave is bewerkt en meet hoe herleidbaar de vrijgegeven tabel is onder de genoemde aannames, langs de drie criteria van Advies 05/2014 over anonimiseringstechnieken van de Artikel 29-werkgroep (WP216). Het is geen juridische vaststelling dat de gegevens anoniem zijn.",
         ).into()),
     ];
-    header(&mut b, rel.original, meta, Some(rel.out));
+    header(&mut b, rel.original, meta, release.map(|_| rel.out));
+    if release.is_none() {
+        no_release(&mut b, rel, l);
+    }
     transformation(&mut b, rel, l);
     suppression(&mut b, rel, l);
     information_loss(&mut b, rel.search, l);
-    before_and_after(&mut b, rel.original, release, l);
-    b.push(Block::Heading(
-        2,
-        l.tr(
-            "The release, analysed",
-            "De vrijgegeven tabel, geanalyseerd",
-        )
-        .into(),
-    ));
-    body(&mut b, release, l);
+    let analysed = match release {
+        Some(release) => {
+            before_and_after(&mut b, rel.original, release, l);
+            (
+                release,
+                l.tr(
+                    "The release, analysed",
+                    "De vrijgegeven tabel, geanalyseerd",
+                ),
+            )
+        }
+        None => (
+            rel.original,
+            l.tr("The original, analysed", "Het origineel, geanalyseerd"),
+        ),
+    };
+    b.push(Block::Heading(2, analysed.1.into()));
+    body(&mut b, analysed.0, l);
     methods(&mut b, l);
     reproducibility(&mut b, rel.original, meta);
     Ok(match format {
         DocFormat::Markdown => markdown(&b, l).into_bytes(),
         DocFormat::Html => html(&b, l, &title)?.into_bytes(),
         DocFormat::Pdf => {
-            let footer = format!("{title} · kanon {}", release.kanon_version);
+            let footer = format!("{title} · kanon {}", rel.original.kanon_version);
             super::pdf::render(&b, &title, &footer, |page, pages| {
                 format!(
                     "{} {page} {} {pages}",
@@ -356,6 +370,59 @@ pub fn render_release(
             })?
         }
     })
+}
+
+/// Why nothing was released: no transformation searched meets the
+/// targets within the suppression limit; and whether a better search
+/// could still find one.
+fn no_release(b: &mut Vec<Block>, rel: &Release, l: Lang) {
+    use crate::anonymise::strategy::Stopped;
+    let s = rel.search;
+    let searched = match l {
+        Lang::En => format!(
+            "No transformation meets the targets with at most {} of the records suppressed: nothing was written to {}. {} of {} transformations were checked; {}.",
+            pct(l, s.suppression_limit),
+            rel.out,
+            count(l, s.nodes_checked),
+            lattice_words(l, s.lattice),
+            stopped_words(l, s.stopped)
+        ),
+        Lang::Nl => format!(
+            "Geen transformatie haalt de normen met hoogstens {} van de records onderdrukt: er is niets naar {} geschreven. {} van {} transformaties zijn bekeken; {}.",
+            pct(l, s.suppression_limit),
+            rel.out,
+            count(l, s.nodes_checked),
+            lattice_words(l, s.lattice),
+            stopped_words(l, s.stopped)
+        ),
+    };
+    let next = if s.stopped == Stopped::Exhausted && s.optimal {
+        l.tr(
+            "The search covered every transformation of these hierarchies, so none exists: allow more suppression, give hierarchies with more levels, or lower the targets.",
+            "De zoektocht besloeg elke transformatie van deze hiërarchieën, dus er is er geen: sta meer onderdrukking toe, geef hiërarchieën met meer niveaus, of verlaag de normen.",
+        )
+    } else {
+        l.tr(
+            "The search did not cover every transformation, so one may still exist: give more time (--time-limit) or the exact strategy, allow more suppression, or lower the targets.",
+            "De zoektocht besloeg niet elke transformatie, dus er kan er nog een bestaan: geef meer tijd (--time-limit) of de exacte strategie, sta meer onderdrukking toe, of verlaag de normen.",
+        )
+    };
+    b.push(Block::Verdicts(vec![VerdictBox {
+        id: "no-release",
+        name: l.tr("Release", "Vrijgave").into(),
+        word: l.tr("nothing released", "niets vrijgegeven").into(),
+        class: "fail",
+        reason: searched,
+        evidence: next.into(),
+    }]));
+}
+
+/// A lattice size in words: grouped digits, or scientific notation.
+fn lattice_words(l: Lang, n: u128) -> String {
+    match u64::try_from(n) {
+        Ok(n) if n < 1_000_000_000_000_000 => count(l, n),
+        _ => l.num(format!("{:.2e}", n as f64)),
+    }
 }
 
 /// One row per QI: the level chosen, the hierarchy, an example only with

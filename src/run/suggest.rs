@@ -77,7 +77,9 @@ pub struct ReleaseDocs<'a> {
 }
 
 /// Write the release report and the value mapping (each whole or not at
-/// all). Nothing is written when no transformation meets the targets.
+/// all). When no transformation meets the targets there is no mapping,
+/// and the report says why nothing was released (the search, the
+/// original's analysis).
 pub fn write_release_docs(
     plan: &Plan,
     s: &Suggestion,
@@ -85,10 +87,8 @@ pub fn write_release_docs(
     docs: &ReleaseDocs,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let (Some(best), Some(release)) = (&s.result.best, &found.search.result) else {
-        return Ok(());
-    };
-    if let Some(path) = docs.mapping {
+    let release = found.search.result.as_ref();
+    if let (Some(path), Some(best)) = (docs.mapping, &s.result.best) {
         progress.stage(&format!("writing {path}"));
         let mut df = s.mapping(best)?;
         crate::output::write_frame_delimited(path, &mut df, None)?;

@@ -457,6 +457,79 @@ fn the_release_report_and_the_mapping() {
     assert!(checked > 2_000 * 3, "{checked}");
 }
 
+/// When no transformation meets the targets, `anonymise --report` still
+/// documents the attempt: nothing released, why, what was searched and the
+/// original analysed; neither the release nor the mapping is written.
+#[test]
+fn the_release_report_says_when_nothing_was_released() {
+    let d = scratch("no-release");
+    for (lang, words) in [
+        (
+            "en",
+            [
+                "→ nothing released",
+                "No transformation meets the targets with at most 0% of the records suppressed",
+                "The search covered every transformation",
+                "## The original, analysed",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "→ niets vrijgegeven",
+                "Geen transformatie haalt de normen met hoogstens 0% van de records onderdrukt",
+                "De zoektocht besloeg elke transformatie",
+                "## Het origineel, geanalyseerd",
+            ],
+        ),
+    ] {
+        let p = |name: &str| {
+            d.join(format!("{lang}-{name}"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        let (out, report, mapping) = (p("release.csv"), p("r.md"), p("map.csv"));
+        let o = run_env(
+            &[
+                "anonymise",
+                ADULT,
+                "--qi",
+                "age,sex,race",
+                "--k",
+                "5",
+                "--l",
+                "30",
+                "--sensitive",
+                "occupation",
+                "--suppression",
+                "0",
+                "--out",
+                &out,
+                "--report",
+                &report,
+                "--mapping",
+                &mapping,
+                "--lang",
+                lang,
+                "-q",
+            ],
+            &[],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let exists = |f: &str| std::path::Path::new(f).exists();
+        assert!(!exists(&out) && !exists(&mapping));
+        let md = std::fs::read_to_string(&report).unwrap();
+        contains_all(&md, &words);
+        assert!(!md.contains("## Before and after") && !md.contains("## Voor en na"));
+    }
+}
+
 /// Tables are written in the format of their extension; one kanon does not
 /// write is refused before the work instead of a CSV under that name.
 #[test]
