@@ -13,6 +13,10 @@ pub trait Progress {
     /// columns, nodes), so a caller can show a position, a percentage and
     /// an estimate of the time left.
     fn work(&self, _done: u64, _total: u64) {}
+    /// As [`Progress::work`], the units being bytes (a file read).
+    fn work_bytes(&self, done: u64, total: u64) {
+        self.work(done, total)
+    }
     /// The run's work is done.
     fn finish(&self) {}
 }

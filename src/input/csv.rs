@@ -15,6 +15,8 @@
 //! Every error names the 1-based line in the file (the header is line 1)
 //! and, for records, the 1-based data row.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 use polars::prelude::{PlSmallStr, StringChunked, StringChunkedBuilder};
 use rayon::prelude::*;
@@ -475,6 +477,7 @@ pub fn parse_body(
     wanted: &[String],
     at: Position,
     at_eof: bool,
+    meter: Option<&AtomicU64>,
 ) -> Result<Parsed> {
     let wanted = locate(file, header, wanted)?;
     let layout = Layout {
@@ -487,7 +490,13 @@ pub fn parse_body(
     let mut pieces: Vec<Option<Piece>> = spans
         .par_iter()
         .enumerate()
-        .map(|(i, &(s, e))| Some(parse_piece(&body[s..e], &layout, at_eof && i == last)))
+        .map(|(i, &(s, e))| {
+            let piece = parse_piece(&body[s..e], &layout, at_eof && i == last);
+            if let Some(m) = meter {
+                m.fetch_add((e - s) as u64, Ordering::Relaxed);
+            }
+            Some(piece)
+        })
         .collect();
     let mut parts: Vec<Vec<StringChunked>> = vec![Vec::new(); wanted.len()];
     let mut parsed = Parsed {
@@ -580,13 +589,22 @@ pub fn read(
     bytes: &[u8],
     delimiter: Option<u8>,
     wanted: &[String],
+    meter: Option<&AtomicU64>,
 ) -> Result<CsvTable> {
     let header = header(file, bytes, delimiter)?;
     let at = Position {
         line: header.lines,
         row: 0,
     };
-    let body = parse_body(file, &bytes[header.body_start..], &header, wanted, at, true)?;
+    let body = parse_body(
+        file,
+        &bytes[header.body_start..],
+        &header,
+        wanted,
+        at,
+        true,
+        meter,
+    )?;
     if body.rows == 0 {
         return Err(Error::file(file, "the file has a header but no data rows"));
     }
@@ -759,6 +777,7 @@ impl Batches {
                 &self.wanted,
                 self.at,
                 self.eof,
+                None,
             )?;
             if parsed.consumed == 0 && !self.eof {
                 // One record longer than the batch: read on.
@@ -802,7 +821,7 @@ mod tests {
 
     fn text(bytes: &[u8], wanted: &[&str]) -> Result<(Header, Cells, u64)> {
         let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
-        let t = read("t.csv", bytes, None, &wanted)?;
+        let t = read("t.csv", bytes, None, &wanted, None)?;
         let cols = t
             .body
             .columns
@@ -921,7 +940,7 @@ mod tests {
         let (_, cols, rows) = text(&data, &["b"]).unwrap();
         assert_eq!(rows, 50_000);
         assert_eq!(cols[0][49_999].as_deref(), Some("x\ny49999"));
-        let t = read("t", &data, None, &[]).unwrap();
+        let t = read("t", &data, None, &[], None).unwrap();
         assert_eq!(t.body.multiline_records, 50_000);
         assert_eq!(t.body.first_multiline_line, Some(2));
     }

@@ -189,10 +189,17 @@ impl Read for Stream {
 }
 
 /// The SHA-256 and size of `bytes`.
-pub(crate) fn file_info(path: &str, bytes: &[u8], rows: u64) -> FileInfo {
+/// Size and SHA-256 of a file's bytes (rows filled in later), adding the
+/// bytes hashed to `meter` as it goes (in 16 MiB steps).
+fn file_info(path: &str, bytes: &[u8], meter: Option<&std::sync::atomic::AtomicU64>) -> FileInfo {
     let mut d = Digest::new();
-    d.update(bytes);
-    d.finish(path, rows)
+    for chunk in bytes.chunks(16 << 20) {
+        d.update(chunk);
+        if let Some(m) = meter {
+            m.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    d.finish(path, 0)
 }
 
 /// The columns of one input that an analysis uses.
@@ -397,13 +404,60 @@ fn data_of(source: &str, raw: &Bytes) -> Result<Bytes> {
 /// UTF-8, an unclosed quote, duplicate column names, unknown columns
 /// (listing those present) and damaged typed files.
 pub fn read_table(source: &str, columns: &[String], options: &ReadOptions) -> Result<Table> {
+    read_table_with(source, columns, options, &crate::progress::Silent)
+}
+
+/// [`read_table`], telling `progress` how far it is in bytes: a CSV file
+/// is parsed in parallel pieces and checksummed at once, and both count.
+/// The work runs on a scoped thread while this one reports, so the
+/// caller's `Progress` need not be shared across threads. Other formats
+/// and standard input show as a stage without a position.
+pub fn read_table_with(
+    source: &str,
+    columns: &[String],
+    options: &ReadOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Table> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let format = detect_format(source, options)?;
     let raw = load_bytes(source)?;
     let data = data_of(source, &raw)?;
-    let (read, info) = rayon::join(
-        || read_loaded(source, format, data.as_ref(), columns, options),
-        || file_info(source, raw.as_ref(), 0),
-    );
+    let metered = format == Format::Csv && source != "-";
+    let (done, finished) = (AtomicU64::new(0), AtomicBool::new(false));
+    let main = std::thread::current();
+    let work = || {
+        let meter = metered.then_some(&done);
+        let both = rayon::join(
+            || read_loaded(source, format, data.as_ref(), columns, options, meter),
+            || file_info(source, raw.as_ref(), meter),
+        );
+        finished.store(true, Ordering::Release);
+        main.unpark();
+        both
+    };
+    let (read, info) = if metered {
+        // Parsed bytes and checksummed bytes, shown against the file's size.
+        let (raw_len, data_len) = (raw.as_ref().len(), data.as_ref().len());
+        let (size, total) = (raw_len as u64, (raw_len + data_len) as u64);
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(work);
+            while !finished.load(Ordering::Acquire) {
+                let at = done.load(Ordering::Relaxed).min(total);
+                progress.work_bytes(
+                    (at as u128 * size as u128 / total.max(1) as u128) as u64,
+                    size,
+                );
+                std::thread::park_timeout(std::time::Duration::from_millis(100));
+            }
+            let both = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            progress.work_bytes(size, size);
+            both
+        })
+    } else {
+        work()
+    };
     let mut table = read?;
     table.files = vec![FileInfo {
         rows: table.rows() as u64,
@@ -418,10 +472,17 @@ fn read_loaded(
     bytes: &[u8],
     columns: &[String],
     options: &ReadOptions,
+    meter: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Table> {
     match format {
         Format::Csv => {
-            let t = csv::read(source, without_bom(bytes), options.delimiter, columns)?;
+            let t = csv::read(
+                source,
+                without_bom(bytes),
+                options.delimiter,
+                columns,
+                meter,
+            )?;
             let mut notes = Vec::new();
             notes.extend(multiline_note(
                 source,
@@ -493,7 +554,7 @@ pub fn read_bytes(
             &owned
         }
     };
-    read_loaded(source, format, bytes, columns, options)
+    read_loaded(source, format, bytes, columns, options, None)
 }
 
 /// The warning for records that hold a line break inside quotes: legal
@@ -514,7 +575,9 @@ mod tests {
     #[test]
     fn sha256_of_a_known_text() {
         // FIPS 180-2, appendix B.1.
-        let f = file_info("x", b"abc", 1);
+        let meter = std::sync::atomic::AtomicU64::new(0);
+        let f = file_info("x", b"abc", Some(&meter));
+        assert_eq!(meter.into_inner(), 3);
         assert_eq!(
             f.sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -364,7 +364,7 @@ fn stream_csv(
         batch(cfg, table, &mut acc.dicts, &mut acc.merged, want)?;
         acc.batches += 1;
         if size > 0 {
-            progress.work(reader.consumed().min(size), size);
+            progress.work_bytes(reader.consumed().min(size), size);
         }
     }
     let (info, multiline, first) = reader.finish();

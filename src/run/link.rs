@@ -233,7 +233,7 @@ pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport>
             wanted.push(c.clone());
         }
     }
-    let table = read_table(&cfg.release, &wanted, &cfg.read)?;
+    let table = crate::input::read_table_with(&cfg.release, &wanted, &cfg.read, progress)?;
     let encoded = encode(&table, &wanted, &cfg.missing_tokens)?;
     let release = Release {
         table: &table,

@@ -16,7 +16,7 @@ use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
 use crate::input::columns::encode as encode_qis;
 use crate::input::hierarchy::Hierarchy;
-use crate::input::{read_table, Table};
+use crate::input::{read_table_with, Table};
 use crate::measure::closeness::{Distance, TableDistribution};
 use crate::progress::{Progress, Silent};
 use crate::run::analyse::{analyse_table, group_columns, Analysis, Config};
@@ -54,7 +54,12 @@ pub fn write_release(
         return Ok(false);
     };
     progress.stage(&format!("writing {out}"));
-    let all = crate::input::read_table(&plan.analysis.input, s.all_columns(), &plan.analysis.read)?;
+    let all = crate::input::read_table_with(
+        &plan.analysis.input,
+        s.all_columns(),
+        &plan.analysis.read,
+        progress,
+    )?;
     let mut df = s.apply(best, plan.goal, mode, &all)?;
     crate::output::write_frame_delimited(out, &mut df, all.delimiter)?;
     Ok(true)
@@ -172,7 +177,7 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
     progress.stage(&format!("reading {}", cfg.input));
     let mut wanted = cfg.qis.clone();
     wanted.extend(cfg.sensitive.iter().cloned());
-    let table = read_table(&cfg.input, &wanted, &cfg.read)?;
+    let table = read_table_with(&cfg.input, &wanted, &cfg.read, progress)?;
     let columns = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
     let grouping = group_columns(
         &columns,

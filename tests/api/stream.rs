@@ -287,3 +287,73 @@ fn streaming_reports_its_position() {
     assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
     assert_eq!(seen.last().unwrap().0, size);
 }
+
+/// Records what an analysis tells its progress.
+#[derive(Default)]
+struct Recorder {
+    calls: std::cell::RefCell<Vec<(String, u64, u64)>>,
+}
+
+impl kanon::progress::Progress for Recorder {
+    fn stage(&self, message: &str) {
+        self.calls.borrow_mut().push((message.to_string(), 0, 0));
+    }
+    fn work(&self, done: u64, total: u64) {
+        self.calls.borrow_mut().push(("work".into(), done, total));
+    }
+    fn work_bytes(&self, done: u64, total: u64) {
+        self.calls.borrow_mut().push(("bytes".into(), done, total));
+    }
+}
+
+/// Reading a CSV in memory says how far it is in bytes, never going back,
+/// ending at the file's size; streaming does the same batch by batch; and
+/// the profiling of the other columns counts columns.
+#[test]
+fn reading_reports_its_position_in_bytes() {
+    let d = dir("progress");
+    let f = d.join("p.csv");
+    let mut csv = String::from("a,b,c,d\n");
+    for i in 0..200_000u64 {
+        csv.push_str(&format!("{},{},x{},{}\n", i % 97, i % 7, i % 1000, i));
+    }
+    std::fs::write(&f, &csv).unwrap();
+    let size = csv.len() as u64;
+    for stream in [false, true] {
+        let cfg = Config {
+            input: f.to_str().unwrap().into(),
+            qis: vec!["a".into(), "b".into()],
+            stream,
+            batch_bytes: 1 << 20,
+            profile_undeclared: !stream,
+            ..Config::default()
+        };
+        let rec = Recorder::default();
+        analyse(&cfg, &rec).unwrap();
+        let calls = rec.calls.into_inner();
+        let bytes: Vec<u64> = calls
+            .iter()
+            .filter(|c| c.0 == "bytes")
+            .map(|c| {
+                assert_eq!(c.2, size, "total is the file's size");
+                c.1
+            })
+            .collect();
+        assert!(!bytes.is_empty(), "stream {stream}: no position");
+        // Never back within one read (in memory the file is read twice,
+        // so the position starts again once, right after the end).
+        let backs = bytes.windows(2).filter(|w| w[0] > w[1]).count();
+        let restarts = bytes
+            .windows(2)
+            .filter(|w| w[0] == size && w[1] < size)
+            .count();
+        assert_eq!(backs, restarts, "{bytes:?}");
+        assert_eq!(*bytes.last().unwrap(), size, "stream {stream}");
+        if !stream {
+            // Read twice (the chosen columns, then the others to profile),
+            // then the other two columns counted one by one.
+            assert_eq!(bytes.iter().filter(|&&b| b == size).count(), 2);
+            assert!(calls.contains(&("work".into(), 2, 2)), "{calls:?}");
+        }
+    }
+}

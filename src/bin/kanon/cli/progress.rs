@@ -1,7 +1,7 @@
 //! The binary's [`Progress`]: on stderr, drawn only on a terminal, nothing
 //! with `--quiet`. A stage shows as a spinner with its name and the time;
-//! a stage that says how far it is (`work`) shows as a bar with position,
-//! percentage and the time left. With `KANON_TIMINGS=1` each stage's wall
+//! a stage that says how far it is (`work`, `work_bytes`) shows as a bar
+//! with position, percentage, rate and the time left. With `KANON_TIMINGS=1` each stage's wall
 //! time is printed when it ends.
 
 use std::cell::{Cell, RefCell};
@@ -14,13 +14,22 @@ pub struct Spinner {
     bar: Option<ProgressBar>,
     timings: bool,
     current: RefCell<Option<(String, Instant)>>,
-    /// Drawn as a bar (after `work`) rather than a spinner.
-    measured: Cell<bool>,
+    /// The template in use: a spinner until the stage says how far it is.
+    shape: Cell<Shape>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Spinner,
+    /// Rows, columns, nodes.
+    Count,
+    Bytes,
 }
 
 const SPINNER: &str = "{spinner} {msg} [{elapsed}]";
 const BAR: &str =
-    "{msg}\n[{wide_bar}] {percent:>3}% {human_pos}/{human_len}, {eta} left [{elapsed}]";
+    "{msg}\n[{wide_bar}] {percent:>3}% {human_pos}/{human_len}, {per_sec}, {eta} left [{elapsed}]";
+const BYTES: &str = "{msg}\n[{wide_bar}] {percent:>3}% {binary_bytes}/{binary_total_bytes}, {binary_bytes_per_sec}, {eta} left [{elapsed}]";
 
 fn style(bar: &ProgressBar, template: &str) {
     if let Ok(style) = ProgressStyle::with_template(template) {
@@ -43,7 +52,19 @@ impl Spinner {
             bar,
             timings: std::env::var_os("KANON_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0"),
             current: RefCell::new(None),
-            measured: Cell::new(false),
+            shape: Cell::new(Shape::Spinner),
+        }
+    }
+
+    /// Show `done` of `total` in this shape, switching template if needed.
+    fn position(&self, shape: Shape, done: u64, total: u64) {
+        if let Some(bar) = &self.bar {
+            if self.shape.replace(shape) != shape {
+                style(bar, if shape == Shape::Bytes { BYTES } else { BAR });
+                bar.reset_eta();
+            }
+            bar.set_length(total);
+            bar.set_position(done);
         }
     }
 
@@ -61,7 +82,7 @@ impl Progress for Spinner {
             *self.current.borrow_mut() = Some((message.to_string(), Instant::now()));
         }
         if let Some(bar) = &self.bar {
-            if self.measured.replace(false) {
+            if self.shape.replace(Shape::Spinner) != Shape::Spinner {
                 style(bar, SPINNER);
             }
             bar.set_message(message.to_string());
@@ -69,14 +90,11 @@ impl Progress for Spinner {
     }
 
     fn work(&self, done: u64, total: u64) {
-        if let Some(bar) = &self.bar {
-            if !self.measured.replace(true) {
-                style(bar, BAR);
-                bar.reset_eta();
-            }
-            bar.set_length(total);
-            bar.set_position(done);
-        }
+        self.position(Shape::Count, done, total);
+    }
+
+    fn work_bytes(&self, done: u64, total: u64) {
+        self.position(Shape::Bytes, done, total);
     }
 
     fn finish(&self) {
