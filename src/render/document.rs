@@ -535,7 +535,7 @@ fn information_loss(b: &mut Vec<Block>, s: &crate::report::SearchInfo, l: Lang) 
     ));
     let mut rows = vec![vec![
         l.tr("metric minimised", "geminimaliseerde maat").into(),
-        s.metric.name().to_string(),
+        super::labels::metric(l, s.metric),
     ]];
     if let Some(u) = &s.utility {
         rows.extend([
@@ -548,7 +548,10 @@ fn information_loss(b: &mut Vec<Block>, s: &crate::report::SearchInfo, l: Lang) 
                 l.tr("precision loss", "precisieverlies").into(),
                 num(l, u.precision),
             ],
-            vec!["discernibility".into(), num(l, u.discernibility)],
+            vec![
+                l.tr("discernibility", "onderscheidbaarheid").into(),
+                num(l, u.discernibility),
+            ],
             vec![
                 l.tr(
                     "average class size (AECS)",
@@ -649,9 +652,10 @@ fn before_and_after(b: &mut Vec<Block>, before: &Report, after: &Report, l: Lang
         let worst = |r: &Report, f: &dyn Fn(&crate::report::InferenceWorst) -> String| {
             r.inference_worst_case.as_ref().map_or("—".into(), f)
         };
-        rows.push(row("l-diversity (distinct)", &|r| {
-            worst(r, &|w| count(l, w.l_distinct))
-        }));
+        rows.push(row(
+            l.tr("l-diversity (distinct)", "l-diversiteit (verschillend)"),
+            &|r| worst(r, &|w| count(l, w.l_distinct)),
+        ));
         rows.push(row("t-closeness", &|r| worst(r, &|w| num(l, w.t))));
     }
     rows.push(row(&names[0], &|r| verdict(r, |w| &w.singling_out)));
@@ -1062,8 +1066,8 @@ fn attributes(b: &mut Vec<Block>, r: &Report, l: Lang) {
         vec![
             l.tr("attribute", "attribuut").into(),
             l.tr("distinct", "verschillend").into(),
-            "distinction".into(),
-            "separation".into(),
+            l.tr("distinction", "onderscheiding").into(),
+            l.tr("separation", "scheiding").into(),
             l.tr(
                 "uniques removed if dropped",
                 "unieken minder zonder dit attribuut",
@@ -1091,25 +1095,48 @@ fn inference(b: &mut Vec<Block>, name: &str, i: &crate::report::InferenceInfo, l
             l.tr("distinct values", "verschillende waarden").into(),
             count(l, i.values),
         ],
-        vec!["l-diversity (distinct)".into(), count(l, d.distinct)],
-        vec!["l-diversity (entropy)".into(), num(l, d.entropy)],
         vec![
-            format!("recursive (c, l), c = {}", num(l, d.recursive.c)),
+            l.tr("l-diversity (distinct)", "l-diversiteit (verschillend)")
+                .into(),
+            count(l, d.distinct),
+        ],
+        vec![
+            l.tr("l-diversity (entropy)", "l-diversiteit (entropie)")
+                .into(),
+            num(l, d.entropy),
+        ],
+        vec![
+            format!(
+                "{} (c, l), c = {}",
+                l.tr("recursive", "recursief"),
+                num(l, d.recursive.c)
+            ),
             count(l, d.recursive.l),
         ],
         vec![
-            format!("t-closeness ({:?})", i.t_closeness.distance).to_lowercase(),
+            format!(
+                "t-closeness ({})",
+                super::labels::distance(l, i.t_closeness.distance)
+            ),
             num(l, i.t_closeness.value),
         ],
         vec![
-            "δ-disclosure (strict)".into(),
+            l.tr("δ-disclosure (strict)", "δ-disclosure (strikt)")
+                .into(),
             i.delta_disclosure.strict.map_or("∞".into(), |x| num(l, x)),
         ],
         vec![
-            "δ-disclosure (present values)".into(),
+            l.tr(
+                "δ-disclosure (present values)",
+                "δ-disclosure (aanwezige waarden)",
+            )
+            .into(),
             num(l, i.delta_disclosure.present_values),
         ],
-        vec!["β-likeness (basic)".into(), num(l, i.beta_likeness.basic)],
+        vec![
+            l.tr("β-likeness (basic)", "β-likeness (basis)").into(),
+            num(l, i.beta_likeness.basic),
+        ],
         vec!["(α, k): α".into(), num(l, i.alpha_k.alpha)],
         vec![
             l.tr(
@@ -1511,6 +1538,13 @@ fn parameter_value(l: Lang, value: &str) -> String {
     match (l, value) {
         (Lang::Nl, "off") => "uit".into(),
         (Lang::Nl, "all") => "alle".into(),
+        (Lang::Nl, "value") => "eigen waarde".into(),
+        (Lang::Nl, "wildcard") => "joker".into(),
+        (Lang::Nl, "both") => "beide".into(),
+        (Lang::Nl, v) if v.starts_with("max MSU size ") => v
+            .replace("max MSU size all", "grootste MSU alle")
+            .replace("max MSU size", "grootste MSU")
+            .replace("DIS fraction", "DIS-fractie"),
         _ => value.to_string(),
     }
 }

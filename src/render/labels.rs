@@ -174,6 +174,30 @@ pub fn target_line(l: Lang, t: &crate::gate::targets::TargetCheck) -> String {
     )
 }
 
+/// A utility metric in words, with its `--metric` name.
+pub fn metric(l: Lang, m: crate::anonymise::search::Metric) -> String {
+    use crate::anonymise::search::Metric;
+    use crate::choice::Choice;
+    let words = match m {
+        Metric::Loss => l.tr("loss", "verlies"),
+        Metric::Precision => l.tr("precision loss", "precisieverlies"),
+        Metric::Discernibility => l.tr("discernibility", "onderscheidbaarheid"),
+        Metric::Aecs => l.tr("average class size", "gemiddelde groepsgrootte"),
+        Metric::Entropy => l.tr("non-uniform entropy", "niet-uniforme entropie"),
+    };
+    format!("{words} (--metric {})", m.name())
+}
+
+/// A t-closeness distance in words.
+pub fn distance(l: Lang, d: crate::measure::closeness::Distance) -> &'static str {
+    use crate::measure::closeness::Distance;
+    match d {
+        Distance::Equal => l.tr("equal", "gelijk"),
+        Distance::Ordered => l.tr("ordered", "geordend"),
+        Distance::Hierarchical => l.tr("hierarchical", "hiërarchisch"),
+    }
+}
+
 /// How a target's figure must relate to its limit: at least (k, l), below
 /// (δ), at most (every other).
 pub fn relation(name: &str) -> &'static str {

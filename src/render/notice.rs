@@ -314,10 +314,7 @@ pub fn source(lang: Lang, code: &str) -> String {
         "weights" => ("sampling weights", "steekproefgewichten"),
         "population_table" => ("a population table", "een populatietabel"),
         "population_size" => ("the given population size", "de opgegeven populatiegrootte"),
-        "sampling_fraction" => (
-            "the given sampling fraction",
-            "de opgegeven steekproeffractie",
-        ),
+        "sampling_fraction" => ("the sampling fraction", "de steekproeffractie"),
         other => return other.replace('_', " "),
     };
     lang.tr(en, nl).into()

@@ -452,8 +452,8 @@ fn render_attributes(o: &mut String, r: &Report, style: Style) {
         Some(&[
             l.tr("attribute", "attribuut"),
             l.tr("distinct", "verschillend"),
-            "distinction",
-            "separation",
+            l.tr("distinction", "onderscheiding"),
+            l.tr("separation", "scheiding"),
             l.tr("unique alone", "alleen uniek"),
             l.tr("uniques if dropped", "unieken zonder dit attribuut"),
             "",
@@ -858,14 +858,21 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
-                let _ = match l {
-                    Lang::En => writeln!(
-                        o,
-                        "  utility       loss {}   precision {}   discernibility {}   AECS {}   non-uniform entropy {}   (minimised: {metric})", dec(l, u.loss, 4), dec(l, u.precision, 4), u.discernibility, dec(l, u.aecs, 2), dec(l, u.non_uniform_entropy, 1)),
-                    Lang::Nl => writeln!(
-                        o,
-                        "  bruikbaarheid verlies {}   precisie {}   discernibility {}   AECS {}   niet-uniforme entropie {}   (geminimaliseerd: {metric})", dec(l, u.loss, 4), dec(l, u.precision, 4), u.discernibility, dec(l, u.aecs, 2), dec(l, u.non_uniform_entropy, 1)),
-                };
+                let _ = writeln!(
+                    o,
+                    "  {:<13} {} {}   {} {}   {} {}   AECS {}   {} {}   ({}: {metric})",
+                    l.tr("utility", "bruikbaarheid"),
+                    l.tr("loss", "verlies"),
+                    dec(l, u.loss, 4),
+                    l.tr("precision", "precisie"),
+                    dec(l, u.precision, 4),
+                    l.tr("discernibility", "onderscheidbaarheid"),
+                    u.discernibility,
+                    dec(l, u.aecs, 2),
+                    l.tr("non-uniform entropy", "niet-uniforme entropie"),
+                    dec(l, u.non_uniform_entropy, 1),
+                    l.tr("minimised", "geminimaliseerd"),
+                );
             }
             let _ = writeln!(o, "{}", search_line(r, seconds, l));
             for a in &s.alternatives {
@@ -979,7 +986,7 @@ fn render_individual(o: &mut String, r: &Report, style: Style) {
             "\n{} (Benedetti-Franconi, {} {})",
             style.bold(l.tr("Individual risk", "Individueel risico")),
             l.tr("from", "uit"),
-            i.basis.replace('_', " ")
+            super::notice::source(l, &i.basis)
         );
         let _ = writeln!(
             o,
@@ -1149,7 +1156,7 @@ fn inference_rows(i: &crate::report::InferenceInfo, lang: Lang) -> [(&'static st
     let l = lang;
     [
         (
-            "l-diversity",
+            t("l-diversity", "l-diversiteit"),
             format!(
                 "{} {}   {} {}   {} ({}, l) {}",
                 t("distinct", "verschillend"),
@@ -1164,10 +1171,18 @@ fn inference_rows(i: &crate::report::InferenceInfo, lang: Lang) -> [(&'static st
         (
             "t-closeness",
             format!(
-                "{} ({} {})",
+                "{} ({})",
                 dec(l, i.t_closeness.value, 4),
-                distance_name(i.t_closeness.distance),
-                t("distance", "afstand")
+                match lang {
+                    Lang::En => format!(
+                        "{} distance",
+                        super::labels::distance(lang, i.t_closeness.distance)
+                    ),
+                    Lang::Nl => format!(
+                        "afstand {}",
+                        super::labels::distance(lang, i.t_closeness.distance)
+                    ),
+                }
             ),
         ),
         (
@@ -1295,15 +1310,6 @@ fn render_inference(o: &mut String, name: &str, i: &crate::report::InferenceInfo
     if !worst.is_empty() {
         let label = l.tr("worst classes", "slechtste groepen");
         let _ = writeln!(o, "  {label:<13} {}", worst.join("; "));
-    }
-}
-
-fn distance_name(d: crate::measure::closeness::Distance) -> &'static str {
-    use crate::measure::closeness::Distance;
-    match d {
-        Distance::Equal => "equal",
-        Distance::Ordered => "ordered",
-        Distance::Hierarchical => "hierarchical",
     }
 }
 
@@ -1447,7 +1453,7 @@ fn search_line(s: &crate::report::SuggestReport, seconds: f64, l: Lang) -> Strin
             s.strategy.name()
         ),
         Lang::Nl => format!(
-            "  {checked} van {size} knopen van het rooster bekeken ({} zoektocht), {verdict}{stopped} ({} s)",
+            "  {checked} van {size} knopen van het rooster bekeken (zoekstrategie {}), {verdict}{stopped} ({} s)",
             s.strategy.name(),
             dec(l, seconds, 2)
         ),

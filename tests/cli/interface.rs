@@ -843,6 +843,104 @@ fn the_terminal_summary_speaks_dutch() {
     assert!(!nl.contains("distinct values"), "{nl}");
 }
 
+/// The auditor's report in Dutch has no English left: every cell and
+/// line of the Markdown report of an analysis with every section (and of a
+/// release report) differs from the English one, except names (columns,
+/// models, the tool) and words both languages share.
+#[test]
+fn the_dutch_report_has_no_english_left() {
+    let d = scratch("dutch-audit");
+    let cells = |lang: &str, args: &[&str]| -> Vec<String> {
+        let report = d.join(format!("{lang}-{}.md", args[0]));
+        let r = report.to_str().unwrap();
+        let o = run_env(
+            &[args, &["--report", r, "--lang", lang, "-q"][..]].concat(),
+            &[("SOURCE_DATE_EPOCH", "1764720000")],
+        );
+        assert!(
+            o.status.code().unwrap() < 2,
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let md = std::fs::read_to_string(&report).unwrap();
+        md.lines()
+            .flat_map(|line| match line.strip_prefix('|') {
+                Some(row) => row.split('|').map(|c| c.trim().to_string()).collect(),
+                None => vec![line.trim().to_string()],
+            })
+            .collect()
+    };
+    let shared = [
+        "age",
+        "sex",
+        "race",
+        "education",
+        "occupation",
+        "age, sex, race, education",
+        "age, sex, race",
+        "prosecutor",
+        "journalist",
+        "marketer",
+        "Pitman",
+        "Zayatz",
+        "kanon",
+        "parameter",
+        "records",
+    ];
+    let out = d.join("release.csv");
+    for args in [
+        &[
+            "analyse",
+            ADULT,
+            "--qi",
+            "age,sex,race,education",
+            "--sensitive",
+            "occupation",
+            "--k",
+            "5",
+            "--l",
+            "2",
+            "--population-size",
+            "300000",
+            "--suda",
+        ][..],
+        &[
+            "anonymise",
+            ADULT,
+            "--qi",
+            "age,sex,race",
+            "--k",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ][..],
+    ] {
+        let (en, nl) = (cells("en", args), cells("nl", args));
+        assert_eq!(
+            en.len(),
+            nl.len(),
+            "{}: the reports differ in shape",
+            args[0]
+        );
+        let english: Vec<&String> = en
+            .iter()
+            .zip(&nl)
+            .filter(|(e, n)| e == n)
+            .map(|(e, _)| e)
+            .filter(|e| e.chars().filter(|c| c.is_ascii_lowercase()).count() >= 3)
+            .filter(|e| {
+                !shared.contains(&e.as_str()) && !e.starts_with("kanon ") && !e.starts_with("auto:")
+            })
+            .filter(|e| !e.ends_with(".csv"))
+            .collect();
+        assert!(
+            english.is_empty(),
+            "{}: the same in both languages: {english:?}",
+            args[0]
+        );
+    }
+}
+
 /// The JSON Schemas in docs/schema/ are the ones the output types derive
 /// (`KANON_BLESS=1` rewrites them), and real outputs of every command
 /// validate against them (Python's jsonschema, which .ci/run installs).
