@@ -17,6 +17,9 @@ pub trait Progress {
     fn work_bytes(&self, done: u64, total: u64) {
         self.work(done, total)
     }
+    /// A new description of the current stage, which goes on (its time
+    /// and position are kept).
+    fn message(&self, _message: &str) {}
     /// The run's work is done.
     fn finish(&self) {}
 }

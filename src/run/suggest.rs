@@ -230,12 +230,17 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
         diversity.as_ref(),
         plan.strategy,
         plan.time_limit,
-        // Nodes checked, without a percentage: pruning and tagging settle
-        // most of a lattice unchecked, so a share of it would mislead.
+        // Nodes checked, without a share of the lattice: pruning and
+        // tagging settle most of a lattice unchecked, so a share of it
+        // would mislead. With a time limit, the bar is the time used.
         &|checked, total| {
-            progress.stage(&format!(
+            progress.message(&format!(
                 "searching the generalisation lattice: {checked} nodes checked of {total}"
-            ))
+            ));
+            if let Some(t) = plan.time_limit {
+                let limit = t.limit.as_secs().max(1);
+                progress.work(t.from.elapsed().as_secs().min(limit), limit);
+            }
         },
     );
     Ok(Suggestion {

@@ -93,6 +93,12 @@ impl Progress for Spinner {
         self.position(Shape::Count, done, total);
     }
 
+    fn message(&self, message: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message.to_string());
+        }
+    }
+
     fn work_bytes(&self, done: u64, total: u64) {
         self.position(Shape::Bytes, done, total);
     }
