@@ -37,7 +37,9 @@ use crate::measure::linkage::cross::Composition;
 use crate::measure::linkage::Linkability;
 
 /// A verdict on one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,

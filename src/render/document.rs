@@ -705,10 +705,7 @@ fn body(b: &mut Vec<Block>, r: &Report, l: Lang) {
             )
             .map(|(w, c)| {
                 let (words, unit) = figure(l, &c.figure);
-                let shown = |v: &serde_json::Value| {
-                    v.as_f64()
-                        .map_or_else(|| v.to_string(), |x| value(l, unit, x))
-                };
+                let shown = |v| super::labels::compared(l, unit, v);
                 vec![words, shown(&c.previous), shown(&c.current), w.into()]
             })
             .collect();

@@ -174,6 +174,22 @@ pub fn target_line(l: Lang, t: &crate::gate::targets::TargetCheck) -> String {
     )
 }
 
+/// A figure of a baseline comparison for people: a number rounded in its
+/// unit, a WP216 verdict in words, anything else as written.
+pub fn compared(l: Lang, unit: Unit, v: &serde_json::Value) -> String {
+    use crate::gate::wp216::Verdict;
+    if let Some(x) = v.as_f64() {
+        return value(l, unit, x);
+    }
+    match serde_json::from_value::<Verdict>(v.clone()) {
+        Ok(Verdict::Pass) => l.tr("pass", "voldoet").into(),
+        Ok(Verdict::AtRisk) => l.tr("at risk", "restrisico").into(),
+        Ok(Verdict::Fail) => l.tr("fail", "voldoet niet").into(),
+        Ok(Verdict::NotAssessed) => l.tr("not assessed", "niet beoordeeld").into(),
+        Err(_) => v.as_str().map_or_else(|| v.to_string(), str::to_string),
+    }
+}
+
 /// A utility metric in words, with its `--metric` name.
 pub fn metric(l: Lang, m: crate::anonymise::search::Metric) -> String {
     use crate::anonymise::search::Metric;

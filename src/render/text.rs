@@ -521,8 +521,10 @@ fn render_baseline(o: &mut String, r: &Report, style: Style) {
                     .map(|c| (style.good(l.tr("better", "beter")), c)),
             );
         for (word, c) in changes {
-            let (figure, _) = super::labels::figure(l, &c.figure);
-            let _ = writeln!(o, "  {word} {figure}: {} → {}", c.previous, c.current);
+            let (figure, unit) = super::labels::figure(l, &c.figure);
+            let shown = |v| super::labels::compared(l, unit, v);
+            let (before, now) = (shown(&c.previous), shown(&c.current));
+            let _ = writeln!(o, "  {word} {figure}: {before} → {now}");
         }
         if b.regressions.is_empty() && b.improvements.is_empty() {
             let none = l.tr(

@@ -151,6 +151,19 @@ fn baseline_lists_what_got_worse_and_gates_when_asked() {
     gated.push("--fail-on-regression");
     let (code, _, _) = run(&gated);
     assert_eq!(code, 1);
+    // The terminal says it for people: figures rounded, shares as
+    // percentages, verdicts in words.
+    let words: Vec<&str> = gated.iter().filter(|a| **a != "--json").copied().collect();
+    let text = kanon(&words);
+    let text = String::from_utf8_lossy(&text.stdout);
+    let since = &text[text.find("Since the baseline").unwrap()..];
+    assert!(since.contains("worse highest prosecutor risk: "), "{since}");
+    assert!(since.contains("regression: exit 1"), "{since}");
+    for word in since.split_whitespace() {
+        let digits = word.chars().filter(char::is_ascii_digit).count();
+        assert!(digits <= 6 || word.contains(".json"), "'{word}' in {since}");
+        assert!(!word.starts_with('"'), "'{word}' in {since}");
+    }
     // Against itself nothing changed: exit 0 even when gating.
     let (code, v, _) = run(&[
         "analyse",
