@@ -1046,8 +1046,17 @@ fn attributes(b: &mut Vec<Block>, r: &Report, l: Lang) {
         l.tr("Attribute contribution", "Bijdrage per attribuut")
             .into(),
     ));
-    let rows = r
-        .attributes
+    let Some(attributes) = &r.attributes else {
+        b.push(Block::Para(
+            l.tr(
+                "Not computed (--no-contribution).",
+                "Niet berekend (--no-contribution).",
+            )
+            .into(),
+        ));
+        return;
+    };
+    let rows = attributes
         .iter()
         .map(|a| {
             vec![
@@ -1497,6 +1506,7 @@ fn parameter_name(l: Lang, name: &str) -> String {
         "linked on" => Some("gekoppeld op"),
         "release id / attacker id" => Some("release-id / id aanvaller"),
         "language" => Some("taal"),
+        "attribute contribution" => Some("bijdrage per attribuut"),
         _ => None,
     };
     if let Some(nl) = fixed {
@@ -1534,6 +1544,7 @@ fn parameter_name(l: Lang, name: &str) -> String {
 fn parameter_value(l: Lang, value: &str) -> String {
     match (l, value) {
         (Lang::Nl, "off") => "uit".into(),
+        (Lang::Nl, "on") => "aan".into(),
         (Lang::Nl, "all") => "alle".into(),
         (Lang::Nl, "value") => "eigen waarde".into(),
         (Lang::Nl, "wildcard") => "joker".into(),

@@ -423,8 +423,15 @@ fn render_attributes(o: &mut String, r: &Report, style: Style) {
     let l = style.lang;
     let title = l.tr("Attribute contribution", "Bijdrage per attribuut");
     let _ = writeln!(o, "\n{}", style.bold(title));
-    let rows = r
-        .attributes
+    let Some(attributes) = &r.attributes else {
+        let not = l.tr(
+            "not computed (--no-contribution)",
+            "niet berekend (--no-contribution)",
+        );
+        let _ = writeln!(o, "  {not}");
+        return;
+    };
+    let rows = attributes
         .iter()
         .zip(&r.quasi_identifiers)
         .map(|(a, q)| {

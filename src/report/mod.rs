@@ -30,7 +30,8 @@ pub struct Report {
     pub k_anonymity: KInfo,
     pub sample_uniques: UniquesInfo,
     pub risk: RiskInfo,
-    pub attributes: Vec<AttributeInfo>,
+    /// Attribute contribution per QI; null with `--no-contribution`.
+    pub attributes: Option<Vec<AttributeInfo>>,
     /// Population uniqueness; null without a population size.
     pub population: Option<PopulationReport>,
     /// Benedetti-Franconi risk; null without weights or a population size.

@@ -313,8 +313,10 @@ pub fn analyse_prepared(
         sizes: &t.sizes,
         f: &fb.f,
     };
-    progress.stage("attribute contribution");
-    let contributions = risk::contributions(t, missing);
+    let contributions = (!cfg.no_contribution).then(|| {
+        progress.stage("attribute contribution");
+        risk::contributions(t, missing)
+    });
     let weight_sums = wild_weights.or(t.weights.as_deref().filter(|_| missing.is_none()));
     let (sections, per_class) =
         survey_sections(cfg, t, fr, weight_sums, missing, person_level, progress)?;
@@ -334,7 +336,7 @@ pub fn analyse_prepared(
             basis: &basis,
         },
         population_info,
-        &contributions,
+        contributions.as_deref(),
         &inference,
         sections,
         warnings,
@@ -685,7 +687,7 @@ fn build_report(
     columns: &[EncodedColumn],
     m: Measures,
     population_info: Option<PopulationInfo>,
-    contributions: &[risk::Contribution],
+    contributions: Option<&[risk::Contribution]>,
     inference: &[Assessed],
     sections: Sections,
     mut warnings: Vec<Notice>,
@@ -751,7 +753,7 @@ fn build_report(
             share: uniques_share,
         },
         risk,
-        attributes: attribute_infos(contributions, columns),
+        attributes: contributions.map(|c| attribute_infos(c, columns)),
         population: sections.population,
         individual_risk: sections.individual,
         suda: sections.suda,

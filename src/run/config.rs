@@ -49,6 +49,9 @@ pub struct Config {
     /// direct identifiers, pseudonyms and likely quasi-identifiers left out
     /// (WP216 mistakes 1 and 5). Costs a second read of those columns.
     pub profile_undeclared: bool,
+    /// Skip attribute contribution (its roll-ups cost the most on tables
+    /// with millions of classes); the report's `attributes` is then null.
+    pub no_contribution: bool,
     /// An attacker table to link to the input (linkability verdict).
     pub aux: Option<crate::run::link::AuxSpec>,
     /// Linkage targets (with `aux`).
@@ -168,6 +171,7 @@ impl Default for Config {
             person_id: None,
             missing_as: MissingAs::Value,
             profile_undeclared: false,
+            no_contribution: false,
             aux: None,
             link_targets: Default::default(),
             lang: Default::default(),
@@ -400,6 +404,10 @@ impl Config {
             (
                 "QI subsets up to".into(),
                 self.subsets.map_or("off".into(), |m| m.to_string()),
+            ),
+            (
+                "attribute contribution".into(),
+                if self.no_contribution { "off" } else { "on" }.into(),
             ),
         ];
         for (a, h) in &self.inference.hierarchies {

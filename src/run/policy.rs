@@ -166,6 +166,8 @@ pub struct OptionsPolicy {
     #[serde(default, deserialize_with = "share")]
     pub homogeneity_threshold: Option<f64>,
     pub profile: Option<bool>,
+    /// Attribute contribution (default true).
+    pub contribution: Option<bool>,
 }
 
 /// A policy resolved into what `kanon check` runs.
@@ -297,6 +299,7 @@ impl Policy {
             person_id: self.columns.person_id.clone(),
             missing_as: choice(source, "missing_as", &o.missing_as)?,
             profile_undeclared: o.profile.unwrap_or(true),
+            no_contribution: !o.contribution.unwrap_or(true),
             aux: self.linkage.as_ref().map(|l| AuxSpec {
                 path: rel(&l.aux),
                 ..self.aux_spec(l)

@@ -97,10 +97,13 @@ fn compare(r: &Report, e: &Value, qis: &[&str]) {
         &e["prosecutor_records_at_risk"],
         "records at risk",
     );
-    for (q, (a, info)) in qis
-        .iter()
-        .zip(r.attributes.iter().zip(&r.quasi_identifiers))
-    {
+    for (q, (a, info)) in qis.iter().zip(
+        r.attributes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .zip(&r.quasi_identifiers),
+    ) {
         let x = &e["per_qi"][q];
         assert_eq!(a.name, *q);
         assert_eq!(a.distinct, x["distinct"].as_u64().unwrap(), "{q}");

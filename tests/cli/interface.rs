@@ -941,6 +941,39 @@ fn the_dutch_report_has_no_english_left() {
     }
 }
 
+/// `--no-contribution` skips attribute contribution and says so: the JSON's
+/// `attributes` is null (not an empty list), the terminal says "not
+/// computed", and every other figure is the same.
+#[test]
+fn attribute_contribution_can_be_skipped() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_slice(&run_env(args, &[]).stdout).unwrap()
+    };
+    let args = ["analyse", ADULT, "--qi", "age,sex,race", "--json", "-q"];
+    let mut with = json(&args);
+    let without = json(&[&args[..], &["--no-contribution"]].concat());
+    assert!(with["attributes"].as_array().is_some_and(|a| a.len() == 3));
+    assert!(without["attributes"].is_null());
+    with["attributes"] = serde_json::Value::Null;
+    assert_eq!(with["k_anonymity"], without["k_anonymity"]);
+    assert_eq!(with["risk"], without["risk"]);
+    let o = run_env(
+        &[
+            "analyse",
+            ADULT,
+            "--qi",
+            "age,sex,race",
+            "--no-contribution",
+        ],
+        &[],
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("Attribute contribution\n  not computed (--no-contribution)"),
+        "{text}"
+    );
+}
+
 /// The JSON Schemas in docs/schema/ are the ones the output types derive
 /// (`KANON_BLESS=1` rewrites them), and real outputs of every command
 /// validate against them (Python's jsonschema, which .ci/run installs).

@@ -139,6 +139,10 @@ pub struct AnalyseArgs {
     #[arg(long)]
     pub no_profile: bool,
 
+    /// Do not compute attribute contribution (saves its roll-ups on tables with millions of classes).
+    #[arg(long)]
+    pub no_contribution: bool,
+
     #[command(flatten)]
     pub linkage: AuxArgs,
 
@@ -1039,6 +1043,7 @@ impl AnalyseArgs {
             subsets: self.survey.subsets,
             person_id: self.survey.person_id.clone(),
             profile_undeclared: !self.no_profile,
+            no_contribution: self.no_contribution,
             missing_as: self.missing_as,
             aux: self.linkage.to_spec()?,
             link_targets: kanon::run::link::LinkTargets {
