@@ -162,6 +162,31 @@ fn perr(source: &str, name: &str, e: PolarsError) -> Error {
     Error::column(source, name, e.to_string())
 }
 
+/// A text column as a reader delivers it straight from the file: row
+/// codes in first-seen order ([`NULL_CODE`] for an empty cell) and each
+/// code's value. [`encode_text`] makes the column's dictionary from it,
+/// exactly as [`encode_series`] does from the same values as strings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawText {
+    pub codes: Vec<u32>,
+    pub labels: Vec<String>,
+}
+
+/// The code of an empty (missing) cell in [`RawText`].
+pub const NULL_CODE: u32 = NULL;
+
+/// Encode a column read as [`RawText`]: value kind (numeric when every
+/// value is a number), order, missing tokens, as for strings.
+pub fn encode_text(name: &str, raw: &RawText, missing_tokens: &[String]) -> EncodedColumn {
+    RawEncoding {
+        kind: ValueKind::Text,
+        codes: raw.codes.clone(),
+        labels: raw.labels.clone(),
+        numbers: None,
+    }
+    .finish(name, missing_tokens)
+}
+
 /// Codes in first-seen order, before sorting. `NULL` marks a null.
 struct RawEncoding {
     kind: ValueKind,

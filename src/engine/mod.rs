@@ -5,5 +5,6 @@
 
 pub mod classes;
 pub mod encode;
+pub mod intern;
 pub mod radix;
 pub mod splitmix;

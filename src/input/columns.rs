@@ -6,16 +6,31 @@
 use polars::prelude::*;
 
 use super::Table;
-use crate::engine::encode::{encode_columns, EncodedColumn};
+use rayon::prelude::*;
+
+use crate::engine::encode::{encode_series, encode_text, EncodedColumn, RawText};
 use crate::error::{Error, Result};
 
-/// Encode the named columns of a table.
+/// Encode the named columns of a table (in parallel), from the codes the
+/// reader made where it made them ([`Table::coded`]), else from the values.
 pub fn encode(table: &Table, qis: &[String], tokens: &[String]) -> Result<Vec<EncodedColumn>> {
-    let series: Vec<(&str, &Series)> = qis
+    enum From<'a> {
+        Codes(&'a RawText),
+        Values(&'a Series),
+    }
+    let from: Vec<(&str, From)> = qis
         .iter()
-        .map(|q| Ok((q.as_str(), table.column(q)?)))
+        .map(|q| match table.coded(q) {
+            Some(raw) => Ok((q.as_str(), From::Codes(raw))),
+            None => Ok((q.as_str(), From::Values(table.column(q)?))),
+        })
         .collect::<Result<_>>()?;
-    encode_columns(&table.source, &series, tokens)
+    from.par_iter()
+        .map(|(name, f)| match f {
+            From::Codes(raw) => Ok(encode_text(name, raw, tokens)),
+            From::Values(s) => encode_series(&table.source, name, s, tokens),
+        })
+        .collect()
 }
 
 /// Parse a numeric column cell by cell, naming the row of the first bad cell.

@@ -21,6 +21,8 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 use polars::prelude::{PlSmallStr, StringChunked, StringChunkedBuilder};
 use rayon::prelude::*;
 
+use crate::engine::encode::{RawText, NULL_CODE};
+use crate::engine::intern::Interner;
 use crate::error::{Error, Result};
 
 /// Delimiters tried by auto-detection, in order of preference on a tie.
@@ -319,7 +321,10 @@ fn check_header(file: &str, header: &[String]) -> Result<()> {
 
 /// The columns asked of a CSV body, as text; empty cells are null.
 pub struct Parsed {
+    /// The wanted columns read as text, in the wanted order.
     pub columns: Vec<StringChunked>,
+    /// The wanted columns read straight into codes (`coded`), by name.
+    pub coded: Vec<(String, RawText)>,
     /// Data rows (blank lines are not rows).
     pub rows: u64,
     /// Records holding a line break inside a quoted field, and the line
@@ -351,7 +356,7 @@ enum Problem {
 
 /// One piece of the body, parsed as if it began a record.
 struct Piece {
-    columns: Vec<StringChunked>,
+    columns: Vec<PieceColumn>,
     rows: u64,
     multiline: u64,
     /// 0-based line (in the piece) of the first record with a quoted line break.
@@ -369,14 +374,65 @@ struct Layout<'a> {
     width: usize,
     /// Header index of each wanted column, and its name.
     wanted: &'a [(usize, PlSmallStr)],
+    /// Per wanted column: read into codes rather than text.
+    coded: &'a [bool],
+}
+
+/// Where a piece puts one wanted column's fields.
+enum Sink {
+    Text(StringChunkedBuilder),
+    /// First-seen codes of the piece's own dictionary.
+    Codes(Interner, Vec<u32>),
+}
+
+/// How the wanted columns are delivered.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Delivery<'a> {
+    /// Columns read straight into codes ([`Parsed::coded`]).
+    pub coded: &'a [String],
+    /// Bytes parsed are added here as pieces finish (progress).
+    pub meter: Option<&'a AtomicU64>,
+}
+
+/// One wanted column of a parsed piece.
+enum PieceColumn {
+    Text(StringChunked),
+    Codes(Interner, Vec<u32>),
+}
+
+impl Sink {
+    fn push(&mut self, field: &[u8]) {
+        match self {
+            Sink::Text(b) => match field {
+                [] => b.append_null(),
+                // Valid: the record lies before the first invalid byte.
+                f => b.append_value(std::str::from_utf8(f).unwrap_or_default()),
+            },
+            Sink::Codes(dict, codes) => codes.push(match field {
+                [] => NULL_CODE,
+                f => dict.code(f),
+            }),
+        }
+    }
+
+    fn finish(self) -> PieceColumn {
+        match self {
+            Sink::Text(b) => PieceColumn::Text(b.finish()),
+            Sink::Codes(dict, codes) => PieceColumn::Codes(dict, codes),
+        }
+    }
 }
 
 fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool) -> Piece {
     let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut builders: Vec<StringChunkedBuilder> = layout
+    let mut sinks: Vec<Sink> = layout
         .wanted
         .iter()
-        .map(|(_, n)| StringChunkedBuilder::new(n.clone(), capacity))
+        .zip(layout.coded)
+        .map(|((_, n), &coded)| match coded {
+            true => Sink::Codes(Interner::default(), Vec::with_capacity(capacity)),
+            false => Sink::Text(StringChunkedBuilder::new(n.clone(), capacity)),
+        })
         .collect();
     let (mut rows, mut multiline, mut first_multiline) = (0u64, 0u64, None);
     let mut problem = None;
@@ -400,12 +456,8 @@ fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool) -> Piece {
             });
             return false;
         }
-        for ((idx, _), b) in layout.wanted.iter().zip(&mut builders) {
-            match r.field(*idx) {
-                [] => b.append_null(),
-                // Valid: the record lies before the first invalid byte.
-                f => b.append_value(std::str::from_utf8(f).unwrap_or_default()),
-            }
+        for ((idx, _), sink) in layout.wanted.iter().zip(&mut sinks) {
+            sink.push(r.field(*idx));
         }
         rows += 1;
         if r.inner_breaks > 0 {
@@ -423,10 +475,7 @@ fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool) -> Piece {
         }
     };
     Piece {
-        columns: builders
-            .into_iter()
-            .map(StringChunkedBuilder::finish)
-            .collect(),
+        columns: sinks.into_iter().map(Sink::finish).collect(),
         rows,
         multiline,
         first_multiline,
@@ -477,13 +526,16 @@ pub fn parse_body(
     wanted: &[String],
     at: Position,
     at_eof: bool,
-    meter: Option<&AtomicU64>,
+    delivery: Delivery,
 ) -> Result<Parsed> {
-    let wanted = locate(file, header, wanted)?;
+    let Delivery { coded, meter } = delivery;
+    let located = locate(file, header, wanted)?;
+    let is_coded: Vec<bool> = wanted.iter().map(|w| coded.contains(w)).collect();
     let layout = Layout {
         delimiter: header.delimiter,
         width: header.names.len(),
-        wanted: &wanted,
+        wanted: &located,
+        coded: &is_coded,
     };
     let spans = split_pieces(body, rayon::current_num_threads() * 4);
     let last = spans.len().saturating_sub(1);
@@ -498,9 +550,10 @@ pub fn parse_body(
             Some(piece)
         })
         .collect();
-    let mut parts: Vec<Vec<StringChunked>> = vec![Vec::new(); wanted.len()];
+    let mut parts: Vec<Vec<PieceColumn>> = (0..wanted.len()).map(|_| Vec::new()).collect();
     let mut parsed = Parsed {
         columns: Vec::new(),
+        coded: Vec::new(),
         rows: 0,
         multiline_records: 0,
         first_multiline_line: None,
@@ -531,12 +584,55 @@ pub fn parse_body(
             all.push(c);
         }
     }
-    parsed.columns = parts
-        .into_iter()
-        .zip(&wanted)
-        .map(|(p, (_, name))| concat(name, p))
+    let merged: Vec<Merged> = parts
+        .into_par_iter()
+        .zip(&located)
+        .map(|(p, (_, name))| merge(name, p))
         .collect();
+    for (m, w) in merged.into_iter().zip(wanted) {
+        match m {
+            Merged::Text(c) => parsed.columns.push(c),
+            Merged::Codes(raw) => parsed.coded.push((w.clone(), raw)),
+        }
+    }
     Ok(parsed)
+}
+
+enum Merged {
+    Text(StringChunked),
+    Codes(RawText),
+}
+
+/// One column's pieces as one column. Coded pieces each have their own
+/// dictionary: their values are looked up in one for the whole column
+/// (pieces in file order, so codes stay in first-seen order) and their
+/// codes rewritten.
+fn merge(name: &PlSmallStr, parts: Vec<PieceColumn>) -> Merged {
+    let coded = matches!(parts.first(), Some(PieceColumn::Codes(..)));
+    if !coded {
+        let text = parts.into_iter().filter_map(|p| match p {
+            PieceColumn::Text(t) => Some(t),
+            PieceColumn::Codes(..) => None,
+        });
+        return Merged::Text(concat(name, text.collect()));
+    }
+    let mut dict = Interner::default();
+    let mut codes = Vec::new();
+    for p in parts {
+        if let PieceColumn::Codes(local, piece_codes) = p {
+            let remap: Vec<u32> = (0..local.len() as u32)
+                .map(|c| dict.code(local.get(c)))
+                .collect();
+            codes.extend(piece_codes.iter().map(|&c| match c {
+                NULL_CODE => NULL_CODE,
+                c => remap[c as usize],
+            }));
+        }
+    }
+    Merged::Codes(RawText {
+        codes,
+        labels: dict.into_labels(),
+    })
 }
 
 fn concat(name: &PlSmallStr, parts: Vec<StringChunked>) -> StringChunked {
@@ -589,7 +685,7 @@ pub fn read(
     bytes: &[u8],
     delimiter: Option<u8>,
     wanted: &[String],
-    meter: Option<&AtomicU64>,
+    delivery: Delivery,
 ) -> Result<CsvTable> {
     let header = header(file, bytes, delimiter)?;
     let at = Position {
@@ -603,7 +699,7 @@ pub fn read(
         wanted,
         at,
         true,
-        meter,
+        delivery,
     )?;
     if body.rows == 0 {
         return Err(Error::file(file, "the file has a header but no data rows"));
@@ -777,7 +873,7 @@ impl Batches {
                 &self.wanted,
                 self.at,
                 self.eof,
-                None,
+                Delivery::default(),
             )?;
             if parsed.consumed == 0 && !self.eof {
                 // One record longer than the batch: read on.
@@ -821,7 +917,7 @@ mod tests {
 
     fn text(bytes: &[u8], wanted: &[&str]) -> Result<(Header, Cells, u64)> {
         let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
-        let t = read("t.csv", bytes, None, &wanted, None)?;
+        let t = read("t.csv", bytes, None, &wanted, Delivery::default())?;
         let cols = t
             .body
             .columns
@@ -940,7 +1036,7 @@ mod tests {
         let (_, cols, rows) = text(&data, &["b"]).unwrap();
         assert_eq!(rows, 50_000);
         assert_eq!(cols[0][49_999].as_deref(), Some("x\ny49999"));
-        let t = read("t", &data, None, &[], None).unwrap();
+        let t = read("t", &data, None, &[], Delivery::default()).unwrap();
         assert_eq!(t.body.multiline_records, 50_000);
         assert_eq!(t.body.first_multiline_line, Some(2));
     }
@@ -960,5 +1056,106 @@ mod tests {
         let r = records("h", b"1;\"[0;5[\";*\r\n\r\n2;\"[0;5[\";*\r\n", b';').unwrap();
         assert_eq!(r.len(), 2);
         assert_eq!(r[1], (3, vec!["2".into(), "[0;5[".into(), "*".into()]));
+    }
+}
+
+#[cfg(test)]
+mod coded_tests {
+    use super::*;
+    use crate::engine::encode::{encode_series, encode_text};
+    use crate::engine::splitmix::SplitMix64;
+    use polars::prelude::IntoSeries;
+
+    /// A CSV of several 64 KiB pieces with every kind of field: quoted
+    /// delimiters, doubled quotes, line breaks inside quotes (some
+    /// straddling a piece boundary), empty and quoted-empty cells, numbers,
+    /// non-ASCII text and blank lines.
+    fn tricky(rows: usize, seed: u64) -> Vec<u8> {
+        let mut rng = SplitMix64(seed);
+        let mut out = String::from("id,a,b,c\n");
+        let values = [
+            "x",
+            "\"y, z\"",
+            "\"a\"\"b\"",
+            "\"two\nlines\"",
+            "",
+            "\"\"",
+            "é",
+            "日本",
+            "12",
+            "-3.5",
+            "007",
+            "7",
+        ];
+        for i in 0..rows {
+            let pick = |r: &mut SplitMix64| values[(r.next_u64() % values.len() as u64) as usize];
+            let (a, b) = (pick(&mut rng), pick(&mut rng));
+            out.push_str(&format!("{i},{a},{b},{}\n", rng.next_u64() % 50));
+            if i % 997 == 0 {
+                out.push('\n');
+            }
+        }
+        out.into_bytes()
+    }
+
+    /// Codes made by the reader encode to exactly what the same column
+    /// read as text encodes to: labels, order, kind, missing code, rows.
+    #[test]
+    fn coded_columns_encode_as_text_columns_do() {
+        let wanted: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        for (rows, seed) in [(50_000, 1), (120_000, 7), (10, 3)] {
+            let bytes = tricky(rows, seed);
+            let text = read("t.csv", &bytes, None, &wanted, Delivery::default()).unwrap();
+            let coded = read(
+                "t.csv",
+                &bytes,
+                None,
+                &wanted,
+                Delivery {
+                    coded: &wanted,
+                    meter: None,
+                },
+            )
+            .unwrap();
+            assert!(coded.body.columns.is_empty());
+            assert_eq!(coded.body.rows, text.body.rows);
+            assert_eq!(coded.body.multiline_records, text.body.multiline_records);
+            for tokens in [vec![], vec!["x".to_string(), "12".to_string()]] {
+                for (i, w) in wanted.iter().enumerate() {
+                    let series = text.body.columns[i].clone().into_series();
+                    let a = encode_series("t.csv", w, &series, &tokens).unwrap();
+                    let (name, raw) = &coded.body.coded[i];
+                    assert_eq!(name, w);
+                    let b = encode_text(w, raw, &tokens);
+                    assert_eq!(a.codes, b.codes, "{w} {rows}");
+                    assert_eq!(a.dict.labels, b.dict.labels, "{w}");
+                    assert_eq!(a.dict.kind, b.dict.kind, "{w}");
+                    assert_eq!(a.dict.missing, b.dict.missing, "{w}");
+                }
+            }
+        }
+    }
+
+    /// Some columns coded, some as text, in any order.
+    #[test]
+    fn coded_and_text_columns_mix() {
+        let bytes = tricky(30_000, 5);
+        let wanted: Vec<String> = ["c", "a", "id"].map(String::from).to_vec();
+        let t = read(
+            "t.csv",
+            &bytes,
+            None,
+            &wanted,
+            Delivery {
+                coded: &["a".to_string()],
+                meter: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(t.body.columns.len(), 2);
+        assert_eq!(t.body.columns[0].name().as_str(), "c");
+        assert_eq!(t.body.columns[1].name().as_str(), "id");
+        assert_eq!(t.body.coded.len(), 1);
+        assert_eq!(t.body.coded[0].1.codes.len() as u64, t.body.rows);
     }
 }

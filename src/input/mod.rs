@@ -219,6 +219,8 @@ pub struct Table {
     pub notes: Vec<Notice>,
     /// Columns whose type cannot be read as values: (name, type).
     pub unusable: Vec<(String, String)>,
+    /// Requested columns read straight into codes (CSV), not in `frame`.
+    pub coded: Vec<(String, crate::engine::encode::RawText)>,
 }
 
 impl Table {
@@ -227,12 +229,17 @@ impl Table {
         self.frame.height()
     }
 
-    /// A requested column.
+    /// A requested column read as values (not one of [`Table::coded`]).
     pub fn column(&self, name: &str) -> Result<&Series> {
         self.frame
             .column(name)
             .map(|c| c.as_materialized_series())
             .map_err(|_| Error::column(&self.source, name, "column was not loaded"))
+    }
+
+    /// A requested column read straight into codes, if it was.
+    pub fn coded(&self, name: &str) -> Option<&crate::engine::encode::RawText> {
+        self.coded.iter().find(|(n, _)| n == name).map(|(_, r)| r)
     }
 }
 
@@ -418,6 +425,21 @@ pub fn read_table_with(
     options: &ReadOptions,
     progress: &dyn crate::progress::Progress,
 ) -> Result<Table> {
+    read_table_coded(source, columns, &[], options, progress)
+}
+
+/// [`read_table_with`], a CSV delivering the `coded` columns (a subset of
+/// `columns`) straight as dictionary codes ([`Table::coded`]): their
+/// values are never held as a column of strings. Encoding them
+/// ([`columns::encode`]) gives what encoding them as text gives. Other
+/// formats read every column into the frame.
+pub fn read_table_coded(
+    source: &str,
+    columns: &[String],
+    coded: &[String],
+    options: &ReadOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Table> {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let format = detect_format(source, options)?;
     let raw = load_bytes(source)?;
@@ -428,7 +450,17 @@ pub fn read_table_with(
     let work = || {
         let meter = metered.then_some(&done);
         let both = rayon::join(
-            || read_loaded(source, format, data.as_ref(), columns, options, meter),
+            || {
+                read_loaded(
+                    source,
+                    format,
+                    data.as_ref(),
+                    columns,
+                    coded,
+                    options,
+                    meter,
+                )
+            },
             || file_info(source, raw.as_ref(), meter),
         );
         finished.store(true, Ordering::Release);
@@ -471,6 +503,7 @@ fn read_loaded(
     format: Format,
     bytes: &[u8],
     columns: &[String],
+    coded: &[String],
     options: &ReadOptions,
     meter: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Table> {
@@ -481,7 +514,7 @@ fn read_loaded(
                 without_bom(bytes),
                 options.delimiter,
                 columns,
-                meter,
+                csv::Delivery { coded, meter },
             )?;
             let mut notes = Vec::new();
             notes.extend(multiline_note(
@@ -507,6 +540,7 @@ fn read_loaded(
                 files: Vec::new(),
                 notes,
                 unusable: Vec::new(),
+                coded: t.body.coded,
             })
         }
         other => {
@@ -520,6 +554,7 @@ fn read_loaded(
                 files: Vec::new(),
                 notes: Vec::new(),
                 unusable: cols.unusable,
+                coded: Vec::new(),
             })
         }
     }
@@ -554,7 +589,7 @@ pub fn read_bytes(
             &owned
         }
     };
-    read_loaded(source, format, bytes, columns, options, None)
+    read_loaded(source, format, bytes, columns, &[], options, None)
 }
 
 /// The warning for records that hold a line break inside quotes: legal

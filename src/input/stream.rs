@@ -360,6 +360,7 @@ fn stream_csv(
             files: Vec::new(),
             notes: Vec::new(),
             unusable: Vec::new(),
+            coded: Vec::new(),
         };
         batch(cfg, table, &mut acc.dicts, &mut acc.merged, want)?;
         acc.batches += 1;

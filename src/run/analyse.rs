@@ -12,7 +12,7 @@ use crate::gate::targets::{
     check, check_inference, check_population, BetaKind, DeltaVariant, Measured,
 };
 use crate::input::columns::{encode as encode_qis, read_counts, read_weights};
-use crate::input::{read_table_with, Table};
+use crate::input::{read_table_coded, Table};
 use crate::measure::privacy::{below_k_of, class_stats, k_of, sample_uniques_of, Frequencies};
 use crate::measure::risk;
 use crate::notice::Notice;
@@ -47,7 +47,14 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
         return Ok(analysis);
     }
     progress.stage(&format!("reading {}", cfg.input));
-    let table = read_table_with(&cfg.input, &cfg.columns(), &cfg.read, progress)?;
+    // Everything but weights and counts is encoded: read it as codes.
+    let numeric: Vec<&String> = cfg.weight.iter().chain(&cfg.count).collect();
+    let coded: Vec<String> = cfg
+        .columns()
+        .into_iter()
+        .filter(|c| !numeric.contains(&c))
+        .collect();
+    let table = read_table_coded(&cfg.input, &cfg.columns(), &coded, &cfg.read, progress)?;
     let undeclared: Vec<String> = table
         .all_columns
         .iter()
@@ -63,7 +70,7 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
         });
     } else if cfg.profile_undeclared && !undeclared.is_empty() {
         progress.stage("reading the other columns to profile them");
-        let extra = read_table_with(&cfg.input, &undeclared, &cfg.read, progress)?;
+        let extra = read_table_coded(&cfg.input, &undeclared, &undeclared, &cfg.read, progress)?;
         let total = undeclared.len() as u64;
         progress.stage(&format!("profiling the other {total} columns"));
         let mut profiles = Vec::with_capacity(undeclared.len());

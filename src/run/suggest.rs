@@ -537,6 +537,7 @@ impl Suggestion {
             files: Vec::new(),
             notes: Vec::new(),
             unusable: Vec::new(),
+            coded: Vec::new(),
         };
         analyse_table(&cfg, table, &Silent)
     }
