@@ -766,6 +766,8 @@ pub struct Batches {
     file: super::Stream,
     pub header: Header,
     wanted: Vec<String>,
+    /// The wanted columns delivered as codes.
+    coded: Vec<String>,
     buf: Vec<u8>,
     eof: bool,
     at: Position,
@@ -783,11 +785,12 @@ impl Batches {
         self.file.consumed()
     }
 
-    /// Open `path` and read its header.
+    /// Open `path` and read its header; `coded` (of `wanted`) come as codes.
     pub fn open(
         path: &str,
         delimiter: Option<u8>,
         wanted: &[String],
+        coded: &[String],
         batch_bytes: usize,
     ) -> Result<Batches> {
         let file = super::Stream::open(path)?;
@@ -801,6 +804,7 @@ impl Batches {
                 lines: 0,
             },
             wanted: wanted.to_vec(),
+            coded: coded.to_vec(),
             buf: Vec::new(),
             eof: false,
             at: Position { line: 0, row: 0 },
@@ -873,7 +877,10 @@ impl Batches {
                 &self.wanted,
                 self.at,
                 self.eof,
-                Delivery::default(),
+                Delivery {
+                    coded: &self.coded,
+                    meter: None,
+                },
             )?;
             if parsed.consumed == 0 && !self.eof {
                 // One record longer than the batch: read on.

@@ -338,7 +338,15 @@ fn stream_csv(
     progress: &dyn Progress,
 ) -> Result<()> {
     let delimiter = cfg.read.delimiter.or(acc.delimiter);
-    let mut reader = csv::Batches::open(file, delimiter, want, options.batch_bytes)?;
+    // Everything grouped is encoded: read it as codes; counts and weights as text.
+    let grouped = cfg.qis.len() + cfg.sensitive.len();
+    let numeric = [cfg.count, cfg.weight];
+    let coded: Vec<String> = want[..grouped]
+        .iter()
+        .filter(|c| !numeric.contains(&Some(*c)))
+        .cloned()
+        .collect();
+    let mut reader = csv::Batches::open(file, delimiter, want, &coded, options.batch_bytes)?;
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     progress.stage(&format!("streaming {file} (bytes read)"));
     acc.delimiter = acc.delimiter.or(Some(reader.header.delimiter));
@@ -360,7 +368,7 @@ fn stream_csv(
             files: Vec::new(),
             notes: Vec::new(),
             unusable: Vec::new(),
-            coded: Vec::new(),
+            coded: parsed.coded,
         };
         batch(cfg, table, &mut acc.dicts, &mut acc.merged, want)?;
         acc.batches += 1;
