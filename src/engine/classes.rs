@@ -187,41 +187,151 @@ impl ClassTable {
     }
 
     /// Number of sample uniques (classes of size 1) left after dropping
-    /// the QI at `drop`. A merged class has size 1 only if it is one class
-    /// of size 1, so it suffices to count reduced keys that occur once and
-    /// belong to a size-1 class; the keys are sorted as plain `u64`s.
+    /// the QI at `drop`. For every QI in turn, use [`ClassTable::drop_one`].
     pub fn uniques_without(&self, drop: usize) -> u64 {
-        let keep: Vec<usize> = (0..self.arity()).filter(|&q| q != drop).collect();
-        let total_bits: u32 = keep.iter().map(|&q| bits_for(self.cards[q])).sum();
-        if total_bits > 63 {
-            let t = self.project(&keep);
-            return t.sizes.iter().filter(|&&s| s == 1).count() as u64;
+        self.drop_one().uniques_without(drop)
+    }
+
+    /// What counting uniques without one QI at a time needs, computed once.
+    pub fn drop_one(&self) -> DropOne<'_> {
+        let shifts = key_shifts(&self.cards);
+        let total: u32 = self.cards.iter().map(|&c| bits_for(c)).sum();
+        if total > 62 {
+            return DropOne {
+                table: self,
+                shifts,
+                packed: None,
+                first_diff: None,
+            };
         }
-        let mut keys: Vec<u64> = (0..self.len())
+        // (packed key << 1) | is-size-1, first QI in the highest bits.
+        let packed: Vec<u64> = (0..self.len())
             .into_par_iter()
             .map(|c| {
                 let mut k = 0u64;
-                for &q in &keep {
-                    k = (k << bits_for(self.cards[q])) | self.keys[q][c] as u64;
+                for (q, keys) in self.keys.iter().enumerate() {
+                    k = (k << bits_for(self.cards[q])) | keys[c] as u64;
                 }
                 (k << 1) | (self.sizes[c] == 1) as u64
             })
             .collect();
-        radix::sort_keys(&mut keys, total_bits + 1);
-        let mut uniques = 0;
-        let mut i = 0;
-        while i < keys.len() {
-            let mut j = i + 1;
-            while j < keys.len() && keys[j] >> 1 == keys[i] >> 1 {
-                j += 1;
-            }
-            if j == i + 1 && keys[i] & 1 == 1 {
-                uniques += 1;
-            }
-            i = j;
+        // In key order, the first QI where each class differs from the one
+        // before it (the highest differing bit, mapped to its QI).
+        let ordered = packed.par_windows(2).all(|w| w[0] >> 1 < w[1] >> 1);
+        let first_diff = ordered.then(|| {
+            let qi_of_bit = |bit: u32| shifts.iter().position(|&s| bit >= s).unwrap_or(0) as u16;
+            let mut d: Vec<u16> = packed
+                .par_windows(2)
+                .map(|w| qi_of_bit(63 - (w[0] ^ w[1]).leading_zeros() - 1))
+                .collect();
+            d.insert(0, 0);
+            d
+        });
+        DropOne {
+            table: self,
+            shifts,
+            packed: Some(packed),
+            first_diff,
         }
-        uniques
     }
+}
+
+/// Bit offset of each QI's code in a packed key (the last QI at 0).
+fn key_shifts(cards: &[u32]) -> Vec<u32> {
+    let mut shifts = vec![0; cards.len()];
+    let mut at = 0;
+    for q in (0..cards.len()).rev() {
+        shifts[q] = at;
+        at += bits_for(cards[q]);
+    }
+    shifts
+}
+
+/// A class table prepared for dropping one QI at a time: its packed keys
+/// (each with a size-1 flag) and, when its classes are in key order, where
+/// each differs from the one before.
+pub struct DropOne<'a> {
+    table: &'a ClassTable,
+    shifts: Vec<u32>,
+    packed: Option<Vec<u64>>,
+    first_diff: Option<Vec<u16>>,
+}
+
+impl DropOne<'_> {
+    /// Sample uniques left after dropping the QI at `drop`: reduced keys
+    /// that occur once, on a size-1 class (a merged class has size 1 only
+    /// if it is one class of size 1).
+    pub fn uniques_without(&self, drop: usize) -> u64 {
+        let t = self.table;
+        let Some(packed) = &self.packed else {
+            let keep: Vec<usize> = (0..t.arity()).filter(|&q| q != drop).collect();
+            let p = t.project(&keep);
+            return p.sizes.iter().filter(|&&s| s == 1).count() as u64;
+        };
+        let (shift, width) = (self.shifts[drop], bits_for(t.cards[drop]));
+        match &self.first_diff {
+            Some(first_diff) if drop > 0 => self.by_segment(packed, first_diff, drop, shift),
+            _ => {
+                // Cut the QI's bits out of each key and sort the rest.
+                let low = (1u64 << (shift + 1)) - 1;
+                let mut keys: Vec<u64> = packed
+                    .par_iter()
+                    .map(|&k| ((k >> (shift + width + 1)) << (shift + 1)) | (k & low))
+                    .collect();
+                let total: u32 = t.cards.iter().map(|&c| bits_for(c)).sum();
+                radix::sort_keys(&mut keys, total - width + 1);
+                count_lone_uniques(&keys)
+            }
+        }
+    }
+
+    /// In key order, classes that agree on the QIs before `drop` are
+    /// contiguous (a segment), and a segment is one run per value of
+    /// `drop`, each sorted by the QIs after it. Classes alike but for
+    /// `drop` share a segment and their codes after it, so sorting each
+    /// segment by those codes (a stable sort merges the presorted runs)
+    /// groups them; segments are sorted in parallel.
+    fn by_segment(&self, packed: &[u64], first_diff: &[u16], drop: usize, shift: u32) -> u64 {
+        let after = (1u64 << (shift + 1)) - 1;
+        let mut keys: Vec<u64> = packed.par_iter().map(|&k| k & after).collect();
+        let n = keys.len();
+        let starts: Vec<usize> = (1..n)
+            .into_par_iter()
+            .filter(|&c| (first_diff[c] as usize) < drop)
+            .collect();
+        let mut segments: Vec<&mut [u64]> = Vec::with_capacity(starts.len() + 1);
+        let (mut rest, mut at) = (&mut keys[..], 0);
+        for &s in starts.iter().chain(std::iter::once(&n)) {
+            let (segment, tail) = rest.split_at_mut(s - at);
+            segments.push(segment);
+            (rest, at) = (tail, s);
+        }
+        segments
+            .into_par_iter()
+            .map(|segment| {
+                segment.sort();
+                count_lone_uniques(segment)
+            })
+            .sum()
+    }
+}
+
+/// In sorted `(key << 1) | is_size_1` values: the keys that occur once,
+/// on a size-1 class.
+fn count_lone_uniques(keys: &[u64]) -> u64 {
+    let mut uniques = 0;
+    let mut i = 0;
+    while i < keys.len() {
+        let mut j = i + 1;
+        while j < keys.len() && keys[j] >> 1 == keys[i] >> 1 {
+            j += 1;
+        }
+        if j == i + 1 && keys[i] & 1 == 1 {
+            uniques += 1;
+        }
+        i = j;
+    }
+    uniques
 }
 
 /// Group rows into equivalence classes. With `want_row_class`, also return
@@ -792,6 +902,65 @@ fn group_all(rows: Rows<'_>, want: Want) -> Grouping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Uniques without each QI, by segments (key order) and by one sort of
+    /// the reduced keys, equal the uniques of the table regrouped without
+    /// that QI, on random tables of every shape (dense and sorted grouping,
+    /// small and large cardinalities, 2 to 6 QIs).
+    #[test]
+    fn uniques_without_by_segment_equals_by_sort() {
+        let mut rng = crate::engine::splitmix::SplitMix64(11);
+        for trial in 0..60 {
+            let m = 2 + trial % 5;
+            let rows = 50 + (rng.next_u64() % 4000) as usize;
+            let cards: Vec<u32> = (0..m)
+                .map(|_| [2, 3, 7, 40, 1000, 70_000][(rng.next_u64() % 6) as usize])
+                .collect();
+            let columns: Vec<Vec<u32>> = cards
+                .iter()
+                .map(|&k| {
+                    (0..rows)
+                        .map(|_| (rng.next_u64() % k as u64) as u32)
+                        .collect()
+                })
+                .collect();
+            let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
+            let t = group(
+                Rows {
+                    columns: &cols,
+                    cards: &cards,
+                    counts: None,
+                    weights: None,
+                    len: rows,
+                },
+                false,
+            )
+            .table;
+            let d = t.drop_one();
+            // Keys wider than 62 bits are regrouped instead.
+            let packs = cards.iter().map(|&c| bits_for(c)).sum::<u32>() <= 62;
+            assert_eq!(d.packed.is_some(), packs);
+            assert_eq!(d.first_diff.is_some(), packs, "trial {trial}: key order");
+            let by_sort = DropOne {
+                first_diff: None,
+                ..t.drop_one()
+            };
+            for drop in 0..m {
+                let keep: Vec<usize> = (0..m).filter(|&q| q != drop).collect();
+                let projected = t.project(&keep).sizes.iter().filter(|&&s| s == 1).count() as u64;
+                assert_eq!(
+                    d.uniques_without(drop),
+                    projected,
+                    "trial {trial}, drop {drop}, cards {cards:?}"
+                );
+                assert_eq!(
+                    by_sort.uniques_without(drop),
+                    projected,
+                    "trial {trial}, drop {drop}"
+                );
+            }
+        }
+    }
 
     /// Merging histograms by a class map equals summing them by hand.
     #[test]

@@ -217,6 +217,13 @@ pub fn contributions(t: &ClassTable, missing: Option<&[Option<u32>]>) -> Vec<Con
 fn contributions_by_class(t: &ClassTable) -> Vec<Contribution> {
     let n = t.records();
     let uniques = t.sizes.iter().filter(|&&s| s == 1).count() as u64;
+    // One QI at a time, each step parallel inside: one reduced copy of the
+    // keys is alive at once, not one per QI.
+    let drop_one = t.drop_one();
+    let without: Vec<u64> = (0..t.arity())
+        .map(|q| drop_one.uniques_without(q))
+        .collect();
+    drop(drop_one);
     (0..t.arity())
         .into_par_iter()
         .map(|q| {
@@ -225,7 +232,7 @@ fn contributions_by_class(t: &ClassTable) -> Vec<Contribution> {
             let pairs: u128 = values.iter().map(|&f| f as u128 * (f as u128 - 1)).sum();
             let all = n as u128 * (n as u128).saturating_sub(1);
             let separation = (n >= 2).then(|| 1.0 - pairs as f64 / all as f64);
-            let without = t.uniques_without(q);
+            let without = without[q];
             Contribution {
                 position: q,
                 distinct: values.len() as u64,
