@@ -8,7 +8,9 @@ use polars::prelude::*;
 use super::Table;
 use rayon::prelude::*;
 
-use crate::engine::encode::{encode_series, encode_text, EncodedColumn, RawText};
+use crate::engine::encode::{
+    encode_series, encode_text, encode_text_owned, EncodedColumn, RawText,
+};
 use crate::error::{Error, Result};
 
 /// Encode the named columns of a table (in parallel), from the codes the
@@ -28,6 +30,46 @@ pub fn encode(table: &Table, qis: &[String], tokens: &[String]) -> Result<Vec<En
     from.par_iter()
         .map(|(name, f)| match f {
             From::Codes(raw) => Ok(encode_text(name, raw, tokens)),
+            From::Values(s) => encode_series(&table.source, name, s, tokens),
+        })
+        .collect()
+}
+
+/// Encode several columns of a table, each with its own missing tokens,
+/// taking the reader's codes out of the table on their last use (so they
+/// are rewritten in place, not copied). Same result as [`encode`].
+pub fn encode_taking(
+    table: &mut Table,
+    columns: &[(&String, &[String])],
+) -> Result<Vec<EncodedColumn>> {
+    enum From<'a> {
+        Codes(RawText),
+        Values(&'a Series),
+    }
+    let mut owned: Vec<(usize, RawText)> = Vec::new();
+    for (i, (name, _)) in columns.iter().enumerate() {
+        let last = !columns[i + 1..].iter().any(|(n, _)| n == name);
+        if let Some(at) = table.coded.iter().position(|(n, _)| n == *name) {
+            let raw = match last {
+                true => table.coded.swap_remove(at).1,
+                false => table.coded[at].1.clone(),
+            };
+            owned.push((i, raw));
+        }
+    }
+    let table = &*table;
+    let mut from: Vec<(&str, &[String], From)> = Vec::with_capacity(columns.len());
+    let mut owned = owned.into_iter().peekable();
+    for (i, (name, tokens)) in columns.iter().enumerate() {
+        let f = match owned.next_if(|(j, _)| *j == i) {
+            Some((_, raw)) => From::Codes(raw),
+            None => From::Values(table.column(name)?),
+        };
+        from.push((name.as_str(), tokens, f));
+    }
+    from.into_par_iter()
+        .map(|(name, tokens, f)| match f {
+            From::Codes(raw) => Ok(encode_text_owned(name, raw, tokens)),
             From::Values(s) => encode_series(&table.source, name, s, tokens),
         })
         .collect()

@@ -386,13 +386,19 @@ enum Sink {
 }
 
 /// How the wanted columns are delivered.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Default, Clone, Copy)]
 pub struct Delivery<'a> {
     /// Columns read straight into codes ([`Parsed::coded`]).
     pub coded: &'a [String],
     /// Bytes parsed are added here as pieces finish (progress).
     pub meter: Option<&'a AtomicU64>,
+    /// Told each piece of the input once it is parsed (a mapped file's
+    /// pages can then leave memory).
+    pub release: Option<Release<'a>>,
 }
+
+/// What is told a parsed piece of the input.
+pub type Release<'a> = &'a (dyn Fn(&[u8]) + Sync);
 
 /// One wanted column of a parsed piece.
 enum PieceColumn {
@@ -528,7 +534,16 @@ pub fn parse_body(
     at_eof: bool,
     delivery: Delivery,
 ) -> Result<Parsed> {
-    let Delivery { coded, meter } = delivery;
+    let Delivery {
+        coded,
+        meter,
+        release,
+    } = delivery;
+    let done = |part: &[u8]| {
+        if let Some(r) = release {
+            r(part);
+        }
+    };
     let located = locate(file, header, wanted)?;
     let is_coded: Vec<bool> = wanted.iter().map(|w| coded.contains(w)).collect();
     let layout = Layout {
@@ -544,6 +559,7 @@ pub fn parse_body(
         .enumerate()
         .map(|(i, &(s, e))| {
             let piece = parse_piece(&body[s..e], &layout, at_eof && i == last);
+            done(&body[s..e]);
             if let Some(m) = meter {
                 m.fetch_add((e - s) as u64, Ordering::Relaxed);
             }
@@ -567,7 +583,11 @@ pub fn parse_body(
         let base = parsed.consumed;
         let piece = match pieces[i].take() {
             Some(p) if base == start => p,
-            _ => parse_piece(&body[base..end], &layout, at_eof && i == last),
+            _ => {
+                let piece = parse_piece(&body[base..end], &layout, at_eof && i == last);
+                done(&body[base..end]);
+                piece
+            }
         };
         let line = at.line + parsed.lines;
         if let Some(p) = &piece.problem {
@@ -880,6 +900,7 @@ impl Batches {
                 Delivery {
                     coded: &self.coded,
                     meter: None,
+                    release: None,
                 },
             )?;
             if parsed.consumed == 0 && !self.eof {
@@ -1121,6 +1142,7 @@ mod coded_tests {
                 Delivery {
                     coded: &wanted,
                     meter: None,
+                    release: None,
                 },
             )
             .unwrap();
@@ -1156,6 +1178,7 @@ mod coded_tests {
             Delivery {
                 coded: &["a".to_string()],
                 meter: None,
+                release: None,
             },
         )
         .unwrap();

@@ -191,10 +191,11 @@ impl Read for Stream {
 /// The SHA-256 and size of `bytes`.
 /// Size and SHA-256 of a file's bytes (rows filled in later), adding the
 /// bytes hashed to `meter` as it goes (in 16 MiB steps).
-fn file_info(path: &str, bytes: &[u8], meter: Option<&std::sync::atomic::AtomicU64>) -> FileInfo {
+fn file_info(path: &str, bytes: &Bytes, meter: Option<&std::sync::atomic::AtomicU64>) -> FileInfo {
     let mut d = Digest::new();
-    for chunk in bytes.chunks(16 << 20) {
+    for chunk in bytes.as_ref().chunks(16 << 20) {
         d.update(chunk);
+        bytes.release(chunk);
         if let Some(m) = meter {
             m.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
         }
@@ -255,6 +256,36 @@ impl AsRef<[u8]> for Bytes {
         match self {
             Bytes::Mapped(m) => m,
             Bytes::Shared(v) => v,
+        }
+    }
+}
+
+impl Bytes {
+    /// Done with `part` (a slice of these bytes) for now: a mapped file's
+    /// pages in it leave this process's memory. They stay in the page
+    /// cache, and a later read of them faults them back in with the same
+    /// bytes, so the resident memory of a read is the pieces in flight,
+    /// not the file. Whole 64 KiB blocks only (a page on every platform).
+    pub(crate) fn release(&self, part: &[u8]) {
+        let Bytes::Mapped(map) = self else {
+            return;
+        };
+        const BLOCK: usize = 1 << 16;
+        let base = map.as_ptr() as usize;
+        let start = (part.as_ptr() as usize).saturating_sub(base);
+        let end = start + part.len();
+        if end > map.len() {
+            return;
+        }
+        let (from, to) = (start.div_ceil(BLOCK) * BLOCK, end / BLOCK * BLOCK);
+        if to > from {
+            // SAFETY: a read-only shared file mapping: MADV_DONTNEED drops
+            // the pages from this process, and the next access reads the
+            // file's (unchanged) bytes again; no slice sees other bytes.
+            // Failure only leaves the pages resident.
+            let _ = unsafe {
+                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
+            };
         }
     }
 }
@@ -449,19 +480,17 @@ pub fn read_table_coded(
     let main = std::thread::current();
     let work = || {
         let meter = metered.then_some(&done);
+        let release = |part: &[u8]| data.release(part);
         let both = rayon::join(
             || {
-                read_loaded(
-                    source,
-                    format,
-                    data.as_ref(),
-                    columns,
+                let delivery = csv::Delivery {
                     coded,
-                    options,
                     meter,
-                )
+                    release: Some(&release),
+                };
+                read_loaded(source, format, data.as_ref(), columns, options, delivery)
             },
-            || file_info(source, raw.as_ref(), meter),
+            || file_info(source, &raw, meter),
         );
         finished.store(true, Ordering::Release);
         main.unpark();
@@ -503,9 +532,8 @@ fn read_loaded(
     format: Format,
     bytes: &[u8],
     columns: &[String],
-    coded: &[String],
     options: &ReadOptions,
-    meter: Option<&std::sync::atomic::AtomicU64>,
+    delivery: csv::Delivery,
 ) -> Result<Table> {
     match format {
         Format::Csv => {
@@ -514,7 +542,7 @@ fn read_loaded(
                 without_bom(bytes),
                 options.delimiter,
                 columns,
-                csv::Delivery { coded, meter },
+                delivery,
             )?;
             let mut notes = Vec::new();
             notes.extend(multiline_note(
@@ -589,7 +617,14 @@ pub fn read_bytes(
             &owned
         }
     };
-    read_loaded(source, format, bytes, columns, &[], options, None)
+    read_loaded(
+        source,
+        format,
+        bytes,
+        columns,
+        options,
+        csv::Delivery::default(),
+    )
 }
 
 /// The warning for records that hold a line break inside quotes: legal
@@ -611,7 +646,7 @@ mod tests {
     fn sha256_of_a_known_text() {
         // FIPS 180-2, appendix B.1.
         let meter = std::sync::atomic::AtomicU64::new(0);
-        let f = file_info("x", b"abc", Some(&meter));
+        let f = file_info("x", &Bytes::Shared(Arc::new(b"abc".to_vec())), Some(&meter));
         assert_eq!(meter.into_inner(), 3);
         assert_eq!(
             f.sha256,

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::gate::targets::{
     check, check_inference, check_population, BetaKind, DeltaVariant, Measured,
 };
-use crate::input::columns::{encode as encode_qis, read_counts, read_weights};
+use crate::input::columns::{encode_taking, read_counts, read_weights};
 use crate::input::{read_table_coded, Table};
 use crate::measure::privacy::{below_k_of, class_stats, k_of, sample_uniques_of, Frequencies};
 use crate::measure::risk;
@@ -70,7 +70,8 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
         });
     } else if cfg.profile_undeclared && !undeclared.is_empty() {
         progress.stage("reading the other columns to profile them");
-        let extra = read_table_coded(&cfg.input, &undeclared, &undeclared, &cfg.read, progress)?;
+        let mut extra =
+            read_table_coded(&cfg.input, &undeclared, &undeclared, &cfg.read, progress)?;
         let total = undeclared.len() as u64;
         progress.stage(&format!("profiling the other {total} columns"));
         let mut profiles = Vec::with_capacity(undeclared.len());
@@ -78,7 +79,8 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
         // are dropped before the next is encoded.
         for (i, name) in undeclared.iter().enumerate() {
             progress.work(i as u64, total);
-            for c in encode_qis(&extra, std::slice::from_ref(name), &cfg.missing_tokens)? {
+            let tokens = cfg.missing_tokens.as_slice();
+            for c in encode_taking(&mut extra, &[(name, tokens)])? {
                 let mut counts = vec![0u64; c.dict.len()];
                 for &x in &c.codes {
                     counts[x as usize] += 1;
@@ -241,18 +243,19 @@ pub fn analyse_table(cfg: &Config, table: Table, progress: &dyn Progress) -> Res
     };
     progress.stage("encoding quasi-identifiers");
     // QIs and sensitive attributes in one parallel pass over the columns.
-    let mut both: Vec<String> = cfg.qis.clone();
-    both.extend(cfg.sensitive.iter().cloned());
-    let mut columns = encode_qis(&table, &both, &cfg.missing_tokens)?;
+    // Ids are encoded without missing tokens: every label is an id.
+    let tokens = cfg.missing_tokens.as_slice();
+    let release_id = cfg.aux.as_ref().and_then(|a| a.release_id.as_ref());
+    let all: Vec<(&String, &[String])> = (cfg.qis.iter().chain(&cfg.sensitive))
+        .map(|c| (c, tokens))
+        .chain(cfg.person_id.iter().chain(release_id).map(|c| (c, &[][..])))
+        .collect();
+    let mut table = table;
+    let mut columns = encode_taking(&mut table, &all)?;
+    let mut ids = columns.split_off(cfg.qis.len() + cfg.sensitive.len());
     let sensitive = columns.split_off(cfg.qis.len());
-    let person = match &cfg.person_id {
-        Some(p) => encode_qis(&table, std::slice::from_ref(p), &[])?.pop(),
-        None => None,
-    };
-    let release_ids = match cfg.aux.as_ref().and_then(|a| a.release_id.as_ref()) {
-        Some(id) => encode_qis(&table, std::slice::from_ref(id), &[])?.pop(),
-        None => None,
-    };
+    let release_ids = release_id.and_then(|_| ids.pop());
+    let person = cfg.person_id.as_ref().and_then(|_| ids.pop());
     let prepared = Prepared {
         meta: InputMeta {
             source: table.source.clone(),
