@@ -174,14 +174,32 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
             )));
         }
     }
+    if cfg.count.is_some() && !cfg.sensitive.is_empty() {
+        return Err(Error::usage(
+            "suggest and anonymise take --count (a frequency table) without --sensitive for now: \
+             sensitive targets are searched on the records themselves",
+        ));
+    }
+    if cfg.weight.is_some() {
+        return Err(Error::usage(
+            "suggest and anonymise do not take --weight: the search counts records, not weights",
+        ));
+    }
     progress.stage(&format!("reading {}", cfg.input));
     let mut wanted = cfg.qis.clone();
     wanted.extend(cfg.sensitive.iter().cloned());
+    wanted.extend(cfg.count.iter().cloned());
     let table = read_table_with(&cfg.input, &wanted, &cfg.read, progress)?;
+    crate::input::check_columns(&table.source, &wanted, &table.all_columns)?;
     let columns = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
+    // A frequency table: each row stands for its count of records.
+    let counts = match &cfg.count {
+        Some(c) => Some(crate::input::columns::read_counts(&table, c)?),
+        None => None,
+    };
     let grouping = group_columns(
         &columns,
-        None,
+        counts.as_deref(),
         None,
         Want {
             row_class: true,

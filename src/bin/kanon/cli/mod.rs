@@ -750,6 +750,10 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "MODE", default_value = default_name::<MissingAs>(), value_parser = choice::<MissingAs>())]
     pub missing_as: MissingAs,
 
+    /// Column of record counts: the input is a frequency table (as `kanon sql` prints it); anonymise keeps the column.
+    #[arg(long, value_name = "COL")]
+    pub count: Option<String>,
+
     /// Show what one record's values become (search.examples); values are private otherwise.
     #[arg(long)]
     pub show_values: bool,
@@ -840,6 +844,7 @@ impl SuggestArgs {
                 },
                 show_values: self.show_values,
                 missing_as: self.missing_as,
+                count: self.count.clone(),
                 lang: kanon::render::lang::Lang::parse(&self.lang)?,
                 ..Config::default()
             },
