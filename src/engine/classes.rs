@@ -186,13 +186,9 @@ impl ClassTable {
         )
     }
 
-    /// Number of sample uniques (classes of size 1) left after dropping
-    /// the QI at `drop`. For every QI in turn, use [`ClassTable::drop_one`].
-    pub fn uniques_without(&self, drop: usize) -> u64 {
-        self.drop_one().uniques_without(drop)
-    }
-
-    /// What counting uniques without one QI at a time needs, computed once.
+    /// What counting sample uniques (classes of size 1) left after dropping
+    /// one QI at a time needs, computed once; see
+    /// [`DropOne::uniques_without`].
     pub fn drop_one(&self) -> DropOne<'_> {
         let shifts = key_shifts(&self.cards);
         let total: u32 = self.cards.iter().map(|&c| bits_for(c)).sum();
@@ -1144,9 +1140,9 @@ mod tests {
         assert_eq!(t.sizes, vec![2, 1, 1]);
         let p = t.project(&[0]);
         assert_eq!(p.sizes, vec![3, 1]);
-        assert_eq!(t.uniques_without(1), 1);
+        assert_eq!(t.drop_one().uniques_without(1), 1);
         // Dropping col 0: (0) x2, (1) x2 -> no uniques.
-        assert_eq!(t.uniques_without(0), 0);
+        assert_eq!(t.drop_one().uniques_without(0), 0);
         let none = t.project(&[]);
         assert_eq!(none.sizes, vec![4]);
     }

@@ -177,12 +177,8 @@ pub const NULL_CODE: u32 = NULL;
 
 /// Encode a column read as [`RawText`]: value kind (numeric when every
 /// value is a number), order, missing tokens, as for strings.
-pub fn encode_text(name: &str, raw: &RawText, missing_tokens: &[String]) -> EncodedColumn {
-    encode_text_owned(name, raw.clone(), missing_tokens)
-}
-
-/// [`encode_text`], rewriting the codes in place.
-pub fn encode_text_owned(name: &str, raw: RawText, missing_tokens: &[String]) -> EncodedColumn {
+/// The codes are rewritten in place.
+pub fn encode_text(name: &str, raw: RawText, missing_tokens: &[String]) -> EncodedColumn {
     RawEncoding {
         kind: ValueKind::Text,
         codes: raw.codes,

@@ -8,31 +8,42 @@ use polars::prelude::*;
 use super::Table;
 use rayon::prelude::*;
 
-use crate::engine::encode::{
-    encode_series, encode_text, encode_text_owned, EncodedColumn, RawText,
-};
+use std::borrow::Cow;
+
+use crate::engine::encode::{encode_series, encode_text, EncodedColumn, RawText};
 use crate::error::{Error, Result};
+
+/// Where a column to encode comes from: the reader's codes (borrowed,
+/// or taken out of the table) or the values.
+enum From<'a> {
+    Codes(Cow<'a, RawText>),
+    Values(&'a Series),
+}
+
+/// Encode columns in parallel, each with its own missing tokens.
+fn encode_from(source: &str, from: Vec<(&str, &[String], From)>) -> Result<Vec<EncodedColumn>> {
+    from.into_par_iter()
+        .map(|(name, tokens, f)| match f {
+            From::Codes(raw) => Ok(encode_text(name, raw.into_owned(), tokens)),
+            From::Values(s) => encode_series(source, name, s, tokens),
+        })
+        .collect()
+}
 
 /// Encode the named columns of a table (in parallel), from the codes the
 /// reader made where it made them ([`Table::coded`]), else from the values.
 pub fn encode(table: &Table, qis: &[String], tokens: &[String]) -> Result<Vec<EncodedColumn>> {
-    enum From<'a> {
-        Codes(&'a RawText),
-        Values(&'a Series),
-    }
-    let from: Vec<(&str, From)> = qis
+    let from = qis
         .iter()
-        .map(|q| match table.coded(q) {
-            Some(raw) => Ok((q.as_str(), From::Codes(raw))),
-            None => Ok((q.as_str(), From::Values(table.column(q)?))),
+        .map(|q| {
+            let f = match table.coded(q) {
+                Some(raw) => From::Codes(Cow::Borrowed(raw)),
+                None => From::Values(table.column(q)?),
+            };
+            Ok((q.as_str(), tokens, f))
         })
         .collect::<Result<_>>()?;
-    from.par_iter()
-        .map(|(name, f)| match f {
-            From::Codes(raw) => Ok(encode_text(name, raw, tokens)),
-            From::Values(s) => encode_series(&table.source, name, s, tokens),
-        })
-        .collect()
+    encode_from(&table.source, from)
 }
 
 /// Encode several columns of a table, each with its own missing tokens,
@@ -42,37 +53,28 @@ pub fn encode_taking(
     table: &mut Table,
     columns: &[(&String, &[String])],
 ) -> Result<Vec<EncodedColumn>> {
-    enum From<'a> {
-        Codes(RawText),
-        Values(&'a Series),
-    }
-    let mut owned: Vec<(usize, RawText)> = Vec::new();
+    let mut owned: Vec<Option<RawText>> = Vec::with_capacity(columns.len());
     for (i, (name, _)) in columns.iter().enumerate() {
         let last = !columns[i + 1..].iter().any(|(n, _)| n == name);
-        if let Some(at) = table.coded.iter().position(|(n, _)| n == *name) {
-            let raw = match last {
-                true => table.coded.swap_remove(at).1,
-                false => table.coded[at].1.clone(),
-            };
-            owned.push((i, raw));
-        }
+        owned.push(match table.coded.iter().position(|(n, _)| n == *name) {
+            Some(at) if last => Some(table.coded.swap_remove(at).1),
+            Some(at) => Some(table.coded[at].1.clone()),
+            None => None,
+        });
     }
     let table = &*table;
-    let mut from: Vec<(&str, &[String], From)> = Vec::with_capacity(columns.len());
-    let mut owned = owned.into_iter().peekable();
-    for (i, (name, tokens)) in columns.iter().enumerate() {
-        let f = match owned.next_if(|(j, _)| *j == i) {
-            Some((_, raw)) => From::Codes(raw),
-            None => From::Values(table.column(name)?),
-        };
-        from.push((name.as_str(), tokens, f));
-    }
-    from.into_par_iter()
-        .map(|(name, tokens, f)| match f {
-            From::Codes(raw) => Ok(encode_text_owned(name, raw, tokens)),
-            From::Values(s) => encode_series(&table.source, name, s, tokens),
+    let from = columns
+        .iter()
+        .zip(owned)
+        .map(|((name, tokens), raw)| {
+            let f = match raw {
+                Some(raw) => From::Codes(Cow::Owned(raw)),
+                None => From::Values(table.column(name)?),
+            };
+            Ok((name.as_str(), *tokens, f))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    encode_from(&table.source, from)
 }
 
 /// Parse a numeric column cell by cell, naming the row of the first bad cell.

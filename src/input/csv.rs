@@ -1155,7 +1155,7 @@ mod coded_tests {
                     let a = encode_series("t.csv", w, &series, &tokens).unwrap();
                     let (name, raw) = &coded.body.coded[i];
                     assert_eq!(name, w);
-                    let b = encode_text(w, raw, &tokens);
+                    let b = encode_text(w, raw.clone(), &tokens);
                     assert_eq!(a.codes, b.codes, "{w} {rows}");
                     assert_eq!(a.dict.labels, b.dict.labels, "{w}");
                     assert_eq!(a.dict.kind, b.dict.kind, "{w}");
