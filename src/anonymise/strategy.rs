@@ -90,6 +90,20 @@ pub struct TimeLimit {
 }
 
 impl TimeLimit {
+    /// `seconds` counted from `from` (the start of the command); refused
+    /// unless positive and finite.
+    pub fn seconds(from: Instant, seconds: f64) -> crate::Result<TimeLimit> {
+        if !(seconds.is_finite() && seconds > 0.0 && seconds < 1e9) {
+            return Err(crate::Error::usage(format!(
+                "--time-limit must be positive seconds, got {seconds}"
+            )));
+        }
+        Ok(TimeLimit {
+            from,
+            limit: std::time::Duration::from_secs_f64(seconds),
+        })
+    }
+
     fn soft(self) -> Instant {
         self.from + self.limit
     }

@@ -37,6 +37,9 @@ pub enum Format {
     Parquet,
     Ipc,
     Ndjson,
+    /// Arrow data handed over in memory by a program (the Python package's
+    /// DataFrames); never a file, so never chosen by extension or `--format`.
+    Arrow,
 }
 
 impl Format {
@@ -71,6 +74,7 @@ impl Format {
             Format::Parquet => "parquet",
             Format::Ipc => "ipc",
             Format::Ndjson => "ndjson",
+            Format::Arrow => "arrow",
         }
     }
 }
@@ -241,6 +245,39 @@ impl Table {
     /// A requested column read straight into codes, if it was.
     pub fn coded(&self, name: &str) -> Option<&crate::engine::encode::RawText> {
         self.coded.iter().find(|(n, _)| n == name).map(|(_, r)| r)
+    }
+
+    /// The same table with only `columns`, in that order, sharing the
+    /// data. A column the table lacks, or holds in a type kanon cannot read
+    /// as values, is an error naming it.
+    pub fn select(&self, columns: &[String]) -> Result<Table> {
+        check_columns(&self.source, columns, &self.all_columns)?;
+        typed::refuse_unusable(&self.source, columns, &self.unusable)?;
+        let in_frame: Vec<PlSmallStr> = (columns.iter())
+            .filter(|c| self.coded(c).is_none())
+            .map(|c| PlSmallStr::from(c.as_str()))
+            .collect();
+        let internal =
+            |e: PolarsError| Error::file(&self.source, format!("internal: selecting columns: {e}"));
+        // A frame of no columns keeps the row count.
+        let frame = match in_frame.is_empty() {
+            true => DataFrame::new(self.frame.height(), vec![]).map_err(internal)?,
+            false => self.frame.select(in_frame).map_err(internal)?,
+        };
+        Ok(Table {
+            source: self.source.clone(),
+            format: self.format,
+            delimiter: self.delimiter,
+            all_columns: self.all_columns.clone(),
+            frame,
+            files: self.files.clone(),
+            notes: self.notes.clone(),
+            unusable: self.unusable.clone(),
+            coded: (self.coded.iter())
+                .filter(|(n, _)| columns.contains(n))
+                .cloned()
+                .collect(),
+        })
     }
 }
 

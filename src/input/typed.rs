@@ -111,7 +111,7 @@ fn schema(source: &str, format: Format, bytes: &[u8]) -> Result<Vec<(String, Arr
         Format::Ipc => guarded(source, format, || {
             IpcReader::new(Cursor::new(bytes)).schema()
         })?,
-        Format::Ndjson | Format::Csv => {
+        Format::Ndjson | Format::Csv | Format::Arrow => {
             return Err(Error::file(source, "internal: no schema for this format"))
         }
     };
@@ -266,7 +266,10 @@ pub(super) fn read(
                 .map_err(|e| Error::file(source, e.to_string()))?;
             Ok((frame, Columns { names, unusable }))
         }
-        Format::Csv => Err(Error::file(source, "internal: CSV is not a typed format")),
+        Format::Csv | Format::Arrow => Err(Error::file(
+            source,
+            format!("internal: {} is not a typed file format", format.name()),
+        )),
     }
 }
 
@@ -299,7 +302,11 @@ fn read_polars(
     }
 }
 
-fn refuse_unusable(source: &str, wanted: &[String], unusable: &[(String, String)]) -> Result<()> {
+pub(super) fn refuse_unusable(
+    source: &str,
+    wanted: &[String],
+    unusable: &[(String, String)],
+) -> Result<()> {
     for (name, kind) in unusable {
         if wanted.contains(name) {
             return Err(Error::column(
@@ -371,4 +378,176 @@ fn read_ndjson(source: &str, bytes: &[u8]) -> Result<DataFrame> {
         return Err(Error::file(source, "the table has no data rows"));
     }
     Ok(frame)
+}
+
+/// A table handed over in memory as Arrow arrays (the Python package's
+/// DataFrames, through the Arrow C stream interface): `fields` name and
+/// type the columns, `batches` hold each batch's arrays in field order.
+/// Every column is kept, typed as given (as a Parquet or IPC file's would
+/// be); a column of a type kanon cannot read as values is listed as
+/// unusable and refused only when an analysis chooses it.
+pub fn from_arrow(
+    source: &str,
+    fields: &[polars::prelude::ArrowField],
+    batches: Vec<Vec<ArrayRef>>,
+) -> Result<super::Table> {
+    let names: Vec<String> = fields.iter().map(|f| f.name.to_string()).collect();
+    check_unique(source, &names)?;
+    let mut chunks: Vec<Vec<ArrayRef>> = vec![Vec::new(); fields.len()];
+    for (b, batch) in batches.into_iter().enumerate() {
+        if batch.len() != fields.len() {
+            return Err(Error::file(
+                source,
+                format!(
+                    "batch {} has {} columns where the schema names {}",
+                    b + 1,
+                    batch.len(),
+                    fields.len()
+                ),
+            ));
+        }
+        for (column, array) in chunks.iter_mut().zip(batch) {
+            column.push(array);
+        }
+    }
+    let length = |c: &[ArrayRef]| c.iter().map(|a| a.len()).sum::<usize>();
+    let rows = chunks.first().map_or(0, |c| length(c));
+    if rows == 0 {
+        return Err(Error::file(source, "the table has no data rows"));
+    }
+    let mut unusable = Vec::new();
+    let mut columns = Vec::new();
+    for (field, column) in fields.iter().zip(chunks) {
+        let name = field.name.as_str();
+        if length(&column) != rows {
+            return Err(Error::column(
+                source,
+                name,
+                format!("{} values but {rows} rows", length(&column)),
+            ));
+        }
+        let dtype = field.dtype();
+        if !usable(dtype) || wide_decimal::is_wide(dtype) {
+            unusable.push((name.to_string(), describe(dtype)));
+            continue;
+        }
+        // polars' conversion checks the arrays against the field's type;
+        // a panic in it is an input error too.
+        let series =
+            std::panic::catch_unwind(AssertUnwindSafe(|| Series::try_from((field, column))));
+        let series = match series {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(Error::column(source, name, e.to_string())),
+            Err(_) => {
+                return Err(Error::column(
+                    source,
+                    name,
+                    "the Arrow arrays do not hold what the schema says",
+                ))
+            }
+        };
+        columns.push(Column::from(series));
+    }
+    let frame = DataFrame::new(rows, columns).map_err(|e| Error::file(source, e.to_string()))?;
+    Ok(super::Table {
+        source: source.to_string(),
+        format: Format::Arrow,
+        delimiter: None,
+        all_columns: names,
+        frame,
+        files: Vec::new(),
+        notes: Vec::new(),
+        unusable,
+        coded: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::ArrowField;
+    use polars_arrow::array::{Int64Array, ListArray, Utf8ViewArray};
+
+    fn text(values: &[Option<&str>]) -> ArrayRef {
+        Box::new(Utf8ViewArray::from_slice(values))
+    }
+
+    fn err(r: Result<super::super::Table>) -> String {
+        match r {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn ints(values: &[Option<i64>]) -> ArrayRef {
+        Box::new(Int64Array::from(values.to_vec()))
+    }
+
+    /// Two batches become one column each, typed as given; an unusable
+    /// column is listed, not read, and refused only when chosen.
+    #[test]
+    fn arrow_batches_become_a_table() {
+        let list = ArrowDataType::LargeList(Box::new(ArrowField::new(
+            "item".into(),
+            ArrowDataType::Int64,
+            true,
+        )));
+        let fields = [
+            ArrowField::new("zip".into(), ArrowDataType::Utf8View, true),
+            ArrowField::new("age".into(), ArrowDataType::Int64, true),
+            ArrowField::new("tags".into(), list.clone(), true),
+        ];
+        let empty_lists =
+            |n: usize| -> ArrayRef { Box::new(ListArray::<i64>::new_null(list.clone(), n)) };
+        let batches = vec![
+            vec![
+                text(&[Some("1234"), None]),
+                ints(&[Some(40), Some(41)]),
+                empty_lists(2),
+            ],
+            vec![text(&[Some("1234")]), ints(&[None]), empty_lists(1)],
+        ];
+        let t = from_arrow("frame", &fields, batches).unwrap();
+        assert_eq!(t.format.name(), "arrow");
+        assert_eq!(t.rows(), 3);
+        assert_eq!(t.all_columns, ["zip", "age", "tags"]);
+        assert_eq!(t.unusable, [("tags".to_string(), "list".to_string())]);
+        let age = t.column("age").unwrap();
+        assert_eq!(age.dtype(), &DataType::Int64);
+        assert_eq!(age.null_count(), 1);
+        assert_eq!(t.column("zip").unwrap().null_count(), 1);
+        let chosen = err(t.select(&["tags".to_string()]));
+        assert!(
+            chosen.contains("tags") && chosen.contains("cannot be used"),
+            "{chosen}"
+        );
+        let picked = t.select(&["age".to_string()]).unwrap();
+        assert_eq!((picked.rows(), picked.frame.width()), (3, 1));
+    }
+
+    #[test]
+    fn damaged_arrow_input_is_an_error_not_a_panic() {
+        let fields = [
+            ArrowField::new("a".into(), ArrowDataType::Int64, true),
+            ArrowField::new("a".into(), ArrowDataType::Int64, true),
+        ];
+        let e = err(from_arrow("frame", &fields, vec![]));
+        assert!(e.contains("duplicate column name"), "{e}");
+        let fields = [
+            ArrowField::new("a".into(), ArrowDataType::Int64, true),
+            ArrowField::new("b".into(), ArrowDataType::Int64, true),
+        ];
+        let short = vec![vec![ints(&[Some(1), Some(2)]), ints(&[Some(1)])]];
+        let e = err(from_arrow("frame", &fields, short));
+        assert!(e.contains("1 values but 2 rows"), "{e}");
+        let narrow = vec![vec![ints(&[Some(1)])]];
+        let e = err(from_arrow("frame", &fields, narrow));
+        assert!(e.contains("batch 1 has 1 columns"), "{e}");
+        let e = err(from_arrow("frame", &fields, vec![]));
+        assert!(e.contains("no data rows"), "{e}");
+        // An array whose type is not the field's.
+        let wrong = vec![vec![ints(&[Some(1)]), text(&[Some("x")])]];
+        let e = err(from_arrow("frame", &fields, wrong));
+        assert!(e.contains("frame") && e.contains('b'), "{e}");
+    }
 }

@@ -70,37 +70,78 @@ pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
         });
     } else if cfg.profile_undeclared && !undeclared.is_empty() {
         progress.stage("reading the other columns to profile them");
-        let mut extra =
-            read_table_coded(&cfg.input, &undeclared, &undeclared, &cfg.read, progress)?;
-        let total = undeclared.len() as u64;
-        progress.stage(&format!("profiling the other {total} columns"));
-        let mut profiles = Vec::with_capacity(undeclared.len());
-        // Column by column, so the progress moves and one column's codes
-        // are dropped before the next is encoded.
-        for (i, name) in undeclared.iter().enumerate() {
-            progress.work(i as u64, total);
-            let tokens = cfg.missing_tokens.as_slice();
-            for c in encode_taking(&mut extra, &[(name, tokens)])? {
-                let mut counts = vec![0u64; c.dict.len()];
-                for &x in &c.codes {
-                    counts[x as usize] += 1;
-                }
-                profiles.push(crate::measure::profile::profile_column(&c, &counts));
-            }
-        }
-        progress.work(total, total);
-        analysis.report.warnings.extend(profile_warnings(&profiles));
-        progress.finish();
+        let extra = read_table_coded(&cfg.input, &undeclared, &undeclared, &cfg.read, progress)?;
+        let notes = profile_columns(cfg, extra, &undeclared, progress)?;
+        analysis.report.warnings.extend(notes);
     }
     if cfg.profile_undeclared {
-        for (name, kind) in unusable {
-            analysis.report.warnings.push(Notice::NotProfiledType {
-                column: name,
-                kind: kind.to_string(),
-            });
-        }
+        analysis.report.warnings.extend(not_profiled(unusable));
     }
     Ok(analysis)
+}
+
+/// Run an analysis of a whole table in memory (every column of the input,
+/// as [`crate::input::typed::from_arrow`] makes it; `cfg.input` is not
+/// read): what [`analyse`] does for a file, the columns the configuration
+/// does not name profiled from the table itself.
+pub fn analyse_whole(cfg: &Config, table: Table, progress: &dyn Progress) -> Result<Analysis> {
+    cfg.validate()?;
+    let named = table.select(&cfg.columns())?;
+    let undeclared: Vec<String> = (table.all_columns.iter())
+        .filter(|c| !cfg.columns().contains(c) && !table.unusable.iter().any(|u| &u.0 == *c))
+        .cloned()
+        .collect();
+    let extra = table.select(&undeclared)?;
+    let unusable = table.unusable.clone();
+    drop(table);
+    let mut analysis = analyse_table(cfg, named, progress)?;
+    if cfg.profile_undeclared && !undeclared.is_empty() {
+        let notes = profile_columns(cfg, extra, &undeclared, progress)?;
+        analysis.report.warnings.extend(notes);
+    }
+    if cfg.profile_undeclared {
+        analysis.report.warnings.extend(not_profiled(unusable));
+    }
+    Ok(analysis)
+}
+
+/// Profile the `undeclared` columns of `extra` (direct identifiers,
+/// pseudonyms, likely quasi-identifiers left out: WP216 mistakes 1 and 5).
+fn profile_columns(
+    cfg: &Config,
+    mut extra: Table,
+    undeclared: &[String],
+    progress: &dyn Progress,
+) -> Result<Vec<Notice>> {
+    let total = undeclared.len() as u64;
+    progress.stage(&format!("profiling the other {total} columns"));
+    let mut profiles = Vec::with_capacity(undeclared.len());
+    // Column by column, so the progress moves and one column's codes
+    // are dropped before the next is encoded.
+    for (i, name) in undeclared.iter().enumerate() {
+        progress.work(i as u64, total);
+        let tokens = cfg.missing_tokens.as_slice();
+        for c in encode_taking(&mut extra, &[(name, tokens)])? {
+            let mut counts = vec![0u64; c.dict.len()];
+            for &x in &c.codes {
+                counts[x as usize] += 1;
+            }
+            profiles.push(crate::measure::profile::profile_column(&c, &counts));
+        }
+    }
+    progress.work(total, total);
+    progress.finish();
+    Ok(profile_warnings(&profiles))
+}
+
+/// Columns left unprofiled because of their type.
+fn not_profiled(unusable: Vec<(String, String)>) -> impl Iterator<Item = Notice> {
+    unusable
+        .into_iter()
+        .map(|(column, kind)| Notice::NotProfiledType {
+            column,
+            kind: kind.to_string(),
+        })
 }
 
 /// Several files, a directory, a pattern or `--stream`: batches merged

@@ -142,6 +142,22 @@ pub struct Plan {
     pub strategy: Strategy,
 }
 
+impl Plan {
+    /// The k a search needs: `k`, raised to ⌈1/P⌉ by a highest-risk target
+    /// P (the highest prosecutor risk is 1 over the smallest class).
+    pub fn effective_k(k: u64, max_risk: Option<f64>) -> Result<u64> {
+        match max_risk {
+            Some(p) if p > 0.0 && p <= 1.0 => {
+                Ok(k.max(crate::measure::tolerance::ceil(1.0 / p) as u64))
+            }
+            Some(p) => Err(Error::usage(format!(
+                "--max-risk must be above 0 and at most 1, got {p}"
+            ))),
+            None => Ok(k),
+        }
+    }
+}
+
 /// The outcome of a search, with what applying it needs.
 pub struct Suggestion {
     pub result: SearchResult,
@@ -157,10 +173,34 @@ pub struct Suggestion {
 
 /// Search the lattice for the least-loss transformation meeting the goal.
 pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
+    check_plan(plan)?;
+    let cfg = &plan.analysis;
+    progress.stage(&format!("reading {}", cfg.input));
+    let table = read_table_with(&cfg.input, &wanted(cfg), &cfg.read, progress)?;
+    suggest_table(plan, table, progress)
+}
+
+/// The columns a search reads: QIs, sensitive attributes, the count.
+fn wanted(cfg: &Config) -> Vec<String> {
+    let mut wanted = cfg.qis.clone();
+    wanted.extend(cfg.sensitive.iter().cloned());
+    wanted.extend(cfg.count.iter().cloned());
+    wanted
+}
+
+/// Refuse a plan the search cannot honour, before any file is read.
+fn check_plan(plan: &Plan) -> Result<()> {
     let cfg = &plan.analysis;
     cfg.validate()?;
     if plan.goal.k == 0 {
         return Err(Error::usage("--k must be at least 1"));
+    }
+    if let Some(p) = plan.goal.max_average_risk {
+        if !(p > 0.0 && p <= 1.0) {
+            return Err(Error::usage(format!(
+                "--max-average-risk must be above 0 and at most 1, got {p}"
+            )));
+        }
     }
     if !(0.0..=1.0).contains(&plan.goal.suppression) {
         return Err(Error::usage(
@@ -185,12 +225,15 @@ pub fn suggest(plan: &Plan, progress: &dyn Progress) -> Result<Suggestion> {
             "suggest and anonymise do not take --weight: the search counts records, not weights",
         ));
     }
-    progress.stage(&format!("reading {}", cfg.input));
-    let mut wanted = cfg.qis.clone();
-    wanted.extend(cfg.sensitive.iter().cloned());
-    wanted.extend(cfg.count.iter().cloned());
-    let table = read_table_with(&cfg.input, &wanted, &cfg.read, progress)?;
-    crate::input::check_columns(&table.source, &wanted, &table.all_columns)?;
+    Ok(())
+}
+
+/// [`suggest`] on a table in memory (`plan.analysis.input` is not read);
+/// it may hold more columns than the search needs.
+pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Result<Suggestion> {
+    check_plan(plan)?;
+    let cfg = &plan.analysis;
+    let table = table.select(&wanted(cfg))?;
     let columns = encode_qis(&table, &cfg.qis, &cfg.missing_tokens)?;
     // A frequency table: each row stands for its count of records.
     let counts = match &cfg.count {

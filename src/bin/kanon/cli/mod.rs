@@ -794,28 +794,8 @@ pub struct AnonymiseArgs {
 }
 
 impl SuggestArgs {
-    /// k, raised to ⌈1/P⌉ by --max-risk P (the highest risk is 1/smallest class).
-    fn effective_k(&self) -> Result<u64> {
-        match self.max_risk {
-            Some(p) if p > 0.0 && p <= 1.0 => {
-                Ok(self.k.max(kanon::measure::tolerance::ceil(1.0 / p) as u64))
-            }
-            Some(p) => Err(Error::usage(format!(
-                "--max-risk must be above 0 and at most 1, got {p}"
-            ))),
-            None => Ok(self.k),
-        }
-    }
-
     pub fn to_plan(&self) -> Result<kanon::run::suggest::Plan> {
-        let k = self.effective_k()?;
-        if let Some(p) = self.max_average_risk {
-            if !(p > 0.0 && p <= 1.0) {
-                return Err(Error::usage(format!(
-                    "--max-average-risk must be above 0 and at most 1, got {p}"
-                )));
-            }
-        }
+        let k = kanon::run::suggest::Plan::effective_k(self.k, self.max_risk)?;
         let qis = list(&self.qi);
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
@@ -849,18 +829,9 @@ impl SuggestArgs {
                 ..Config::default()
             },
             hierarchies,
-            time_limit: match self.time_limit {
-                Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Some(TimeLimit {
-                    from: crate::started(),
-                    limit: std::time::Duration::from_secs_f64(t),
-                }),
-                Some(t) => {
-                    return Err(Error::usage(format!(
-                        "--time-limit must be positive seconds, got {t}"
-                    )))
-                }
-                None => None,
-            },
+            time_limit: (self.time_limit)
+                .map(|t| TimeLimit::seconds(crate::started(), t))
+                .transpose()?,
             strategy: self.strategy,
             goal: kanon::anonymise::search::Goal {
                 k,
