@@ -394,14 +394,13 @@ pub fn analyse_prepared(
         counts.as_deref(),
     );
     let frequencies = fb.missing().is_some().then(|| fb.f.clone());
-    finish_report(
-        cfg,
-        &mut report,
-        &meta,
-        release_ids.as_ref(),
-        &columns,
-        progress,
-    )?;
+    let release = ReleaseSide {
+        meta: &meta,
+        ids: release_ids.as_ref(),
+        columns: &columns,
+        counts: counts.as_deref(),
+    };
+    finish_report(cfg, &mut report, &release, progress)?;
     Ok(Analysis {
         report,
         grouping,
@@ -448,18 +447,25 @@ impl Basis {
     }
 }
 
+/// The analysed table as the release an attacker table is linked to.
+struct ReleaseSide<'a> {
+    meta: &'a InputMeta,
+    ids: Option<&'a EncodedColumn>,
+    columns: &'a [EncodedColumn],
+    /// Records per row of a frequency table.
+    counts: Option<&'a [u64]>,
+}
+
 /// The attacker table's linkage, then the WP216 verdicts on the whole report.
 fn finish_report(
     cfg: &Config,
     report: &mut Report,
-    meta: &InputMeta,
-    release_ids: Option<&EncodedColumn>,
-    columns: &[EncodedColumn],
+    release: &ReleaseSide,
     progress: &dyn Progress,
 ) -> Result<()> {
     if let Some(spec) = &cfg.aux {
         progress.stage(&format!("linking {} to the release", spec.path));
-        let linkage = link_aux_table(cfg, spec, meta, release_ids, columns)?;
+        let linkage = link_aux_table(cfg, spec, release)?;
         add_linkage(cfg, report, linkage);
     }
     report.wp216 = Some(judge(report, cfg.lang));
@@ -661,31 +667,31 @@ fn judge(r: &Report, lang: crate::render::lang::Lang) -> crate::report::Wp216 {
 fn link_aux_table(
     cfg: &Config,
     spec: &crate::run::link::AuxSpec,
-    meta: &InputMeta,
-    ids: Option<&EncodedColumn>,
-    columns: &[EncodedColumn],
+    side: &ReleaseSide,
 ) -> Result<crate::measure::linkage::Linkability> {
-    use crate::run::link::{aux_columns, link_aux};
+    use crate::run::link::{aux_columns, link_aux, ReleaseColumns};
+    let (meta, ids, columns, counts) = (side.meta, side.ids, side.columns, side.counts);
     let on = aux_columns(spec, &cfg.qis, &cfg.read)?;
     let release: Vec<&EncodedColumn> = on
         .iter()
         .filter_map(|q| columns.iter().find(|c| &c.name == q))
         .collect();
+    // π = n/N over records (a frequency table's rows stand for more).
+    let records = counts.map_or(meta.rows, |c| c.iter().sum());
     let pi = cfg
         .sampling_fraction
-        .or(cfg.population_size.map(|n| (meta.rows as f64 / n).min(1.0)));
+        .or(cfg.population_size.map(|n| (records as f64 / n).min(1.0)));
     let spec = crate::run::link::AuxSpec {
         sampling_fraction: pi,
         ..spec.clone()
     };
-    link_aux(
-        &meta.source,
-        &release,
+    let release = ReleaseColumns {
+        source: &meta.source,
+        columns: release,
         ids,
-        &spec,
-        &cfg.read,
-        &cfg.missing_tokens,
-    )
+        counts,
+    };
+    link_aux(&release, &spec, &cfg.read, &cfg.missing_tokens)
 }
 
 /// Group encoded columns into classes.

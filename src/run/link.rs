@@ -25,6 +25,8 @@ pub struct AuxSpec {
     pub hierarchies: Vec<(String, String)>,
     /// π of the release (precision of unique matches without ids).
     pub sampling_fraction: Option<f64>,
+    /// Column of record counts: the attacker table is a frequency table.
+    pub count: Option<String>,
 }
 
 /// Linkage targets (exit 1 when missed).
@@ -108,6 +110,8 @@ impl LinkTargets {
 pub struct LinkConfig {
     pub release: String,
     pub read: ReadOptions,
+    /// Column of record counts: the release is a frequency table.
+    pub count: Option<String>,
     pub missing_tokens: Vec<String>,
     pub aux: Option<AuxSpec>,
     /// An earlier release of the same extract.
@@ -159,24 +163,37 @@ fn node_indexes(on: &[String], hierarchies: &[(String, String)]) -> Result<Vec<O
         .collect()
 }
 
-/// Link an attacker table to release columns already encoded (`release`
-/// holds at least the columns of `spec.on`, resolved by the caller).
+/// The release side of a linkage: its encoded columns (at least those of
+/// `spec.on`, resolved by the caller), ids and records per row.
+pub struct ReleaseColumns<'a> {
+    pub source: &'a str,
+    pub columns: Vec<&'a EncodedColumn>,
+    pub ids: Option<&'a EncodedColumn>,
+    /// Records per row of a frequency table.
+    pub counts: Option<&'a [u64]>,
+}
+
+/// Link an attacker table to release columns already encoded.
 pub fn link_aux(
-    release_source: &str,
-    release: &[&EncodedColumn],
-    release_ids: Option<&EncodedColumn>,
+    release: &ReleaseColumns,
     spec: &AuxSpec,
     read: &ReadOptions,
     tokens: &[String],
 ) -> Result<Linkability> {
-    let on: Vec<String> = release.iter().map(|c| c.name.clone()).collect();
+    let on: Vec<String> = release.columns.iter().map(|c| c.name.clone()).collect();
     let mut wanted = on.clone();
     wanted.extend(spec.aux_id.iter().cloned());
-    let table = read_table(&spec.path, &wanted, read)?;
+    let mut read_cols = wanted.clone();
+    read_cols.extend(spec.count.iter().cloned());
+    let table = read_table(&spec.path, &read_cols, read)?;
     let file = table.files.first().cloned();
+    let aux_counts = match &spec.count {
+        Some(c) => Some(crate::input::columns::read_counts(&table, c)?),
+        None => None,
+    };
     let mut aux = encode(&table, &wanted, tokens)?;
     let aux_ids = spec.aux_id.as_ref().and_then(|_| aux.pop());
-    let truth = match (release_ids, &aux_ids) {
+    let truth = match (release.ids, &aux_ids) {
         (Some(r), Some(a)) => Some(Truth {
             release_ids: r,
             aux_ids: a,
@@ -184,12 +201,14 @@ pub fn link_aux(
         _ => None,
     };
     let mut l = link(&LinkInput {
-        release: release.to_vec(),
+        release: release.columns.clone(),
         aux: aux.iter().collect(),
         nodes: node_indexes(&on, &spec.hierarchies)?,
         truth,
+        release_counts: release.counts,
+        aux_counts: aux_counts.as_deref(),
         sampling_fraction: spec.sampling_fraction,
-        release_source,
+        release_source: release.source,
     })?;
     l.attacker_file = file;
     Ok(l)
@@ -233,7 +252,13 @@ pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport>
             wanted.push(c.clone());
         }
     }
-    let table = crate::input::read_table_with(&cfg.release, &wanted, &cfg.read, progress)?;
+    let mut read_cols = wanted.clone();
+    read_cols.extend(cfg.count.iter().cloned());
+    let table = crate::input::read_table_with(&cfg.release, &read_cols, &cfg.read, progress)?;
+    let counts = match &cfg.count {
+        Some(c) => Some(crate::input::columns::read_counts(&table, c)?),
+        None => None,
+    };
     let encoded = encode(&table, &wanted, &cfg.missing_tokens)?;
     let release = Release {
         table: &table,
@@ -242,8 +267,12 @@ pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport>
             .release_id
             .as_ref()
             .and_then(|id| encoded.iter().find(|c| &c.name == id)),
+        counts: counts.as_deref(),
     };
-    let n = table.rows() as f64;
+    // n: the release's records (a frequency table's rows stand for more).
+    let n = counts
+        .as_ref()
+        .map_or(table.rows() as u64, |c| c.iter().sum()) as f64;
     let pi = cfg
         .sampling_fraction
         .or(cfg.population_size.map(|big| (n / big).min(1.0)));
@@ -307,6 +336,7 @@ struct Release<'a> {
     table: &'a Table,
     columns: &'a [EncodedColumn],
     ids: Option<&'a EncodedColumn>,
+    counts: Option<&'a [u64]>,
 }
 
 impl Release<'_> {
@@ -320,6 +350,12 @@ impl Release<'_> {
 
 fn check_link_config(cfg: &LinkConfig) -> Result<()> {
     cfg.targets.validate()?;
+    if cfg.count.is_some() && cfg.previous.is_some() {
+        return Err(Error::usage(
+            "--previous pairs the records of two releases, and a frequency table (--count) has \
+             none: compose the releases' record-level files",
+        ));
+    }
     if cfg.aux.is_none() && cfg.previous.is_none() {
         return Err(Error::usage(
             "give an attacker table (--aux FILE), an earlier release (--previous FILE), or both",
@@ -337,13 +373,15 @@ fn check_link_config(cfg: &LinkConfig) -> Result<()> {
 /// release (those named, or every column the tables share, ids excluded).
 fn link_columns(cfg: &LinkConfig) -> Result<(Vec<String>, Vec<String>)> {
     let release_cols = headers(&cfg.release, &cfg.read)?;
-    let ids = [&cfg.release_id, &cfg.previous_id];
+    // Ids and count columns are never linked on.
+    let ids = [&cfg.release_id, &cfg.previous_id, &cfg.count];
     let aux_on = match &cfg.aux {
         Some(spec) if !spec.on.is_empty() => spec.on.clone(),
         Some(spec) => {
             let aux = headers(&spec.path, &cfg.read)?;
             let mut skip = ids.to_vec();
             skip.push(&spec.aux_id);
+            skip.push(&spec.count);
             let on = common(&release_cols, &aux, &skip);
             if on.is_empty() {
                 return Err(Error::file(
@@ -389,14 +427,13 @@ fn link_attacker(
             "ground truth needs both --release-id and --aux-id",
         ));
     }
-    let l = link_aux(
-        &cfg.release,
-        &release.pick(on),
-        release.ids,
-        &spec,
-        &cfg.read,
-        &cfg.missing_tokens,
-    )?;
+    let columns = ReleaseColumns {
+        source: &cfg.release,
+        columns: release.pick(on),
+        ids: release.ids,
+        counts: release.counts,
+    };
+    let l = link_aux(&columns, &spec, &cfg.read, &cfg.missing_tokens)?;
     for c in &l.columns {
         if c.attacker_values_unmatched > 0 {
             warnings.push(Notice::AttackerValuesUnmatched {
@@ -446,6 +483,8 @@ fn link_previous(
         aux: psel,
         nodes: node_indexes(on, &cfg.hierarchies)?,
         truth: None,
+        release_counts: None,
+        aux_counts: None,
         sampling_fraction: pi,
         release_source: &cfg.release,
     })?;

@@ -130,6 +130,8 @@ pub struct LinkagePolicy {
     pub on: Vec<String>,
     pub release_id: Option<String>,
     pub aux_id: Option<String>,
+    /// The attacker table's column of record counts (a frequency table).
+    pub count: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -367,6 +369,7 @@ impl Policy {
             aux_id: l.aux_id.clone(),
             hierarchies: Vec::new(),
             sampling_fraction: None,
+            count: l.count.clone(),
         }
     }
 

@@ -993,25 +993,7 @@ fn suggest_and_anonymise_take_a_frequency_table() {
         o.stdout
     };
     let qis = ["age", "sex", "race", "marital_status", "education"];
-    let raw = std::fs::read_to_string("fixtures/census.csv").unwrap();
-    let head: Vec<&str> = raw.lines().next().unwrap().split(',').collect();
-    let at: Vec<usize> = qis
-        .iter()
-        .map(|q| head.iter().position(|h| h == q).unwrap())
-        .collect();
-    let mut counts: std::collections::BTreeMap<Vec<String>, u64> = Default::default();
-    for line in raw.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        *counts
-            .entry(at.iter().map(|&i| f[i].to_string()).collect())
-            .or_default() += 1;
-    }
-    let mut table = format!("{},n\n", qis.join(","));
-    for (key, n) in &counts {
-        table.push_str(&format!("{},{n}\n", key.join(",")));
-    }
-    let freq = d.join("freq.csv");
-    std::fs::write(&freq, table).unwrap();
+    let (freq, classes, records) = census_frequency_table(&d, "freq.csv", &qis, 5000);
     let freq = freq.to_str().unwrap();
     let qi_list = qis.join(",");
     let search = |input: &str, extra: &[&str]| -> serde_json::Value {
@@ -1027,10 +1009,7 @@ fn suggest_and_anonymise_take_a_frequency_table() {
         search("fixtures/census.csv", &[]),
         search(freq, &["--count", "n"]),
     );
-    assert!(
-        counts.len() < raw.lines().count() - 1,
-        "the table is aggregated"
-    );
+    assert!(classes < records, "the table is aggregated");
     for key in ["levels", "suppressed", "loss", "utility", "nodes_checked"] {
         assert_eq!(rows[key], table[key], "{key}");
     }
@@ -1092,6 +1071,166 @@ fn suggest_and_anonymise_take_a_frequency_table() {
         &[],
     );
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The census fixture's first `records` records as a frequency table over
+/// `qis` (column `n`): its path, rows and records.
+fn census_frequency_table(
+    dir: &std::path::Path,
+    name: &str,
+    qis: &[&str],
+    records: usize,
+) -> (std::path::PathBuf, usize, usize) {
+    let raw = std::fs::read_to_string("fixtures/census.csv").unwrap();
+    let head: Vec<&str> = raw.lines().next().unwrap().split(',').collect();
+    let at: Vec<usize> = qis
+        .iter()
+        .map(|q| head.iter().position(|h| h == q).unwrap())
+        .collect();
+    let mut counts: std::collections::BTreeMap<Vec<String>, u64> = Default::default();
+    for line in raw.lines().skip(1).take(records) {
+        let f: Vec<&str> = line.split(',').collect();
+        *counts
+            .entry(at.iter().map(|&i| f[i].to_string()).collect())
+            .or_default() += 1;
+    }
+    let mut table = format!("{},n\n", qis.join(","));
+    for (key, n) in &counts {
+        table.push_str(&format!("{},{n}\n", key.join(",")));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, table).unwrap();
+    (path, counts.len(), records.min(raw.lines().count() - 1))
+}
+
+/// `link`, `analyse --aux` and `check` read frequency tables (release and
+/// attacker table) as the records they stand for: every linkage figure
+/// equals the one from the records themselves. Before, `analyse --count
+/// --aux` counted the release's rows as records (a unique-match rate of 1
+/// where the records give 0.028).
+#[test]
+fn link_and_check_take_a_frequency_table() {
+    let d = scratch("frequency-link");
+    let qis = ["age", "sex", "race"];
+    let (release, _, _) = census_frequency_table(&d, "release.csv", &qis, 5000);
+    let (attacker, rows, _) = census_frequency_table(&d, "attacker.csv", &qis, 500);
+    // The attacker's 500 records as rows.
+    let raw = std::fs::read_to_string("fixtures/census.csv").unwrap();
+    let aux_rows: String = raw
+        .lines()
+        .take(501)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            format!("{},{},{}\n", f[0], f[1], f[2])
+        })
+        .collect();
+    let aux_raw = d.join("attacker_rows.csv");
+    std::fs::write(&aux_raw, aux_rows).unwrap();
+    assert!(rows < 500);
+    let (release, attacker, aux_raw) = (
+        release.to_str().unwrap(),
+        attacker.to_str().unwrap(),
+        aux_raw.to_str().unwrap(),
+    );
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = run_env(&[args, &["--json", "-q"]].concat(), &[]);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    // The linkage figures, without the attacker file's own description.
+    let figures = |mut v: serde_json::Value| {
+        v.as_object_mut().unwrap().remove("attacker_file");
+        v
+    };
+    let qi = "age,sex,race";
+    let want = figures(
+        json(&[
+            "analyse",
+            "fixtures/census.csv",
+            "--qi",
+            qi,
+            "--aux",
+            aux_raw,
+            "--no-profile",
+        ])["linkage"]
+            .clone(),
+    );
+    assert_eq!(want["release_records"], 5000);
+    assert_eq!(want["attacker_records"], 500);
+    for aux in [
+        &["--aux", aux_raw][..],
+        &["--aux", attacker, "--aux-count", "n"],
+    ] {
+        let args = [
+            &[
+                "analyse",
+                release,
+                "--count",
+                "n",
+                "--qi",
+                qi,
+                "--no-profile",
+            ][..],
+            aux,
+        ]
+        .concat();
+        assert_eq!(figures(json(&args)["linkage"].clone()), want, "{aux:?}");
+        let linked = json(&[&["link", release, "--count", "n"][..], aux].concat());
+        assert_eq!(figures(linked["linkability"].clone()), want, "link {aux:?}");
+    }
+    // Ground-truth ids pair records, and earlier releases pair rows: a
+    // frequency table has neither, so both are refused.
+    for bad in [
+        &["link", release, "--count", "n", "--previous", release][..],
+        &[
+            "link",
+            release,
+            "--count",
+            "n",
+            "--aux",
+            aux_raw,
+            "--release-id",
+            "age",
+            "--aux-id",
+            "age",
+        ],
+    ] {
+        assert_eq!(run_env(bad, &[]).status.code(), Some(2), "{bad:?}");
+    }
+    // check: the policy's table given as a frequency table on the command line.
+    let policy = d.join("kanon.toml");
+    let census = std::fs::canonicalize("fixtures/census.csv").unwrap();
+    std::fs::write(
+        &policy,
+        format!(
+            "[input]\nfiles = [{census:?}]\n[columns]\nquasi_identifiers = [\"age\", \"sex\", \"race\"]\n[targets]\nk = 2\n"
+        ),
+    )
+    .unwrap();
+    let direct = json(&["check", "--config", policy.to_str().unwrap()]);
+    let counted = json(&[
+        "check",
+        "--config",
+        policy.to_str().unwrap(),
+        release,
+        "--count",
+        "n",
+    ]);
+    for key in [
+        "classes",
+        "k_anonymity",
+        "sample_uniques",
+        "risk",
+        "targets",
+        "targets_met",
+    ] {
+        assert_eq!(direct[key], counted[key], "{key}");
+    }
+    assert_eq!(counted["input"]["count_column"], "n");
 }
 
 /// The JSON Schemas in docs/schema/ are the ones the output types derive

@@ -100,8 +100,8 @@ pub fn compose(
     aligned_by: &str,
     reference_k: u64,
 ) -> Composition {
-    let r = classes_of(release, true);
-    let p = classes_of(previous, true);
+    let r = classes_of(release, None, true);
+    let p = classes_of(previous, None, true);
     let (rc, pc) = (
         r.row_class.as_deref().unwrap_or(&[]),
         p.row_class.as_deref().unwrap_or(&[]),

@@ -274,7 +274,11 @@ pub fn class_compatible(t: &ClassTable, c: usize, lists: &[Option<&[u32]>]) -> b
 
 /// Group encoded columns (all of one table) into classes, with each row's
 /// class when `row_class`.
-pub fn classes_of(cols: &[&EncodedColumn], row_class: bool) -> crate::engine::classes::Grouping {
+pub fn classes_of(
+    cols: &[&EncodedColumn],
+    counts: Option<&[u64]>,
+    row_class: bool,
+) -> crate::engine::classes::Grouping {
     let codes: Vec<&[u32]> = cols.iter().map(|c| c.codes.as_slice()).collect();
     let cards: Vec<u32> = cols.iter().map(|c| c.cardinality()).collect();
     let len = cols.first().map_or(0, |c| c.codes.len());
@@ -282,7 +286,7 @@ pub fn classes_of(cols: &[&EncodedColumn], row_class: bool) -> crate::engine::cl
         Rows {
             columns: &codes,
             cards: &cards,
-            counts: None,
+            counts,
             weights: None,
             len,
         },
@@ -305,6 +309,10 @@ pub struct LinkInput<'a> {
     /// Per column, the hierarchy whose labels the release uses.
     pub nodes: Vec<Option<NodeIndex>>,
     pub truth: Option<Truth<'a>>,
+    /// Records per row when the release or the attacker table is a
+    /// frequency table (each row stands for its count of records).
+    pub release_counts: Option<&'a [u64]>,
+    pub aux_counts: Option<&'a [u64]>,
     /// π = n/N of the release, for the precision of unique matches without
     /// ground truth.
     pub sampling_fraction: Option<f64>,
@@ -506,8 +514,15 @@ pub fn link(input: &LinkInput<'_>) -> Result<Linkability> {
     for (q, m) in matches.iter().enumerate() {
         comparable(input, q, m)?;
     }
-    let release = classes_of(&input.release, input.truth.is_some());
-    let aux = classes_of(&input.aux, input.truth.is_some());
+    if input.truth.is_some() && (input.release_counts.is_some() || input.aux_counts.is_some()) {
+        return Err(Error::usage(
+            "ground-truth ids pair records, and a frequency table has none: leave out \
+             --release-id/--aux-id or the count column",
+        ));
+    }
+    let truth = input.truth.is_some();
+    let release = classes_of(&input.release, input.release_counts, truth);
+    let aux = classes_of(&input.aux, input.aux_counts, truth);
     let rt = &release.table;
     let at = &aux.table;
     let lists_of = |a: usize| -> Vec<Option<&[u32]>> {
@@ -793,6 +808,8 @@ mod tests {
             aux: aux.iter().collect(),
             nodes: release.iter().map(|_| None).collect(),
             truth,
+            release_counts: None,
+            aux_counts: None,
             sampling_fraction,
             release_source,
         })
@@ -933,7 +950,7 @@ mod tests {
                 col(name, &refs)
             })
             .collect();
-        let g = classes_of(&cols.iter().collect::<Vec<_>>(), false);
+        let g = classes_of(&cols.iter().collect::<Vec<_>>(), None, false);
         let t = &g.table;
         for trial in 0..200 {
             let lists: Vec<Option<Vec<u32>>> = (0..3)

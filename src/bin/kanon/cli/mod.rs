@@ -213,6 +213,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "COLS")]
     pub sensitive: Vec<String>,
 
+    /// Column of record counts (the input is a frequency table), overriding the policy's `[input] count`.
+    #[arg(long, value_name = "COL")]
+    pub count: Option<String>,
+
+    /// Column of sampling weights, overriding the policy's `[input] weight`.
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
     #[command(flatten)]
     pub targets: TargetArgs,
 
@@ -263,6 +271,12 @@ impl CheckArgs {
         }
         if !self.sensitive.is_empty() {
             cfg.sensitive = list(&self.sensitive);
+        }
+        if self.count.is_some() {
+            cfg.count = self.count.clone();
+        }
+        if self.weight.is_some() {
+            cfg.weight = self.weight.clone();
         }
         let t = &mut cfg.targets;
         t.k = self.targets.k.or(t.k);
@@ -354,6 +368,10 @@ pub struct AuxArgs {
     #[arg(long, value_name = "COL=FILE", requires = "aux")]
     pub aux_hierarchy: Vec<String>,
 
+    /// Column of record counts in the attacker table (a frequency table).
+    #[arg(long, value_name = "COL", requires = "aux")]
+    pub aux_count: Option<String>,
+
     /// Target: share of attacker records matching exactly one record at most P.
     #[arg(long, value_name = "P", requires = "aux", value_parser = kanon::gate::targets::share)]
     pub max_unique_match_rate: Option<f64>,
@@ -375,6 +393,7 @@ impl AuxArgs {
             aux_id: self.aux_id.clone(),
             hierarchies: pairs("--aux-hierarchy", &self.aux_hierarchy)?,
             sampling_fraction: None,
+            count: self.aux_count.clone(),
         }))
     }
 }
@@ -443,6 +462,14 @@ pub struct LinkArgs {
     #[arg(long, value_name = "COL", requires = "release_id")]
     pub previous_id: Option<String>,
 
+    /// Column of record counts in the release (a frequency table, as `kanon anonymise --count` writes).
+    #[arg(long, value_name = "COL")]
+    pub count: Option<String>,
+
+    /// Column of record counts in the attacker table (a frequency table).
+    #[arg(long, value_name = "COL", requires = "aux")]
+    pub aux_count: Option<String>,
+
     /// Value hierarchy of a column (ARX CSV), whose labels the release may use: COL=FILE, or a directory of COL.csv / NAME_hierarchy_COL.csv files.
     #[arg(long, value_name = "COL=FILE")]
     pub hierarchy: Vec<String>,
@@ -493,6 +520,7 @@ impl LinkArgs {
         Ok(kanon::run::link::LinkConfig {
             release: self.release.clone(),
             read: self.io.read_options()?,
+            count: self.count.clone(),
             missing_tokens: self.io.missing_tokens(),
             aux: self.aux.as_ref().map(|a| kanon::run::link::AuxSpec {
                 path: a.clone(),
@@ -501,6 +529,7 @@ impl LinkArgs {
                 aux_id: self.aux_id.clone(),
                 hierarchies: Vec::new(),
                 sampling_fraction: None,
+                count: self.aux_count.clone(),
             }),
             previous: self.previous.clone(),
             previous_id: self.previous_id.clone(),
