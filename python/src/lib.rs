@@ -345,6 +345,7 @@ struct SuggestOptions {
     strategy: Option<String>,
     time_limit: Option<f64>,
     count: Option<String>,
+    weight: Option<String>,
     #[serde(default)]
     missing: Vec<String>,
     missing_as: Option<String>,
@@ -385,6 +386,7 @@ impl SuggestOptions {
                 show_values: self.show_values,
                 missing_as,
                 count: self.count.clone(),
+                weight: self.weight.clone(),
                 lang: lang(&self.lang)?,
                 ..Config::default()
             },

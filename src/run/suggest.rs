@@ -185,6 +185,7 @@ fn wanted(cfg: &Config) -> Vec<String> {
     let mut wanted = cfg.qis.clone();
     wanted.extend(cfg.sensitive.iter().cloned());
     wanted.extend(cfg.count.iter().cloned());
+    wanted.extend(cfg.weight.iter().cloned());
     wanted
 }
 
@@ -214,17 +215,6 @@ fn check_plan(plan: &Plan) -> Result<()> {
             )));
         }
     }
-    if cfg.count.is_some() && !cfg.sensitive.is_empty() {
-        return Err(Error::usage(
-            "suggest and anonymise take --count (a frequency table) without --sensitive for now: \
-             sensitive targets are searched on the records themselves",
-        ));
-    }
-    if cfg.weight.is_some() {
-        return Err(Error::usage(
-            "suggest and anonymise do not take --weight: the search counts records, not weights",
-        ));
-    }
     Ok(())
 }
 
@@ -249,7 +239,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
             members: !cfg.sensitive.is_empty(),
         },
     );
-    let diversity = diversity(cfg, &table, &grouping)?;
+    let diversity = diversity(cfg, &table, &grouping, counts.as_deref())?;
     let n = grouping.table.records();
     if plan.goal.k > n {
         return Err(Error::usage(format!(
@@ -321,6 +311,7 @@ fn diversity(
     cfg: &Config,
     table: &Table,
     grouping: &crate::engine::classes::Grouping,
+    counts: Option<&[u64]>,
 ) -> Result<Option<Diversity>> {
     let t = &cfg.targets;
     if cfg.sensitive.is_empty() {
@@ -336,7 +327,8 @@ fn diversity(
     };
     let mut attributes = Vec::new();
     for col in encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)? {
-        let histograms = Histograms::build(members, &col.codes, col.cardinality(), None);
+        // A frequency table's row holds its count of records.
+        let histograms = Histograms::build(members, &col.codes, col.cardinality(), counts);
         let dist = TableDistribution::new(&histograms.totals());
         let distance = cfg
             .inference

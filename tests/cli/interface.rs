@@ -1052,25 +1052,65 @@ fn suggest_and_anonymise_take_a_frequency_table() {
     ]))
     .unwrap();
     assert!(v["k_anonymity"]["k"].as_u64().unwrap() >= 5);
-    // With --sensitive it is refused, not searched wrongly.
-    let o = run_env(
-        &[
-            "suggest",
-            freq,
-            "--qi",
-            "age,sex",
-            "--k",
-            "2",
-            "--count",
-            "n",
-            "--sensitive",
-            "race",
-            "--l",
-            "2",
-        ],
-        &[],
+    // With a sensitive attribute: the table grouped on it too (as `kanon
+    // sql` groups), each class's histogram rebuilt from the counts.
+    let (freq_s, _, _) = census_frequency_table(
+        &d,
+        "freq_s.csv",
+        &["age", "sex", "race", "occupation"],
+        5000,
     );
-    assert_eq!(o.status.code(), Some(2));
+    let l_search = |input: &str, extra: &[&str]| -> serde_json::Value {
+        let args = [
+            &["suggest", input, "--qi", "age,sex,race", "--k", "3"][..],
+            &[
+                "--suppression",
+                "5%",
+                "--sensitive",
+                "occupation",
+                "--l",
+                "3",
+            ],
+            &["--json", "-q"],
+            extra,
+        ]
+        .concat();
+        serde_json::from_slice::<serde_json::Value>(&ok(&args)).unwrap()["search"].clone()
+    };
+    let (rows, table) = (
+        l_search("fixtures/census.csv", &[]),
+        l_search(freq_s.to_str().unwrap(), &["--count", "n"]),
+    );
+    assert!(rows["levels"].is_object());
+    for key in ["levels", "suppressed", "loss", "utility", "nodes_checked"] {
+        assert_eq!(rows[key], table[key], "{key}");
+    }
+    for key in ["k_anonymity", "inference", "classes"] {
+        assert_eq!(rows["result"][key], table["result"][key], "result.{key}");
+    }
+    // Sampling weights reach the analysis of the result; the search's
+    // targets count records.
+    let weighted = |extra: &[&str]| -> serde_json::Value {
+        let args = [
+            &[
+                "suggest",
+                "fixtures/sdcmicro/testdata.csv",
+                "--qi",
+                "urbrur,roof,sex,age",
+            ][..],
+            &["--k", "3", "--suppression", "5%", "--json", "-q"],
+            extra,
+        ]
+        .concat();
+        serde_json::from_slice::<serde_json::Value>(&ok(&args)).unwrap()["search"].clone()
+    };
+    let (plain, with_w) = (weighted(&[]), weighted(&["--weight", "sampling_weight"]));
+    assert_eq!(plain["levels"], with_w["levels"]);
+    assert_eq!(
+        with_w["result"]["input"]["weight_column"],
+        "sampling_weight"
+    );
+    assert_ne!(plain["result"]["risk"], with_w["result"]["risk"]);
 }
 
 /// The census fixture's first `records` records as a frequency table over

@@ -783,6 +783,10 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "COL")]
     pub count: Option<String>,
 
+    /// Column of sampling weights: carried into the analysis of the result (journalist and population figures) and kept by anonymise; the search's targets count records.
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
     /// Show what one record's values become (search.examples); values are private otherwise.
     #[arg(long)]
     pub show_values: bool,
@@ -854,6 +858,7 @@ impl SuggestArgs {
                 show_values: self.show_values,
                 missing_as: self.missing_as,
                 count: self.count.clone(),
+                weight: self.weight.clone(),
                 lang: kanon::render::lang::Lang::parse(&self.lang)?,
                 ..Config::default()
             },
