@@ -263,8 +263,8 @@ fn lf_copy(src: &str, dst: &Path) {
 }
 
 /// Marks a value of [`awkward_csv`] written as a quoted empty cell (`""`):
-/// an empty string, which kanon and the engines keep apart from a missing
-/// value (an empty cell, NULL).
+/// an empty string in PostgreSQL and DuckDB, NULL in Spark (its CSV
+/// reader's default), missing in kanon's CSV reader like an empty cell.
 const EMPTY_STRING: &str = "\u{1}";
 
 /// A small table whose column names and values need quoting everywhere: a
