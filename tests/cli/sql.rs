@@ -1,15 +1,19 @@
 //! `kanon sql`: the printed query, and the round trip for real. The raw CSV
 //! is loaded (every column as text) into PostgreSQL (a throwaway cluster of
-//! the Debian package, on loopback, started and removed here) and into
-//! DuckDB (the Python module, driven by tests/sql/duckdb_round_trip.py); the
-//! query `kanon sql` prints runs there, its result is exported as CSV, and
-//! `kanon analyse RESULT --count kanon_count …` must give the same JSON
-//! document as `kanon analyse RAW …`.
+//! the Debian package, on loopback, started and removed here), into
+//! DuckDB (the Python module, driven by tests/sql/duckdb_round_trip.py) and
+//! into a local Spark (PySpark in a virtual environment the test makes,
+//! driven by tests/sql/spark_round_trip.py); the query `kanon sql` prints
+//! runs there, its result is exported as CSV (and by Spark as its output
+//! folders, CSV and Parquet), and `kanon analyse RESULT --count kanon_count
+//! …` must give the same JSON document as `kanon analyse RAW …`.
 //!
 //! An engine that is not installed is reported as "skipped: …" and the test
-//! passes, unless KANON_REQUIRE_SQL=1 (as .ci/run sets once it installed
-//! them). KANON_PG_BIN names PostgreSQL's bin directory, KANON_PYTHON the
-//! Python interpreter, when the defaults do not find them.
+//! passes, unless KANON_REQUIRE_SQL=1 (PostgreSQL, DuckDB) or
+//! KANON_REQUIRE_SPARK=1 (Java and PySpark), as .ci/run sets once it
+//! installed them. KANON_PG_BIN names PostgreSQL's bin directory,
+//! KANON_PYTHON the Python interpreter (also the one that makes Spark's
+//! virtual environment), when the defaults do not find them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -259,8 +263,8 @@ fn lf_copy(src: &str, dst: &Path) {
 }
 
 /// Marks a value of [`awkward_csv`] written as a quoted empty cell (`""`):
-/// an empty string, which kanon and the engines keep apart from a missing
-/// value (an empty cell, NULL).
+/// an empty string in PostgreSQL and DuckDB, NULL in Spark (its CSV
+/// reader's default), missing in kanon's CSV reader like an empty cell.
 const EMPTY_STRING: &str = "\u{1}";
 
 /// A small table whose column names and values need quoting everywhere: a
@@ -366,6 +370,11 @@ fn cases(dir: &TempDir) -> Vec<Case> {
 /// `kanon analyse` as JSON, with the fields that legitimately differ
 /// between the raw file and the frequency table removed.
 fn analyse(file: &Path, extra: &[&str], case: &Case) -> Value {
+    normalise(analyse_json(file, extra, case), file)
+}
+
+/// `kanon analyse` as JSON, as printed.
+fn analyse_json(file: &Path, extra: &[&str], case: &Case) -> Value {
     let qis = kanon_list(&case.qis);
     let sensitive = kanon_list(&case.sensitive);
     let file_s = file.to_str().unwrap();
@@ -385,7 +394,7 @@ fn analyse(file: &Path, extra: &[&str], case: &Case) -> Value {
         "kanon {args:?}: {}",
         stderr(&o)
     );
-    normalise(serde_json::from_slice(&o.stdout).unwrap(), file)
+    serde_json::from_slice(&o.stdout).unwrap()
 }
 
 fn normalise(mut v: Value, file: &Path) -> Value {
@@ -844,6 +853,375 @@ fn round_trip_through_duckdb() {
     check_results("DuckDB", &cases, &results);
     eprintln!(
         "DuckDB {version}: round trip done in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+}
+
+// --- Spark -------------------------------------------------------------------
+
+/// Report that Spark cannot be had: fails under KANON_REQUIRE_SPARK=1, else
+/// passes, saying so on the process's stderr (not captured by the harness).
+fn skip_spark(why: &str) {
+    assert!(
+        std::env::var("KANON_REQUIRE_SPARK").as_deref() != Ok("1"),
+        "KANON_REQUIRE_SPARK=1 but Spark is not usable: {why}"
+    );
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: Spark: {why}");
+}
+
+fn spark_script() -> String {
+    format!(
+        "{}/tests/sql/spark_round_trip.py",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// The Java that PySpark starts: $JAVA_HOME/bin/java, else `java` on PATH.
+/// Its version line, or why there is none.
+fn java_version() -> Result<String, String> {
+    let java = match std::env::var_os("JAVA_HOME") {
+        Some(home) if Path::new(&home).join("bin/java").exists() => {
+            Path::new(&home).join("bin/java")
+        }
+        _ => PathBuf::from("java"),
+    };
+    let o = Command::new(&java).arg("-version").output().map_err(|e| {
+        format!(
+            "no Java ({}: {e}; install a JRE, e.g. apt-get install openjdk-17-jre-headless)",
+            java.display()
+        )
+    })?;
+    // `java -version` writes to stderr.
+    let text = stderr(&o);
+    if !o.status.success() {
+        return Err(format!(
+            "{} -version failed: {}",
+            java.display(),
+            text.trim()
+        ));
+    }
+    Ok(text.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// The virtual environment for PySpark, beside the build's profile
+/// directories: `$CARGO_TARGET_DIR/spark-venv` (`target/spark-venv`).
+fn spark_venv() -> PathBuf {
+    let bin = Path::new(env!("CARGO_BIN_EXE_kanon"));
+    bin.parent()
+        .and_then(Path::parent)
+        .expect("the kanon binary sits in <target>/<profile>/")
+        .join("spark-venv")
+}
+
+/// Whether `python` imports pyspark: its version, or why not.
+fn pyspark_version(python: &Path) -> Result<String, String> {
+    let o = Command::new(python)
+        .args(["-c", "import pyspark; print(pyspark.__version__)"])
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    if o.status.success() {
+        Ok(stdout(&o).trim().to_string())
+    } else {
+        Err(stderr(&o).trim().lines().last().unwrap_or("").to_string())
+    }
+}
+
+/// The venv's interpreter with pyspark importable, creating the venv and
+/// installing PySpark 3.5 when needed; with what that took.
+fn spark_python() -> Result<(PathBuf, String), String> {
+    let venv = spark_venv();
+    let venv_python = venv.join("bin/python");
+    if let Ok(v) = pyspark_version(&venv_python) {
+        return Ok((
+            venv_python,
+            format!("PySpark {v} (venv {})", venv.display()),
+        ));
+    }
+    let t0 = Instant::now();
+    if !venv_python.exists() {
+        let o = Command::new(python())
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", python()))?;
+        if !o.status.success() {
+            return Err(format!(
+                "{} -m venv {} failed: {}",
+                python(),
+                venv.display(),
+                stderr(&o).trim()
+            ));
+        }
+    }
+    let made = t0.elapsed();
+    // Twice: a download can fail once.
+    let mut why = String::new();
+    for _ in 0..2 {
+        let o = Command::new(&venv_python)
+            .args(["-m", "pip", "install", "-q", "pyspark==3.5.*"])
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", venv_python.display()))?;
+        if o.status.success() {
+            break;
+        }
+        why = format!(
+            "pip install pyspark==3.5.* in {} failed: {}",
+            venv.display(),
+            stderr(&o).trim()
+        );
+    }
+    let v =
+        pyspark_version(&venv_python).map_err(|e| if why.is_empty() { e } else { why.clone() })?;
+    Ok((
+        venv_python,
+        format!(
+            "PySpark {v} (venv {} made in {:.1} s, PySpark installed in {:.1} s)",
+            venv.display(),
+            made.as_secs_f64(),
+            (t0.elapsed() - made).as_secs_f64()
+        ),
+    ))
+}
+
+/// Runs the Spark script on `spec` (JSON on stdin), its output in files in
+/// `dir`; killed after `limit`. Ok, or Err((exit code, stderr)).
+fn run_spark(
+    python: &Path,
+    spec: &Value,
+    dir: &TempDir,
+    limit: std::time::Duration,
+) -> Result<(), (Option<i32>, String)> {
+    let spec_file = dir.path("spark-jobs.json");
+    std::fs::write(&spec_file, serde_json::to_vec(spec).unwrap()).unwrap();
+    let log = dir.path("spark.log");
+    let mut child = Command::new(python)
+        .arg(spark_script())
+        .current_dir(&dir.0)
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .stdin(std::fs::File::open(&spec_file).unwrap())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(std::fs::File::create(dir.path("spark.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let err = std::fs::read_to_string(dir.path("spark.err")).unwrap_or_default();
+    match status {
+        Some(s) if s.success() => Ok(()),
+        Some(s) => Err((s.code(), err)),
+        None => Err((None, format!("killed after {limit:?}\n{err}"))),
+    }
+}
+
+/// The files of a Spark output folder: what Spark writes and nothing else
+/// (part files, `_SUCCESS`, their hidden `.crc` checksums). The part files'
+/// names, and for CSV that each starts with the header.
+fn spark_folder(dir: &Path, ext: &str, header: Option<&str>) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut success, mut crc) = (false, 0);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name == "_SUCCESS" {
+            success = true;
+        } else if name.starts_with('.') && name.ends_with(".crc") {
+            crc += 1;
+        } else if name.starts_with("part-") && name.ends_with(ext) {
+            parts.push(name);
+        } else {
+            panic!("{}: unexpected file {name}", dir.display());
+        }
+    }
+    assert!(success, "{}: no _SUCCESS", dir.display());
+    assert_eq!(crc, parts.len() + 1, "{}: .crc files", dir.display());
+    if let Some(header) = header {
+        for p in &parts {
+            let text = std::fs::read_to_string(dir.join(p)).unwrap();
+            assert_eq!(text.lines().next(), Some(header), "{}/{p}", dir.display());
+        }
+    }
+    parts.sort();
+    parts
+}
+
+#[test]
+fn round_trip_through_spark() {
+    crate::needs_shared!();
+    let t0 = Instant::now();
+    let java = match java_version() {
+        Ok(v) => v,
+        Err(why) => return skip_spark(&why),
+    };
+    let (python, pyspark) = match spark_python() {
+        Ok(p) => p,
+        Err(why) => return skip_spark(&why),
+    };
+    let ready = t0.elapsed();
+
+    let work = TempDir::new("spark");
+    let mut cases = cases(&work);
+    // A million records, read by Spark from Parquet.
+    let synth = work.path("synth.parquet");
+    let o = kanon(&[
+        "synth",
+        "--rows",
+        "1000000",
+        "--seed",
+        "17",
+        "--out",
+        synth.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "kanon synth: {}", stderr(&o));
+    cases.push(Case {
+        name: "synth_1m",
+        raw: synth.clone(),
+        lf: synth,
+        delimiter: ',',
+        qis: strings(&["age", "sex", "race", "education"]),
+        sensitive: strings(&["occupation"]),
+        weight: None,
+    });
+
+    let mut jobs = Vec::new();
+    let mut outputs = Vec::new();
+    for case in &cases {
+        let table = format!("{} raw", case.name);
+        // A global temporary view: the query names it global_temp.`… raw`.
+        let query = case.query("spark", &format!("global_temp.{table}"));
+        let query_file = work.path(&format!("{}.sql", case.name));
+        std::fs::write(&query_file, &query).unwrap();
+        let parquet = case.lf.extension().is_some_and(|e| e == "parquet");
+        let csv_out = work.path(&format!("{}-spark-csv", case.name));
+        let parquet_out = work.path(&format!("{}-spark-parquet", case.name));
+        jobs.push(serde_json::json!({
+            "raw": case.lf,
+            "format": if parquet { "parquet" } else { "csv" },
+            "delimiter": case.delimiter.to_string(),
+            "table": table,
+            "query": query_file,
+            "csv_out": csv_out,
+            "parquet_out": parquet_out,
+        }));
+        outputs.push((csv_out, parquet_out));
+    }
+    let spec = serde_json::json!({
+        "scratch": work.path("spark-scratch"),
+        "jobs": jobs,
+    });
+    let t_spark = Instant::now();
+    match run_spark(
+        &python,
+        &spec,
+        &work,
+        std::time::Duration::from_secs(15 * 60),
+    ) {
+        Ok(()) => {}
+        // The script found no pyspark or no Java after all.
+        Err((Some(3), why)) => return skip_spark(why.trim()),
+        Err((_, why)) => panic!("spark_round_trip.py: {why}"),
+    }
+    let spark_time = t_spark.elapsed();
+
+    for (case, (csv_out, parquet_out)) in cases.iter().zip(&outputs) {
+        let t_case = Instant::now();
+        // Targets, so that l-diversity and t-closeness are also checked as
+        // targets (met or missed alike).
+        let mut targets = vec!["--k", "5"];
+        if !case.sensitive.is_empty() {
+            targets.extend(["--l", "2", "--t", "0.3"]);
+        }
+        let raw = analyse(&case.raw, &targets, case);
+        let mut from_spark = vec!["--count", "kanon_count"];
+        from_spark.extend(&targets);
+
+        let mut header: Vec<String> = case.qis.iter().chain(&case.sensitive).cloned().collect();
+        header.extend(case.weight.clone());
+        header.push("kanon_count".into());
+        let header = header
+            .iter()
+            .map(|n| {
+                if n.contains([',', '"']) {
+                    format!("\"{}\"", n.replace('"', "\"\""))
+                } else {
+                    n.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let csv_parts = spark_folder(csv_out, ".csv", Some(&header));
+        let parquet_parts = spark_folder(parquet_out, ".parquet", None);
+        assert!(
+            csv_parts.len() > 1,
+            "{}: one part file; the test means to read several",
+            case.name
+        );
+
+        for (what, folder, parts) in [
+            ("Spark CSV folder", csv_out, &csv_parts),
+            ("Spark Parquet folder", parquet_out, &parquet_parts),
+        ] {
+            let v = analyse_json(folder, &from_spark, case);
+            // kanon read the part files and nothing else, and said nothing
+            // about the other files.
+            let read: Vec<&str> = v["input"]["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["path"].as_str().unwrap())
+                .collect();
+            assert_eq!(read.len(), parts.len(), "{what}, {}: {read:?}", case.name);
+            for p in parts {
+                assert!(
+                    read.iter().any(|r| r.ends_with(p.as_str())),
+                    "{what}, {}: {p} not read ({read:?})",
+                    case.name
+                );
+            }
+            let warnings = v["warnings"].to_string();
+            assert!(
+                !warnings.contains("crc") && !warnings.contains("_SUCCESS"),
+                "{what}, {}: {warnings}",
+                case.name
+            );
+            assert_same(what, case, &normalise(v, folder), &raw);
+        }
+
+        let rows: usize = csv_parts
+            .iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(csv_out.join(p)).unwrap();
+                text.lines().count() - 1
+            })
+            .sum();
+        let records = raw["input"]["records"].as_u64().unwrap();
+        assert!(
+            (rows as u64) < records || case.name == "awkward",
+            "Spark, {}: {rows} rows for {records} records",
+            case.name
+        );
+        eprintln!(
+            "Spark, {}: {records} records → {rows} rows in {} CSV and {} Parquet part files, \
+             same analysis ({:.1} s)",
+            case.name,
+            csv_parts.len(),
+            parquet_parts.len(),
+            t_case.elapsed().as_secs_f64()
+        );
+    }
+    eprintln!(
+        "Spark ({pyspark}, {java}): ready in {:.1} s, Spark jobs {:.1} s, round trip done in {:.1} s",
+        ready.as_secs_f64(),
+        spark_time.as_secs_f64(),
         t0.elapsed().as_secs_f64()
     );
 }
