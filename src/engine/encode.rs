@@ -338,7 +338,9 @@ impl RawEncoding {
             labels,
             mut numbers,
         } = self;
-        let is_token = |l: &str| missing_tokens.iter().any(|t| t == l);
+        // An empty string is missing in every format, as an empty CSV cell
+        // is: the same table reads the same from CSV, Parquet or a DataFrame.
+        let is_token = |l: &str| l.is_empty() || missing_tokens.iter().any(|t| t == l);
         if kind == ValueKind::Text {
             numbers = parse_numbers(&labels, is_token);
             if numbers.is_some() {
@@ -457,6 +459,16 @@ mod tests {
         assert_eq!(e.dict.kind, ValueKind::Numeric);
         assert_eq!(e.dict.labels, vec!["9", "10", "100"]);
         assert_eq!(e.codes, vec![1, 0, 1, 2]);
+    }
+
+    /// An empty string is missing, as an empty CSV cell is, and a space is
+    /// a value: a Parquet column of "" and null reads as the CSV does.
+    #[test]
+    fn an_empty_string_is_missing_as_an_empty_cell_is() {
+        let e = enc(&[Some("x"), Some(""), None, Some(" ")], &[]);
+        assert_eq!(e.dict.labels, vec![" ", "x", "(missing)"]);
+        assert_eq!(e.dict.missing, Some(2));
+        assert_eq!(e.codes, vec![1, 2, 2, 0]);
     }
 
     #[test]

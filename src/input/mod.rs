@@ -393,6 +393,9 @@ pub fn detect_format(source: &str, options: &ReadOptions) -> Result<Format> {
         return Ok(Format::Csv);
     }
     files::data_format(source).ok_or_else(|| {
+        if std::fs::symlink_metadata(source).is_err() {
+            return Error::file(source, "no such file");
+        }
         Error::file(
             source,
             "unsupported file extension (expected .csv, .tsv, .txt, .parquet, .arrow, .ipc, \

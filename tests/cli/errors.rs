@@ -58,6 +58,11 @@ fn missing_file_and_directory() {
         &["analyse", "/nonexistent/x.csv", "--qi", "a"],
         &["/nonexistent/x.csv", "no such file"],
     );
+    // Without an extension too: the file is missing, whatever its format.
+    assert_input_error(
+        &["analyse", "/nonexistent/out", "--qi", "a"],
+        &["/nonexistent/out", "no such file"],
+    );
     let dir = scratch("dir");
     let d = dir.join("d.csv");
     std::fs::create_dir_all(&d).unwrap();

@@ -180,9 +180,10 @@ fn run_check_with(
     let report = &analysis.report;
     if let (Some(s), false) = (&report.input.streaming, quiet) {
         eprintln!(
-            "kanon: streamed {} rows from {} files in {} batches into {} combinations; peak memory {}",
+            "kanon: streamed {} rows from {} file{} in {} batches into {} combinations; peak memory {}",
             report.input.rows,
             s.files.len(),
+            if s.files.len() == 1 { "" } else { "s" },
             s.batches,
             s.merged_rows,
             kanon::input::stream::peak_rss().map_or("unknown".into(), |b| format!("{} MB", b >> 20))
