@@ -338,7 +338,9 @@ struct SuggestOptions {
     c: Option<f64>,
     t: Option<f64>,
     delta: Option<f64>,
+    delta_variant: Option<String>,
     beta: Option<f64>,
+    beta_kind: Option<String>,
     max_risk: Option<f64>,
     max_average_risk: Option<f64>,
     metric: Option<String>,
@@ -376,7 +378,9 @@ impl SuggestOptions {
                     l_kind: choice(&self.l_kind, LKind::default())?,
                     t: self.t,
                     delta: self.delta,
+                    delta_variant: choice(&self.delta_variant, DeltaVariant::default())?,
                     beta: self.beta,
+                    beta_kind: choice(&self.beta_kind, BetaKind::default())?,
                     ..Targets::default()
                 },
                 inference: InferenceConfig {

@@ -31,9 +31,12 @@ use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
 use crate::anonymise::strategy::{walk, Stopped, Strategy, TimeLimit};
 use crate::engine::classes::{ClassTable, Grouping, Histograms};
-use crate::gate::targets::{Criterion, LKind};
+use crate::gate::targets::{BetaKind, Criterion, DeltaVariant, LKind};
 use crate::measure::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
-use crate::measure::diversity::{beta_basic, delta_strict, distinct_l, entropy_l, recursive_l};
+use crate::measure::diversity::{
+    beta_basic, beta_enhanced_feasible, delta_present, delta_strict, distinct_l, entropy_l,
+    recursive_l,
+};
 use crate::measure::tolerance;
 
 /// What the search must reach, and what it minimises.
@@ -111,10 +114,12 @@ pub struct Diversity {
     pub l: Option<(f64, LKind, f64)>,
     /// Maximum t-closeness distance.
     pub t: Option<f64>,
-    /// δ-disclosure bound (strict: every |ln(q/p)| < δ over the table's values).
-    pub delta: Option<f64>,
-    /// Maximum basic β-likeness.
-    pub beta: Option<f64>,
+    /// δ-disclosure bound: every |ln(q/p)| < δ, over the table's values
+    /// (strict) or the class's (present values).
+    pub delta: Option<(f64, DeltaVariant)>,
+    /// Maximum β-likeness: basic, or enhanced (every gain also at most
+    /// −ln p of its value).
+    pub beta: Option<(f64, BetaKind)>,
 }
 
 impl Diversity {
@@ -123,7 +128,7 @@ impl Diversity {
         [
             self.l.map(|_| Criterion::L),
             self.t.map(|_| Criterion::T),
-            self.delta.map(|_| Criterion::Delta),
+            self.delta.map(|(_, variant)| variant.criterion()),
             self.beta.map(|_| Criterion::Beta),
         ]
         .into_iter()
@@ -165,14 +170,20 @@ impl Diversity {
                 return true;
             }
         }
-        if let Some(delta) = self.delta {
-            let strict = delta_strict(codes, counts, &a.table.p, a.table.present);
-            if strict.is_none_or(|d| !Criterion::Delta.holds(d, delta)) {
+        if let Some((delta, variant)) = self.delta {
+            let d = match variant {
+                DeltaVariant::Strict => delta_strict(codes, counts, &a.table.p, a.table.present),
+                DeltaVariant::PresentValues => Some(delta_present(codes, counts, &a.table.p)),
+            };
+            if d.is_none_or(|d| !variant.criterion().holds(d, delta)) {
                 return true;
             }
         }
-        if let Some(beta) = self.beta {
-            if !Criterion::Beta.holds(beta_basic(codes, counts, &a.table.p), beta) {
+        if let Some((beta, kind)) = self.beta {
+            // Enhanced β: the basic bound, and no gain above −ln p_s.
+            let capped =
+                kind == BetaKind::Basic || beta_enhanced_feasible(codes, counts, &a.table.p);
+            if !capped || !Criterion::Beta.holds(beta_basic(codes, counts, &a.table.p), beta) {
                 return true;
             }
         }
@@ -923,11 +934,20 @@ mod tests {
             let mut h = Histograms::build(&members, &values, 4, Some(&t.sizes));
             h.card = 4;
             let table = TableDistribution::new(&h.totals());
-            for (l, tt, suppression) in [
-                (Some(2.0), None, 0.0),
-                (Some(2.0), Some(0.4), 0.05),
-                (None, Some(0.3), 0.1),
+            // δ over present values is not monotone even without
+            // suppression; enhanced β is.
+            let present = Some((1.2, DeltaVariant::PresentValues));
+            let enhanced = Some((1.5, BetaKind::Enhanced));
+            for (l, tt, delta, beta, suppression) in [
+                (Some(2.0), None, None, None, 0.0),
+                (Some(2.0), Some(0.4), None, None, 0.05),
+                (None, Some(0.3), None, None, 0.1),
+                (None, None, present, None, 0.0),
+                (None, None, present, None, 0.1),
+                (None, None, None, enhanced, 0.0),
+                (Some(2.0), None, None, enhanced, 0.05),
             ] {
+                let basic = (seed % 2 == 0).then_some((3.0, BetaKind::Basic));
                 let div = Diversity {
                     attributes: vec![SensitiveHistograms {
                         histograms: h.clone(),
@@ -936,8 +956,8 @@ mod tests {
                     }],
                     l: l.map(|l| (l, LKind::Distinct, 2.0)),
                     t: tt,
-                    delta: None,
-                    beta: if seed % 2 == 0 { Some(3.0) } else { None },
+                    delta,
+                    beta: beta.or(basic),
                 };
                 let goal = Goal {
                     k: 3,

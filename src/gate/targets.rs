@@ -57,6 +57,16 @@ impl Choice for DeltaVariant {
     ];
 }
 
+impl DeltaVariant {
+    /// What the `delta` target means in this variant.
+    pub fn criterion(self) -> Criterion {
+        match self {
+            DeltaVariant::Strict => Criterion::Delta,
+            DeltaVariant::PresentValues => Criterion::DeltaPresent,
+        }
+    }
+}
+
 impl Choice for BetaKind {
     const WHAT: &'static str = "β-likeness kind";
     const OPTIONS: &'static [(&'static str, Self)] =
@@ -81,6 +91,11 @@ pub enum Criterion {
     T,
     /// δ-disclosure strictly below δ.
     Delta,
+    /// δ-disclosure over the values present in each class (ARX, pycanon),
+    /// strictly below δ. Not monotone even without suppression: merging a
+    /// class into one that lacks a value brings that value in at a share
+    /// that can lie further from the table's than either class's values.
+    DeltaPresent,
     /// β-likeness at most β.
     Beta,
     /// No sensitive value above a share α in a class.
@@ -96,7 +111,7 @@ impl Criterion {
     pub fn holds(self, actual: f64, limit: f64) -> bool {
         match self {
             Criterion::K | Criterion::L => tolerance::at_least(actual, limit),
-            Criterion::Delta => tolerance::below(actual, limit),
+            Criterion::Delta | Criterion::DeltaPresent => tolerance::below(actual, limit),
             _ => tolerance::at_most(actual, limit),
         }
     }
@@ -110,6 +125,7 @@ impl Criterion {
     /// where the suppressed class alone would have been dropped.
     pub fn monotone(self, suppression: bool) -> bool {
         match self {
+            Criterion::DeltaPresent => false,
             Criterion::L | Criterion::T | Criterion::Delta | Criterion::Beta | Criterion::Alpha => {
                 !suppression
             }
@@ -393,6 +409,7 @@ pub fn check_inference(
             DeltaVariant::Strict => (r.delta_strict.unwrap_or(f64::INFINITY), "strict"),
             DeltaVariant::PresentValues => (r.delta_present, "present values"),
         };
+        let criterion = targets.delta_variant.criterion();
         let shown = if actual.is_infinite() {
             "inf".to_string()
         } else {
@@ -402,7 +419,7 @@ pub fn check_inference(
             "delta",
             d,
             actual,
-            Criterion::Delta.holds(actual, d),
+            criterion.holds(actual, d),
             format!(
                 "{attribute}: δ-disclosure ({label}) {shown} (target < {})",
                 fmt6(d)
@@ -538,6 +555,10 @@ mod tests {
         }
         assert!(Criterion::K.monotone(true) && Criterion::L.monotone(false));
         assert!(!Criterion::L.monotone(true) && !Criterion::T.monotone(true));
+        assert!(!Criterion::DeltaPresent.monotone(false) && Criterion::Delta.monotone(false));
+        assert!(
+            !Criterion::DeltaPresent.holds(0.5, 0.5) && Criterion::DeltaPresent.holds(0.4, 0.5)
+        );
     }
 
     #[test]

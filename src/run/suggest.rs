@@ -353,8 +353,8 @@ fn diversity(
         attributes,
         l: t.l.map(|l| (l, t.l_kind, cfg.inference.c)),
         t: t.t,
-        delta: t.delta,
-        beta: t.beta,
+        delta: t.delta.map(|d| (d, t.delta_variant)),
+        beta: t.beta.map(|b| (b, t.beta_kind)),
     }))
 }
 

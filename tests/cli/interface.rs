@@ -1399,3 +1399,62 @@ fn json_outputs_follow_their_published_schemas() {
         );
     }
 }
+
+/// The search takes δ over present values and enhanced β as analyse
+/// checks them: the release meets the variant asked for, present-values δ
+/// (weaker than strict) needs no more generalisation and enhanced β
+/// (stronger than basic) no less.
+#[test]
+fn suggest_searches_each_delta_and_beta_variant() {
+    let search = |extra: &[&str]| -> serde_json::Value {
+        let args = [
+            &["suggest", "fixtures/adult/adult_subset.csv"][..],
+            &["--qi", "sex,age,race,marital-status", "--k", "2"],
+            &["--suppression", "5%", "--sensitive", "salary-class"],
+            &["--hierarchy", "fixtures/adult", "--json", "-q"],
+            extra,
+        ]
+        .concat();
+        let o = run_env(&args, &[]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["search"].clone()
+    };
+    let height = |s: &serde_json::Value| -> u64 {
+        s["levels"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum()
+    };
+    let checked = |s: &serde_json::Value, what: &str| {
+        let t = &s["result"]["targets"];
+        let target = t
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] != "k")
+            .unwrap();
+        assert_eq!(target["met"], true, "{target}");
+        assert!(
+            target["message"].as_str().unwrap().contains(what),
+            "{target}"
+        );
+    };
+    let strict = search(&["--delta", "1.0"]);
+    let present = search(&["--delta", "1.0", "--delta-variant", "present"]);
+    checked(&strict, "strict");
+    checked(&present, "present values");
+    assert!(height(&present) <= height(&strict));
+    let basic = search(&["--beta", "1.0"]);
+    let enhanced = search(&["--beta", "1.0", "--beta-kind", "enhanced"]);
+    checked(&basic, "basic");
+    checked(&enhanced, "enhanced");
+    assert!(height(&enhanced) >= height(&basic));
+    assert_ne!(enhanced["levels"], basic["levels"]);
+}

@@ -759,6 +759,14 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "B")]
     pub beta: Option<f64>,
 
+    /// δ the --delta target is checked against: strict (the paper) or present (values present in the class, as ARX).
+    #[arg(long, value_name = "VARIANT", default_value = default_name::<DeltaVariant>(), value_parser = choice::<DeltaVariant>())]
+    pub delta_variant: DeltaVariant,
+
+    /// β the --beta target is checked against: basic or enhanced.
+    #[arg(long, value_name = "KIND", default_value = default_name::<BetaKind>(), value_parser = choice::<BetaKind>())]
+    pub beta_kind: BetaKind,
+
     /// Return within this many seconds (reading included) with the best transformation found; search.stopped says "time_limit".
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
@@ -848,7 +856,9 @@ impl SuggestArgs {
                     l_kind: self.l_kind,
                     t: self.t,
                     delta: self.delta,
+                    delta_variant: self.delta_variant,
                     beta: self.beta,
+                    beta_kind: self.beta_kind,
                     ..Targets::default()
                 },
                 inference: InferenceConfig {
