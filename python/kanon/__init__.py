@@ -110,6 +110,7 @@ def analyse(
     max_risk: Optional[float] = None,
     max_average_risk: Optional[float] = None,
     max_records_at_risk: Optional[float] = None,
+    max_uniques: Optional[float] = None,
     risk_threshold: Optional[float] = None,
     l: Optional[float] = None,  # noqa: E741 - the measure's name
     l_kind: Optional[str] = None,
@@ -195,6 +196,7 @@ def suggest(
     beta_kind: Optional[str] = None,
     max_risk: Optional[float] = None,
     max_average_risk: Optional[float] = None,
+    max_uniques: Optional[float] = None,
     metric: Optional[str] = None,
     strategy: Optional[str] = None,
     time_limit: Optional[float] = None,
@@ -239,6 +241,7 @@ def anonymise(
     beta_kind: Optional[str] = None,
     max_risk: Optional[float] = None,
     max_average_risk: Optional[float] = None,
+    max_uniques: Optional[float] = None,
     metric: Optional[str] = None,
     strategy: Optional[str] = None,
     time_limit: Optional[float] = None,

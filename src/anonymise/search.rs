@@ -49,6 +49,9 @@ pub struct Goal {
     /// Largest average prosecutor risk of the released records (released
     /// classes / released records); monotone, as merging lowers it.
     pub max_average_risk: Option<f64>,
+    /// Largest share of released records unique among the released
+    /// (frequency 1); monotone, as merging lowers it.
+    pub max_uniques: Option<f64>,
     /// Missing values as wildcards: a released record's frequency is the
     /// released records compatible with it (see [`suppression`]).
     pub wildcard: bool,
@@ -305,8 +308,16 @@ pub(super) fn evaluate_with(
         released_records > 0
             && Criterion::MaxAverageRisk.holds(inverse_sum / released_records as f64, p)
     });
+    let uniques_ok = goal.max_uniques.is_none_or(|p| {
+        let unique: u64 = (t.sizes.iter().zip(freq).zip(&supp))
+            .filter(|((_, &f), &s)| !s && f == 1)
+            .map(|((&size, _), _)| size)
+            .sum();
+        released_records > 0
+            && Criterion::MaxUniques.holds(unique as f64 / released_records as f64, p)
+    });
     let budget = goal.suppression * n as f64;
-    let pass = tolerance::at_most(suppressed as f64, budget) && average_ok;
+    let pass = tolerance::at_most(suppressed as f64, budget) && average_ok && uniques_ok;
     // The records in classes smaller than k alone: more than the budget
     // fails every specialisation too, whatever the sensitive targets do.
     let short: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
@@ -768,7 +779,16 @@ mod tests {
     fn agrees_with_exhaustive_search() {
         for seed in 0..12 {
             let (t, gens) = random_case(200 + 37 * seed as usize, seed);
-            let cases = [(2, 0.0), (5, 0.0), (3, 0.05), (10, 0.1), (40, 0.02)];
+            // k = 1 with a share of uniques: the one case where that target binds.
+            let cases = [
+                (2, 0.0),
+                (5, 0.0),
+                (3, 0.05),
+                (10, 0.1),
+                (40, 0.02),
+                (1, 0.0),
+                (1, 0.1),
+            ];
             let metrics = [
                 Metric::Loss,
                 Metric::Precision,
@@ -782,6 +802,7 @@ mod tests {
                     suppression,
                     metric: metrics[(i + seed as usize) % metrics.len()],
                     max_average_risk: (i == 2).then_some(0.2),
+                    max_uniques: (k == 1).then_some(0.02 * (seed % 3) as f64),
                     wildcard: false,
                 };
                 let fast = search(&t, &gens, goal, None);
@@ -826,6 +847,7 @@ mod tests {
                     suppression,
                     metric,
                     max_average_risk: None,
+                    max_uniques: None,
                     wildcard: false,
                 };
                 let exact = search(&t, &gens, goal, None);
@@ -870,6 +892,7 @@ mod tests {
             suppression: 0.02,
             metric: Metric::Loss,
             max_average_risk: None,
+            max_uniques: None,
             wildcard: false,
         };
         let time = TimeLimit {
@@ -964,6 +987,7 @@ mod tests {
                     suppression,
                     metric: Metric::Loss,
                     max_average_risk: None,
+                    max_uniques: None,
                     wildcard: false,
                 };
                 let fast = search(&t, &gens, goal, Some(&div));
@@ -988,6 +1012,7 @@ mod tests {
             suppression: 0.0,
             metric: Metric::Loss,
             max_average_risk: None,
+            max_uniques: None,
             wildcard: false,
         };
         let (o, pass) = evaluate(&t, &gens, &top, goal, None);

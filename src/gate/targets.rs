@@ -85,6 +85,9 @@ pub enum Criterion {
     MaxRisk,
     MaxAverageRisk,
     MaxRecordsAtRisk,
+    /// Share of records unique in the table (in a class of size 1) at
+    /// most a limit; merging classes only lowers it.
+    MaxUniques,
     /// Every class has at least l well-represented sensitive values.
     L,
     /// t-closeness distance at most t.
@@ -145,6 +148,8 @@ pub struct Targets {
     pub max_average_risk: Option<f64>,
     /// Share of records allowed above the risk threshold.
     pub max_records_at_risk: Option<f64>,
+    /// Share of records allowed to be unique (sample uniques).
+    pub max_uniques: Option<f64>,
     /// Minimum l of every sensitive attribute, of kind `l_kind`.
     pub l: Option<f64>,
     pub l_kind: LKind,
@@ -177,6 +182,7 @@ impl Targets {
             ("--max-risk", self.max_risk),
             ("--max-average-risk", self.max_average_risk),
             ("--max-records-at-risk", self.max_records_at_risk),
+            ("--max-uniques", self.max_uniques),
             ("--t", self.t),
             ("--alpha", self.alpha),
             (
@@ -246,6 +252,8 @@ pub struct Measured {
     pub average_risk: f64,
     pub records_at_risk: f64,
     pub threshold: f64,
+    /// Share of records unique in the table.
+    pub uniques: f64,
 }
 
 /// Check every target that is set.
@@ -292,6 +300,13 @@ pub fn check(targets: &Targets, m: &Measured) -> Vec<TargetCheck> {
         &format!("share of records with risk above {}", fmt6(m.threshold)),
         targets.max_records_at_risk,
         m.records_at_risk,
+    );
+    at_most(
+        Criterion::MaxUniques,
+        "max_uniques",
+        "share of records unique in the table",
+        targets.max_uniques,
+        m.uniques,
     );
     out
 }
@@ -499,6 +514,7 @@ mod tests {
             average_risk: 0.1,
             records_at_risk: 0.25,
             threshold: 0.2,
+            uniques: 0.1,
         }
     }
 
@@ -509,6 +525,7 @@ mod tests {
             max_risk: Some(0.3),
             max_average_risk: Some(0.1),
             max_records_at_risk: Some(0.2),
+            max_uniques: Some(0.1),
             ..Default::default()
         };
         let c = check(&t, &measured());
@@ -519,7 +536,8 @@ mod tests {
                 ("k", true),
                 ("max_risk", false),
                 ("max_average_risk", true),
-                ("max_records_at_risk", false)
+                ("max_records_at_risk", false),
+                ("max_uniques", true)
             ]
         );
         assert!(check(&Targets::default(), &measured()).is_empty());

@@ -167,7 +167,13 @@ pub struct Assessments {
 
 const LINK_TARGETS: [&str; 3] = ["max_unique_match_rate", "max_link_risk", "k_intersection"];
 
-const SINGLING_TARGETS: [&str; 4] = ["k", "max_risk", "max_average_risk", "max_records_at_risk"];
+const SINGLING_TARGETS: [&str; 5] = [
+    "k",
+    "max_risk",
+    "max_average_risk",
+    "max_records_at_risk",
+    "max_uniques",
+];
 
 const INFERENCE_TARGETS: [&str; 5] = ["l[", "t[", "delta[", "beta[", "alpha["];
 

@@ -1516,6 +1516,7 @@ fn parameter_name(l: Lang, name: &str) -> String {
         let rest = rest
             .replace("max average risk", "hoogste gemiddeld risico")
             .replace("max records at risk", "hoogste aandeel records met risico")
+            .replace("max uniques", "hoogste aandeel unieke records")
             .replace(
                 "max population uniqueness",
                 "hoogste uniciteit in de populatie",

@@ -48,7 +48,9 @@ fn known(key: &str) -> Option<(&'static str, &'static str, Unit)> {
             "records uniek in de tabel",
             Count,
         ),
-        "sample_uniques.share" => ("share of unique records", "aandeel unieke records", Share),
+        "sample_uniques.share" | "max_uniques" => {
+            ("share of unique records", "aandeel unieke records", Share)
+        }
         "records_below_reference_k" | "k_anonymity.records_below_k" => (
             "records in classes smaller than k",
             "records in groepen kleiner dan k",

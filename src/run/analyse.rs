@@ -767,7 +767,14 @@ fn build_report(
     let wildcard = m
         .wild
         .map(|(freq, weighted)| wildcard_info(t, freq, weighted.as_deref(), reference_k, tau));
-    let measured = gated_measures(cfg, k, &risk.prosecutor, wildcard.as_ref());
+    let (share, records) = (uniques_share, t.records());
+    let measured = gated_measures(
+        cfg,
+        k,
+        &risk.prosecutor,
+        (share, records),
+        wildcard.as_ref(),
+    );
     let checks = target_checks(cfg, &measured, &sections, inference);
     let inference_map: BTreeMap<String, InferenceInfo> = inference
         .iter()
@@ -917,6 +924,7 @@ fn gated_measures(
     cfg: &Config,
     k: u64,
     p: &ProsecutorInfo,
+    (uniques, records): (f64, u64),
     wildcard: Option<&WildcardInfo>,
 ) -> Measured {
     let tau = cfg.risk_threshold;
@@ -926,7 +934,10 @@ fn gated_measures(
         average_risk: p.average,
         records_at_risk: p.records_at_risk,
         threshold: tau,
+        uniques,
     };
+    // A record compatible with no other is unique under wildcards.
+    let wild_uniques = |w: &WildcardInfo| w.sample_uniques as f64 / records.max(1) as f64;
     match (wildcard, cfg.missing_as) {
         (Some(w), MissingAs::Wildcard) => Measured {
             k: w.k,
@@ -934,6 +945,7 @@ fn gated_measures(
             average_risk: w.prosecutor_average,
             records_at_risk: w.records_at_risk,
             threshold: tau,
+            uniques: wild_uniques(w),
         },
         (Some(w), MissingAs::Both) => Measured {
             k: own.k.min(w.k),
@@ -941,6 +953,7 @@ fn gated_measures(
             average_risk: own.average_risk.max(w.prosecutor_average),
             records_at_risk: own.records_at_risk.max(w.records_at_risk),
             threshold: tau,
+            uniques: own.uniques.max(wild_uniques(w)),
         },
         _ => own,
     }

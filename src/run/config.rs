@@ -363,6 +363,7 @@ impl Config {
                 "target max records at risk".into(),
                 num(t.max_records_at_risk),
             ),
+            ("target max uniques".into(), num(t.max_uniques)),
             (
                 format!("target l ({:?})", t.l_kind).to_lowercase(),
                 num(t.l),

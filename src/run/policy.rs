@@ -100,6 +100,8 @@ pub struct TargetsPolicy {
     pub max_average_risk: Option<f64>,
     #[serde(default, deserialize_with = "share")]
     pub max_records_at_risk: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
+    pub max_uniques: Option<f64>,
     pub l: Option<f64>,
     pub l_kind: Option<String>,
     pub c: Option<f64>,
@@ -381,6 +383,7 @@ impl Policy {
             max_risk: t.max_risk,
             max_average_risk: t.max_average_risk,
             max_records_at_risk: t.max_records_at_risk,
+            max_uniques: t.max_uniques,
             l: t.l,
             l_kind: choice(source, "l_kind", &t.l_kind)?,
             t: t.t,

@@ -1458,3 +1458,102 @@ fn suggest_searches_each_delta_and_beta_variant() {
     assert!(height(&enhanced) >= height(&basic));
     assert_ne!(enhanced["levels"], basic["levels"]);
 }
+
+/// --max-uniques: one target for analyse, check and the search. The census
+/// extract has 2,282 unique records of 5,000 (0.4564): a limit of exactly
+/// that is met, one below is missed (exit 1); the search finds a release
+/// whose share of unique records is within the limit, and the result's
+/// targets list it.
+#[test]
+fn max_uniques_is_checked_and_searched_for() {
+    let qi = "age,sex,race,marital_status,education";
+    let analyse = |limit: &str| {
+        let o = run_env(
+            &[
+                "analyse",
+                "fixtures/census.csv",
+                "--qi",
+                qi,
+                "--max-uniques",
+                limit,
+                "--json",
+                "-q",
+            ],
+            &[],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let t = v["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "max_uniques")
+            .cloned();
+        (o.status.code(), t.unwrap())
+    };
+    let (code, at) = analyse("0.4564");
+    assert_eq!(
+        (code, &at["met"], &at["actual"]),
+        (Some(0), &true.into(), &0.4564.into())
+    );
+    let (code, below) = analyse("0.4563");
+    assert_eq!((code, &below["met"]), (Some(1), &false.into()));
+    assert_eq!(
+        run_env(
+            &[
+                "analyse",
+                "fixtures/census.csv",
+                "--qi",
+                qi,
+                "--max-uniques",
+                "2"
+            ],
+            &[]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    let o = run_env(
+        &[
+            "suggest",
+            "fixtures/census.csv",
+            "--qi",
+            qi,
+            "--k",
+            "1",
+            "--max-uniques",
+            "1%",
+            "--json",
+            "-q",
+        ],
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let result = &s["search"]["result"];
+    assert!(
+        result["sample_uniques"]["share"].as_f64().unwrap() <= 0.01,
+        "{}",
+        result["sample_uniques"]
+    );
+    let t = result["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "max_uniques")
+        .unwrap();
+    assert_eq!(t["met"], true);
+    assert_eq!(result["targets_met"], true);
+    let levels: u64 = s["search"]["levels"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert!(levels > 0, "the raw table has 45.64% uniques");
+}

@@ -283,6 +283,7 @@ impl CheckArgs {
         t.max_risk = self.targets.max_risk.or(t.max_risk);
         t.max_average_risk = self.targets.max_average_risk.or(t.max_average_risk);
         t.max_records_at_risk = self.targets.max_records_at_risk.or(t.max_records_at_risk);
+        t.max_uniques = self.targets.max_uniques.or(t.max_uniques);
         t.l = self.l.or(t.l);
         t.t = self.t.or(t.t);
         if let Some(l) = &self.lang {
@@ -566,6 +567,10 @@ pub struct TargetArgs {
     /// Target: share of records at risk at most P.
     #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_records_at_risk: Option<f64>,
+
+    /// Target: share of records unique in the table (in a class of one) at most P.
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
+    pub max_uniques: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -751,6 +756,10 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_average_risk: Option<f64>,
 
+    /// Target: share of released records unique among the released (in a class of one) at most P; with k ≥ 2 it is 0.
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
+    pub max_uniques: Option<f64>,
+
     /// Target: strict δ-disclosure below D in every released class.
     #[arg(long, value_name = "D")]
     pub delta: Option<f64>,
@@ -852,6 +861,7 @@ impl SuggestArgs {
                 targets: Targets {
                     k: Some(k),
                     max_average_risk: self.max_average_risk,
+                    max_uniques: self.max_uniques,
                     l: self.l,
                     l_kind: self.l_kind,
                     t: self.t,
@@ -882,6 +892,7 @@ impl SuggestArgs {
                 suppression: self.suppression,
                 metric: self.metric,
                 max_average_risk: self.max_average_risk,
+                max_uniques: self.max_uniques,
                 wildcard: self.missing_as == MissingAs::Wildcard,
             },
         })
@@ -1039,6 +1050,7 @@ impl AnalyseArgs {
                 max_risk: self.targets.max_risk,
                 max_average_risk: self.targets.max_average_risk,
                 max_records_at_risk: self.targets.max_records_at_risk,
+                max_uniques: self.targets.max_uniques,
                 l: self.inference.l,
                 l_kind: self.inference.l_kind,
                 t: self.inference.t,
