@@ -417,12 +417,15 @@ impl SuggestOptions {
 }
 
 /// Run the search on a path or on Arrow data; the plan, the suggestion
-/// and, for Arrow data, the whole table (for anonymise).
+/// and, for Arrow data with `whole`, every column (what anonymise
+/// releases; a column of a type kanon cannot read is refused then, as the
+/// command line refuses it in a file).
 fn search(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     label: Option<String>,
     o: &SuggestOptions,
+    whole: bool,
 ) -> PyResult<(Plan, kanon::run::suggest::Suggestion, Option<Table>)> {
     let started = Instant::now();
     match source(data, label)? {
@@ -436,11 +439,14 @@ fn search(
         Source::Arrow(data, label) => {
             let plan = o.plan(label.clone(), started)?;
             let table = import(&data, &label)?;
-            let whole = table.select(&table.all_columns.clone()).map_err(error)?;
+            let whole = match whole {
+                true => Some(table.select(&table.all_columns).map_err(error)?),
+                false => None,
+            };
             let s = py
                 .detach(|| kanon::run::suggest::suggest_table(&plan, table, &Silent))
                 .map_err(error)?;
-            Ok((plan, s, Some(whole)))
+            Ok((plan, s, whole))
         }
     }
 }
@@ -455,7 +461,7 @@ fn suggest(
     options: &str,
 ) -> PyResult<String> {
     let o: SuggestOptions = self::options(options)?;
-    let (plan, s, _) = search(py, data, label, &o)?;
+    let (plan, s, _) = search(py, data, label, &o, false)?;
     let report = py
         .detach(|| kanon::run::suggest::suggest_report(&plan, &s))
         .map_err(error)?;
@@ -475,7 +481,7 @@ fn anonymise(
 ) -> PyResult<(Option<ArrowTable>, String)> {
     let o: SuggestOptions = self::options(options)?;
     let mode = choice(&o.suppress_mode, SuppressMode::default())?;
-    let (plan, s, whole) = search(py, data, label, &o)?;
+    let (plan, s, whole) = search(py, data, label, &o, true)?;
     let report = py
         .detach(|| kanon::run::suggest::suggest_report(&plan, &s))
         .map_err(error)?;

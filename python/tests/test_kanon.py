@@ -214,6 +214,16 @@ def test_anonymise_returns_the_release_the_command_line_writes(tmp_path):
     assert isinstance(kept, pa.Table) and kept.num_rows == 3016
 
 
+def test_a_column_kanon_cannot_read_breaks_nothing_unless_chosen():
+    frame = as_text(ADULT_SUBSET, ";").with_columns(pl.lit([1, 2]).alias("tags"))
+    assert kanon.analyse(frame, QI5, k=2)["classes"]["count"] > 0
+    assert kanon.suggest(frame, QI5, 5, suppression=0.02,
+                         hierarchy=hierarchies())["search"]["levels"] is not None
+    # The release would hold it: refused, naming it, as for a file.
+    with pytest.raises(kanon.KanonError, match="tags"):
+        kanon.anonymise(frame, QI5, 5, suppression=0.02, hierarchy=hierarchies())
+
+
 def test_nothing_released_carries_the_report():
     # Distinct 40-diversity of salary-class (two values) cannot be met.
     with pytest.raises(kanon.NothingReleased) as e:
