@@ -68,6 +68,9 @@ pub enum Metric {
     Precision,
     /// Σ_c f_c² + suppressed · n (Bayardo & Agrawal 2005).
     Discernibility,
+    /// ARX's monotonic discernibility DM*: Σ_c f_c² over every class,
+    /// suppressed ones at their own size (ARX `MetricSDDiscernability`).
+    MonotonicDiscernibility,
     /// Average equivalence-class size n/J (LeFevre et al. 2006).
     Aecs,
     /// Non-uniform entropy Σ_cells −log2 P(raw | released) (Gionis & Tassa 2009).
@@ -80,6 +83,7 @@ impl crate::choice::Choice for Metric {
         ("loss", Metric::Loss),
         ("precision", Metric::Precision),
         ("discernibility", Metric::Discernibility),
+        ("monotonic-discernibility", Metric::MonotonicDiscernibility),
         ("aecs", Metric::Aecs),
         ("entropy", Metric::Entropy),
     ];
@@ -93,6 +97,9 @@ pub struct Utility {
     /// Σ over classes of size² plus n per suppressed record: a count.
     #[serde(serialize_with = "crate::json::whole")]
     pub discernibility: f64,
+    /// Σ over every class of size², suppressed classes included (DM*).
+    #[serde(serialize_with = "crate::json::whole")]
+    pub monotonic_discernibility: f64,
     pub aecs: f64,
     pub non_uniform_entropy: f64,
 }
@@ -103,6 +110,7 @@ impl Utility {
             Metric::Loss => self.loss,
             Metric::Precision => self.precision,
             Metric::Discernibility => self.discernibility,
+            Metric::MonotonicDiscernibility => self.monotonic_discernibility,
             Metric::Aecs => self.aecs,
             Metric::Entropy => self.non_uniform_entropy,
         }
@@ -462,10 +470,12 @@ fn table_utility(
         .zip(mask)
         .map(|(&f, &s)| if s { f as f64 * n } else { (f as f64).powi(2) })
         .sum();
+    let monotonic_discernibility = t.sizes.iter().map(|&f| (f as f64).powi(2)).sum();
     Utility {
         loss: 0.0,
         precision,
         discernibility,
+        monotonic_discernibility,
         aecs: if kept_classes > 0.0 {
             (n - supp) / kept_classes
         } else {
@@ -610,7 +620,9 @@ impl Bounds {
                                     })
                                     .sum()
                             }
-                            Metric::Discernibility | Metric::Aecs => 0.0,
+                            Metric::Discernibility
+                            | Metric::MonotonicDiscernibility
+                            | Metric::Aecs => 0.0,
                         }
                     })
                     .collect()
@@ -634,7 +646,7 @@ impl Bounds {
         match self.metric {
             Metric::Loss => Some((sum / self.terms.len() as f64).exp() - 1.0),
             Metric::Precision | Metric::Entropy => Some(sum),
-            Metric::Discernibility | Metric::Aecs => None,
+            Metric::Discernibility | Metric::MonotonicDiscernibility | Metric::Aecs => None,
         }
     }
 }
@@ -793,6 +805,7 @@ mod tests {
                 Metric::Loss,
                 Metric::Precision,
                 Metric::Discernibility,
+                Metric::MonotonicDiscernibility,
                 Metric::Aecs,
                 Metric::Entropy,
             ];

@@ -200,6 +200,10 @@ pub fn metric(l: Lang, m: crate::anonymise::search::Metric) -> String {
         Metric::Loss => l.tr("loss", "verlies"),
         Metric::Precision => l.tr("precision loss", "precisieverlies"),
         Metric::Discernibility => l.tr("discernibility", "onderscheidbaarheid"),
+        Metric::MonotonicDiscernibility => l.tr(
+            "monotonic discernibility (DM*)",
+            "monotone onderscheidbaarheid (DM*)",
+        ),
         Metric::Aecs => l.tr("average class size", "gemiddelde groepsgrootte"),
         Metric::Entropy => l.tr("non-uniform entropy", "niet-uniforme entropie"),
     };

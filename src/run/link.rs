@@ -187,10 +187,9 @@ pub fn link_aux(
     read_cols.extend(spec.count.iter().cloned());
     let table = read_table(&spec.path, &read_cols, read)?;
     let file = table.files.first().cloned();
-    let aux_counts = match &spec.count {
-        Some(c) => Some(crate::input::columns::read_counts(&table, c)?),
-        None => None,
-    };
+    let aux_counts = (spec.count.as_ref())
+        .map(|c| crate::input::columns::read_counts(&table, c))
+        .transpose()?;
     let mut aux = encode(&table, &wanted, tokens)?;
     let aux_ids = spec.aux_id.as_ref().and_then(|_| aux.pop());
     let truth = match (release.ids, &aux_ids) {
@@ -255,10 +254,9 @@ pub fn run_link(cfg: &LinkConfig, progress: &dyn Progress) -> Result<LinkReport>
     let mut read_cols = wanted.clone();
     read_cols.extend(cfg.count.iter().cloned());
     let table = crate::input::read_table_with(&cfg.release, &read_cols, &cfg.read, progress)?;
-    let counts = match &cfg.count {
-        Some(c) => Some(crate::input::columns::read_counts(&table, c)?),
-        None => None,
-    };
+    let counts = (cfg.count.as_ref())
+        .map(|c| crate::input::columns::read_counts(&table, c))
+        .transpose()?;
     let encoded = encode(&table, &wanted, &cfg.missing_tokens)?;
     let release = Release {
         table: &table,

@@ -350,13 +350,14 @@ fn time_limit_returns_the_best_found_not_optimal() {
 }
 
 /// ARX's own unit tests (`TestAnonymizationKAnonymity`) publish, for FARS
-/// with all 8 attributes as QIs, the discernibility metric and 0 %
-/// suppression: k = 5 → transformation [1,2,3,3,1,2,1,2], score
-/// 1.42377891E8; k = 100 → [5,2,3,3,1,2,0,2], 4.36925397E8 (levels in the
-/// file's column order; fars_int is ARX's fars, recoded consistently).
-/// Reproduced exactly. (ARX's cases with 4 % suppression use its monotonic
-/// discernibility variant, which does not charge suppressed records; kanon's
-/// charges n per suppressed record, metrics.md §7.3, so those differ.)
+/// with all 8 attributes as QIs and its monotonic discernibility DM*
+/// (Σ f_c² over every class, suppressed ones included; with no suppression
+/// the same as discernibility): 0 % suppression, k = 5 → [1,2,3,3,1,2,1,2],
+/// 1.42377891E8; k = 100 → [5,2,3,3,1,2,0,2], 4.36925397E8; 4 %
+/// suppression, k = 5 → [0,2,2,2,1,2,1,0], 4469271; k = 100 →
+/// [0,2,3,3,1,2,2,2], 5.6052481E7 (levels in the file's column order;
+/// fars_int is ARX's fars, recoded consistently). All four reproduced
+/// exactly, the 0 % ones with kanon's discernibility too.
 #[test]
 fn reproduces_arx_fars_discernibility_cases() {
     crate::needs_shared!();
@@ -370,9 +371,42 @@ fn reproduces_arx_fars_discernibility_cases() {
         "istatenum",
         "iinjury",
     ];
-    for (k, expect_levels, expect_score) in [
-        ("5", [1, 2, 3, 3, 1, 2, 1, 2], 1.42377891e8),
-        ("100", [5, 2, 3, 3, 1, 2, 0, 2], 4.36925397e8),
+    for (k, suppression, metric, expect_levels, expect_score) in [
+        (
+            "5",
+            "0",
+            "discernibility",
+            [1, 2, 3, 3, 1, 2, 1, 2],
+            1.42377891e8,
+        ),
+        (
+            "100",
+            "0",
+            "discernibility",
+            [5, 2, 3, 3, 1, 2, 0, 2],
+            4.36925397e8,
+        ),
+        (
+            "5",
+            "0",
+            "monotonic-discernibility",
+            [1, 2, 3, 3, 1, 2, 1, 2],
+            1.42377891e8,
+        ),
+        (
+            "5",
+            "4%",
+            "monotonic-discernibility",
+            [0, 2, 2, 2, 1, 2, 1, 0],
+            4469271.0,
+        ),
+        (
+            "100",
+            "4%",
+            "monotonic-discernibility",
+            [0, 2, 3, 3, 1, 2, 2, 2],
+            5.6052481e7,
+        ),
     ] {
         let mut args: Vec<String> = vec![
             "suggest".into(),
@@ -381,8 +415,10 @@ fn reproduces_arx_fars_discernibility_cases() {
             qis.join(","),
             "--k".into(),
             k.into(),
+            "--suppression".into(),
+            suppression.into(),
             "--metric".into(),
-            "discernibility".into(),
+            metric.into(),
             "--json".into(),
             "--quiet".into(),
         ];
@@ -406,11 +442,16 @@ fn reproduces_arx_fars_discernibility_cases() {
             .iter()
             .map(|q| v["search"]["levels"][q].as_u64().unwrap())
             .collect();
-        assert_eq!(levels, expect_levels.map(|l| l as u64), "k = {k}");
         assert_eq!(
-            v["search"]["utility"]["discernibility"].as_f64().unwrap(),
+            levels,
+            expect_levels.map(|l| l as u64),
+            "k = {k}, {metric}, {suppression}"
+        );
+        let field = metric.replace('-', "_");
+        assert_eq!(
+            v["search"]["utility"][&field].as_f64().unwrap(),
             expect_score,
-            "k = {k}"
+            "k = {k}, {metric}, {suppression}"
         );
     }
 }
