@@ -224,6 +224,18 @@ def test_a_column_kanon_cannot_read_breaks_nothing_unless_chosen():
         kanon.anonymise(frame, QI5, 5, suppression=0.02, hierarchy=hierarchies())
 
 
+def test_suggest_takes_the_search_targets_the_command_line_has():
+    census = FIXTURES / "census.csv"
+    qi = ["age", "sex", "race", "marital_status", "education"]
+    want = cli("suggest", census, "--qi", ",".join(qi), "--k", 1, "--max-population-uniqueness",
+               "0.5%", "--population-size", 100000, "--max-uniques", "2%")
+    got = kanon.suggest(census, qi, 1, max_population_uniqueness=0.005, population_size=100000,
+                        max_uniques=0.02)
+    assert got == want
+    assert {t["name"] for t in got["search"]["result"]["targets"]} >= {
+        "max_population_uniqueness", "max_uniques"}
+
+
 def test_nothing_released_carries_the_report():
     # Distinct 40-diversity of salary-class (two values) cannot be met.
     with pytest.raises(kanon.NothingReleased) as e:

@@ -52,6 +52,9 @@ pub struct Goal {
     /// Largest share of released records unique among the released
     /// (frequency 1); monotone, as merging lowers it.
     pub max_uniques: Option<f64>,
+    /// Largest share of the population estimated unique (Dankar's choice
+    /// over the released classes) and the population size N; not monotone.
+    pub max_population_uniqueness: Option<(f64, f64)>,
     /// Missing values as wildcards: a released record's frequency is the
     /// released records compatible with it (see [`suppression`]).
     pub wildcard: bool,
@@ -324,8 +327,13 @@ pub(super) fn evaluate_with(
         released_records > 0
             && Criterion::MaxUniques.holds(unique as f64 / released_records as f64, p)
     });
+    let population_ok = goal.max_population_uniqueness.is_none_or(|(p, big_n)| {
+        population_share(t, &supp, big_n)
+            .is_some_and(|s| Criterion::MaxPopulationUniqueness.holds(s, p))
+    });
     let budget = goal.suppression * n as f64;
-    let pass = tolerance::at_most(suppressed as f64, budget) && average_ok && uniques_ok;
+    let pass =
+        tolerance::at_most(suppressed as f64, budget) && average_ok && uniques_ok && population_ok;
     // The records in classes smaller than k alone: more than the budget
     // fails every specialisation too, whatever the sensitive targets do.
     let short: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
@@ -342,6 +350,29 @@ pub(super) fn evaluate_with(
         },
         pass,
     )
+}
+
+/// Dankar's estimate of the population share unique, over the released
+/// classes (`None` without a valid estimate, which fails the target).
+fn population_share(t: &ClassTable, supp: &[bool], big_n: f64) -> Option<f64> {
+    let mut sizes: Vec<u64> = (t.sizes.iter().zip(supp))
+        .filter(|(_, &s)| !s)
+        .map(|(&f, _)| f)
+        .collect();
+    sizes.sort_unstable();
+    let mut histogram: Vec<(u64, u64)> = Vec::new();
+    for f in sizes {
+        match histogram.last_mut() {
+            Some((j, count)) if *j == f => *count += 1,
+            _ => histogram.push((f, 1)),
+        }
+    }
+    let records = histogram.iter().map(|(j, c)| j * c).sum();
+    crate::measure::population::dankar_share(&crate::measure::population::Sample {
+        histogram: &histogram,
+        records,
+        population: big_n,
+    })
 }
 
 /// Roll the original class table up through the levels' code maps; with
@@ -816,6 +847,10 @@ mod tests {
                     metric: metrics[(i + seed as usize) % metrics.len()],
                     max_average_risk: (i == 2).then_some(0.2),
                     max_uniques: (k == 1).then_some(0.02 * (seed % 3) as f64),
+                    // Not monotone: tagging on k alone must still find
+                    // the optimum.
+                    max_population_uniqueness: (i % 3 == 1)
+                        .then_some((0.02, t.records() as f64 * (2 + seed % 20) as f64)),
                     wildcard: false,
                 };
                 let fast = search(&t, &gens, goal, None);
@@ -861,6 +896,7 @@ mod tests {
                     metric,
                     max_average_risk: None,
                     max_uniques: None,
+                    max_population_uniqueness: None,
                     wildcard: false,
                 };
                 let exact = search(&t, &gens, goal, None);
@@ -906,6 +942,7 @@ mod tests {
             metric: Metric::Loss,
             max_average_risk: None,
             max_uniques: None,
+            max_population_uniqueness: None,
             wildcard: false,
         };
         let time = TimeLimit {
@@ -1001,6 +1038,7 @@ mod tests {
                     metric: Metric::Loss,
                     max_average_risk: None,
                     max_uniques: None,
+                    max_population_uniqueness: None,
                     wildcard: false,
                 };
                 let fast = search(&t, &gens, goal, Some(&div));
@@ -1026,6 +1064,7 @@ mod tests {
             metric: Metric::Loss,
             max_average_risk: None,
             max_uniques: None,
+            max_population_uniqueness: None,
             wildcard: false,
         };
         let (o, pass) = evaluate(&t, &gens, &top, goal, None);

@@ -39,6 +39,7 @@ use super::generalise::Generalisation;
 use super::lattice::{Lattice, Tags};
 use super::search::{evaluate_with, order, Bounds, Diversity, Goal, Outcome};
 use crate::engine::classes::{group, ClassTable, Rows};
+use crate::gate::targets::Criterion;
 use crate::measure::tolerance;
 
 /// How to search the lattice.
@@ -215,7 +216,12 @@ pub fn walk(
         time,
         first_descent: true,
         bounds: Bounds::new(goal.metric, &freqs, gens, base.records() as f64),
-        tagging: diversity.is_none_or(|d| d.criteria().all(|c| c.monotone(goal.suppression > 0.0))),
+        tagging: (diversity.iter().flat_map(|d| d.criteria()))
+            .chain(
+                goal.max_population_uniqueness
+                    .map(|_| Criterion::MaxPopulationUniqueness),
+            )
+            .all(|c| c.monotone(goal.suppression > 0.0)),
         lattice,
         floor: floor.clone().unwrap_or_default(),
         pairs: floor.as_deref().map_or_else(PairFloors::default, |m| {

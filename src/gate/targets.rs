@@ -128,7 +128,12 @@ impl Criterion {
     /// where the suppressed class alone would have been dropped.
     pub fn monotone(self, suppression: bool) -> bool {
         match self {
-            Criterion::DeltaPresent => false,
+            // The population models extrapolate from the whole class-size
+            // histogram, which merging reshapes; no proof that the estimate
+            // only falls, so the search does not rely on it (ARX treats its
+            // population-uniqueness model as not monotone too). Safe: tagging
+            // then rests on k alone.
+            Criterion::DeltaPresent | Criterion::MaxPopulationUniqueness => false,
             Criterion::L | Criterion::T | Criterion::Delta | Criterion::Beta | Criterion::Alpha => {
                 !suppression
             }

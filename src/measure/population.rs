@@ -383,6 +383,14 @@ pub enum DankarRule {
     LargeFractionZayatz,
 }
 
+/// The share of the population estimated unique by Dankar's choice
+/// (estimate / N), `None` when the chosen model has no valid estimate:
+/// what the `max_population_uniqueness` target is checked on.
+pub fn dankar_share(s: &Sample<'_>) -> Option<f64> {
+    let (z, p, sn) = (zayatz(s), pitman(s), snb(s));
+    dankar(s, &z, &p, &sn).estimate.map(|e| e / s.population)
+}
+
 /// Dankar et al.'s (2012) decision rule, as ARX applies it.
 pub fn dankar(s: &Sample<'_>, zayatz: &Estimate, pitman: &Estimate, snb: &Estimate) -> Choice {
     let choice = |model: &str, estimate, rule| Choice {

@@ -257,6 +257,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
     }
     let lattice = Lattice::new(generalisations.iter().map(|g| g.height()).collect());
     let size = lattice.size();
+    let goal = goal_with_population(plan, &grouping.table)?;
     // Passing nodes lie between the projection floor and the top.
     let floor = projection_floor(&grouping.table, &generalisations, plan.goal);
     let boxed = searched(&lattice, floor.as_deref()).size();
@@ -277,7 +278,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
     let result = search_with(
         &grouping.table,
         &generalisations,
-        plan.goal,
+        goal,
         diversity.as_ref(),
         plan.strategy,
         plan.time_limit,
@@ -304,6 +305,22 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         base: grouping.table,
         diversity,
     })
+}
+
+/// The plan's goal with the population-uniqueness target, whose
+/// population size N is known once the table is read.
+fn goal_with_population(plan: &Plan, t: &crate::engine::classes::ClassTable) -> Result<Goal> {
+    let cfg = &plan.analysis;
+    let mut goal = plan.goal;
+    if let Some(p) = cfg.targets.max_population_uniqueness {
+        let Some((big_n, _)) = crate::run::survey::population_size(cfg, t)? else {
+            return Err(Error::usage(
+                "--max-population-uniqueness needs a population size (--population-size or --sampling-fraction)",
+            ));
+        };
+        goal.max_population_uniqueness = Some((p, big_n));
+    }
+    Ok(goal)
 }
 
 /// The l and t targets on the sensitive attributes, per original class.

@@ -760,6 +760,18 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
     pub max_uniques: Option<f64>,
 
+    /// Target: share of the population estimated unique (Dankar's choice over the released classes) at most P; needs --population-size or --sampling-fraction.
+    #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
+    pub max_population_uniqueness: Option<f64>,
+
+    /// Population size N (population uniqueness).
+    #[arg(long, value_name = "N")]
+    pub population_size: Option<f64>,
+
+    /// Sampling fraction π (N = records / π).
+    #[arg(long, value_name = "F", value_parser = kanon::gate::targets::share)]
+    pub sampling_fraction: Option<f64>,
+
     /// Target: strict δ-disclosure below D in every released class.
     #[arg(long, value_name = "D")]
     pub delta: Option<f64>,
@@ -862,6 +874,7 @@ impl SuggestArgs {
                     k: Some(k),
                     max_average_risk: self.max_average_risk,
                     max_uniques: self.max_uniques,
+                    max_population_uniqueness: self.max_population_uniqueness,
                     l: self.l,
                     l_kind: self.l_kind,
                     t: self.t,
@@ -879,6 +892,8 @@ impl SuggestArgs {
                 missing_as: self.missing_as,
                 count: self.count.clone(),
                 weight: self.weight.clone(),
+                population_size: self.population_size,
+                sampling_fraction: self.sampling_fraction,
                 lang: kanon::render::lang::Lang::parse(&self.lang)?,
                 ..Config::default()
             },
@@ -893,6 +908,8 @@ impl SuggestArgs {
                 metric: self.metric,
                 max_average_risk: self.max_average_risk,
                 max_uniques: self.max_uniques,
+                // N is known once the table is read (run::suggest).
+                max_population_uniqueness: None,
                 wildcard: self.missing_as == MissingAs::Wildcard,
             },
         })
