@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::ffi::CStr;
 use std::time::Instant;
 
-use kanon::anonymise::search::{Goal, Metric};
+use kanon::anonymise::search::Metric;
 use kanon::anonymise::strategy::{Strategy, TimeLimit};
 use kanon::choice::Choice;
 use kanon::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
@@ -20,7 +20,7 @@ use kanon::input::{Format, ReadOptions, Table};
 use kanon::measure::closeness::Distance;
 use kanon::progress::Silent;
 use kanon::run::analyse::{Config, InferenceConfig, MissingAs, SudaConfig};
-use kanon::run::suggest::{Plan, SuppressMode};
+use kanon::run::suggest::{Plan, SearchSettings, SuppressMode};
 use polars::prelude::{CompatLevel, DataFrame};
 use polars_arrow::array::StructArray;
 use polars_arrow::datatypes::{ArrowDataType, Field};
@@ -367,59 +367,51 @@ struct SuggestOptions {
 
 impl SuggestOptions {
     fn plan(&self, input: String, started: Instant) -> PyResult<Plan> {
-        let k = Plan::effective_k(self.k, self.max_risk).map_err(error)?;
-        let missing_as = choice(&self.missing_as, MissingAs::default())?;
-        let suppression = self.suppression.unwrap_or(0.0);
-        Ok(Plan {
-            analysis: Config {
-                input,
-                read: read_options(&self.format, &self.delimiter)?,
-                qis: self.qi.clone(),
-                missing_tokens: self.missing.clone(),
-                sensitive: self.sensitive.clone(),
-                targets: Targets {
-                    k: Some(k),
-                    max_average_risk: self.max_average_risk,
-                    max_uniques: self.max_uniques,
-                    max_population_uniqueness: self.max_population_uniqueness,
-                    l: self.l,
-                    l_kind: choice(&self.l_kind, LKind::default())?,
-                    t: self.t,
-                    delta: self.delta,
-                    delta_variant: choice(&self.delta_variant, DeltaVariant::default())?,
-                    beta: self.beta,
-                    beta_kind: choice(&self.beta_kind, BetaKind::default())?,
-                    ..Targets::default()
-                },
-                inference: InferenceConfig {
-                    c: self.c.unwrap_or(InferenceConfig::default().c),
-                    ..InferenceConfig::default()
-                },
-                show_values: self.show_values,
-                missing_as,
-                count: self.count.clone(),
-                weight: self.weight.clone(),
-                population_size: self.population_size,
-                sampling_fraction: self.sampling_fraction,
-                lang: lang(&self.lang)?,
-                ..Config::default()
-            },
-            hierarchies: self.hierarchy.clone().into_iter().collect(),
-            goal: Goal {
-                k,
-                suppression,
-                metric: choice(&self.metric, Metric::default())?,
+        let analysis = Config {
+            input,
+            read: read_options(&self.format, &self.delimiter)?,
+            qis: self.qi.clone(),
+            missing_tokens: self.missing.clone(),
+            sensitive: self.sensitive.clone(),
+            targets: Targets {
+                k: Some(self.k),
                 max_average_risk: self.max_average_risk,
                 max_uniques: self.max_uniques,
-                max_population_uniqueness: None,
-                wildcard: missing_as == MissingAs::Wildcard,
+                max_population_uniqueness: self.max_population_uniqueness,
+                l: self.l,
+                l_kind: choice(&self.l_kind, LKind::default())?,
+                t: self.t,
+                delta: self.delta,
+                delta_variant: choice(&self.delta_variant, DeltaVariant::default())?,
+                beta: self.beta,
+                beta_kind: choice(&self.beta_kind, BetaKind::default())?,
+                ..Targets::default()
             },
+            inference: InferenceConfig {
+                c: self.c.unwrap_or(InferenceConfig::default().c),
+                ..InferenceConfig::default()
+            },
+            show_values: self.show_values,
+            missing_as: choice(&self.missing_as, MissingAs::default())?,
+            count: self.count.clone(),
+            weight: self.weight.clone(),
+            population_size: self.population_size,
+            sampling_fraction: self.sampling_fraction,
+            lang: lang(&self.lang)?,
+            ..Config::default()
+        };
+        let settings = SearchSettings {
+            hierarchies: self.hierarchy.clone().into_iter().collect(),
+            suppression: self.suppression.unwrap_or(0.0),
+            metric: choice(&self.metric, Metric::default())?,
+            strategy: choice(&self.strategy, Strategy::default())?,
             time_limit: (self.time_limit)
                 .map(|t| TimeLimit::seconds(started, t))
                 .transpose()
                 .map_err(error)?,
-            strategy: choice(&self.strategy, Strategy::default())?,
-        })
+            max_risk: self.max_risk,
+        };
+        Plan::new(analysis, settings).map_err(error)
     }
 }
 

@@ -142,7 +142,49 @@ pub struct Plan {
     pub strategy: Strategy,
 }
 
+/// How to search, besides the targets (which the analysis holds).
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    pub hierarchies: Vec<(String, String)>,
+    /// Largest share of records that may be suppressed.
+    pub suppression: f64,
+    pub metric: crate::anonymise::search::Metric,
+    pub strategy: Strategy,
+    pub time_limit: Option<TimeLimit>,
+    /// Highest prosecutor risk: raises k to ⌈1/P⌉.
+    pub max_risk: Option<f64>,
+}
+
 impl Plan {
+    /// A search plan whose goal follows from the analysis's targets, so
+    /// every client states them once: k (required, raised by `max_risk`),
+    /// the average risk and the share of uniques, missing values as
+    /// wildcards; the population-uniqueness target gets its N once the
+    /// table is read ([`suggest_table`]).
+    pub fn new(mut analysis: Config, s: SearchSettings) -> Result<Plan> {
+        let t = &analysis.targets;
+        let k =
+            t.k.ok_or_else(|| Error::usage("the search needs a k (--k)"))?;
+        let k = Plan::effective_k(k, s.max_risk)?;
+        let goal = Goal {
+            k,
+            suppression: s.suppression,
+            metric: s.metric,
+            max_average_risk: t.max_average_risk,
+            max_uniques: t.max_uniques,
+            max_population_uniqueness: None,
+            wildcard: analysis.missing_as == crate::run::analyse::MissingAs::Wildcard,
+        };
+        analysis.targets.k = Some(k);
+        Ok(Plan {
+            analysis,
+            hierarchies: s.hierarchies,
+            goal,
+            time_limit: s.time_limit,
+            strategy: s.strategy,
+        })
+    }
+
     /// The k a search needs: `k`, raised to ⌈1/P⌉ by a highest-risk target
     /// P (the highest prosecutor risk is 1 over the smallest class).
     pub fn effective_k(k: u64, max_risk: Option<f64>) -> Result<u64> {

@@ -857,62 +857,57 @@ pub struct AnonymiseArgs {
 
 impl SuggestArgs {
     pub fn to_plan(&self) -> Result<kanon::run::suggest::Plan> {
-        let k = kanon::run::suggest::Plan::effective_k(self.k, self.max_risk)?;
         let qis = list(&self.qi);
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
         }
         let hierarchies = hierarchies(&self.hierarchy, Some(&qis))?;
-        Ok(kanon::run::suggest::Plan {
-            analysis: Config {
-                input: self.input.clone(),
-                read: self.io.read_options()?,
-                qis,
-                missing_tokens: self.io.missing_tokens(),
-                sensitive: list(&self.sensitive),
-                targets: Targets {
-                    k: Some(k),
-                    max_average_risk: self.max_average_risk,
-                    max_uniques: self.max_uniques,
-                    max_population_uniqueness: self.max_population_uniqueness,
-                    l: self.l,
-                    l_kind: self.l_kind,
-                    t: self.t,
-                    delta: self.delta,
-                    delta_variant: self.delta_variant,
-                    beta: self.beta,
-                    beta_kind: self.beta_kind,
-                    ..Targets::default()
-                },
-                inference: InferenceConfig {
-                    c: self.c,
-                    ..InferenceConfig::default()
-                },
-                show_values: self.show_values,
-                missing_as: self.missing_as,
-                count: self.count.clone(),
-                weight: self.weight.clone(),
-                population_size: self.population_size,
-                sampling_fraction: self.sampling_fraction,
-                lang: kanon::render::lang::Lang::parse(&self.lang)?,
-                ..Config::default()
-            },
-            hierarchies,
-            time_limit: (self.time_limit)
-                .map(|t| TimeLimit::seconds(crate::started(), t))
-                .transpose()?,
-            strategy: self.strategy,
-            goal: kanon::anonymise::search::Goal {
-                k,
-                suppression: self.suppression,
-                metric: self.metric,
+        let analysis = Config {
+            input: self.input.clone(),
+            read: self.io.read_options()?,
+            qis,
+            missing_tokens: self.io.missing_tokens(),
+            sensitive: list(&self.sensitive),
+            targets: Targets {
+                k: Some(self.k),
                 max_average_risk: self.max_average_risk,
                 max_uniques: self.max_uniques,
-                // N is known once the table is read (run::suggest).
-                max_population_uniqueness: None,
-                wildcard: self.missing_as == MissingAs::Wildcard,
+                max_population_uniqueness: self.max_population_uniqueness,
+                l: self.l,
+                l_kind: self.l_kind,
+                t: self.t,
+                delta: self.delta,
+                delta_variant: self.delta_variant,
+                beta: self.beta,
+                beta_kind: self.beta_kind,
+                ..Targets::default()
             },
-        })
+            inference: InferenceConfig {
+                c: self.c,
+                ..InferenceConfig::default()
+            },
+            show_values: self.show_values,
+            missing_as: self.missing_as,
+            count: self.count.clone(),
+            weight: self.weight.clone(),
+            population_size: self.population_size,
+            sampling_fraction: self.sampling_fraction,
+            lang: kanon::render::lang::Lang::parse(&self.lang)?,
+            ..Config::default()
+        };
+        kanon::run::suggest::Plan::new(
+            analysis,
+            kanon::run::suggest::SearchSettings {
+                hierarchies,
+                suppression: self.suppression,
+                metric: self.metric,
+                strategy: self.strategy,
+                time_limit: (self.time_limit)
+                    .map(|t| TimeLimit::seconds(crate::started(), t))
+                    .transpose()?,
+                max_risk: self.max_risk,
+            },
+        )
     }
 }
 
