@@ -246,7 +246,13 @@ fn lattice_search(c: &mut Criterion) {
             eprintln!("skipping {input}: ../shared/datasets is not beside the repository");
             continue;
         }
-        for suppression in [0.0, 0.05] {
+        use kanon::anonymise::local::Recoding;
+        for (suppression, recoding) in [
+            (0.0, Recoding::Global),
+            (0.05, Recoding::Global),
+            (0.0, Recoding::Local),
+            (0.05, Recoding::Local),
+        ] {
             let plan = Plan {
                 analysis: Config {
                     input: input.clone(),
@@ -273,9 +279,15 @@ fn lattice_search(c: &mut Criterion) {
                 },
                 time_limit: None,
                 strategy: kanon::anonymise::strategy::Strategy::Auto,
+                recoding,
+            };
+            let local = if recoding == Recoding::Local {
+                "_local"
+            } else {
+                ""
             };
             let id = BenchmarkId::new(
-                format!("{dir}_k5"),
+                format!("{dir}_k5{local}"),
                 format!("{}pct", (suppression * 100.0) as u32),
             );
             g.bench_function(id, |b| {
@@ -421,6 +433,7 @@ fn scale_plan(
         },
         time_limit: None,
         strategy: Strategy::Auto,
+        recoding: Default::default(),
     })
 }
 

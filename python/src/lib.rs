@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::ffi::CStr;
 use std::time::Instant;
 
+use kanon::anonymise::local::Recoding;
 use kanon::anonymise::search::Metric;
 use kanon::anonymise::strategy::{Strategy, TimeLimit};
 use kanon::choice::Choice;
@@ -351,6 +352,7 @@ struct SuggestOptions {
     sampling_fraction: Option<f64>,
     metric: Option<String>,
     strategy: Option<String>,
+    recoding: Option<String>,
     time_limit: Option<f64>,
     count: Option<String>,
     weight: Option<String>,
@@ -410,6 +412,7 @@ impl SuggestOptions {
                 .transpose()
                 .map_err(error)?,
             max_risk: self.max_risk,
+            recoding: choice(&self.recoding, Recoding::default())?,
         };
         Plan::new(analysis, settings).map_err(error)
     }

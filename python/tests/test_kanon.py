@@ -236,6 +236,18 @@ def test_suggest_takes_the_search_targets_the_command_line_has():
         "max_population_uniqueness", "max_uniques"}
 
 
+def test_local_recoding_as_the_command_line_does_it():
+    want = cli("suggest", ADULT_SUBSET, "--qi", ",".join(QI5), "--k", 5,
+               "--recoding", "local", *cli_hierarchies())
+    got = kanon.suggest(ADULT_SUBSET, QI5, 5, recoding="local", hierarchy=hierarchies())
+    assert got == want
+    local = got["search"]["local"]
+    assert got["search"]["recoding"] == "local"
+    assert local["cells_kept"] > local["global"]["cells_kept"]
+    table = kanon.anonymise(ADULT_SUBSET, QI5, 5, recoding="local", hierarchy=hierarchies())
+    assert table.height == got["search"]["result"]["input"]["records"]
+
+
 def test_nothing_released_carries_the_report():
     # Distinct 40-diversity of salary-class (two values) cannot be met.
     with pytest.raises(kanon.NothingReleased) as e:

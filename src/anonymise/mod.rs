@@ -4,5 +4,6 @@
 
 pub mod generalise;
 pub mod lattice;
+pub mod local;
 pub mod search;
 pub mod strategy;

@@ -173,7 +173,45 @@ impl Diversity {
         }
     }
 
-    fn fails(&self, a: &SensitiveHistograms, codes: &[u32], counts: &[u64]) -> bool {
+    /// Whether the released classes (those not in `supp`) meet t, δ and
+    /// β against the released records' own distribution, which is what
+    /// the analysis of the release compares them with: suppression moves
+    /// it away from the original's, against which classes were marked.
+    fn holds_on_release(&self, base_class: &[u32], supp: &[bool]) -> bool {
+        if self.t.is_none() && self.delta.is_none() && self.beta.is_none() {
+            return true;
+        }
+        self.attributes.iter().all(|a| {
+            let merged = a.histograms.merge_by(base_class, supp.len());
+            let mut totals = vec![0u64; a.histograms.card as usize];
+            let released = (0..supp.len()).filter(|&c| !supp[c]);
+            for class in released.clone() {
+                let (codes, counts) = merged.class(class);
+                for (&v, &f) in codes.iter().zip(counts) {
+                    totals[v as usize] += f;
+                }
+            }
+            let table = TableDistribution::new(&totals);
+            released.into_iter().all(|class| {
+                let (codes, counts) = merged.class(class);
+                !self.fails_against(&table, a.distance, codes, counts)
+            })
+        })
+    }
+
+    pub(super) fn fails(&self, a: &SensitiveHistograms, codes: &[u32], counts: &[u64]) -> bool {
+        self.fails_against(&a.table, a.distance, codes, counts)
+    }
+
+    /// Whether a class misses a target, its distribution compared with
+    /// `table` (the original's, or the released records').
+    pub(super) fn fails_against(
+        &self,
+        table: &TableDistribution,
+        distance: Distance,
+        codes: &[u32],
+        counts: &[u64],
+    ) -> bool {
         if let Some((l, kind, c)) = self.l {
             let have = match kind {
                 LKind::Distinct => distinct_l(counts) as f64,
@@ -186,8 +224,8 @@ impl Diversity {
         }
         if let Some((delta, variant)) = self.delta {
             let d = match variant {
-                DeltaVariant::Strict => delta_strict(codes, counts, &a.table.p, a.table.present),
-                DeltaVariant::PresentValues => Some(delta_present(codes, counts, &a.table.p)),
+                DeltaVariant::Strict => delta_strict(codes, counts, &table.p, table.present),
+                DeltaVariant::PresentValues => Some(delta_present(codes, counts, &table.p)),
             };
             if d.is_none_or(|d| !variant.criterion().holds(d, delta)) {
                 return true;
@@ -195,16 +233,15 @@ impl Diversity {
         }
         if let Some((beta, kind)) = self.beta {
             // Enhanced β: the basic bound, and no gain above −ln p_s.
-            let capped =
-                kind == BetaKind::Basic || beta_enhanced_feasible(codes, counts, &a.table.p);
-            if !capped || !Criterion::Beta.holds(beta_basic(codes, counts, &a.table.p), beta) {
+            let capped = kind == BetaKind::Basic || beta_enhanced_feasible(codes, counts, &table.p);
+            if !capped || !Criterion::Beta.holds(beta_basic(codes, counts, &table.p), beta) {
                 return true;
             }
         }
         if let Some(t) = self.t {
-            let d = match a.distance {
-                Distance::Ordered => ordered_distance(codes, counts, &a.table),
-                _ => equal_distance(codes, counts, &a.table),
+            let d = match distance {
+                Distance::Ordered => ordered_distance(codes, counts, table),
+                _ => equal_distance(codes, counts, table),
             };
             if !Criterion::T.holds(d, t) {
                 return true;
@@ -332,8 +369,13 @@ pub(super) fn evaluate_with(
             .is_some_and(|s| Criterion::MaxPopulationUniqueness.holds(s, p))
     });
     let budget = goal.suppression * n as f64;
-    let pass =
+    let mut pass =
         tolerance::at_most(suppressed as f64, budget) && average_ok && uniques_ok && population_ok;
+    if let (true, true, Some(div), Some(base_class)) =
+        (pass, suppressed > 0, diversity, g.row_class.as_deref())
+    {
+        pass = div.holds_on_release(base_class, &supp);
+    }
     // The records in classes smaller than k alone: more than the budget
     // fails every specialisation too, whatever the sensitive targets do.
     let short: u64 = t.sizes.iter().filter(|&&f| f < goal.k).sum();
@@ -588,7 +630,7 @@ pub fn loss(t: &ClassTable, mask: &[bool], gens: &[Generalisation], levels: &[us
 }
 
 /// (L − n/|D|)/(n − n/|D|), clamped at 0; |D| from the level-0 share.
-fn normalise(total: f64, n: f64, g: &Generalisation) -> f64 {
+pub(super) fn normalise(total: f64, n: f64, g: &Generalisation) -> f64 {
     let raw = g.levels[0]
         .share
         .iter()
@@ -778,7 +820,7 @@ pub(super) fn order(a: &Outcome, b: &Outcome) -> std::cmp::Ordering {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::engine::classes::{group, Rows};
     use crate::engine::encode::encode_series;
@@ -786,7 +828,10 @@ mod tests {
 
     /// A random table of `n` rows over three numeric QIs, with interval
     /// hierarchies; SplitMix64 from `seed`.
-    fn random_case(n: usize, seed: u64) -> (ClassTable, Vec<Generalisation>) {
+    pub(in crate::anonymise) fn random_case(
+        n: usize,
+        seed: u64,
+    ) -> (ClassTable, Vec<Generalisation>) {
         let mut rng = crate::engine::splitmix::SplitMix64(seed);
         let mut next = move || rng.next_u64();
         let specs = ["interval:2,4,8", "interval:5,10", "interval:3"];

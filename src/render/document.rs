@@ -443,16 +443,41 @@ fn transformation(b: &mut Vec<Block>, rel: &Release, l: Lang) {
         ));
         return;
     };
+    if let Some(local) = &s.local {
+        let global = local.global.as_ref().map(|g| g.cells_kept);
+        b.push(Block::Para(match l {
+            Lang::En => format!(
+                "Local recoding: each released class has its own levels, at most those below. \
+                 {} of the quasi-identifier cells are released unchanged{}.",
+                pct(l, local.cells_kept),
+                global
+                    .map(|g| format!(" (the best global recoding: {})", pct(l, g)))
+                    .unwrap_or_default()
+            ),
+            Lang::Nl => format!(
+                "Lokale hercodering: elke vrijgegeven groep heeft eigen niveaus, hoogstens die \
+                 hieronder. {} van de cellen van quasi-identificatoren is ongewijzigd vrijgegeven{}.",
+                pct(l, local.cells_kept),
+                global
+                    .map(|g| format!(" (de beste globale hercodering: {})", pct(l, g)))
+                    .unwrap_or_default()
+            ),
+        }));
+    }
     let rows = levels
         .iter()
         .map(|(name, level)| {
             let example = s
                 .example(name)
                 .unwrap_or_else(|| l.tr("(with --show-values)", "(met --show-values)").into());
+            // Under local recoding: the lowest level used, up to the highest.
+            let low = (s.lowest_level(name))
+                .map(|low| format!("{low}–"))
+                .unwrap_or_default();
             vec![
                 name.clone(),
                 format!(
-                    "{level} {} {}",
+                    "{low}{level} {} {}",
                     l.tr("of", "van"),
                     s.heights.get(name).copied().unwrap_or_default()
                 ),

@@ -806,6 +806,50 @@ pub fn render_link(r: &crate::report::LinkReport, style: Style) -> String {
     o
 }
 
+/// What local recoding kept: original cells per QI, next to the global
+/// optimum.
+fn render_local(o: &mut String, local: &crate::report::LocalInfo, style: Style) {
+    let l = style.lang;
+    let start = match local.start {
+        crate::anonymise::local::Start::Top => l.tr("from the top", "vanaf de top"),
+        crate::anonymise::local::Start::Global => {
+            l.tr("from the global optimum", "vanaf het globale optimum")
+        }
+    };
+    let global = local
+        .global
+        .as_ref()
+        .map(|g| {
+            format!(
+                " ({} {})",
+                l.tr("global recoding:", "globale hercodering:"),
+                pct(l, g.cells_kept)
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        o,
+        "  {} {start}: {} {}{global}",
+        l.tr("local recoding", "lokale hercodering"),
+        pct(l, local.cells_kept),
+        l.tr(
+            "of the quasi-identifier cells released unchanged",
+            "van de cellen van quasi-identificatoren ongewijzigd vrijgegeven"
+        ),
+    );
+    let changed: Vec<String> = local
+        .cells_changed
+        .iter()
+        .map(|(name, n)| format!("{name} {}", int(l, *n)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "  {} {}",
+        l.tr("cells changed:", "cellen gewijzigd:"),
+        changed.join(", ")
+    );
+}
+
 /// The summary of `kanon suggest` / `kanon anonymise`.
 pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Style) -> String {
     let mut o = String::new();
@@ -830,10 +874,14 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                         .example(name)
                         .map(|e| format!("{} {e}", l.tr("e.g.", "bijv.")))
                         .unwrap_or_default();
+                    // Under local recoding, the range of levels used.
+                    let used = (s.lowest_level(name))
+                        .map(|low| format!("{low}–"))
+                        .unwrap_or_default();
                     vec![
                         name.as_str().into(),
                         format!(
-                            "{} {level} {} {}",
+                            "{} {used}{level} {} {}",
                             l.tr("level", "niveau"),
                             l.tr("of", "van"),
                             s.heights[name]
@@ -862,6 +910,9 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                     "  {suppressed} records onderdrukt; {records} records vrijgegeven in {classes} groepen, k = {k}"
                 ),
             };
+            if let Some(local) = &s.local {
+                render_local(&mut o, local, style);
+            }
             if let Some(u) = &s.utility {
                 let metric = serde_json::to_value(s.metric)
                     .ok()
@@ -884,6 +935,20 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                 );
             }
             let _ = writeln!(o, "{}", search_line(r, seconds, l));
+            // The release's own analysis is the evidence: a target it
+            // misses is shown, and the command exits 1.
+            if let Some(res) = res.filter(|r| !r.targets_met) {
+                let _ = writeln!(
+                    o,
+                    "  {} {}",
+                    style.bad(l.tr("FAIL", "NIET GEHAALD")),
+                    l.tr(
+                        "the analysis of the release misses a target:",
+                        "de analyse van de vrijgave haalt een norm niet:"
+                    )
+                );
+                render_targets(&mut o, &res.targets, style);
+            }
             for a in &s.alternatives {
                 let levels: Vec<String> =
                     a.levels.iter().map(|(n, l)| format!("{n}={l}")).collect();

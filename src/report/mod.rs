@@ -514,10 +514,42 @@ pub struct SearchInfo {
     pub lower_bound: Option<f64>,
     /// (score − lower_bound) / score; 0 when optimal.
     pub gap: Option<f64>,
-    /// The next best transformations.
+    /// The next best transformations (none under local recoding).
     pub alternatives: Vec<AlternativeInfo>,
+    /// `global` (one level per QI for every record) or `local`; under
+    /// local recoding `levels` holds each QI's highest level.
+    pub recoding: crate::anonymise::local::Recoding,
+    /// What local recoding did (null under global recoding).
+    pub local: Option<LocalInfo>,
     /// The analysis of the transformed data (suppressed records removed).
     pub result: Option<Report>,
+}
+
+/// A local recoding's cells, next to the global optimum's.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct LocalInfo {
+    /// Where the kept search started: `top` or `global` (the global optimum).
+    pub start: crate::anonymise::local::Start,
+    /// Per QI: records whose cell is not their value (generalised or suppressed).
+    pub cells_changed: BTreeMap<String, u64>,
+    /// Share of the QI cells (records × QIs) released as they were.
+    pub cells_kept: f64,
+    /// Per QI: released records at each level, from 0 to the height.
+    pub records_by_level: BTreeMap<String, Vec<u64>>,
+    /// The global optimum, for comparison (null when the global search found none).
+    pub global: Option<GlobalInfo>,
+}
+
+/// The global optimum a local recoding is compared with.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct GlobalInfo {
+    pub levels: BTreeMap<String, usize>,
+    pub suppressed: u64,
+    pub loss: f64,
+    /// The minimised metric's value.
+    pub score: f64,
+    pub cells_changed: BTreeMap<String, u64>,
+    pub cells_kept: f64,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -530,6 +562,14 @@ pub struct AlternativeInfo {
 }
 
 impl SearchInfo {
+    /// Under local recoding, the lowest level any released record of `qi`
+    /// has, when below its highest (`levels`).
+    pub fn lowest_level(&self, qi: &str) -> Option<usize> {
+        let by_level = self.local.as_ref()?.records_by_level.get(qi)?;
+        let low = by_level.iter().position(|&n| n > 0)?;
+        (low < *self.levels.as_ref()?.get(qi)?).then_some(low)
+    }
+
     /// "original → released" for a QI, when `--show-values` put examples in.
     pub fn example(&self, qi: &str) -> Option<String> {
         let [from, to] = self.examples.as_ref()?.get(qi)?;

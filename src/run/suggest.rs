@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
+use crate::anonymise::local::{LocalRecoding, Recoding};
 use crate::anonymise::search::{search_with, Goal, Outcome, SearchResult};
 use crate::anonymise::search::{Diversity, SensitiveHistograms};
 use crate::anonymise::strategy::{projection_floor, searched, Strategy, TimeLimit, MAX_EXACT};
@@ -140,6 +141,8 @@ pub struct Plan {
     pub time_limit: Option<TimeLimit>,
     /// Exact, heuristic, or chosen by lattice size.
     pub strategy: Strategy,
+    /// One level per QI for all records (global), or per released class.
+    pub recoding: Recoding,
 }
 
 /// How to search, besides the targets (which the analysis holds).
@@ -153,6 +156,7 @@ pub struct SearchSettings {
     pub time_limit: Option<TimeLimit>,
     /// Highest prosecutor risk: raises k to ⌈1/P⌉.
     pub max_risk: Option<f64>,
+    pub recoding: Recoding,
 }
 
 impl Plan {
@@ -182,6 +186,7 @@ impl Plan {
             goal,
             time_limit: s.time_limit,
             strategy: s.strategy,
+            recoding: s.recoding,
         })
     }
 
@@ -211,6 +216,10 @@ pub struct Suggestion {
     table: Table,
     base: crate::engine::classes::ClassTable,
     diversity: Option<Diversity>,
+    /// The local recoding (`result.best` describes it), when asked for.
+    pub local: Option<LocalRecoding>,
+    /// Under local recoding, the global optimum it was compared with.
+    pub global: Option<Outcome>,
 }
 
 /// Search the lattice for the least-loss transformation meeting the goal.
@@ -250,12 +259,47 @@ fn check_plan(plan: &Plan) -> Result<()> {
             "--suppression must be a share between 0 and 1 (or a percentage)",
         ));
     }
+    if plan.recoding == Recoding::Local {
+        check_local(plan)?;
+    }
     for (name, _) in &plan.hierarchies {
         if !cfg.qis.contains(name) {
             return Err(Error::usage(format!(
                 "--hierarchy names '{name}', which is not a --qi"
             )));
         }
+    }
+    Ok(())
+}
+
+/// Local recoding releases classes that each meet the class targets (k,
+/// l, t, δ, β); the targets over the whole release are refused rather
+/// than left unchecked.
+fn check_local(plan: &Plan) -> Result<()> {
+    let cfg = &plan.analysis;
+    let t = &cfg.targets;
+    let refused = [
+        (t.max_average_risk.is_some(), "--max-average-risk"),
+        (
+            t.max_uniques.is_some() && plan.goal.k < 2,
+            "--max-uniques with k = 1",
+        ),
+        (
+            t.max_population_uniqueness.is_some(),
+            "--max-population-uniqueness",
+        ),
+        (plan.goal.wildcard, "--missing-as wildcard"),
+    ];
+    if let Some((_, what)) = refused.iter().find(|r| r.0) {
+        return Err(Error::usage(format!(
+            "--recoding local meets the targets every class must meet (k, --max-risk, --l, --t, \
+             --delta, --beta); {what} is not supported with it: use --recoding global"
+        )));
+    }
+    if cfg.qis.len() > 64 {
+        return Err(Error::usage(
+            "--recoding local takes at most 64 quasi-identifiers",
+        ));
     }
     Ok(())
 }
@@ -337,6 +381,29 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
             }
         },
     );
+    let (mut result, mut local, mut global) = (result, None, None);
+    if plan.recoding == Recoding::Local {
+        progress.stage("recoding locally");
+        let found = crate::anonymise::local::recode(
+            &grouping.table,
+            &generalisations,
+            goal,
+            diversity.as_ref(),
+            result.best.as_ref().map(|b| b.levels.as_slice()),
+            plan.time_limit,
+        );
+        global = result.best.take();
+        // The global search's proof and bound say nothing of local
+        // recodings, which are found greedily.
+        result.alternatives.clear();
+        result.optimal = false;
+        result.lower_bound = None;
+        result.gap = None;
+        if let Some((recoding, outcome)) = found {
+            result.best = Some(outcome);
+            local = Some(recoding);
+        }
+    }
     Ok(Suggestion {
         result,
         generalisations,
@@ -346,6 +413,8 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         table,
         base: grouping.table,
         diversity,
+        local,
+        global,
     })
 }
 
@@ -538,46 +607,29 @@ impl Suggestion {
         mode: SuppressMode,
         all: &Table,
     ) -> Result<DataFrame> {
-        let maps: Vec<Vec<u32>> = self
-            .generalisations
-            .iter()
-            .zip(&outcome.levels)
-            .map(|(g, &l)| g.levels[l].map.clone())
-            .collect();
-        // Which records fall in suppressed released classes: record →
-        // original class → released class.
-        let (released, mask) = crate::anonymise::search::released(
-            &self.base,
-            &self.generalisations,
-            &outcome.levels,
-            goal,
-            self.diversity.as_ref(),
-        );
+        let level = self.record_levels(outcome, goal);
         let suppressed: Vec<bool> = self
             .row_class
             .iter()
-            .map(|&c| mask[released[c as usize] as usize])
-            .collect();
-        let codes: Vec<Vec<u32>> = self
-            .columns
-            .iter()
-            .zip(&maps)
-            .map(|(c, m)| c.codes.iter().map(|&x| m[x as usize]).collect())
+            .map(|&c| level(c as usize, 0).is_none())
             .collect();
         let mut out = all.frame.clone();
-        for (q, (col, &level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
+        for (q, col) in self.columns.iter().enumerate() {
             let g = &self.generalisations[q];
-            let labels = &g.levels[level].labels;
-            // A missing value stays missing (an empty cell) below the top.
-            let missing = g.missing_at(level).filter(|_| level < g.height());
-            let values: Vec<Option<String>> = codes[q]
+            let values: Vec<Option<String>> = col
+                .codes
                 .iter()
-                .zip(&suppressed)
-                .map(|(&c, &s)| match (s, Some(c) == missing) {
-                    (true, _) => Some("*".to_string()),
-                    (false, true) => None,
-                    (false, false) => Some(labels[c as usize].clone()),
+                .zip(&self.row_class)
+                .map(|(&raw, &c)| {
+                    let l = level(c as usize, q)?;
+                    // A missing value stays missing (an empty cell) below the top.
+                    if Some(raw) == g.missing && l < g.height() {
+                        return Some(None);
+                    }
+                    let lv = &g.levels[l];
+                    Some(Some(lv.labels[lv.map[raw as usize] as usize].clone()))
                 })
+                .map(|v| v.unwrap_or_else(|| Some("*".to_string())))
                 .collect();
             out.with_column(Column::new(col.name.as_str().into(), values))
                 .map_err(|e| Error::usage(e.to_string()))?;
@@ -589,33 +641,75 @@ impl Suggestion {
         Ok(out)
     }
 
+    /// Each original class's level of each QI under `outcome` (`None`
+    /// when the class is suppressed): the local recoding's own levels,
+    /// or the global transformation's with the classes it suppresses.
+    fn record_levels<'a>(
+        &'a self,
+        outcome: &'a Outcome,
+        goal: Goal,
+    ) -> Box<dyn Fn(usize, usize) -> Option<usize> + 'a> {
+        if let Some(local) = &self.local {
+            return Box::new(move |c, q| local.level(c, q));
+        }
+        // Original class → released class → suppressed.
+        let (released, mask) = crate::anonymise::search::released(
+            &self.base,
+            &self.generalisations,
+            &outcome.levels,
+            goal,
+            self.diversity.as_ref(),
+        );
+        Box::new(move |c, q| (!mask[released[c] as usize]).then(|| outcome.levels[q]))
+    }
+
     /// Every distinct value of each QI and what the transformation makes
     /// of it: columns quasi_identifier, original, released (a missing value
     /// is an empty cell and stays missing below the top level). Sorted by
     /// QI, then by value (numerically for numbers), so it says nothing of
     /// the rows' order. Records suppressed as a whole are not in it: every
-    /// QI of theirs is `*` or the record is left out.
+    /// QI of theirs is `*` or the record is left out. Under local recoding
+    /// a value has a row per level its records are released at (and none
+    /// when all of them are suppressed).
     pub fn mapping(&self, outcome: &Outcome) -> Result<DataFrame> {
         let (mut qi, mut from, mut to) = (Vec::new(), Vec::new(), Vec::new());
-        for (q, (col, &level)) in self.columns.iter().zip(&outcome.levels).enumerate() {
+        for (q, col) in self.columns.iter().enumerate() {
             let g = &self.generalisations[q];
-            let lv = &g.levels[level];
-            let missing_kept = level < g.height();
             let mut codes: Vec<u32> = (0..col.cardinality()).collect();
             let d = &col.dict;
             codes.sort_by(|&a, &b| match &d.numbers {
                 Some(n) => n[a as usize].total_cmp(&n[b as usize]),
                 None => d.labels[a as usize].cmp(&d.labels[b as usize]),
             });
+            // Per value, the levels it is released at: one under a global
+            // transformation, those of its released classes under a local one.
+            let mut at: Vec<Vec<usize>> = vec![Vec::new(); col.cardinality() as usize];
+            match &self.local {
+                Some(local) => {
+                    for (c, &v) in self.base.keys[q].iter().enumerate() {
+                        if let Some(l) = local.level(c, q) {
+                            at[v as usize].push(l);
+                        }
+                    }
+                    for levels in at.iter_mut() {
+                        levels.sort_unstable();
+                        levels.dedup();
+                    }
+                }
+                None => at.iter_mut().for_each(|l| l.push(outcome.levels[q])),
+            }
             for c in codes {
                 let is_missing = d.missing == Some(c);
-                qi.push(col.name.clone());
-                from.push((!is_missing).then(|| d.labels[c as usize].clone()));
-                to.push(if is_missing && missing_kept {
-                    None
-                } else {
-                    Some(lv.labels[lv.map[c as usize] as usize].clone())
-                });
+                for &level in &at[c as usize] {
+                    let lv = &g.levels[level];
+                    qi.push(col.name.clone());
+                    from.push((!is_missing).then(|| d.labels[c as usize].clone()));
+                    to.push(if is_missing && level < g.height() {
+                        None
+                    } else {
+                        Some(lv.labels[lv.map[c as usize] as usize].clone())
+                    });
+                }
             }
         }
         DataFrame::new(
@@ -654,15 +748,76 @@ impl Suggestion {
         analyse_table(&cfg, table, &Silent)
     }
 
-    /// What a value becomes at the chosen level, for the report.
+    /// What the first record's value becomes at the chosen level (its own
+    /// level under local recoding), for the report.
     pub fn example(&self, q: usize, level: usize) -> (String, String) {
         let col = &self.columns[q];
         let code = col.codes.first().copied().unwrap_or(0);
+        let original = col.dict.labels[code as usize].clone();
+        let level = match &self.local {
+            Some(local) => {
+                let own = self
+                    .row_class
+                    .first()
+                    .and_then(|&c| local.level(c as usize, q));
+                match own {
+                    Some(l) => l,
+                    None => return (original, "*".to_string()),
+                }
+            }
+            None => level,
+        };
         let g = &self.generalisations[q].levels[level];
-        (
-            col.dict.labels[code as usize].clone(),
-            g.labels[g.map[code as usize] as usize].clone(),
-        )
+        (original, g.labels[g.map[code as usize] as usize].clone())
+    }
+
+    /// A local recoding's cells next to the global optimum's.
+    fn local_info(&self, plan: &Plan) -> Option<crate::report::LocalInfo> {
+        use crate::anonymise::local::cells_changed;
+        let local = self.local.as_ref()?;
+        let names = self.qi_names();
+        let q = names.len();
+        let cells = q as f64 * self.base.records() as f64;
+        let named = |v: Vec<u64>| -> std::collections::BTreeMap<String, u64> {
+            names.iter().cloned().zip(v).collect()
+        };
+        let kept = |v: &[u64]| 1.0 - v.iter().sum::<u64>() as f64 / cells;
+        let changed = cells_changed(&self.base, q, |c, qi| local.level(c, qi));
+        let global = self.global.as_ref().map(|g| {
+            let (into, mask) = crate::anonymise::search::released(
+                &self.base,
+                &self.generalisations,
+                &g.levels,
+                plan.goal,
+                self.diversity.as_ref(),
+            );
+            let changed = cells_changed(&self.base, q, |c, qi| {
+                (!mask[into[c] as usize]).then(|| g.levels[qi])
+            });
+            crate::report::GlobalInfo {
+                levels: names
+                    .iter()
+                    .cloned()
+                    .zip(g.levels.iter().copied())
+                    .collect(),
+                suppressed: g.suppressed,
+                loss: g.loss,
+                score: g.score,
+                cells_kept: kept(&changed),
+                cells_changed: named(changed),
+            }
+        });
+        Some(crate::report::LocalInfo {
+            start: local.start,
+            cells_kept: kept(&changed),
+            cells_changed: named(changed),
+            records_by_level: names
+                .iter()
+                .cloned()
+                .zip(local.records_by_level(&self.generalisations))
+                .collect(),
+            global,
+        })
     }
 
     /// Every column of the input, in file order.
@@ -739,6 +894,8 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
                     score: a.score,
                 })
                 .collect(),
+            recoding: plan.recoding,
+            local: s.local_info(plan),
             result,
         },
     })

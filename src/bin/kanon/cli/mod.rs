@@ -6,6 +6,7 @@ pub mod progress;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
+use kanon::anonymise::local::Recoding;
 use kanon::anonymise::search::Metric;
 use kanon::anonymise::strategy::{Strategy, TimeLimit};
 use kanon::choice::Choice;
@@ -800,6 +801,10 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "METRIC", default_value = default_name::<Metric>(), value_parser = choice::<Metric>())]
     pub metric: Metric,
 
+    /// global: one hierarchy level per QI for every record; local: each released class at its own levels (top-down specialisation from the top and from the global optimum, the better kept).
+    #[arg(long, value_name = "RECODING", default_value = default_name::<Recoding>(), value_parser = choice::<Recoding>())]
+    pub recoding: Recoding,
+
     /// Print JSON (search.levels, search.suppressed, search.loss, …, search.result).
     #[arg(long)]
     pub json: bool,
@@ -906,6 +911,7 @@ impl SuggestArgs {
                     .map(|t| TimeLimit::seconds(crate::started(), t))
                     .transpose()?,
                 max_risk: self.max_risk,
+                recoding: self.recoding,
             },
         )
     }
