@@ -16,9 +16,11 @@ use kanon::anonymise::local::Recoding;
 use kanon::anonymise::search::Metric;
 use kanon::anonymise::strategy::{Strategy, TimeLimit};
 use kanon::choice::Choice;
+use kanon::gate::targets::SIGNIFICANCE;
 use kanon::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
 use kanon::input::{Format, ReadOptions, Table};
 use kanon::measure::closeness::Distance;
+use kanon::measure::kmap::Estimator as KMapEstimator;
 use kanon::progress::Silent;
 use kanon::run::analyse::{Config, InferenceConfig, MissingAs, SudaConfig};
 use kanon::run::suggest::{Plan, SearchSettings, SuppressMode};
@@ -205,6 +207,9 @@ struct AnalyseOptions {
     max_population_uniqueness: Option<f64>,
     max_global_risk: Option<f64>,
     max_suda_score: Option<f64>,
+    k_map: Option<u64>,
+    k_map_estimator: Option<String>,
+    significance: Option<f64>,
     #[serde(default)]
     suda: bool,
     suda_max: Option<usize>,
@@ -274,6 +279,9 @@ impl AnalyseOptions {
                 max_population_uniqueness: self.max_population_uniqueness,
                 max_global_risk: self.max_global_risk,
                 max_suda_score: self.max_suda_score,
+                k_map: self.k_map,
+                k_map_estimator: choice(&self.k_map_estimator, KMapEstimator::default())?,
+                significance: self.significance.unwrap_or(SIGNIFICANCE),
             },
             show_values: self.show_values,
             inference,
@@ -350,6 +358,9 @@ struct SuggestOptions {
     max_population_uniqueness: Option<f64>,
     population_size: Option<f64>,
     sampling_fraction: Option<f64>,
+    k_map: Option<u64>,
+    k_map_estimator: Option<String>,
+    significance: Option<f64>,
     metric: Option<String>,
     strategy: Option<String>,
     recoding: Option<String>,
@@ -387,6 +398,9 @@ impl SuggestOptions {
                 delta_variant: choice(&self.delta_variant, DeltaVariant::default())?,
                 beta: self.beta,
                 beta_kind: choice(&self.beta_kind, BetaKind::default())?,
+                k_map: self.k_map,
+                k_map_estimator: choice(&self.k_map_estimator, KMapEstimator::default())?,
+                significance: self.significance.unwrap_or(SIGNIFICANCE),
                 ..Targets::default()
             },
             inference: InferenceConfig {
@@ -501,7 +515,7 @@ fn anonymise(
                     &Silent,
                 )?,
             };
-            s.apply(best, plan.goal, mode, &all)
+            s.apply(best, mode, &all)
         })
         .map_err(error)?;
     Ok((Some(ArrowTable { frame }), report.to_json()))

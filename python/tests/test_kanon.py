@@ -248,6 +248,18 @@ def test_local_recoding_as_the_command_line_does_it():
     assert table.height == got["search"]["result"]["input"]["records"]
 
 
+def test_k_map_as_the_command_line_does_it():
+    census = FIXTURES / "census.csv"
+    want = cli("analyse", census, "--qi", "age,sex", "--k-map", 500, "--population-size", 5000000)
+    got = kanon.analyse(census, ["age", "sex"], k_map=500, population_size=5000000)
+    assert without_file(got) == without_file(want)
+    # λ = 500 · 5000/5,000,000 = 0.5, zero-truncated, α = 0.01: 0.7707, 0.9634,
+    # 0.9956 ≥ 0.99 at c = 3, so k' = 4.
+    assert got["k_map"]["derived_k"] == 4
+    found = kanon.suggest(census, ["age", "sex"], 1, k_map=500, population_size=5000000)
+    assert found["search"]["k"] == 4
+
+
 def test_nothing_released_carries_the_report():
     # Distinct 40-diversity of salary-class (two values) cannot be met.
     with pytest.raises(kanon.NothingReleased) as e:

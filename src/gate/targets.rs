@@ -143,7 +143,7 @@ impl Criterion {
 }
 
 /// The targets of `kanon analyse`. `None` means "not checked".
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Targets {
     /// Minimum class size (k-anonymity).
     pub k: Option<u64>,
@@ -175,6 +175,68 @@ pub struct Targets {
     pub max_global_risk: Option<f64>,
     /// Maximum SUDA score of any record.
     pub max_suda_score: Option<f64>,
+    /// k-map: every class matches at least this many people of the
+    /// population, estimated from the sampling fraction as k-anonymity
+    /// with a derived k' ([`crate::measure::kmap`]).
+    pub k_map: Option<u64>,
+    pub k_map_estimator: crate::measure::kmap::Estimator,
+    /// Significance level α of the k-map estimate.
+    pub significance: f64,
+}
+
+/// α of the k-map estimate unless given (as in ARX's reference cases).
+pub const SIGNIFICANCE: f64 = 0.01;
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            k: None,
+            max_risk: None,
+            max_average_risk: None,
+            max_records_at_risk: None,
+            max_uniques: None,
+            l: None,
+            l_kind: LKind::default(),
+            t: None,
+            delta: None,
+            delta_variant: DeltaVariant::default(),
+            beta: None,
+            beta_kind: BetaKind::default(),
+            alpha: None,
+            max_population_uniqueness: None,
+            max_global_risk: None,
+            max_suda_score: None,
+            k_map: None,
+            k_map_estimator: crate::measure::kmap::Estimator::default(),
+            significance: SIGNIFICANCE,
+        }
+    }
+}
+
+/// The k-map target: the smallest class `k` against the derived k'
+/// (`None` without a population size, which fails it).
+pub fn check_k_map(targets: &Targets, derived: Option<u64>, k: u64) -> Option<TargetCheck> {
+    let k_map = targets.k_map?;
+    Some(match derived {
+        Some(d) => TargetCheck {
+            name: "k_map".into(),
+            limit: d as f64,
+            actual: k as f64,
+            met: Criterion::K.holds(k as f64, d as f64),
+            message: format!(
+                "k-map {k_map} (estimated as k-anonymity with k' = {d}): smallest class {k} (target k ≥ {d})"
+            ),
+        },
+        None => TargetCheck {
+            name: "k_map".into(),
+            limit: k_map as f64,
+            actual: f64::NAN,
+            met: false,
+            message: format!(
+                "k-map {k_map}: not computed, needs a population size (--population-size, --sampling-fraction or --weight)"
+            ),
+        },
+    })
 }
 
 impl Targets {
@@ -182,6 +244,15 @@ impl Targets {
     pub fn validate(&self) -> Result<()> {
         if self.k == Some(0) {
             return Err(Error::usage("--k must be at least 1"));
+        }
+        if self.k_map == Some(0) {
+            return Err(Error::usage("--k-map must be at least 1"));
+        }
+        if !(self.significance > 0.0 && self.significance < 1.0) {
+            return Err(Error::usage(format!(
+                "--significance must lie between 0 and 1, got {}",
+                self.significance
+            )));
         }
         for (flag, v) in [
             ("--max-risk", self.max_risk),

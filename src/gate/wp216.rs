@@ -167,8 +167,9 @@ pub struct Assessments {
 
 const LINK_TARGETS: [&str; 3] = ["max_unique_match_rate", "max_link_risk", "k_intersection"];
 
-const SINGLING_TARGETS: [&str; 5] = [
+const SINGLING_TARGETS: [&str; 6] = [
     "k",
+    "k_map",
     "max_risk",
     "max_average_risk",
     "max_records_at_risk",

@@ -12,6 +12,7 @@ pub mod closeness;
 pub mod diversity;
 pub mod individual;
 pub mod inference;
+pub mod kmap;
 pub mod linkage;
 pub mod population;
 pub mod privacy;

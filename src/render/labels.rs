@@ -43,6 +43,11 @@ fn known(key: &str) -> Option<(&'static str, &'static str, Unit)> {
     Some(match key {
         // Evidence of the verdicts (gate::wp216).
         "k" | "k_anonymity.k" => ("k (smallest class)", "k (kleinste groep)", Count),
+        "k_map" => (
+            "k-map, estimated (smallest class against k')",
+            "k-map, geschat (kleinste groep tegen k')",
+            Count,
+        ),
         "sample_uniques" | "sample_uniques.count" => (
             "records unique in the table",
             "records uniek in de tabel",
@@ -224,7 +229,7 @@ pub fn distance(l: Lang, d: crate::measure::closeness::Distance) -> &'static str
 /// (δ), at most (every other).
 pub fn relation(name: &str) -> &'static str {
     match name.split('[').next().unwrap_or_default() {
-        "k" | "l" => "≥",
+        "k" | "l" | "k_map" => "≥",
         "delta" => "<",
         _ => "≤",
     }

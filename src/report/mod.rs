@@ -42,6 +42,8 @@ pub struct Report {
     pub subsets: Option<Vec<SubsetInfo>>,
     /// Person-level k; null without `--person-id`.
     pub person_level: Option<PersonLevelInfo>,
+    /// k-map estimated from the sampling fraction; null without `--k-map`.
+    pub k_map: Option<KMapInfo>,
     /// Inference measures per sensitive attribute (empty without `--sensitive`).
     pub inference: BTreeMap<String, InferenceInfo>,
     /// The worst figure of each inference measure over all sensitive attributes.
@@ -523,6 +525,22 @@ pub struct SearchInfo {
     pub local: Option<LocalInfo>,
     /// The analysis of the transformed data (suppressed records removed).
     pub result: Option<Report>,
+}
+
+/// k-map estimated as k-anonymity with a derived k' (docs/metrics.md).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct KMapInfo {
+    /// The k of k-map: people of the population each class must match.
+    pub k: u64,
+    pub estimator: crate::measure::kmap::Estimator,
+    /// α: the accepted chance that a class maps to fewer than k people.
+    pub significance: f64,
+    /// π = records / population size (null without a population size).
+    pub sampling_fraction: Option<f64>,
+    /// The k-anonymity that gives k-map with k at α (null without π).
+    pub derived_k: Option<u64>,
+    /// The chance a class of size derived_k maps to fewer than k people.
+    pub type1_error: Option<f64>,
 }
 
 /// A local recoding's cells, next to the global optimum's.

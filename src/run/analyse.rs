@@ -9,7 +9,7 @@ use crate::engine::classes::{bits_for, group_with, ClassTable, Grouping, Histogr
 use crate::engine::encode::EncodedColumn;
 use crate::error::{Error, Result};
 use crate::gate::targets::{
-    check, check_inference, check_population, BetaKind, DeltaVariant, Measured,
+    check, check_inference, check_k_map, check_population, BetaKind, DeltaVariant, Measured,
 };
 use crate::input::columns::{encode_taking, read_counts, read_weights};
 use crate::input::{read_table_coded, Table};
@@ -619,8 +619,23 @@ fn survey_sections(
         per_class.push(("suda_score".to_string(), s.scores.clone()));
         per_class.push(("dis_score".to_string(), s.dis_scores.clone()));
     }
+    let k_map = cfg.targets.k_map.map(|k| {
+        let t_ = &cfg.targets;
+        let pi = big_n.map(|(n, _)| t.records() as f64 / n);
+        let derived =
+            pi.map(|pi| crate::measure::kmap::derive(k, pi, t_.significance, t_.k_map_estimator));
+        crate::report::KMapInfo {
+            k,
+            estimator: t_.k_map_estimator,
+            significance: t_.significance,
+            sampling_fraction: pi,
+            derived_k: derived.map(|d| d.k),
+            type1_error: derived.map(|d| d.type1_error),
+        }
+    });
     let sections = Sections {
         population,
+        k_map,
         individual: individual
             .as_ref()
             .map(|(r, basis)| survey::individual_info(r, basis, t, cfg.risk_threshold)),
@@ -719,6 +734,7 @@ pub fn group_columns(
 /// The report sections of population risk and special uniques.
 pub struct Sections {
     pub population: Option<PopulationReport>,
+    pub k_map: Option<crate::report::KMapInfo>,
     pub individual: Option<IndividualRiskInfo>,
     pub suda: Option<SudaInfo>,
     pub subsets: Option<Vec<SubsetInfo>>,
@@ -823,6 +839,7 @@ fn build_report(
         suda: sections.suda,
         subsets: sections.subsets,
         person_level: sections.person_level,
+        k_map: sections.k_map,
         inference_worst_case: worst_case(inference),
         inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),
@@ -967,6 +984,8 @@ fn target_checks(
     inference: &[Assessed],
 ) -> Vec<crate::gate::targets::TargetCheck> {
     let mut checks = check(&cfg.targets, measured);
+    let derived = sections.k_map.as_ref().and_then(|m| m.derived_k);
+    checks.extend(check_k_map(&cfg.targets, derived, measured.k));
     checks.extend(check_population(
         &cfg.targets,
         sections.population.as_ref().and_then(|p| p.dankar.share),

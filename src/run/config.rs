@@ -385,6 +385,16 @@ impl Config {
             ("target max global risk".into(), num(t.max_global_risk)),
             ("target max SUDA score".into(), num(t.max_suda_score)),
             (
+                "target k-map".into(),
+                t.k_map.map_or("—".into(), |k| {
+                    format!(
+                        "{k} ({}, α = {})",
+                        crate::choice::Choice::name(t.k_map_estimator),
+                        crate::gate::targets::fmt6(t.significance)
+                    )
+                }),
+            ),
+            (
                 "recursive l: c".into(),
                 crate::gate::targets::fmt6(self.inference.c),
             ),

@@ -118,6 +118,9 @@ pub struct TargetsPolicy {
     #[serde(default, deserialize_with = "share")]
     pub max_global_risk: Option<f64>,
     pub max_suda_score: Option<f64>,
+    pub k_map: Option<u64>,
+    pub k_map_estimator: Option<String>,
+    pub significance: Option<f64>,
     #[serde(default, deserialize_with = "share")]
     pub max_unique_match_rate: Option<f64>,
     #[serde(default, deserialize_with = "share")]
@@ -395,6 +398,9 @@ impl Policy {
             max_population_uniqueness: t.max_population_uniqueness,
             max_global_risk: t.max_global_risk,
             max_suda_score: t.max_suda_score,
+            k_map: t.k_map,
+            k_map_estimator: choice(source, "k_map_estimator", &t.k_map_estimator)?,
+            significance: t.significance.unwrap_or(crate::gate::targets::SIGNIFICANCE),
         })
     }
 }

@@ -61,7 +61,7 @@ pub fn write_release(
         &plan.analysis.read,
         progress,
     )?;
-    let mut df = s.apply(best, plan.goal, mode, &all)?;
+    let mut df = s.apply(best, mode, &all)?;
     crate::output::write_frame_delimited(out, &mut df, all.delimiter)?;
     Ok(true)
 }
@@ -220,6 +220,9 @@ pub struct Suggestion {
     pub local: Option<LocalRecoding>,
     /// Under local recoding, the global optimum it was compared with.
     pub global: Option<Outcome>,
+    /// The goal searched for: the plan's, with k raised by k-map and the
+    /// population size of the population-uniqueness target.
+    pub goal: Goal,
 }
 
 /// Search the lattice for the least-loss transformation meeting the goal.
@@ -345,7 +348,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
     let size = lattice.size();
     let goal = goal_with_population(plan, &grouping.table)?;
     // Passing nodes lie between the projection floor and the top.
-    let floor = projection_floor(&grouping.table, &generalisations, plan.goal);
+    let floor = projection_floor(&grouping.table, &generalisations, goal);
     let boxed = searched(&lattice, floor.as_deref()).size();
     if plan.strategy == Strategy::Exact && boxed > MAX_EXACT {
         return Err(Error::usage(format!(
@@ -415,6 +418,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         diversity,
         local,
         global,
+        goal,
     })
 }
 
@@ -430,6 +434,18 @@ fn goal_with_population(plan: &Plan, t: &crate::engine::classes::ClassTable) -> 
             ));
         };
         goal.max_population_uniqueness = Some((p, big_n));
+    }
+    // k-map, estimated: k-anonymity with the derived k' (π = n / N).
+    if let Some(k_map) = cfg.targets.k_map {
+        let Some((big_n, _)) = crate::run::survey::population_size(cfg, t)? else {
+            return Err(Error::usage(
+                "--k-map needs a population size (--population-size, --sampling-fraction or --weight)",
+            ));
+        };
+        let pi = t.records() as f64 / big_n;
+        let t_ = &cfg.targets;
+        let derived = crate::measure::kmap::derive(k_map, pi, t_.significance, t_.k_map_estimator);
+        goal.k = goal.k.max(derived.k);
     }
     Ok(goal)
 }
@@ -600,14 +616,8 @@ impl Suggestion {
     /// The input with the QIs generalised as `outcome` says and the records
     /// of classes smaller than k suppressed; `all` holds every column of the
     /// input (read again with all columns), in file order.
-    pub fn apply(
-        &self,
-        outcome: &Outcome,
-        goal: Goal,
-        mode: SuppressMode,
-        all: &Table,
-    ) -> Result<DataFrame> {
-        let level = self.record_levels(outcome, goal);
+    pub fn apply(&self, outcome: &Outcome, mode: SuppressMode, all: &Table) -> Result<DataFrame> {
+        let level = self.record_levels(outcome);
         let suppressed: Vec<bool> = self
             .row_class
             .iter()
@@ -647,7 +657,6 @@ impl Suggestion {
     fn record_levels<'a>(
         &'a self,
         outcome: &'a Outcome,
-        goal: Goal,
     ) -> Box<dyn Fn(usize, usize) -> Option<usize> + 'a> {
         if let Some(local) = &self.local {
             return Box::new(move |c, q| local.level(c, q));
@@ -657,7 +666,7 @@ impl Suggestion {
             &self.base,
             &self.generalisations,
             &outcome.levels,
-            goal,
+            self.goal,
             self.diversity.as_ref(),
         );
         Box::new(move |c, q| (!mask[released[c] as usize]).then(|| outcome.levels[q]))
@@ -726,7 +735,7 @@ impl Suggestion {
     /// The analysis of the transformed data (records of small classes
     /// removed), in the `analyse` schema.
     pub fn analyse_result(&self, plan: &Plan, outcome: &Outcome) -> Result<Analysis> {
-        let df = self.apply(outcome, plan.goal, SuppressMode::Remove, &self.table)?;
+        let df = self.apply(outcome, SuppressMode::Remove, &self.table)?;
         let cfg = Config {
             input: format!("{} (transformed)", self.table.source),
             ..plan.analysis.clone()
@@ -772,7 +781,7 @@ impl Suggestion {
     }
 
     /// A local recoding's cells next to the global optimum's.
-    fn local_info(&self, plan: &Plan) -> Option<crate::report::LocalInfo> {
+    fn local_info(&self) -> Option<crate::report::LocalInfo> {
         use crate::anonymise::local::cells_changed;
         let local = self.local.as_ref()?;
         let names = self.qi_names();
@@ -788,7 +797,7 @@ impl Suggestion {
                 &self.base,
                 &self.generalisations,
                 &g.levels,
-                plan.goal,
+                self.goal,
                 self.diversity.as_ref(),
             );
             let changed = cells_changed(&self.base, q, |c, qi| {
@@ -849,7 +858,7 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
         input: plan.analysis.input.clone(),
         files: s.table.files.clone(),
         search: SearchInfo {
-            k: plan.goal.k,
+            k: s.goal.k,
             suppression_limit: plan.goal.suppression,
             levels: best.map(|b| by_name(&b.levels)),
             heights: names
@@ -895,7 +904,7 @@ pub fn suggest_report(plan: &Plan, s: &Suggestion) -> Result<crate::report::Sugg
                 })
                 .collect(),
             recoding: plan.recoding,
-            local: s.local_info(plan),
+            local: s.local_info(),
             result,
         },
     })

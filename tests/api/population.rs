@@ -361,3 +361,95 @@ fn population_targets_and_errors() {
         assert!(err.contains(msg), "{args:?}: {err}");
     }
 }
+
+/// k-map estimated from the sampling fraction, end to end on the census
+/// fixture: the report holds the derived k' of `kmap::derive`, the target
+/// holds exactly when the smallest class reaches it (the boundary k = k'
+/// included), fails by name without a population size, and the search
+/// refuses to run without one.
+#[test]
+fn k_map_estimated_from_the_sampling_fraction() {
+    use kanon::measure::kmap::derive;
+    let census = crate::common::root("fixtures/census.csv");
+    let qi = "age,sex";
+    let plain = kanon(&["analyse", &census, "--qi", qi, "--json", "--quiet"]);
+    let plain: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let smallest = plain["k_anonymity"]["k"].as_u64().unwrap();
+    let records = plain["input"]["records"].as_u64().unwrap();
+    let big_n = 5_000_000.0;
+    let pi = records as f64 / big_n;
+    let mut verdicts = Vec::new();
+    for (k_map, estimator) in [
+        (50, "poisson"),
+        (500, "zero-truncated-poisson"),
+        (50_000, "poisson"),
+    ] {
+        let est = kanon::choice::Choice::parse(estimator).unwrap();
+        let want = derive(k_map, pi, 0.05, est);
+        let o = kanon(&[
+            "analyse",
+            &census,
+            "--qi",
+            qi,
+            "--json",
+            "--quiet",
+            "--k-map",
+            &k_map.to_string(),
+            "--k-map-estimator",
+            estimator,
+            "--significance",
+            "0.05",
+            "--population-size",
+            "5000000",
+        ]);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let info = &v["k_map"];
+        assert_eq!(
+            info["derived_k"].as_u64(),
+            Some(want.k),
+            "{k_map} {estimator}"
+        );
+        assert!((info["type1_error"].as_f64().unwrap() - want.type1_error).abs() < 1e-12);
+        let target = v["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "k_map")
+            .unwrap();
+        assert_eq!(target["met"], smallest >= want.k, "{k_map}");
+        verdicts.push(smallest >= want.k);
+        assert_eq!(
+            o.status.code(),
+            Some(if smallest >= want.k { 0 } else { 1 })
+        );
+    }
+    assert_eq!(verdicts, [true, true, false], "smallest class {smallest}");
+    // The boundary: k-map with k' equal to the smallest class is met
+    // (with π = 1, k' = k: k-map is k-anonymity), one more is not.
+    for (k_map, code) in [(smallest, 0), (smallest + 1, 1)] {
+        let k_map = k_map.to_string();
+        let args = ["--k-map", &k_map, "--sampling-fraction", "1"];
+        let o = kanon(&[&["analyse", &census, "--qi", qi, "--quiet"][..], &args].concat());
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+    // No population size: the target fails, saying why.
+    let o = kanon(&[
+        "analyse", &census, "--qi", qi, "--json", "--quiet", "--k-map", "5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["targets"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("needs a population size"));
+    let o = kanon(&[
+        "suggest", &census, "--qi", qi, "--k", "2", "--k-map", "5", "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--k-map needs a population size"));
+}

@@ -14,6 +14,7 @@ use kanon::error::{Error, Result};
 use kanon::gate::targets::{BetaKind, DeltaVariant, LKind, Targets};
 use kanon::input::{Format, ReadOptions};
 use kanon::measure::closeness::Distance;
+use kanon::measure::kmap::Estimator as KMapEstimator;
 use kanon::run::analyse::{Config, InferenceConfig, MissingAs, SudaConfig};
 use kanon::run::config::defaults;
 use kanon::run::sql::Dialect;
@@ -703,6 +704,26 @@ pub struct SurveyArgs {
     /// Target: no record's SUDA score above X.
     #[arg(long, value_name = "X")]
     pub max_suda_score: Option<f64>,
+
+    #[command(flatten)]
+    pub k_map: KMapArgs,
+}
+
+/// The k-map target, estimated from the sampling fraction (analyse and
+/// the search share it).
+#[derive(Debug, Args)]
+pub struct KMapArgs {
+    /// Target: k-map with K, every class matching at least K people of the population, estimated as k-anonymity with a derived k' (needs --population-size, --sampling-fraction or --weight).
+    #[arg(long, value_name = "K")]
+    pub k_map: Option<u64>,
+
+    /// Model of a class's population size for --k-map.
+    #[arg(long, value_name = "MODEL", default_value = default_name::<KMapEstimator>(), value_parser = choice::<KMapEstimator>())]
+    pub k_map_estimator: KMapEstimator,
+
+    /// Significance α of the --k-map estimate: the accepted chance that a class maps to fewer than K people.
+    #[arg(long, value_name = "ALPHA", default_value_t = kanon::gate::targets::SIGNIFICANCE)]
+    pub significance: f64,
 }
 
 #[derive(Debug, Args)]
@@ -772,6 +793,9 @@ pub struct SuggestArgs {
     /// Sampling fraction π (N = records / π).
     #[arg(long, value_name = "F", value_parser = kanon::gate::targets::share)]
     pub sampling_fraction: Option<f64>,
+
+    #[command(flatten)]
+    pub k_map: KMapArgs,
 
     /// Target: strict δ-disclosure below D in every released class.
     #[arg(long, value_name = "D")]
@@ -885,6 +909,9 @@ impl SuggestArgs {
                 delta_variant: self.delta_variant,
                 beta: self.beta,
                 beta_kind: self.beta_kind,
+                k_map: self.k_map.k_map,
+                k_map_estimator: self.k_map.k_map_estimator,
+                significance: self.k_map.significance,
                 ..Targets::default()
             },
             inference: InferenceConfig {
@@ -1080,6 +1107,9 @@ impl AnalyseArgs {
                 max_population_uniqueness: self.survey.max_population_uniqueness,
                 max_global_risk: self.survey.max_global_risk,
                 max_suda_score: self.survey.max_suda_score,
+                k_map: self.survey.k_map.k_map,
+                k_map_estimator: self.survey.k_map.k_map_estimator,
+                significance: self.survey.k_map.significance,
             },
             show_values: self.show_values,
             row_classes: self.records.is_some(),
