@@ -70,9 +70,22 @@ impl Spinner {
 
     fn end_stage(&self) {
         if let Some((name, start)) = self.current.borrow_mut().take() {
-            eprintln!("kanon: {name}: {:.3} s", start.elapsed().as_secs_f64());
+            let peak = peak_rss_mb().map_or(String::new(), |mb| format!(", peak {mb} MB so far"));
+            eprintln!(
+                "kanon: {name}: {:.3} s{peak}",
+                start.elapsed().as_secs_f64()
+            );
         }
     }
+}
+
+/// The process's peak resident memory so far (Linux's VmHWM), so that
+/// the stage whose line it grows on is the one that sets the peak.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 impl Progress for Spinner {
