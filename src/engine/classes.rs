@@ -971,76 +971,61 @@ fn group_all(rows: Rows<'_>, want: Want) -> Grouping {
 mod tests {
     use super::*;
 
+    /// A random table: `m` columns of `rows` codes, each cardinality one
+    /// of `choices`; the columns, their cardinalities and their classes.
+    fn random_table(
+        rng: &mut crate::engine::splitmix::SplitMix64,
+        m: usize,
+        rows: usize,
+        choices: [u32; 6],
+    ) -> (Vec<Vec<u32>>, Vec<u32>, ClassTable) {
+        let cards: Vec<u32> = (0..m)
+            .map(|_| choices[(rng.next_u64() % 6) as usize])
+            .collect();
+        let columns: Vec<Vec<u32>> = cards
+            .iter()
+            .map(|&k| {
+                (0..rows)
+                    .map(|_| (rng.next_u64() % k as u64) as u32)
+                    .collect()
+            })
+            .collect();
+        let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
+        let rows = Rows {
+            columns: &cols,
+            cards: &cards,
+            counts: None,
+            weights: None,
+            len: rows,
+        };
+        let t = group(rows, false).table;
+        (columns, cards, t)
+    }
+
+    /// Consuming the codes gives the table `group` gives, dense and sorted
+    /// grouping, keys wider than 64 bits and empty tables included.
+    #[test]
+    fn consuming_the_codes_gives_the_same_table() {
+        let mut rng = crate::engine::splitmix::SplitMix64(5);
+        for trial in 0..40 {
+            let rows = (rng.next_u64() % 3000) as usize;
+            let choices = [1, 2, 9, 300, 70_000, 1 << 30];
+            let (columns, cards, want) = random_table(&mut rng, 1 + trial % 6, rows, choices);
+            assert_eq!(group_consuming(columns, &cards), want, "trial {trial}");
+        }
+    }
+
     /// Uniques without each QI, by segments (key order) and by one sort of
     /// the reduced keys, equal the uniques of the table regrouped without
     /// that QI, on random tables of every shape (dense and sorted grouping,
     /// small and large cardinalities, 2 to 6 QIs).
     #[test]
-    fn consuming_the_codes_gives_the_same_table() {
-        let mut rng = crate::engine::splitmix::SplitMix64(5);
-        for trial in 0..40 {
-            let m = 1 + trial % 6;
-            let rows = (rng.next_u64() % 3000) as usize;
-            let cards: Vec<u32> = (0..m)
-                .map(|_| [1, 2, 9, 300, 70_000, 1 << 30][(rng.next_u64() % 6) as usize])
-                .collect();
-            let columns: Vec<Vec<u32>> = cards
-                .iter()
-                .map(|&k| {
-                    (0..rows)
-                        .map(|_| (rng.next_u64() % k as u64) as u32)
-                        .collect()
-                })
-                .collect();
-            let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
-            let want = group(
-                Rows {
-                    columns: &cols,
-                    cards: &cards,
-                    counts: None,
-                    weights: None,
-                    len: rows,
-                },
-                false,
-            )
-            .table;
-            assert_eq!(
-                group_consuming(columns.clone(), &cards),
-                want,
-                "trial {trial}"
-            );
-        }
-    }
-
-    #[test]
     fn uniques_without_by_segment_equals_by_sort() {
         let mut rng = crate::engine::splitmix::SplitMix64(11);
         for trial in 0..60 {
-            let m = 2 + trial % 5;
-            let rows = 50 + (rng.next_u64() % 4000) as usize;
-            let cards: Vec<u32> = (0..m)
-                .map(|_| [2, 3, 7, 40, 1000, 70_000][(rng.next_u64() % 6) as usize])
-                .collect();
-            let columns: Vec<Vec<u32>> = cards
-                .iter()
-                .map(|&k| {
-                    (0..rows)
-                        .map(|_| (rng.next_u64() % k as u64) as u32)
-                        .collect()
-                })
-                .collect();
-            let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
-            let t = group(
-                Rows {
-                    columns: &cols,
-                    cards: &cards,
-                    counts: None,
-                    weights: None,
-                    len: rows,
-                },
-                false,
-            )
-            .table;
+            let (m, rows) = (2 + trial % 5, 50 + (rng.next_u64() % 4000) as usize);
+            let choices = [2, 3, 7, 40, 1000, 70_000];
+            let (_, cards, t) = random_table(&mut rng, m, rows, choices);
             let d = t.drop_one();
             // Keys wider than 62 bits are regrouped instead.
             let packs = cards.iter().map(|&c| bits_for(c)).sum::<u32>() <= 62;
