@@ -348,6 +348,9 @@ struct SuggestOptions {
     l_kind: Option<String>,
     c: Option<f64>,
     t: Option<f64>,
+    t_distance: Option<String>,
+    #[serde(default)]
+    order: BTreeMap<String, Vec<String>>,
     delta: Option<f64>,
     delta_variant: Option<String>,
     beta: Option<f64>,
@@ -405,6 +408,11 @@ impl SuggestOptions {
             },
             inference: InferenceConfig {
                 c: self.c.unwrap_or(InferenceConfig::default().c),
+                distance: match &self.t_distance {
+                    Some(t) => Some(Distance::parse(t).map_err(error)?),
+                    None => None,
+                },
+                orders: self.order.clone().into_iter().collect(),
                 ..InferenceConfig::default()
             },
             show_values: self.show_values,

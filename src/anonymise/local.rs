@@ -546,9 +546,10 @@ impl Ctx<'_> {
                 }
             }
             let table = TableDistribution::new(&totals);
+            let tree = a.tree.as_ref().map(|t| t.reweighted(&table));
             members.iter().all(|classes| {
                 let (codes, counts) = merged(&a.histograms, classes);
-                !div.fails_against(&table, a.distance, &codes, &counts)
+                !div.fails_against(&table, a.distance, tree.as_ref(), &codes, &counts)
             })
         })
     }

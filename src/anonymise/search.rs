@@ -32,7 +32,9 @@ use crate::anonymise::lattice::Lattice;
 use crate::anonymise::strategy::{walk, Stopped, Strategy, TimeLimit};
 use crate::engine::classes::{ClassTable, Grouping, Histograms};
 use crate::gate::targets::{BetaKind, Criterion, DeltaVariant, LKind};
-use crate::measure::closeness::{equal_distance, ordered_distance, Distance, TableDistribution};
+use crate::measure::closeness::{
+    equal_distance, hierarchical_distance, ordered_distance, Distance, TableDistribution, Tree,
+};
 use crate::measure::diversity::{
     beta_basic, beta_enhanced_feasible, delta_present, delta_strict, distinct_l, entropy_l,
     recursive_l,
@@ -156,6 +158,8 @@ pub struct SensitiveHistograms {
     pub histograms: Histograms,
     pub table: TableDistribution,
     pub distance: Distance,
+    /// The value hierarchy of hierarchical t-closeness.
+    pub tree: Option<Tree>,
 }
 
 impl Diversity {
@@ -192,15 +196,16 @@ impl Diversity {
                 }
             }
             let table = TableDistribution::new(&totals);
+            let tree = a.tree.as_ref().map(|t| t.reweighted(&table));
             released.into_iter().all(|class| {
                 let (codes, counts) = merged.class(class);
-                !self.fails_against(&table, a.distance, codes, counts)
+                !self.fails_against(&table, a.distance, tree.as_ref(), codes, counts)
             })
         })
     }
 
     pub(super) fn fails(&self, a: &SensitiveHistograms, codes: &[u32], counts: &[u64]) -> bool {
-        self.fails_against(&a.table, a.distance, codes, counts)
+        self.fails_against(&a.table, a.distance, a.tree.as_ref(), codes, counts)
     }
 
     /// Whether a class misses a target, its distribution compared with
@@ -209,6 +214,7 @@ impl Diversity {
         &self,
         table: &TableDistribution,
         distance: Distance,
+        tree: Option<&Tree>,
         codes: &[u32],
         counts: &[u64],
     ) -> bool {
@@ -239,8 +245,11 @@ impl Diversity {
             }
         }
         if let Some(t) = self.t {
-            let d = match distance {
-                Distance::Ordered => ordered_distance(codes, counts, table),
+            let d = match (distance, tree) {
+                (Distance::Ordered, _) => ordered_distance(codes, counts, table),
+                (Distance::Hierarchical, Some(tree)) => {
+                    hierarchical_distance(codes, counts, table, tree)
+                }
                 _ => equal_distance(codes, counts, table),
             };
             if !Criterion::T.holds(d, t) {
@@ -1071,6 +1080,7 @@ pub(super) mod tests {
                         histograms: h.clone(),
                         table: table.clone(),
                         distance: Distance::Equal,
+                        tree: None,
                     }],
                     l: l.map(|l| (l, LKind::Distinct, 2.0)),
                     t: tt,

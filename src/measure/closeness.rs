@@ -214,14 +214,22 @@ impl Tree {
                 child = node;
             }
         }
-        for (code, &l) in tree.leaf.iter().enumerate() {
+        Ok(tree.reweighted(t))
+    }
+
+    /// The same tree with its node masses from another table distribution
+    /// (the released records', when suppression moved it).
+    pub fn reweighted(&self, t: &TableDistribution) -> Tree {
+        let mut tree = self.clone();
+        tree.mass.iter_mut().for_each(|m| *m = 0.0);
+        for (code, &l) in self.leaf.iter().enumerate() {
             let mut n = l;
             while n != u32::MAX {
                 tree.mass[n as usize] += t.p[code];
                 n = tree.parent[n as usize];
             }
         }
-        Ok(tree)
+        tree
     }
 
     fn add(&mut self, level: u32) -> u32 {

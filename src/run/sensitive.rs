@@ -35,24 +35,7 @@ pub(super) fn assess_sensitive(
     for column in sensitive {
         let name = column.name.clone();
         let order = inf.orders.iter().find(|o| o.0 == name);
-        let hierarchy = inf
-            .hierarchies
-            .iter()
-            .find(|h| h.0 == name)
-            .map(|h| h.1.clone());
-        let distance = inf
-            .distance_for
-            .iter()
-            .find(|d| d.0 == name)
-            .map(|d| d.1)
-            .or(inf.distance)
-            .unwrap_or(if hierarchy.is_some() {
-                Distance::Hierarchical
-            } else if order.is_some() || column.dict.kind == ValueKind::Numeric {
-                Distance::Ordered
-            } else {
-                Distance::Equal
-            });
+        let (distance, hierarchy) = distance_of(inf, &column);
         let h = match (first_histograms.take(), &grouping.members) {
             (Some(h), _) => h,
             (None, Some(members)) => {
@@ -65,25 +48,8 @@ pub(super) fn assess_sensitive(
                     })?
             }
         };
-        let tree = match (distance, &hierarchy) {
-            (Distance::Hierarchical, Some(path)) => {
-                let hier = Hierarchy::read(path)?;
-                let dist = TableDistribution::new(&h.totals());
-                Some(Tree::build(
-                    &hier,
-                    &name,
-                    &column.dict.labels,
-                    column.dict.missing,
-                    &dist,
-                )?)
-            }
-            (Distance::Hierarchical, None) => {
-                return Err(Error::usage(format!(
-                    "hierarchical t-closeness for '{name}' needs --hierarchy {name}=FILE"
-                )))
-            }
-            _ => None,
-        };
+        let dist = TableDistribution::new(&h.totals());
+        let tree = tree_of(distance, hierarchy.as_deref(), &column, &dist)?;
         let numbers = column.dict.numbers.clone();
         let result = assess(
             &h,
@@ -106,9 +72,59 @@ pub(super) fn assess_sensitive(
     Ok(out)
 }
 
+/// The t-closeness distance of a sensitive attribute, and its hierarchy
+/// file if it has one: as asked (`--t-distance`, for all or per
+/// attribute), else hierarchical with a hierarchy, ordered with a value
+/// order or for numbers, equal otherwise. `analyse` and the search both
+/// ask here, so a release is judged by the distance it was searched for.
+pub(crate) fn distance_of(
+    inf: &crate::run::config::InferenceConfig,
+    column: &EncodedColumn,
+) -> (Distance, Option<String>) {
+    let name = &column.name;
+    let order = inf.orders.iter().any(|o| &o.0 == name);
+    let hierarchy = (inf.hierarchies.iter())
+        .find(|h| &h.0 == name)
+        .map(|h| h.1.clone());
+    let distance = (inf.distance_for.iter())
+        .find(|d| &d.0 == name)
+        .map(|d| d.1)
+        .or(inf.distance)
+        .unwrap_or(if hierarchy.is_some() {
+            Distance::Hierarchical
+        } else if order || column.dict.kind == ValueKind::Numeric {
+            Distance::Ordered
+        } else {
+            Distance::Equal
+        });
+    (distance, hierarchy)
+}
+
+/// The hierarchy tree hierarchical t-closeness needs (`None` for the
+/// other distances), its node masses from the table distribution `dist`.
+pub(crate) fn tree_of(
+    distance: Distance,
+    hierarchy: Option<&str>,
+    column: &EncodedColumn,
+    dist: &TableDistribution,
+) -> Result<Option<Tree>> {
+    let name = &column.name;
+    match (distance, hierarchy) {
+        (Distance::Hierarchical, Some(path)) => {
+            let hier = Hierarchy::read(path)?;
+            let (labels, missing) = (&column.dict.labels, column.dict.missing);
+            Ok(Some(Tree::build(&hier, name, labels, missing, dist)?))
+        }
+        (Distance::Hierarchical, None) => Err(Error::usage(format!(
+            "hierarchical t-closeness for '{name}' needs --hierarchy {name}=FILE"
+        ))),
+        _ => Ok(None),
+    }
+}
+
 /// Re-code a column in a user-given order of its values (low to high);
 /// the missing value, if any, stays last.
-pub(super) fn reorder(source: &str, column: &mut EncodedColumn, order: &[String]) -> Result<()> {
+pub(crate) fn reorder(source: &str, column: &mut EncodedColumn, order: &[String]) -> Result<()> {
     let dict = &column.dict;
     let mut rank = vec![u32::MAX; dict.len()];
     for (i, value) in order.iter().enumerate() {

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::input::columns::encode as encode_qis;
 use crate::input::hierarchy::Hierarchy;
 use crate::input::{read_table_with, Table};
-use crate::measure::closeness::{Distance, TableDistribution};
+use crate::measure::closeness::TableDistribution;
 use crate::progress::{Progress, Silent};
 use crate::run::analyse::{analyse_table, group_columns, Analysis, Config};
 
@@ -180,9 +180,16 @@ impl Plan {
             wildcard: analysis.missing_as == crate::run::analyse::MissingAs::Wildcard,
         };
         analysis.targets.k = Some(k);
+        // A hierarchy of a sensitive attribute is hierarchical t-closeness's
+        // (as for analyse); those of QIs are generalised along.
+        let (sensitive, hierarchies): (Vec<_>, Vec<_>) =
+            (s.hierarchies.into_iter()).partition(|(name, _)| {
+                analysis.sensitive.contains(name) && !analysis.qis.contains(name)
+            });
+        analysis.inference.hierarchies.extend(sensitive);
         Ok(Plan {
             analysis,
-            hierarchies: s.hierarchies,
+            hierarchies,
             goal,
             time_limit: s.time_limit,
             strategy: s.strategy,
@@ -268,7 +275,7 @@ fn check_plan(plan: &Plan) -> Result<()> {
     for (name, _) in &plan.hierarchies {
         if !cfg.qis.contains(name) {
             return Err(Error::usage(format!(
-                "--hierarchy names '{name}', which is not a --qi"
+                "--hierarchy names '{name}', which is neither a --qi nor a --sensitive attribute"
             )));
         }
     }
@@ -470,27 +477,21 @@ fn diversity(
         return Ok(None);
     };
     let mut attributes = Vec::new();
-    for col in encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)? {
+    for mut col in encode_qis(table, &cfg.sensitive, &cfg.missing_tokens)? {
+        if let Some((_, order)) = cfg.inference.orders.iter().find(|o| o.0 == col.name) {
+            crate::run::sensitive::reorder(&table.source, &mut col, order)?;
+        }
         // A frequency table's row holds its count of records.
         let histograms = Histograms::build(members, &col.codes, col.cardinality(), counts);
         let dist = TableDistribution::new(&histograms.totals());
-        let distance = cfg
-            .inference
-            .distance
-            .unwrap_or(if col.dict.kind == ValueKind::Numeric {
-                Distance::Ordered
-            } else {
-                Distance::Equal
-            });
-        if distance == Distance::Hierarchical {
-            return Err(Error::usage(
-                "hierarchical t-closeness is not yet supported by the search",
-            ));
-        }
+        // The distance the analysis of the release will judge it by.
+        let (distance, hierarchy) = crate::run::sensitive::distance_of(&cfg.inference, &col);
+        let tree = crate::run::sensitive::tree_of(distance, hierarchy.as_deref(), &col, &dist)?;
         attributes.push(SensitiveHistograms {
             histograms,
             table: dist,
             distance,
+            tree,
         });
     }
     Ok(Some(Diversity {

@@ -214,7 +214,10 @@ fn suggest_errors_and_defaults() {
     for (extra, msg) in [
         (vec!["--hierarchy", "age=interval:x"], "interval width"),
         (vec!["--hierarchy", "sex=interval:5"], "numeric column"),
-        (vec!["--hierarchy", "postcode=mask:1"], "not a --qi"),
+        (
+            vec!["--hierarchy", "postcode=mask:1"],
+            "neither a --qi nor a --sensitive attribute",
+        ),
         (vec!["--suppression", "120%"], "--suppression"),
         (
             vec!["--hierarchy", "age=/nonexistent.csv"],
@@ -655,6 +658,8 @@ fn local_recoding_end_to_end() {
             assert_eq!(o.status.code(), Some(0));
             files.push((o.stdout, std::fs::read(&path).unwrap()));
             let mut check = vec!["analyse", &path, "--qi", &qi_list, "--quiet"];
+            // The sensitive attribute's hierarchy, as the search took it (t is hierarchical).
+            check.extend(["--hierarchy", &hierarchy]);
             check.extend(
                 targets
                     .iter()
@@ -696,7 +701,8 @@ fn local_recoding_end_to_end() {
 /// against the original's distribution (0.2 or less) but not against the
 /// release's (0.2032): the search must not answer it, and the release it
 /// answers must meet t when analysed (exit 0), under global and local
-/// recoding.
+/// recoding. The equal distance is asked for, as the directory also holds
+/// occupation's hierarchy (which would make t hierarchical).
 #[test]
 fn distribution_targets_hold_on_the_release() {
     let input = crate::common::root("fixtures/adult/adult_subset.csv");
@@ -717,6 +723,8 @@ fn distribution_targets_hold_on_the_release() {
                 &hierarchy,
                 "--sensitive",
                 "occupation",
+                "--t-distance",
+                "equal",
                 "--t",
                 t,
                 "--recoding",
@@ -803,4 +811,101 @@ fn reproduces_arx_k_map_estimator_cases() {
             .iter()
             .any(|t| t["name"] == "k_map"));
     }
+}
+
+/// ARX's hierarchical t-closeness cases (TestAnonymizationCombinations,
+/// k = 5, t = 0.2, no suppression, ARX's monotonic precomputed entropy,
+/// which without suppression is the non-uniform entropy): adult with
+/// occupation → [0,4,1,1,3,2,2,1] and 398,400.0741806447; cup with
+/// RAMNTALL → [4,4,1,2,1,4,4] and 2,023,751.243421626. The sensitive
+/// attribute's hierarchy comes from the same directory as the QIs', as
+/// `analyse` takes it, and makes t hierarchical.
+#[test]
+fn reproduces_arx_hierarchical_t_closeness_cases() {
+    crate::needs_shared!();
+    let cases = [
+        (
+            "adult",
+            "sex,age,race,marital-status,education,native-country,workclass,salary-class",
+            "occupation",
+            vec![0, 4, 1, 1, 3, 2, 2, 1],
+            398_400.074_180_644_7,
+        ),
+        (
+            "cup",
+            "ZIP,AGE,GENDER,INCOME,STATE,NGIFTALL,MINRAMNT",
+            "RAMNTALL",
+            vec![4, 4, 1, 2, 1, 4, 4],
+            2_023_751.243_421_626,
+        ),
+    ];
+    for (name, qi, sensitive, want, entropy) in cases {
+        let input = shared(&format!("{name}/{name}.csv"));
+        let dir = shared(name);
+        let v = crate::common::kanon_json(&[
+            "suggest",
+            &input,
+            "--qi",
+            qi,
+            "--k",
+            "5",
+            "--hierarchy",
+            &dir,
+            "--sensitive",
+            sensitive,
+            "--t",
+            "0.2",
+            "--metric",
+            "entropy",
+            "--json",
+            "--quiet",
+        ]);
+        let s = &v["search"];
+        let levels: Vec<u64> = qi
+            .split(',')
+            .map(|q| s["levels"][q].as_u64().unwrap())
+            .collect();
+        assert_eq!(levels, want, "{name}");
+        let got = s["utility"]["non_uniform_entropy"].as_f64().unwrap();
+        assert!((got - entropy).abs() / entropy < 1e-12, "{name}: {got}");
+        let t = &s["result"]["inference"][sensitive]["t_closeness"];
+        assert_eq!(t["distance"], "hierarchical");
+        assert_eq!(s["result"]["targets_met"], true);
+    }
+}
+
+/// Ordered t-closeness on a text attribute in the search, its order given
+/// with --order (census fixture, education from Preschool to Doctorate):
+/// the release is judged by the same distance and meets t, and the answer
+/// differs from the one under the equal distance.
+#[test]
+fn ordered_t_on_text_in_the_search() {
+    let census = crate::common::root("fixtures/census.csv");
+    let order = "education=Preschool,1st-4th,5th-6th,7th-8th,9th,10th,11th,12th,HS-grad,\
+                 Some-college,Assoc-voc,Assoc-acdm,Bachelors,Masters,Prof-school,Doctorate";
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec!["suggest", &census, "--qi", "age,sex,race", "--k", "5"];
+        args.extend([
+            "--sensitive",
+            "education",
+            "--t",
+            "0.1",
+            "--json",
+            "--quiet",
+        ]);
+        args.extend(extra);
+        crate::common::kanon_json(&args)
+    };
+    let ordered = run(&["--order", order]);
+    let result = &ordered["search"]["result"];
+    assert_eq!(
+        result["inference"]["education"]["t_closeness"]["distance"],
+        "ordered"
+    );
+    assert_eq!(result["targets_met"], true);
+    let equal = run(&[]);
+    let distance = &equal["search"]["result"]["inference"]["education"]["t_closeness"];
+    assert_eq!(distance["distance"], "equal");
+    // Text without an order: equal distance; the two searches differ.
+    assert_ne!(ordered["search"]["levels"], equal["search"]["levels"]);
 }

@@ -645,21 +645,27 @@ impl InferenceArgs {
             homogeneity_threshold: self.homogeneity_threshold,
             ..InferenceConfig::default()
         };
-        for d in &self.t_distance {
-            match d.split_once('=') {
-                Some((attr, dist)) => cfg
-                    .distance_for
-                    .push((attr.to_string(), Distance::parse(dist)?)),
-                None => cfg.distance = Some(Distance::parse(d)?),
-            }
-        }
+        t_options(&mut cfg, &self.t_distance, &self.order)?;
         cfg.hierarchies = hierarchies(&self.hierarchy, Some(sensitive))?;
-        for o in &self.order {
-            let (attr, values) = attr_value("--order", o)?;
-            cfg.orders.push((attr.to_string(), split_list(values)));
-        }
         Ok(cfg)
     }
+}
+
+/// `--t-distance` (for all, or ATTR=DISTANCE) and `--order ATTR=V1,…`.
+fn t_options(cfg: &mut InferenceConfig, distances: &[String], orders: &[String]) -> Result<()> {
+    for d in distances {
+        match d.split_once('=') {
+            Some((attr, dist)) => cfg
+                .distance_for
+                .push((attr.to_string(), Distance::parse(dist)?)),
+            None => cfg.distance = Some(Distance::parse(d)?),
+        }
+    }
+    for o in orders {
+        let (attr, values) = attr_value("--order", o)?;
+        cfg.orders.push((attr.to_string(), split_list(values)));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -766,9 +772,17 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "C", default_value_t = defaults::RECURSIVE_C)]
     pub c: f64,
 
-    /// Target: t-closeness distance at most T (equal distance for text, ordered for numbers).
+    /// Target: t-closeness distance at most T (hierarchical for a sensitive attribute with a --hierarchy, ordered for numbers or with --order, equal otherwise).
     #[arg(long, value_name = "T", value_parser = kanon::gate::targets::share)]
     pub t: Option<f64>,
+
+    /// t-closeness distance: equal, ordered or hierarchical, for all sensitive attributes or ATTR=DISTANCE.
+    #[arg(long, value_name = "DISTANCE")]
+    pub t_distance: Vec<String>,
+
+    /// Order of a sensitive attribute's values, low to high, for ordered t-closeness.
+    #[arg(long, value_name = "ATTR=V1,V2,…")]
+    pub order: Vec<String>,
 
     /// Target: highest prosecutor risk at most P (the same as k ≥ ⌈1/P⌉).
     #[arg(long, value_name = "P", value_parser = kanon::gate::targets::share)]
@@ -890,13 +904,20 @@ impl SuggestArgs {
         if qis.iter().any(|q| q.is_empty()) {
             return Err(Error::usage("--qi contains an empty column name"));
         }
-        let hierarchies = hierarchies(&self.hierarchy, Some(&qis))?;
+        let sensitive = list(&self.sensitive);
+        let used: Vec<String> = qis.iter().chain(&sensitive).cloned().collect();
+        let hierarchies = hierarchies(&self.hierarchy, Some(&used))?;
+        let mut inference = InferenceConfig {
+            c: self.c,
+            ..InferenceConfig::default()
+        };
+        t_options(&mut inference, &self.t_distance, &self.order)?;
         let analysis = Config {
             input: self.input.clone(),
             read: self.io.read_options()?,
             qis,
             missing_tokens: self.io.missing_tokens(),
-            sensitive: list(&self.sensitive),
+            sensitive,
             targets: Targets {
                 k: Some(self.k),
                 max_average_risk: self.max_average_risk,
@@ -914,10 +935,7 @@ impl SuggestArgs {
                 significance: self.k_map.significance,
                 ..Targets::default()
             },
-            inference: InferenceConfig {
-                c: self.c,
-                ..InferenceConfig::default()
-            },
+            inference,
             show_values: self.show_values,
             missing_as: self.missing_as,
             count: self.count.clone(),
