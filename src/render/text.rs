@@ -443,7 +443,12 @@ fn render_attributes(o: &mut String, r: &Report, style: Style) {
                     .map_or("n/a".to_string(), |s| dec(l, s, 4))
                     .into(),
                 int(l, a.uniques_alone).into(),
-                format!("-{}", int(l, a.uniques_removed)).into(),
+                // Uniques fewer without it; none fewer is 0, not −0.
+                match a.uniques_removed {
+                    0 => "0".to_string(),
+                    n => format!("-{}", int(l, n)),
+                }
+                .into(),
                 if q.missing > 0 {
                     format!("({} {})", int(l, q.missing), l.tr("missing", "ontbrekend"))
                 } else {
