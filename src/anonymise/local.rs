@@ -143,7 +143,9 @@ struct Part {
     classes: Vec<u32>,
     levels: Vec<u16>,
     /// QIs not to split on (bit q): the rest of a split on q, until it
-    /// splits on another QI.
+    /// splits on another QI. Only an economy: splitting the rest on q
+    /// again finds the same groups, and a split always leaves a smaller
+    /// rest, so QIs past the 64th are simply never frozen.
     frozen: u64,
     size: u64,
 }
@@ -219,7 +221,7 @@ impl Ctx<'_> {
     /// The best split of `part` on QI q, if any gains.
     fn split(&self, part: &Part, q: usize, budget: f64) -> Option<Split> {
         let level = part.levels[q] as usize;
-        if level == 0 || part.frozen & (1 << q) != 0 {
+        if level == 0 || (q < 64 && part.frozen & (1 << q) != 0) {
             return None;
         }
         let top = self.cost(q, level, self.code(part.classes[0], q, level));
@@ -366,7 +368,7 @@ impl Ctx<'_> {
                 queue.push_back(Part {
                     classes: split.rest,
                     levels: part.levels.clone(),
-                    frozen: part.frozen | (1 << split.q),
+                    frozen: part.frozen | 1u64.checked_shl(split.q as u32).unwrap_or(0),
                     size: split.rest_size,
                 });
             }
@@ -410,7 +412,6 @@ pub fn recode(
     global: Option<&[usize]>,
     time: Option<TimeLimit>,
 ) -> Option<(LocalRecoding, Outcome)> {
-    assert!(gens.len() <= 64, "local recoding handles at most 64 QIs");
     let ctx = Ctx {
         base,
         gens,

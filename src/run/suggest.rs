@@ -306,11 +306,6 @@ fn check_local(plan: &Plan) -> Result<()> {
              --delta, --beta); {what} is not supported with it: use --recoding global"
         )));
     }
-    if cfg.qis.len() > 64 {
-        return Err(Error::usage(
-            "--recoding local takes at most 64 quasi-identifiers",
-        ));
-    }
     Ok(())
 }
 
