@@ -990,3 +990,177 @@ fn reproduces_arx_enhanced_beta_likeness_case() {
     assert!((loss - 0.759_176_305_345_683).abs() < 1e-10, "{loss}");
     assert_eq!(s["result"]["targets_met"], true);
 }
+
+/// ARX's l-diversity cases without suppression (TestAnonymizationLDiversity
+/// and TestAnonymizationEntropyLDiversity, Shannon entropy), every
+/// attribute but the sensitive one as a QI, with k = 1: the levels, the
+/// score (ARX's precomputed entropy, which without suppression is the
+/// non-uniform entropy, or DM*), and "no solution" where ARX has none.
+#[test]
+fn reproduces_arx_l_diversity_cases() {
+    crate::needs_shared!();
+    const ADULT: &str =
+        "sex,age,race,marital-status,education,native-country,workclass,salary-class";
+    const CUP: &str = "ZIP,AGE,GENDER,INCOME,STATE,NGIFTALL,MINRAMNT";
+    const FARS: &str = "iage,irace,ideathmon,ideathday,isex,ihispanic,iinjury";
+    let (entropy, dm) = ("entropy", "monotonic-discernibility");
+    // (data, QIs, sensitive, l flags, metric, levels (None: no solution), score)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        Option<[u64; 8]>,
+        f64,
+    );
+    let cases: [Case; 11] = [
+        (
+            "adult",
+            ADULT,
+            "occupation",
+            &["--l", "5", "--l-kind", "entropy"],
+            entropy,
+            Some([1, 1, 1, 1, 3, 2, 2, 1]),
+            324_620.526_991_869_2,
+        ),
+        (
+            "adult",
+            ADULT,
+            "occupation",
+            &["--l", "100", "--l-kind", "entropy"],
+            entropy,
+            None,
+            0.0,
+        ),
+        (
+            "cup",
+            CUP,
+            "RAMNTALL",
+            &["--l", "5", "--l-kind", "entropy"],
+            dm,
+            Some([4, 4, 1, 1, 1, 4, 4, 0]),
+            3.015_069_05e8,
+        ),
+        (
+            "cup",
+            CUP,
+            "RAMNTALL",
+            &["--l", "100", "--l-kind", "entropy"],
+            dm,
+            Some([5, 4, 1, 0, 1, 4, 4, 0]),
+            6.196_372_15e8,
+        ),
+        (
+            "cup",
+            CUP,
+            "RAMNTALL",
+            &["--l", "3", "--l-kind", "entropy"],
+            dm,
+            Some([4, 4, 1, 0, 1, 4, 4, 0]),
+            9.226_454_7e7,
+        ),
+        (
+            "cup",
+            CUP,
+            "RAMNTALL",
+            &["--l", "5"],
+            entropy,
+            Some([4, 4, 1, 1, 1, 4, 4, 0]),
+            1_961_244.482_255_954_5,
+        ),
+        (
+            "cup",
+            CUP,
+            "RAMNTALL",
+            &["--l", "100"],
+            entropy,
+            Some([5, 4, 1, 0, 1, 4, 4, 0]),
+            2_032_837.639_079_888_1,
+        ),
+        (
+            "fars_int",
+            FARS,
+            "istatenum",
+            &["--l", "5", "--l-kind", "recursive", "--c", "4"],
+            entropy,
+            Some([0, 2, 3, 3, 1, 2, 2, 0]),
+            1_201_007.088_010_456_2,
+        ),
+        (
+            "fars_int",
+            FARS,
+            "istatenum",
+            &["--l", "100", "--l-kind", "recursive", "--c", "4"],
+            entropy,
+            None,
+            0.0,
+        ),
+        (
+            "fars_int",
+            FARS,
+            "istatenum",
+            &["--l", "5"],
+            entropy,
+            Some([0, 2, 3, 3, 1, 2, 2, 0]),
+            1_201_007.088_010_456_2,
+        ),
+        (
+            "fars_int",
+            FARS,
+            "istatenum",
+            &["--l", "100"],
+            entropy,
+            None,
+            0.0,
+        ),
+    ];
+    for (name, qi, sensitive, l, metric, want, score) in cases {
+        let (input, dir) = (shared(&format!("{name}/{name}.csv")), shared(name));
+        let mut args = vec![
+            "suggest",
+            &input,
+            "--qi",
+            qi,
+            "--k",
+            "1",
+            "--hierarchy",
+            &dir,
+        ];
+        args.extend([
+            "--sensitive",
+            sensitive,
+            "--metric",
+            metric,
+            "--json",
+            "--quiet",
+        ]);
+        args.extend(l);
+        let o = kanon(&args);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let s = &v["search"];
+        let Some(want) = want else {
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{name} {l:?}: no solution expected"
+            );
+            assert!(s["levels"].is_null());
+            continue;
+        };
+        assert_eq!(o.status.code(), Some(0), "{name} {l:?}");
+        let qis: Vec<&str> = qi.split(',').collect();
+        let levels: Vec<u64> = qis
+            .iter()
+            .map(|q| s["levels"][q].as_u64().unwrap())
+            .collect();
+        assert_eq!(levels, want[..qis.len()], "{name} {l:?}");
+        let key = if metric == entropy {
+            "non_uniform_entropy"
+        } else {
+            "monotonic_discernibility"
+        };
+        let got = s["utility"][key].as_f64().unwrap();
+        assert!((got - score).abs() / score < 1e-12, "{name} {l:?}: {got}");
+    }
+}
