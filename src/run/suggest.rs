@@ -348,7 +348,17 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
     }
     let lattice = Lattice::new(generalisations.iter().map(|g| g.height()).collect());
     let size = lattice.size();
-    let goal = goal_with_population(plan, &grouping.table)?;
+    // Weights count towards N only (the search's targets count records).
+    let weight_sum = match &cfg.weight {
+        Some(w) => {
+            let w = crate::input::columns::read_weights(&table, w)?;
+            let per_record =
+                |(i, w): (usize, &f64)| w * counts.as_ref().map_or(1.0, |c| c[i] as f64);
+            Some(w.iter().enumerate().map(per_record).sum())
+        }
+        None => None,
+    };
+    let goal = goal_with_population(plan, &grouping.table, weight_sum)?;
     // Passing nodes lie between the projection floor and the top.
     let floor = projection_floor(&grouping.table, &generalisations, goal);
     let boxed = searched(&lattice, floor.as_deref()).size();
@@ -424,27 +434,32 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
     })
 }
 
-/// The plan's goal with the population-uniqueness target, whose
-/// population size N is known once the table is read.
-fn goal_with_population(plan: &Plan, t: &crate::engine::classes::ClassTable) -> Result<Goal> {
+/// The plan's goal with the targets whose population size N is known
+/// once the table is read (`weight_sum`: the records' weights added up,
+/// with `--weight`, as the analysis of the release takes N from them).
+fn goal_with_population(
+    plan: &Plan,
+    t: &crate::engine::classes::ClassTable,
+    weight_sum: Option<f64>,
+) -> Result<Goal> {
     let cfg = &plan.analysis;
     let mut goal = plan.goal;
+    let n = t.records() as f64;
+    let big_n = |flag: &str| -> Result<f64> {
+        crate::run::survey::population_size_of(cfg, n, weight_sum)?
+            .map(|(big_n, _)| big_n)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "{flag} needs a population size (--population-size, --sampling-fraction or --weight)"
+                ))
+            })
+    };
     if let Some(p) = cfg.targets.max_population_uniqueness {
-        let Some((big_n, _)) = crate::run::survey::population_size(cfg, t)? else {
-            return Err(Error::usage(
-                "--max-population-uniqueness needs a population size (--population-size or --sampling-fraction)",
-            ));
-        };
-        goal.max_population_uniqueness = Some((p, big_n));
+        goal.max_population_uniqueness = Some((p, big_n("--max-population-uniqueness")?));
     }
     // k-map, estimated: k-anonymity with the derived k' (π = n / N).
     if let Some(k_map) = cfg.targets.k_map {
-        let Some((big_n, _)) = crate::run::survey::population_size(cfg, t)? else {
-            return Err(Error::usage(
-                "--k-map needs a population size (--population-size, --sampling-fraction or --weight)",
-            ));
-        };
-        let pi = t.records() as f64 / big_n;
+        let pi = n / big_n("--k-map")?;
         let t_ = &cfg.targets;
         let derived = crate::measure::kmap::derive(k_map, pi, t_.significance, t_.k_map_estimator);
         goal.k = goal.k.max(derived.k);

@@ -16,7 +16,17 @@ use super::analyse::Config;
 
 /// Population size N and where it comes from, if known.
 pub fn population_size(cfg: &Config, t: &ClassTable) -> Result<Option<(f64, &'static str)>> {
-    let n = t.records() as f64;
+    let weights = t.weights.as_ref().map(|w| w.iter().sum::<f64>());
+    population_size_of(cfg, t.records() as f64, weights)
+}
+
+/// [`population_size`] of `n` records whose weights, if any, add up to
+/// `weight_sum`.
+pub fn population_size_of(
+    cfg: &Config,
+    n: f64,
+    weight_sum: Option<f64>,
+) -> Result<Option<(f64, &'static str)>> {
     match (cfg.population_size, cfg.sampling_fraction) {
         (Some(_), Some(_)) => Err(Error::usage(
             "give either --population-size or --sampling-fraction, not both",
@@ -37,10 +47,7 @@ pub fn population_size(cfg: &Config, t: &ClassTable) -> Result<Option<(f64, &'st
             }
             Ok(Some((n / pi, "sampling_fraction")))
         }
-        (None, None) => Ok(t
-            .weights
-            .as_ref()
-            .map(|w| (w.iter().sum::<f64>().max(n), "weights"))),
+        (None, None) => Ok(weight_sum.map(|w| (w.max(n), "weights"))),
     }
 }
 

@@ -447,6 +447,25 @@ fn k_map_estimated_from_the_sampling_fraction() {
         .as_str()
         .unwrap()
         .contains("needs a population size"));
+    // N from the weights, for the search as for the analysis of its release.
+    let testdata = shared("sdcmicro/testdata.csv");
+    let weighted = crate::common::kanon_json(&[
+        "suggest",
+        &testdata,
+        "--qi",
+        "urbrur,roof,walls",
+        "--k",
+        "1",
+        "--k-map",
+        "2000",
+        "--weight",
+        "sampling_weight",
+        "--json",
+        "--quiet",
+    ]);
+    let k_map = &weighted["search"]["result"]["k_map"];
+    assert!(k_map["derived_k"].as_u64().unwrap() > 1, "{k_map}");
+    assert!(weighted["search"]["k"].as_u64() >= k_map["derived_k"].as_u64());
     let o = kanon(&[
         "suggest", &census, "--qi", qi, "--k", "2", "--k-map", "5", "--quiet",
     ]);
