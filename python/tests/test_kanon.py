@@ -260,6 +260,23 @@ def test_k_map_as_the_command_line_does_it():
     assert found["search"]["k"] == 4
 
 
+def test_suggest_takes_the_t_distance_and_order_the_command_line_does():
+    census = FIXTURES / "census.csv"
+    order = ["Preschool", "1st-4th", "5th-6th", "7th-8th", "9th", "10th", "11th", "12th",
+             "HS-grad", "Some-college", "Assoc-voc", "Assoc-acdm", "Bachelors", "Masters",
+             "Prof-school", "Doctorate"]
+    want = cli("suggest", census, "--qi", "age,sex,race", "--k", 5, "--sensitive", "education",
+               "--t", 0.1, "--order", "education=" + ",".join(order))
+    got = kanon.suggest(census, ["age", "sex", "race"], 5, sensitive="education", t=0.1,
+                        order={"education": order})
+    assert got == want
+    distance = got["search"]["result"]["inference"]["education"]["t_closeness"]["distance"]
+    assert distance == "ordered"
+    equal = kanon.suggest(census, ["age", "sex", "race"], 5, sensitive="education", t=0.1,
+                          order={"education": order}, t_distance="equal")
+    assert equal["search"]["result"]["inference"]["education"]["t_closeness"]["distance"] == "equal"
+
+
 def test_nothing_released_carries_the_report():
     # Distinct 40-diversity of salary-class (two values) cannot be met.
     with pytest.raises(kanon.NothingReleased) as e:
