@@ -133,6 +133,8 @@ def analyse(
     k_map: Optional[int] = None,
     k_map_estimator: Optional[str] = None,
     significance: Optional[float] = None,
+    presence_min: Optional[float] = None,
+    presence_max: Optional[float] = None,
     suda: bool = False,
     suda_max: Optional[int] = None,
     dis_fraction: Optional[float] = None,

@@ -210,6 +210,8 @@ struct AnalyseOptions {
     k_map: Option<u64>,
     k_map_estimator: Option<String>,
     significance: Option<f64>,
+    presence_min: Option<f64>,
+    presence_max: Option<f64>,
     #[serde(default)]
     suda: bool,
     suda_max: Option<usize>,
@@ -282,6 +284,8 @@ impl AnalyseOptions {
                 k_map: self.k_map,
                 k_map_estimator: choice(&self.k_map_estimator, KMapEstimator::default())?,
                 significance: self.significance.unwrap_or(SIGNIFICANCE),
+                presence_min: self.presence_min,
+                presence_max: self.presence_max,
             },
             show_values: self.show_values,
             inference,

@@ -182,6 +182,9 @@ pub struct Targets {
     pub k_map_estimator: crate::measure::kmap::Estimator,
     /// Significance level α of the k-map estimate.
     pub significance: f64,
+    /// δ-presence: every class's f/F at least this and at most the next.
+    pub presence_min: Option<f64>,
+    pub presence_max: Option<f64>,
 }
 
 /// α of the k-map estimate unless given (as in ARX's reference cases).
@@ -209,16 +212,37 @@ impl Default for Targets {
             k_map: None,
             k_map_estimator: crate::measure::kmap::Estimator::default(),
             significance: SIGNIFICANCE,
+            presence_min: None,
+            presence_max: None,
         }
     }
 }
 
-/// The k-map target: the smallest class `k` against the derived k'
-/// (`None` without a population size, which fails it).
-pub fn check_k_map(targets: &Targets, derived: Option<u64>, k: u64) -> Option<TargetCheck> {
+/// What the k-map target is checked against.
+pub enum KMapFigure {
+    /// The smallest population class, from a population table.
+    Population(f64),
+    /// The k' derived from the sampling fraction, and the smallest class.
+    Estimated { derived: u64, k: u64 },
+    /// Neither a population table nor a population size.
+    Missing,
+}
+
+/// The k-map target (a missing figure fails it).
+pub fn check_k_map(targets: &Targets, figure: KMapFigure) -> Option<TargetCheck> {
     let k_map = targets.k_map?;
-    Some(match derived {
-        Some(d) => TargetCheck {
+    Some(match figure {
+        KMapFigure::Population(smallest) => TargetCheck {
+            name: "k_map".into(),
+            limit: k_map as f64,
+            actual: smallest,
+            met: Criterion::K.holds(smallest, k_map as f64),
+            message: format!(
+                "k-map: smallest population class {} (target ≥ {k_map})",
+                fmt6(smallest)
+            ),
+        },
+        KMapFigure::Estimated { derived: d, k } => TargetCheck {
             name: "k_map".into(),
             limit: d as f64,
             actual: k as f64,
@@ -227,16 +251,56 @@ pub fn check_k_map(targets: &Targets, derived: Option<u64>, k: u64) -> Option<Ta
                 "k-map {k_map} (estimated as k-anonymity with k' = {d}): smallest class {k} (target k ≥ {d})"
             ),
         },
-        None => TargetCheck {
+        KMapFigure::Missing => TargetCheck {
             name: "k_map".into(),
             limit: k_map as f64,
             actual: f64::NAN,
             met: false,
             message: format!(
-                "k-map {k_map}: not computed, needs a population size (--population-size, --sampling-fraction or --weight)"
+                "k-map {k_map}: not computed, needs a population table (--population) or size (--population-size, --sampling-fraction or --weight)"
             ),
         },
     })
+}
+
+/// The δ-presence targets on the (smallest, largest) f/F over the classes
+/// (`None` without a population, which fails them).
+pub fn check_presence(targets: &Targets, range: Option<(f64, f64)>) -> Vec<TargetCheck> {
+    let mut out = Vec::new();
+    let missing = "needs a population table (--population) or weights (--weight)";
+    if let Some(limit) = targets.presence_min {
+        out.push(match range {
+            Some((lo, _)) => TargetCheck {
+                name: "presence_min".into(),
+                limit,
+                actual: lo,
+                met: tolerance::at_least(lo, limit),
+                message: format!(
+                    "δ-presence: lowest share of a class's population released {} (target ≥ {})",
+                    fmt6(lo),
+                    fmt6(limit)
+                ),
+            },
+            None => TargetCheck {
+                name: "presence_min".into(),
+                limit,
+                actual: f64::NAN,
+                met: false,
+                message: format!("δ-presence: not computed, {missing}"),
+            },
+        });
+    }
+    if let Some(limit) = targets.presence_max {
+        let what = "δ-presence: highest share of a class's population released";
+        out.push(at_most(
+            "presence_max",
+            what,
+            limit,
+            range.map(|r| r.1),
+            missing,
+        ));
+    }
+    out
 }
 
 impl Targets {
@@ -266,6 +330,8 @@ impl Targets {
                 self.max_population_uniqueness,
             ),
             ("--max-global-risk", self.max_global_risk),
+            ("--presence-min", self.presence_min),
+            ("--presence-max", self.presence_max),
         ] {
             if let Some(v) = v {
                 if !(0.0..=1.0).contains(&v) {

@@ -167,9 +167,11 @@ pub struct Assessments {
 
 const LINK_TARGETS: [&str; 3] = ["max_unique_match_rate", "max_link_risk", "k_intersection"];
 
-const SINGLING_TARGETS: [&str; 6] = [
+const SINGLING_TARGETS: [&str; 8] = [
     "k",
     "k_map",
+    "presence_min",
+    "presence_max",
     "max_risk",
     "max_average_risk",
     "max_records_at_risk",

@@ -15,6 +15,7 @@ pub mod inference;
 pub mod kmap;
 pub mod linkage;
 pub mod population;
+pub mod presence;
 pub mod privacy;
 pub mod profile;
 pub mod risk;

@@ -44,9 +44,19 @@ fn known(key: &str) -> Option<(&'static str, &'static str, Unit)> {
         // Evidence of the verdicts (gate::wp216).
         "k" | "k_anonymity.k" => ("k (smallest class)", "k (kleinste groep)", Count),
         "k_map" => (
-            "k-map, estimated (smallest class against k')",
-            "k-map, geschat (kleinste groep tegen k')",
+            "k-map (smallest population class, or smallest class against k')",
+            "k-map (kleinste groep in de populatie, of kleinste groep tegen k')",
             Count,
+        ),
+        "presence_min" | "presence.min" => (
+            "δ-presence, lowest share of a class's population released",
+            "δ-aanwezigheid, laagste aandeel van de populatie van een groep dat is vrijgegeven",
+            Share,
+        ),
+        "presence_max" | "presence.max" => (
+            "δ-presence, highest share of a class's population released",
+            "δ-aanwezigheid, hoogste aandeel van de populatie van een groep dat is vrijgegeven",
+            Share,
         ),
         "sample_uniques" | "sample_uniques.count" => (
             "records unique in the table",
@@ -229,7 +239,7 @@ pub fn distance(l: Lang, d: crate::measure::closeness::Distance) -> &'static str
 /// (δ), at most (every other).
 pub fn relation(name: &str) -> &'static str {
     match name.split('[').next().unwrap_or_default() {
-        "k" | "l" | "k_map" => "≥",
+        "k" | "l" | "k_map" | "presence_min" => "≥",
         "delta" => "<",
         _ => "≤",
     }

@@ -42,8 +42,12 @@ pub struct Report {
     pub subsets: Option<Vec<SubsetInfo>>,
     /// Person-level k; null without `--person-id`.
     pub person_level: Option<PersonLevelInfo>,
-    /// k-map estimated from the sampling fraction; null without `--k-map`.
+    /// k-map, counted in a population table or estimated from the sampling
+    /// fraction; null without `--k-map`.
     pub k_map: Option<KMapInfo>,
+    /// δ-presence, f/F over the classes; null without a population table
+    /// or weights.
+    pub presence: Option<PresenceInfo>,
     /// Inference measures per sensitive attribute (empty without `--sensitive`).
     pub inference: BTreeMap<String, InferenceInfo>,
     /// The worst figure of each inference measure over all sensitive attributes.
@@ -527,11 +531,16 @@ pub struct SearchInfo {
     pub result: Option<Report>,
 }
 
-/// k-map estimated as k-anonymity with a derived k' (docs/metrics.md).
+/// k-map: against a population table, or estimated as k-anonymity with a
+/// derived k' (docs/metrics.md).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct KMapInfo {
     /// The k of k-map: people of the population each class must match.
     pub k: u64,
+    /// `population_table` (counted) or `estimated` (from π).
+    pub method: String,
+    /// With a population table: the smallest population class.
+    pub smallest_population_class: Option<f64>,
     pub estimator: crate::measure::kmap::Estimator,
     /// α: the accepted chance that a class maps to fewer than k people.
     pub significance: f64,
@@ -541,6 +550,16 @@ pub struct KMapInfo {
     pub derived_k: Option<u64>,
     /// The chance a class of size derived_k maps to fewer than k people.
     pub type1_error: Option<f64>,
+}
+
+/// δ-presence (Nergiz, Atzori & Clifton 2007): the share of each class's
+/// population that is released.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PresenceInfo {
+    /// Where F comes from: `population_table` or `weights`.
+    pub basis: String,
+    pub min: f64,
+    pub max: f64,
 }
 
 /// A local recoding's cells, next to the global optimum's.

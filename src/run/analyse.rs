@@ -9,12 +9,13 @@ use crate::engine::classes::{bits_for, group_with, ClassTable, Grouping, Histogr
 use crate::engine::encode::EncodedColumn;
 use crate::error::{Error, Result};
 use crate::gate::targets::{
-    check, check_inference, check_k_map, check_population, BetaKind, DeltaVariant, Measured,
+    check, check_inference, check_k_map, check_population, check_presence, BetaKind, DeltaVariant,
+    KMapFigure, Measured,
 };
 use crate::input::columns::{encode_taking, read_counts, read_weights};
 use crate::input::{read_table_coded, Table};
 use crate::measure::privacy::{below_k_of, class_stats, k_of, sample_uniques_of, Frequencies};
-use crate::measure::risk;
+use crate::measure::{presence, risk};
 use crate::notice::Notice;
 use crate::progress::Progress;
 use crate::report::*;
@@ -657,6 +658,8 @@ fn survey_sections(
             pi.map(|pi| crate::measure::kmap::derive(k, pi, t_.significance, t_.k_map_estimator));
         crate::report::KMapInfo {
             k,
+            method: "estimated".into(),
+            smallest_population_class: None,
             estimator: t_.k_map_estimator,
             significance: t_.significance,
             sampling_fraction: pi,
@@ -793,7 +796,7 @@ fn build_report(
     population_info: Option<PopulationInfo>,
     contributions: Option<&[risk::Contribution]>,
     inference: &[Assessed],
-    sections: Sections,
+    mut sections: Sections,
     mut warnings: Vec<Notice>,
     counts: Option<&[u64]>,
 ) -> Report {
@@ -822,7 +825,22 @@ fn build_report(
         (share, records),
         wildcard.as_ref(),
     );
-    let checks = target_checks(cfg, &measured, &sections, inference);
+    // Against a population table, k-map and δ-presence are counted.
+    let counted = m.basis == "population_table";
+    if let (true, Some(info)) = (counted, sections.k_map.as_mut()) {
+        info.method = "population_table".into();
+        info.smallest_population_class = presence::smallest_population_class(m.population);
+        (info.sampling_fraction, info.derived_k, info.type1_error) = (None, None, None);
+    }
+    let presence = (m.basis != "sample")
+        .then(|| presence::presence(fr.f, m.population))
+        .flatten()
+        .map(|(min, max)| crate::report::PresenceInfo {
+            basis: m.basis.to_string(),
+            min,
+            max,
+        });
+    let checks = target_checks(cfg, &measured, &sections, inference, presence.as_ref());
     let inference_map: BTreeMap<String, InferenceInfo> = inference
         .iter()
         .map(|a| {
@@ -871,6 +889,7 @@ fn build_report(
         subsets: sections.subsets,
         person_level: sections.person_level,
         k_map: sections.k_map,
+        presence,
         inference_worst_case: worst_case(inference),
         inference: inference_map,
         targets_met: checks.iter().all(|c| c.met),
@@ -1013,10 +1032,25 @@ fn target_checks(
     measured: &Measured,
     sections: &Sections,
     inference: &[Assessed],
+    presence: Option<&crate::report::PresenceInfo>,
 ) -> Vec<crate::gate::targets::TargetCheck> {
     let mut checks = check(&cfg.targets, measured);
-    let derived = sections.k_map.as_ref().and_then(|m| m.derived_k);
-    checks.extend(check_k_map(&cfg.targets, derived, measured.k));
+    let k_map = match &sections.k_map {
+        Some(info) => match (info.smallest_population_class, info.derived_k) {
+            (Some(smallest), _) => KMapFigure::Population(smallest),
+            (None, Some(derived)) => KMapFigure::Estimated {
+                derived,
+                k: measured.k,
+            },
+            (None, None) => KMapFigure::Missing,
+        },
+        None => KMapFigure::Missing,
+    };
+    checks.extend(check_k_map(&cfg.targets, k_map));
+    checks.extend(check_presence(
+        &cfg.targets,
+        presence.map(|p| (p.min, p.max)),
+    ));
     checks.extend(check_population(
         &cfg.targets,
         sections.population.as_ref().and_then(|p| p.dankar.share),

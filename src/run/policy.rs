@@ -122,6 +122,10 @@ pub struct TargetsPolicy {
     pub k_map_estimator: Option<String>,
     pub significance: Option<f64>,
     #[serde(default, deserialize_with = "share")]
+    pub presence_min: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
+    pub presence_max: Option<f64>,
+    #[serde(default, deserialize_with = "share")]
     pub max_unique_match_rate: Option<f64>,
     #[serde(default, deserialize_with = "share")]
     pub max_link_risk: Option<f64>,
@@ -401,6 +405,8 @@ impl Policy {
             k_map: t.k_map,
             k_map_estimator: choice(source, "k_map_estimator", &t.k_map_estimator)?,
             significance: t.significance.unwrap_or(crate::gate::targets::SIGNIFICANCE),
+            presence_min: t.presence_min,
+            presence_max: t.presence_max,
         })
     }
 }

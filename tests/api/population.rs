@@ -446,7 +446,7 @@ fn k_map_estimated_from_the_sampling_fraction() {
     assert!(v["targets"][0]["message"]
         .as_str()
         .unwrap()
-        .contains("needs a population size"));
+        .contains("needs a population table (--population) or size"));
     // N from the weights, for the search as for the analysis of its release.
     let testdata = shared("sdcmicro/testdata.csv");
     let weighted = crate::common::kanon_json(&[
@@ -471,4 +471,101 @@ fn k_map_estimated_from_the_sampling_fraction() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--k-map needs a population size"));
+}
+
+/// k-map and δ-presence counted against a population table: a tenth of
+/// the census fixture released, the whole fixture as the population; the
+/// smallest population class and the range of f/F equal a direct count,
+/// and the targets hold exactly at their boundaries.
+#[test]
+fn k_map_and_presence_against_a_population_table() {
+    let census = crate::common::root("fixtures/census.csv");
+    let text = std::fs::read_to_string(&census).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let sample: Vec<&str> = rows.iter().copied().step_by(10).collect();
+    let dir = std::env::temp_dir().join(format!("kanon-presence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("sample.csv");
+    std::fs::write(&path, format!("{header}\n{}\n", sample.join("\n"))).unwrap();
+    // Direct count over (sex, race), the first two QI columns by name.
+    let cols: Vec<&str> = header.split(',').collect();
+    let (sex, race) = (
+        cols.iter().position(|c| *c == "sex").unwrap(),
+        cols.iter().position(|c| *c == "race").unwrap(),
+    );
+    let key = |r: &str| {
+        let f: Vec<&str> = r.split(',').collect();
+        (f[sex].to_string(), f[race].to_string())
+    };
+    let mut big = std::collections::HashMap::new();
+    for r in &rows {
+        *big.entry(key(r)).or_insert(0u64) += 1;
+    }
+    let mut small = std::collections::HashMap::new();
+    for r in &sample {
+        *small.entry(key(r)).or_insert(0u64) += 1;
+    }
+    let smallest = small.keys().map(|k| big[k]).min().unwrap();
+    let shares: Vec<f64> = small
+        .iter()
+        .map(|(k, &f)| f as f64 / big[k] as f64)
+        .collect();
+    let lo = shares.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = shares.iter().copied().fold(0.0, f64::max);
+    let path = path.to_str().unwrap();
+    let analyse = |extra: &[&str]| {
+        let mut args = vec!["analyse", path, "--qi", "sex,race", "--population", &census];
+        args.extend(["--json", "--quiet"]);
+        args.extend(extra);
+        kanon(&args)
+    };
+    let o = analyse(&[]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["presence"]["basis"], "population_table");
+    assert!((v["presence"]["min"].as_f64().unwrap() - lo).abs() < 1e-15);
+    assert!((v["presence"]["max"].as_f64().unwrap() - hi).abs() < 1e-15);
+    // At the boundaries: met; one past them: missed.
+    let (s, lo_s, hi_s) = (smallest.to_string(), lo.to_string(), hi.to_string());
+    let met = analyse(&[
+        "--k-map",
+        &s,
+        "--presence-min",
+        &lo_s,
+        "--presence-max",
+        &hi_s,
+    ]);
+    assert_eq!(
+        met.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&met.stdout)
+    );
+    let v: Value = serde_json::from_slice(&met.stdout).unwrap();
+    assert_eq!(v["k_map"]["method"], "population_table");
+    assert_eq!(
+        v["k_map"]["smallest_population_class"].as_f64(),
+        Some(smallest as f64)
+    );
+    let above = (smallest + 1).to_string();
+    for extra in [
+        &["--k-map", above.as_str()][..],
+        &["--presence-min", &(lo * 1.01).to_string()],
+        &["--presence-max", &(hi * 0.99).to_string()],
+    ] {
+        assert_eq!(analyse(extra).status.code(), Some(1), "{extra:?}");
+    }
+    // Without a population there is no presence figure, and the target fails.
+    let o = kanon(&[
+        "analyse",
+        path,
+        "--qi",
+        "sex,race",
+        "--presence-max",
+        "0.5",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

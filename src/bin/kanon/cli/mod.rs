@@ -713,13 +713,21 @@ pub struct SurveyArgs {
 
     #[command(flatten)]
     pub k_map: KMapArgs,
+
+    /// Target (δ-presence): in every class at least this share of its population is released (needs --population or --weight).
+    #[arg(long, value_name = "D", value_parser = kanon::gate::targets::share)]
+    pub presence_min: Option<f64>,
+
+    /// Target (δ-presence): in no class more than this share of its population is released (needs --population or --weight).
+    #[arg(long, value_name = "D", value_parser = kanon::gate::targets::share)]
+    pub presence_max: Option<f64>,
 }
 
 /// The k-map target, estimated from the sampling fraction (analyse and
 /// the search share it).
 #[derive(Debug, Args)]
 pub struct KMapArgs {
-    /// Target: k-map with K, every class matching at least K people of the population, estimated as k-anonymity with a derived k' (needs --population-size, --sampling-fraction or --weight).
+    /// Target: k-map with K, every class matching at least K people of the population: counted in --population's table, or estimated as k-anonymity with a derived k' (from --population-size, --sampling-fraction or --weight).
     #[arg(long, value_name = "K")]
     pub k_map: Option<u64>,
 
@@ -1128,6 +1136,8 @@ impl AnalyseArgs {
                 k_map: self.survey.k_map.k_map,
                 k_map_estimator: self.survey.k_map.k_map_estimator,
                 significance: self.survey.k_map.significance,
+                presence_min: self.survey.presence_min,
+                presence_max: self.survey.presence_max,
             },
             show_values: self.show_values,
             row_classes: self.records.is_some(),
