@@ -5,5 +5,6 @@
 pub mod generalise;
 pub mod lattice;
 pub mod local;
+pub mod rollups;
 pub mod search;
 pub mod strategy;

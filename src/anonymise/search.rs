@@ -29,6 +29,7 @@ use rayon::prelude::*;
 
 use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
+use crate::anonymise::rollups::Prepared;
 use crate::anonymise::strategy::{walk, Stopped, Strategy, TimeLimit};
 use crate::engine::classes::{ClassTable, Grouping, Histograms};
 use crate::gate::targets::{BetaKind, Criterion, DeltaVariant, LKind};
@@ -311,7 +312,7 @@ pub fn evaluate(
     goal: Goal,
     diversity: Option<&Diversity>,
 ) -> (Outcome, bool) {
-    evaluate_with(base, gens, levels, goal, diversity, true)
+    evaluate_with(base, None, gens, levels, goal, diversity, true)
 }
 
 /// Evaluate a node; with `full` false only the minimised metric is
@@ -319,6 +320,7 @@ pub fn evaluate(
 /// metric that needs each original class's fate — only when minimised.
 pub(super) fn evaluate_with(
     base: &ClassTable,
+    prepared: Option<&Prepared>,
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
@@ -326,7 +328,17 @@ pub(super) fn evaluate_with(
     full: bool,
 ) -> (Outcome, bool) {
     let need_classes = full || goal.metric == Metric::Entropy || diversity.is_some();
-    let g = roll_up(base, gens, levels, need_classes);
+    let g = match prepared
+        .filter(|_| !need_classes)
+        .and_then(|p| p.roll(gens, levels))
+    {
+        Some(table) => Grouping {
+            table,
+            row_class: None,
+            members: None,
+        },
+        None => roll_up(base, gens, levels, need_classes),
+    };
     let t = &g.table;
     let n = t.records();
     let (supp, wild) = suppression(t, gens, levels, goal, g.row_class.as_deref(), diversity);
@@ -428,23 +440,29 @@ fn population_share(t: &ClassTable, supp: &[bool], big_n: f64) -> Option<f64> {
 
 /// Roll the original class table up through the levels' code maps; with
 /// `row_class`, also each original class's released class.
-fn roll_up(
+pub(super) fn roll_up(
     base: &ClassTable,
     gens: &[Generalisation],
     levels: &[usize],
     row_class: bool,
 ) -> Grouping {
-    let maps: Vec<&[u32]> = gens
-        .iter()
+    base.roll_up(&maps_at(gens, levels), &cards_at(gens, levels), row_class)
+}
+
+/// Each QI's code map to its level in `levels`.
+fn maps_at<'a>(gens: &'a [Generalisation], levels: &[usize]) -> Vec<&'a [u32]> {
+    gens.iter()
         .zip(levels)
         .map(|(g, &l)| g.levels[l].map.as_slice())
-        .collect();
-    let cards: Vec<u32> = gens
-        .iter()
+        .collect()
+}
+
+/// Each QI's number of codes at its level in `levels`.
+pub(super) fn cards_at(gens: &[Generalisation], levels: &[usize]) -> Vec<u32> {
+    gens.iter()
         .zip(levels)
         .map(|(g, &l)| g.levels[l].labels.len() as u32)
-        .collect();
-    base.roll_up(&maps, &cards, row_class)
+        .collect()
 }
 
 /// For the transformation `levels`: each original class's released class,

@@ -37,6 +37,7 @@ use rayon::prelude::*;
 
 use super::generalise::Generalisation;
 use super::lattice::{Lattice, Tags};
+use super::rollups::Prepared;
 use super::search::{evaluate_with, order, Bounds, Diversity, Goal, Outcome};
 use crate::engine::classes::{group, ClassTable, Rows};
 use crate::gate::targets::Criterion;
@@ -170,6 +171,8 @@ const CHUNK: usize = 8;
 
 struct Walker<'a> {
     base: &'a ClassTable,
+    /// The base prepared for the roll-ups that need no class mapping.
+    prepared: Prepared<'a>,
     gens: &'a [Generalisation],
     goal: Goal,
     diversity: Option<&'a Diversity>,
@@ -210,6 +213,7 @@ pub fn walk(
     let strategy = strategy.resolve(boxed.size());
     let mut w = Walker {
         base,
+        prepared: Prepared::new(base, gens, floor.as_deref().unwrap_or_default()),
         gens,
         goal,
         diversity,
@@ -290,8 +294,9 @@ impl Walker<'_> {
     /// Roll up `nodes` in parallel (each looks at the clock first; `None`
     /// for those the time limit left out), keeping passing ones.
     fn evaluate(&mut self, nodes: &[Vec<usize>]) -> Vec<Option<Verdict>> {
-        let (base, gens, goal, diversity, deadline) = (
+        let (base, prepared, gens, goal, diversity, deadline) = (
             self.base,
+            Some(&self.prepared),
             self.gens,
             self.goal,
             self.diversity,
@@ -303,7 +308,9 @@ impl Walker<'_> {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     return None;
                 }
-                Some(evaluate_with(base, gens, v, goal, diversity, false))
+                Some(evaluate_with(
+                    base, prepared, gens, v, goal, diversity, false,
+                ))
             })
             .collect();
         let mut verdicts = Vec::with_capacity(outcomes.len());

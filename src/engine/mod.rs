@@ -7,4 +7,5 @@ pub mod classes;
 pub mod encode;
 pub mod intern;
 pub mod radix;
+pub mod roller;
 pub mod splitmix;

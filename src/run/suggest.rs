@@ -637,22 +637,29 @@ impl Suggestion {
         let mut out = all.frame.clone();
         for (q, col) in self.columns.iter().enumerate() {
             let g = &self.generalisations[q];
-            let values: Vec<Option<String>> = col
-                .codes
-                .iter()
-                .zip(&self.row_class)
-                .map(|(&raw, &c)| {
-                    let l = level(c as usize, q)?;
+            // Every level's labels in one column, then missing and `*`;
+            // each record takes its cell from there by index.
+            let mut labels: Vec<Option<&str>> = Vec::new();
+            let mut offset = Vec::with_capacity(g.levels.len());
+            for lv in &g.levels {
+                offset.push(labels.len() as IdxSize);
+                labels.extend(lv.labels.iter().map(|s| Some(s.as_str())));
+            }
+            let missing = labels.len() as IdxSize;
+            let star = missing + 1;
+            labels.extend([None, Some("*")]);
+            let index: Vec<IdxSize> = (col.codes.iter().zip(&self.row_class))
+                .map(|(&raw, &c)| match level(c as usize, q) {
+                    None => star,
                     // A missing value stays missing (an empty cell) below the top.
-                    if Some(raw) == g.missing && l < g.height() {
-                        return Some(None);
-                    }
-                    let lv = &g.levels[l];
-                    Some(Some(lv.labels[lv.map[raw as usize] as usize].clone()))
+                    Some(l) if Some(raw) == g.missing && l < g.height() => missing,
+                    Some(l) => offset[l] + g.levels[l].map[raw as usize] as IdxSize,
                 })
-                .map(|v| v.unwrap_or_else(|| Some("*".to_string())))
                 .collect();
-            out.with_column(Column::new(col.name.as_str().into(), values))
+            let values = StringChunked::from_iter_options(PlSmallStr::EMPTY, labels.into_iter())
+                .take(&IdxCa::from_vec(PlSmallStr::EMPTY, index))
+                .map_err(|e| Error::usage(e.to_string()))?;
+            out.with_column(values.with_name(col.name.as_str().into()).into_column())
                 .map_err(|e| Error::usage(e.to_string()))?;
         }
         if mode == SuppressMode::Remove {

@@ -1,0 +1,286 @@
+//! Many roll-ups of one class table, each in one pass over its classes.
+//!
+//! The generalisation search rolls the same table up through thousands of
+//! code maps (one per lattice node). [`ClassTable::roll_up`] maps every QI
+//! of every class and groups the mapped keys; its cost is d look-ups and a
+//! grouping per class. A [`Roller`] prepares the table once: the QIs are
+//! packed into **blocks** whose joint code space is small, and each class
+//! keeps one joint code per block. For a node, each block gets a table
+//! from its joint code to the block's share of the node's dense key
+//! (Σ_q map_q(c_q) · stride_q over the block's QIs; the dense key is the
+//! mixed-radix number of the mapped codes, first QI most significant, so
+//! its order is the class table's order). A class's key is then the sum of
+//! one look-up per block, counted straight into a dense array; the classes
+//! are the non-empty cells in ascending key order. Same table, same order,
+//! as `roll_up` gives (tested).
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use super::classes::ClassTable;
+
+/// Largest joint code space of a block (its table: 256 KiB of `u32`).
+const BLOCK_MAX: u64 = 1 << 16;
+/// Largest dense key space counted directly; beyond it `roll_up` groups.
+const SPACE_MAX: u64 = 1 << 22;
+
+thread_local! {
+    /// Per-thread counting array, all zeros between roll-ups.
+    static COUNTS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A class table prepared for many roll-ups.
+pub struct Roller<'a> {
+    table: Cow<'a, ClassTable>,
+    /// The QIs of each block, in ascending order.
+    blocks: Vec<Vec<usize>>,
+    /// Per block, each class's joint code (mixed radix of the block's
+    /// QIs' codes, first QI most significant).
+    codes: Vec<Vec<u32>>,
+    /// Every class holds a record, so an empty cell is an absent class.
+    usable: bool,
+}
+
+impl<'a> Roller<'a> {
+    pub fn new(table: &'a ClassTable) -> Roller<'a> {
+        Roller::prepare(Cow::Borrowed(table))
+    }
+
+    /// A roller that owns its table.
+    pub fn owning(table: ClassTable) -> Roller<'static> {
+        Roller::prepare(Cow::Owned(table))
+    }
+
+    fn prepare(table: Cow<'a, ClassTable>) -> Roller<'a> {
+        let blocks = blocks(&table.cards);
+        let codes = blocks
+            .iter()
+            .map(|qis| {
+                (0..table.len())
+                    .map(|c| {
+                        qis.iter().fold(0u32, |code, &q| {
+                            code * table.cards[q].max(1) + table.keys[q][c]
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Roller {
+            usable: table.weights.is_none() && table.sizes.iter().all(|&f| f > 0),
+            table,
+            blocks,
+            codes,
+        }
+    }
+
+    /// Number of classes of the prepared table.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// The table rolled up through `maps[q][old] = new` (codes below
+    /// `cards[q]`): equal to `table.roll_up(maps, cards, false).table`.
+    pub fn roll(&self, maps: &[&[u32]], cards: &[u32]) -> ClassTable {
+        let space = cards
+            .iter()
+            .try_fold(1u64, |s, &c| s.checked_mul(c.max(1) as u64))
+            .filter(|&s| s <= SPACE_MAX);
+        let Some(space) = space.filter(|_| self.usable) else {
+            return self.table.roll_up(maps, cards, false).table;
+        };
+        // stride_q = Π_{q' > q} cards[q'].
+        let mut strides = vec![1u64; cards.len()];
+        for q in (0..cards.len().saturating_sub(1)).rev() {
+            strides[q] = strides[q + 1] * cards[q + 1].max(1) as u64;
+        }
+        let tables: Vec<Vec<u32>> = self
+            .blocks
+            .iter()
+            .map(|qis| {
+                let mut part = vec![0u32];
+                for &q in qis {
+                    let map = &maps[q][..self.table.cards[q] as usize];
+                    let stride = strides[q] as u32;
+                    part = part
+                        .iter()
+                        .flat_map(|&p| map.iter().map(move |&m| p + m * stride))
+                        .collect();
+                }
+                part
+            })
+            .collect();
+        COUNTS.with(|counts| {
+            let mut counts = counts.borrow_mut();
+            if counts.len() < space as usize {
+                counts.resize(space as usize, 0);
+            }
+            let counts = &mut counts[..space as usize];
+            self.count(&tables, counts);
+            collect(counts, cards)
+        })
+    }
+
+    fn count(&self, tables: &[Vec<u32>], counts: &mut [u64]) {
+        let sizes = &self.table.sizes;
+        match (tables, &self.codes[..]) {
+            ([t0], [c0]) => {
+                for (i, &f) in sizes.iter().enumerate() {
+                    counts[t0[c0[i] as usize] as usize] += f;
+                }
+            }
+            ([t0, t1], [c0, c1]) => {
+                for (i, &f) in sizes.iter().enumerate() {
+                    counts[(t0[c0[i] as usize] + t1[c1[i] as usize]) as usize] += f;
+                }
+            }
+            ([t0, t1, t2], [c0, c1, c2]) => {
+                for (i, &f) in sizes.iter().enumerate() {
+                    let key = t0[c0[i] as usize] + t1[c1[i] as usize] + t2[c2[i] as usize];
+                    counts[key as usize] += f;
+                }
+            }
+            _ => {
+                for (i, &f) in sizes.iter().enumerate() {
+                    let key: u32 = tables
+                        .iter()
+                        .zip(&self.codes)
+                        .map(|(t, c)| t[c[i] as usize])
+                        .sum();
+                    counts[key as usize] += f;
+                }
+            }
+        }
+    }
+}
+
+/// The non-empty cells of `counts`, in key order, as a class table; the
+/// cells are left zero.
+fn collect(counts: &mut [u64], cards: &[u32]) -> ClassTable {
+    let mut keys: Vec<Vec<u32>> = vec![Vec::new(); cards.len()];
+    let mut sizes = Vec::new();
+    // Most cells are empty: test a run of them at once (vectorised).
+    const RUN: usize = 16;
+    for (r, run) in counts.chunks_mut(RUN).enumerate() {
+        if run.iter().fold(0, |any, &x| any | x) == 0 {
+            continue;
+        }
+        for (i, cell) in run.iter_mut().enumerate() {
+            if *cell == 0 {
+                continue;
+            }
+            sizes.push(std::mem::take(cell));
+            // Keys are below SPACE_MAX, so 32-bit division suffices.
+            let mut rest = (r * RUN + i) as u32;
+            for (q, &card) in cards.iter().enumerate().rev() {
+                let card = card.max(1);
+                let next = rest / card;
+                keys[q].push(rest - next * card);
+                rest = next;
+            }
+        }
+    }
+    ClassTable {
+        keys,
+        cards: cards.to_vec(),
+        sizes,
+        weights: None,
+    }
+}
+
+/// Pack QIs into blocks of at most [`BLOCK_MAX`] joint codes, largest
+/// code spaces first, each into the first block it fits (a QI larger
+/// than the limit is a block of its own).
+fn blocks(cards: &[u32]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..cards.len()).collect();
+    order.sort_by_key(|&q| std::cmp::Reverse(cards[q]));
+    let mut blocks: Vec<(Vec<usize>, u64)> = Vec::new();
+    for q in order {
+        let card = cards[q].max(1) as u64;
+        match blocks.iter_mut().find(|(_, s)| s * card <= BLOCK_MAX) {
+            Some((qis, s)) => {
+                qis.push(q);
+                *s *= card;
+            }
+            None => blocks.push((vec![q], card)),
+        }
+    }
+    blocks
+        .into_iter()
+        .map(|(mut qis, _)| {
+            qis.sort_unstable();
+            qis
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::classes::{group, Rows};
+    use crate::engine::splitmix::SplitMix64;
+
+    fn random_table(seed: u64, cards: &[u32], rows: usize) -> ClassTable {
+        let mut rng = SplitMix64(seed);
+        let columns: Vec<Vec<u32>> = cards
+            .iter()
+            .map(|&c| {
+                (0..rows)
+                    .map(|_| (rng.next_u64() % c as u64) as u32)
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
+        group(
+            Rows {
+                columns: &refs,
+                cards,
+                counts: None,
+                weights: None,
+                len: rows,
+            },
+            false,
+        )
+        .table
+    }
+
+    #[test]
+    fn blocks_pack_small_qis_together() {
+        let b = blocks(&[30_000, 2, 5, 70_000, 16, 40]);
+        assert_eq!(b, vec![vec![3], vec![0, 1], vec![2, 4, 5]]);
+        for qis in &b {
+            let space: u64 = qis
+                .iter()
+                .map(|&q| [30_000u64, 2, 5, 70_000, 16, 40][q])
+                .product();
+            assert!(space <= BLOCK_MAX || qis.len() == 1);
+        }
+    }
+
+    #[test]
+    fn agrees_with_roll_up() {
+        // One block, two, three and more; maps that merge codes.
+        for (seed, cards) in [
+            (1u64, vec![7u32, 3, 5]),
+            (2, vec![300, 400, 2]),
+            (3, vec![70_000, 300, 300, 9]),
+            (4, vec![300, 300, 300, 300, 300]),
+        ] {
+            let t = random_table(seed, &cards, 5_000);
+            let roller = Roller::new(&t);
+            for divisor in [1u32, 2, 3, 50] {
+                let maps: Vec<Vec<u32>> = cards
+                    .iter()
+                    .map(|&c| (0..c).map(|x| x / divisor).collect())
+                    .collect();
+                let up: Vec<u32> = cards.iter().map(|&c| c.div_ceil(divisor)).collect();
+                let refs: Vec<&[u32]> = maps.iter().map(Vec::as_slice).collect();
+                let want = t.roll_up(&refs, &up, false).table;
+                assert_eq!(roller.roll(&refs, &up), want, "cards {cards:?} / {divisor}");
+            }
+        }
+    }
+}
