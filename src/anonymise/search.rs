@@ -635,22 +635,23 @@ fn utility(
 pub fn loss(t: &ClassTable, mask: &[bool], gens: &[Generalisation], levels: &[usize]) -> f64 {
     let n = t.records() as f64;
     let d = gens.len() as f64;
+    let shares: Vec<&[f64]> = gens
+        .iter()
+        .zip(levels)
+        .map(|(g, &l)| g.levels[l].share.as_slice())
+        .collect();
+    // One pass over the classes with one running total per QI: each total
+    // adds its terms in class order, as a pass per QI would, but the QIs'
+    // additions no longer wait on each other.
+    let mut totals = vec![0.0f64; gens.len()];
+    for (c, (&f, &s)) in t.sizes.iter().zip(mask).enumerate() {
+        let f = f as f64;
+        for ((total, share), keys) in totals.iter_mut().zip(&shares).zip(&t.keys) {
+            *total += if s { f } else { f * share[keys[c] as usize] };
+        }
+    }
     let mut product = 1.0;
-    for (q, (g, &l)) in gens.iter().zip(levels).enumerate() {
-        let share = &g.levels[l].share;
-        let total: f64 = t
-            .sizes
-            .iter()
-            .zip(&t.keys[q])
-            .zip(mask)
-            .map(|((&f, &c), &s)| {
-                if s {
-                    f as f64
-                } else {
-                    f as f64 * share[c as usize]
-                }
-            })
-            .sum();
+    for (total, g) in totals.into_iter().zip(gens) {
         product *= 1.0 + normalise(total, n, g);
     }
     product.powf(1.0 / d) - 1.0

@@ -17,6 +17,8 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
+use strength_reduce::StrengthReducedU32;
+
 use super::classes::ClassTable;
 
 /// Largest joint code space of a block (its table: 256 KiB of `u32`).
@@ -36,7 +38,7 @@ pub struct Roller<'a> {
     blocks: Vec<Vec<usize>>,
     /// Per block, each class's joint code (mixed radix of the block's
     /// QIs' codes, first QI most significant).
-    codes: Vec<Vec<u32>>,
+    codes: Codes,
     /// Every class holds a record, so an empty cell is an absent class.
     usable: bool,
 }
@@ -53,7 +55,7 @@ impl<'a> Roller<'a> {
 
     fn prepare(table: Cow<'a, ClassTable>) -> Roller<'a> {
         let blocks = blocks(&table.cards);
-        let codes = blocks
+        let codes: Vec<Vec<u32>> = blocks
             .iter()
             .map(|qis| {
                 (0..table.len())
@@ -65,6 +67,16 @@ impl<'a> Roller<'a> {
                     .collect()
             })
             .collect();
+        let space = |qis: &Vec<usize>| -> u64 {
+            qis.iter().map(|&q| table.cards[q].max(1) as u64).product()
+        };
+        let widths: Vec<u32> = blocks.iter().map(|b| bits_for_space(space(b))).collect();
+        let size_bits = bits_for_space(table.sizes.iter().max().map_or(0, |&m| m + 1));
+        let codes = if size_bits + widths.iter().sum::<u32>() <= 64 {
+            Codes::packed(&codes, &widths, &table.sizes, size_bits)
+        } else {
+            Codes::Columns(codes)
+        };
         Roller {
             usable: table.weights.is_none() && table.sizes.iter().all(|&f| f > 0),
             table,
@@ -125,29 +137,45 @@ impl<'a> Roller<'a> {
     }
 
     fn count(&self, tables: &[Vec<u32>], counts: &mut [u64]) {
-        let sizes = &self.table.sizes;
-        match (tables, &self.codes[..]) {
-            ([t0], [c0]) => {
-                for (i, &f) in sizes.iter().enumerate() {
-                    counts[t0[c0[i] as usize] as usize] += f;
+        match &self.codes {
+            Codes::Packed {
+                words,
+                fields,
+                size_mask,
+            } => {
+                let at = |w: u64, (shift, mask): (u32, u64)| ((w >> shift) & mask) as usize;
+                match (tables, &fields[..]) {
+                    ([t0], &[f0]) => {
+                        for &w in words {
+                            counts[t0[at(w, f0)] as usize] += w & size_mask;
+                        }
+                    }
+                    ([t0, t1], &[f0, f1]) => {
+                        for &w in words {
+                            let key = t0[at(w, f0)] + t1[at(w, f1)];
+                            counts[key as usize] += w & size_mask;
+                        }
+                    }
+                    ([t0, t1, t2], &[f0, f1, f2]) => {
+                        for &w in words {
+                            let key = t0[at(w, f0)] + t1[at(w, f1)] + t2[at(w, f2)];
+                            counts[key as usize] += w & size_mask;
+                        }
+                    }
+                    _ => {
+                        for &w in words {
+                            let key: u32 =
+                                tables.iter().zip(fields).map(|(t, &f)| t[at(w, f)]).sum();
+                            counts[key as usize] += w & size_mask;
+                        }
+                    }
                 }
             }
-            ([t0, t1], [c0, c1]) => {
-                for (i, &f) in sizes.iter().enumerate() {
-                    counts[(t0[c0[i] as usize] + t1[c1[i] as usize]) as usize] += f;
-                }
-            }
-            ([t0, t1, t2], [c0, c1, c2]) => {
-                for (i, &f) in sizes.iter().enumerate() {
-                    let key = t0[c0[i] as usize] + t1[c1[i] as usize] + t2[c2[i] as usize];
-                    counts[key as usize] += f;
-                }
-            }
-            _ => {
-                for (i, &f) in sizes.iter().enumerate() {
+            Codes::Columns(codes) => {
+                for (i, &f) in self.table.sizes.iter().enumerate() {
                     let key: u32 = tables
                         .iter()
-                        .zip(&self.codes)
+                        .zip(codes)
                         .map(|(t, c)| t[c[i] as usize])
                         .sum();
                     counts[key as usize] += f;
@@ -157,11 +185,67 @@ impl<'a> Roller<'a> {
     }
 }
 
+/// Each class's block codes: packed with its size into one word when
+/// they fit (one sequential stream of 8 bytes a class: the roll-up is
+/// bound by memory traffic), else a column per block.
+enum Codes {
+    Packed {
+        words: Vec<u64>,
+        /// Per block, (shift, mask) of its code in a word.
+        fields: Vec<(u32, u64)>,
+        /// The size sits in the low bits.
+        size_mask: u64,
+    },
+    Columns(Vec<Vec<u32>>),
+}
+
+impl Codes {
+    fn packed(codes: &[Vec<u32>], widths: &[u32], sizes: &[u64], size_bits: u32) -> Codes {
+        let mut fields = Vec::with_capacity(widths.len());
+        let mut shift = size_bits;
+        for &w in widths {
+            fields.push((shift, mask(w)));
+            shift += w;
+        }
+        let words = (0..sizes.len())
+            .map(|c| {
+                (codes.iter().zip(&fields)).fold(sizes[c], |word, (col, &(shift, _))| {
+                    word | (col[c] as u64) << shift
+                })
+            })
+            .collect();
+        Codes::Packed {
+            words,
+            fields,
+            size_mask: mask(size_bits),
+        }
+    }
+}
+
+/// The low `bits` bits set.
+fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+/// Bits that hold every value below `space`.
+fn bits_for_space(space: u64) -> u32 {
+    64 - space.saturating_sub(1).leading_zeros()
+}
+
 /// The non-empty cells of `counts`, in key order, as a class table; the
 /// cells are left zero.
 fn collect(counts: &mut [u64], cards: &[u32]) -> ClassTable {
     let mut keys: Vec<Vec<u32>> = vec![Vec::new(); cards.len()];
     let mut sizes = Vec::new();
+    // Keys are below SPACE_MAX: 32-bit division, by a multiply and shift.
+    let divisors: Vec<StrengthReducedU32> = cards
+        .iter()
+        .map(|&c| StrengthReducedU32::new(c.max(1)))
+        .collect();
     // Most cells are empty: test a run of them at once (vectorised).
     const RUN: usize = 16;
     for (r, run) in counts.chunks_mut(RUN).enumerate() {
@@ -173,12 +257,10 @@ fn collect(counts: &mut [u64], cards: &[u32]) -> ClassTable {
                 continue;
             }
             sizes.push(std::mem::take(cell));
-            // Keys are below SPACE_MAX, so 32-bit division suffices.
             let mut rest = (r * RUN + i) as u32;
-            for (q, &card) in cards.iter().enumerate().rev() {
-                let card = card.max(1);
-                let next = rest / card;
-                keys[q].push(rest - next * card);
+            for (q, d) in divisors.iter().enumerate().rev() {
+                let (next, code) = StrengthReducedU32::div_rem(rest, *d);
+                keys[q].push(code);
                 rest = next;
             }
         }
@@ -268,10 +350,17 @@ mod tests {
             (2, vec![300, 400, 2]),
             (3, vec![70_000, 300, 300, 9]),
             (4, vec![300, 300, 300, 300, 300]),
+            // Four blocks of 17 bits: too wide to pack, a column per block.
+            (5, vec![70_000, 70_000, 70_000, 70_000]),
         ] {
             let t = random_table(seed, &cards, 5_000);
             let roller = Roller::new(&t);
-            for divisor in [1u32, 2, 3, 50] {
+            assert_eq!(
+                matches!(roller.codes, Codes::Packed { .. }),
+                seed != 5,
+                "{cards:?}"
+            );
+            for divisor in [1u32, 2, 3, 50, 35_000] {
                 let maps: Vec<Vec<u32>> = cards
                     .iter()
                     .map(|&c| (0..c).map(|x| x / divisor).collect())
