@@ -56,11 +56,18 @@ impl<'a> Prepared<'a> {
 
     /// The class table of `levels`, or `None` below the floor (or where a
     /// hierarchy's levels cross): then the caller rolls up the base.
-    pub(crate) fn roll(&self, gens: &[Generalisation], levels: &[usize]) -> Option<ClassTable> {
+    /// `keep` may decline the table on seeing its class sizes
+    /// ([`Roller::roll_if`]): `Some(None)` then.
+    pub(crate) fn roll(
+        &self,
+        gens: &[Generalisation],
+        levels: &[usize],
+        keep: impl FnOnce(&[u64]) -> bool,
+    ) -> Option<Option<ClassTable>> {
         let maps: Vec<&[u32]> = (self.maps.as_ref()?.iter().zip(levels).zip(&self.floor))
             .map(|((m, &l), &f)| Some(m[l.checked_sub(f)?].as_slice()))
             .collect::<Option<_>>()?;
-        Some(self.roller.roll(&maps, &cards_at(gens, levels)))
+        Some(self.roller.roll_if(&maps, &cards_at(gens, levels), keep))
     }
 }
 
@@ -105,7 +112,7 @@ mod tests {
             let prepared = Prepared::new(&base, &gens, &floor);
             let lattice = Lattice::new(gens.iter().map(|g| g.height()).collect());
             for levels in (0..=lattice.top_sum()).flat_map(|s| lattice.level(s)) {
-                let got = prepared.roll(&gens, &levels);
+                let got = prepared.roll(&gens, &levels, |_| true).map(Option::unwrap);
                 if levels.iter().zip(&floor).any(|(l, f)| l < f) {
                     assert!(got.is_none(), "{levels:?} lies below the floor");
                 } else {

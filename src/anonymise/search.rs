@@ -312,10 +312,24 @@ pub fn evaluate(
     goal: Goal,
     diversity: Option<&Diversity>,
 ) -> (Outcome, bool) {
-    evaluate_with(base, None, gens, levels, goal, diversity, true)
+    evaluate_with(base, None, gens, levels, goal, diversity, Depth::Full)
 }
 
-/// Evaluate a node; with `full` false only the minimised metric is
+/// How much of a node [`evaluate_with`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Depth {
+    /// Every figure.
+    Full,
+    /// The minimised metric (and what passing needs).
+    Score,
+    /// As `Score`, but a node whose classes smaller than k alone hold more
+    /// records than the budget is only said to fail (`k_fails`, score
+    /// infinite), before its class table is built: what the exact search
+    /// needs of a failing node, which it only tags.
+    Verdict,
+}
+
+/// Evaluate a node to `depth`: below `Full` only the minimised metric is
 /// computed (the search's inner loop), and non-uniform entropy — the one
 /// metric that needs each original class's fate — only when minimised.
 pub(super) fn evaluate_with(
@@ -325,18 +339,31 @@ pub(super) fn evaluate_with(
     levels: &[usize],
     goal: Goal,
     diversity: Option<&Diversity>,
-    full: bool,
+    depth: Depth,
 ) -> (Outcome, bool) {
+    let full = depth == Depth::Full;
     let need_classes = full || goal.metric == Metric::Entropy || diversity.is_some();
-    let g = match prepared
+    // Records in classes smaller than k beyond the budget: fails, and so
+    // does every specialisation (what `k_fails` says below).
+    let keep = |sizes: &[u64]| {
+        if depth != Depth::Verdict || goal.wildcard {
+            return true;
+        }
+        let (short, n) = sizes.iter().fold((0u64, 0u64), |(short, n), &f| {
+            (short + if f < goal.k { f } else { 0 }, n + f)
+        });
+        tolerance::at_most(short as f64, goal.suppression * n as f64)
+    };
+    let rolled = prepared
         .filter(|_| !need_classes)
-        .and_then(|p| p.roll(gens, levels))
-    {
-        Some(table) => Grouping {
+        .and_then(|p| p.roll(gens, levels, keep));
+    let g = match rolled {
+        Some(Some(table)) => Grouping {
             table,
             row_class: None,
             members: None,
         },
+        Some(None) => return (declined(levels), false),
         None => roll_up(base, gens, levels, need_classes),
     };
     let t = &g.table;
@@ -413,6 +440,20 @@ pub(super) fn evaluate_with(
         },
         pass,
     )
+}
+
+/// The outcome of a node declined at [`Depth::Verdict`]: fails on k.
+fn declined(levels: &[usize]) -> Outcome {
+    Outcome {
+        levels: levels.to_vec(),
+        suppressed: u64::MAX,
+        k: 0,
+        classes: 0,
+        loss: f64::INFINITY,
+        score: f64::INFINITY,
+        utility: Utility::default(),
+        k_fails: true,
+    }
 }
 
 /// Dankar's estimate of the population share unique, over the released

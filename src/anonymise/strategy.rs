@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use super::generalise::Generalisation;
 use super::lattice::{Lattice, Tags};
 use super::rollups::Prepared;
-use super::search::{evaluate_with, order, Bounds, Diversity, Goal, Outcome};
+use super::search::{evaluate_with, order, Bounds, Depth, Diversity, Goal, Outcome};
 use crate::engine::classes::{group, ClassTable, Rows};
 use crate::gate::targets::Criterion;
 use crate::measure::tolerance;
@@ -173,6 +173,10 @@ struct Walker<'a> {
     base: &'a ClassTable,
     /// The base prepared for the roll-ups that need no class mapping.
     prepared: Prepared<'a>,
+    /// What a node's evaluation computes: `Verdict` in the exact walk,
+    /// which only tags failing nodes; `Score` where failing nodes' figures
+    /// guide the way (the climb).
+    depth: Depth,
     gens: &'a [Generalisation],
     goal: Goal,
     diversity: Option<&'a Diversity>,
@@ -214,6 +218,7 @@ pub fn walk(
     let mut w = Walker {
         base,
         prepared: Prepared::new(base, gens, floor.as_deref().unwrap_or_default()),
+        depth: Depth::Score,
         gens,
         goal,
         diversity,
@@ -294,13 +299,14 @@ impl Walker<'_> {
     /// Roll up `nodes` in parallel (each looks at the clock first; `None`
     /// for those the time limit left out), keeping passing ones.
     fn evaluate(&mut self, nodes: &[Vec<usize>]) -> Vec<Option<Verdict>> {
-        let (base, prepared, gens, goal, diversity, deadline) = (
+        let (base, prepared, gens, goal, diversity, deadline, depth) = (
             self.base,
             Some(&self.prepared),
             self.gens,
             self.goal,
             self.diversity,
             self.deadline(),
+            self.depth,
         );
         let outcomes: Vec<Option<(Outcome, bool)>> = nodes
             .par_iter()
@@ -309,7 +315,7 @@ impl Walker<'_> {
                     return None;
                 }
                 Some(evaluate_with(
-                    base, prepared, gens, v, goal, diversity, false,
+                    base, prepared, gens, v, goal, diversity, depth,
                 ))
             })
             .collect();
@@ -550,6 +556,13 @@ impl Walker<'_> {
     /// the top down, with tags and bound pruning. Tags are numbered in the
     /// box, where a node's parent is one stride away.
     fn exact(&mut self, boxed: &Lattice) -> Stopped {
+        self.depth = Depth::Verdict;
+        let stopped = self.exact_walk(boxed);
+        self.depth = Depth::Score;
+        stopped
+    }
+
+    fn exact_walk(&mut self, boxed: &Lattice) -> Stopped {
         let h = boxed.heights().to_vec();
         let mut stride = vec![1u64; h.len()];
         for i in (0..h.len().saturating_sub(1)).rev() {

@@ -97,12 +97,26 @@ impl<'a> Roller<'a> {
     /// The table rolled up through `maps[q][old] = new` (codes below
     /// `cards[q]`): equal to `table.roll_up(maps, cards, false).table`.
     pub fn roll(&self, maps: &[&[u32]], cards: &[u32]) -> ClassTable {
+        self.roll_if(maps, cards, |_| true)
+            .expect("a roll-up that keeps every table")
+    }
+
+    /// [`Roller::roll`], where `keep` first sees the class sizes (the
+    /// non-zero cells of a dense array) and may decline the table: `None`
+    /// then, without the cost of building it. On the general path (a key
+    /// space too large to count densely) the table is always built.
+    pub fn roll_if(
+        &self,
+        maps: &[&[u32]],
+        cards: &[u32],
+        keep: impl FnOnce(&[u64]) -> bool,
+    ) -> Option<ClassTable> {
         let space = cards
             .iter()
             .try_fold(1u64, |s, &c| s.checked_mul(c.max(1) as u64))
             .filter(|&s| s <= SPACE_MAX);
         let Some(space) = space.filter(|_| self.usable) else {
-            return self.table.roll_up(maps, cards, false).table;
+            return Some(self.table.roll_up(maps, cards, false).table);
         };
         // stride_q = Π_{q' > q} cards[q'].
         let mut strides = vec![1u64; cards.len()];
@@ -132,7 +146,12 @@ impl<'a> Roller<'a> {
             }
             let counts = &mut counts[..space as usize];
             self.count(&tables, counts);
-            collect(counts, cards)
+            if keep(counts) {
+                Some(collect(counts, cards))
+            } else {
+                counts.fill(0);
+                None
+            }
         })
     }
 
