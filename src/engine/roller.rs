@@ -97,8 +97,9 @@ impl<'a> Roller<'a> {
     /// The table rolled up through `maps[q][old] = new` (codes below
     /// `cards[q]`): equal to `table.roll_up(maps, cards, false).table`.
     pub fn roll(&self, maps: &[&[u32]], cards: &[u32]) -> ClassTable {
+        // `roll_if` declines nothing when `keep` keeps everything.
         self.roll_if(maps, cards, |_| true)
-            .expect("a roll-up that keeps every table")
+            .unwrap_or_else(|| self.table.roll_up(maps, cards, false).table)
     }
 
     /// [`Roller::roll`], where `keep` first sees the class sizes (the
