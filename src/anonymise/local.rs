@@ -421,24 +421,25 @@ pub fn recode(
     };
     let n = base.records();
     let budget = goal.suppression * n as f64;
-    let mut found = Vec::new();
-    for start in [Start::Top, Start::Global] {
+    let from = |start: Start| {
         // Suppression changes the released records' sensitive
         // distribution, which t, δ and β compare with: a recoding whose
         // parts miss a target against it is searched again without
         // suppressing more, and dropped if it still misses.
         for budget in [budget, 0.0] {
-            let Some(r) = ctx.from(start, global, budget, time) else {
-                break;
-            };
+            let r = ctx.from(start, global, budget, time)?;
             if ctx.verified(&r) {
-                found.push(r);
-                break;
+                return Some(r);
             }
         }
-    }
-    found
+        None
+    };
+    // The two searches are independent: one on each core (the queue of
+    // parts within one is worked in order, its budget shared).
+    let (top, global) = rayon::join(|| from(Start::Top), || from(Start::Global));
+    [top, global]
         .into_iter()
+        .flatten()
         .map(|r| {
             let o = outcome(base, gens, &r, goal.metric);
             (r, o)
