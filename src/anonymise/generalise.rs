@@ -46,6 +46,26 @@ impl Generalisation {
         self.levels.len() - 1
     }
 
+    /// Level `a`'s codes mapped to level `b`'s (b ≥ a), from both levels'
+    /// maps of the original codes; `None` when level b splits a value of
+    /// level a (levels that do not nest), so nothing is rolled up from a.
+    pub fn map_between(&self, a: usize, b: usize) -> Option<Vec<u32>> {
+        let (low, high) = (&self.levels[a], &self.levels[b]);
+        let mut map = vec![u32::MAX; low.labels.len()];
+        for (&x, &y) in low.map.iter().zip(&high.map) {
+            match map[x as usize] {
+                u32::MAX => map[x as usize] = y,
+                seen if seen != y => return None,
+                _ => {}
+            }
+        }
+        // Codes no original value reaches hold no class: map them anywhere.
+        for m in map.iter_mut().filter(|m| **m == u32::MAX) {
+            *m = 0;
+        }
+        Some(map)
+    }
+
     /// The code the missing value has at `level`, if the column has one.
     pub fn missing_at(&self, level: usize) -> Option<u32> {
         self.missing.map(|m| self.levels[level].map[m as usize])
@@ -416,6 +436,23 @@ mod tests {
     fn dict(values: &[&str]) -> Dictionary {
         let s = Series::new("x".into(), values);
         encode_series("t", "x", &s, &[]).unwrap().dict
+    }
+
+    /// Level 1 of "interval:5,10,*" on 23, 27, 31, 45 groups codes
+    /// [0, 1, 2, 3] as [0, 1, 2, 3] ([20,25[ [25,30[ [30,35[ [45,50[),
+    /// level 2 as [0, 0, 1, 2]: so level 1 → level 2 is [0, 0, 1, 2].
+    #[test]
+    fn maps_between_nested_levels_or_refuses() {
+        let d = dict(&["23", "27", "31", "45"]);
+        let mut g = Generalisation::from_spec("t", "age", "interval:5,10,*", &d).unwrap();
+        assert_eq!(g.map_between(1, 2), Some(vec![0, 0, 1, 2]));
+        assert_eq!(g.map_between(2, 3), Some(vec![0, 0, 0]));
+        assert_eq!(g.map_between(0, 0), Some(vec![0, 1, 2, 3]));
+        // Levels that cross: level 1 joins 23 and 27, level 2 parts them.
+        g.levels[1].map = vec![0, 0, 1, 2];
+        g.levels[1].labels.truncate(3);
+        g.levels[2].map = vec![0, 1, 1, 2];
+        assert_eq!(g.map_between(1, 2), None);
     }
 
     #[test]

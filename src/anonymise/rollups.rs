@@ -72,30 +72,9 @@ impl<'a> Prepared<'a> {
 }
 
 /// From level `a` of `g` to every level above: the code maps, or `None`
-/// when some level does not coarsen `a`.
+/// when some level does not nest in `a`.
 fn maps_from(g: &Generalisation, a: usize) -> Option<Vec<Vec<u32>>> {
-    let low = &g.levels[a];
-    (a..=g.height())
-        .map(|b| between(&low.map, &g.levels[b].map, low.labels.len()))
-        .collect()
-}
-
-/// The map from level-`low` codes to level-`high` codes, given both maps
-/// from the original codes; `None` when `high` does not coarsen `low`.
-fn between(low: &[u32], high: &[u32], low_card: usize) -> Option<Vec<u32>> {
-    let mut map = vec![u32::MAX; low_card];
-    for (&a, &b) in low.iter().zip(high) {
-        match map[a as usize] {
-            u32::MAX => map[a as usize] = b,
-            seen if seen != b => return None,
-            _ => {}
-        }
-    }
-    // Codes no original value reaches hold no class: map them anywhere.
-    for m in map.iter_mut().filter(|m| **m == u32::MAX) {
-        *m = 0;
-    }
-    Some(map)
+    (a..=g.height()).map(|b| g.map_between(a, b)).collect()
 }
 
 #[cfg(test)]
@@ -121,17 +100,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn between_levels_composes_or_refuses() {
-        // Original codes 0..4; level 1 pairs them, level 2 joins all.
-        assert_eq!(between(&[0, 0, 1, 1], &[0, 0, 0, 0], 2), Some(vec![0, 0]));
-        assert_eq!(
-            between(&[0, 1, 2, 3], &[1, 1, 0, 0], 4),
-            Some(vec![1, 1, 0, 0])
-        );
-        // Level "2" splits what level 1 joined: not a coarsening.
-        assert_eq!(between(&[0, 0, 1, 1], &[0, 1, 1, 1], 2), None);
     }
 }

@@ -968,13 +968,14 @@ fn group_all(rows: Rows<'_>, want: Want) -> Grouping {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::engine::splitmix::SplitMix64;
 
     /// A random table: `m` columns of `rows` codes, each cardinality one
     /// of `choices`; the columns, their cardinalities and their classes.
     fn random_table(
-        rng: &mut crate::engine::splitmix::SplitMix64,
+        rng: &mut SplitMix64,
         m: usize,
         rows: usize,
         choices: [u32; 6],
@@ -982,6 +983,17 @@ mod tests {
         let cards: Vec<u32> = (0..m)
             .map(|_| choices[(rng.next_u64() % 6) as usize])
             .collect();
+        let (columns, t) = random_columns(rng, &cards, rows);
+        (columns, cards, t)
+    }
+
+    /// `rows` random codes in each of columns of cardinalities `cards`,
+    /// and their class table.
+    pub(crate) fn random_columns(
+        rng: &mut SplitMix64,
+        cards: &[u32],
+        rows: usize,
+    ) -> (Vec<Vec<u32>>, ClassTable) {
         let columns: Vec<Vec<u32>> = cards
             .iter()
             .map(|&k| {
@@ -993,13 +1005,13 @@ mod tests {
         let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
         let rows = Rows {
             columns: &cols,
-            cards: &cards,
+            cards,
             counts: None,
             weights: None,
             len: rows,
         };
         let t = group(rows, false).table;
-        (columns, cards, t)
+        (columns, t)
     }
 
     /// Consuming the codes gives the table `group` gives, dense and sorted

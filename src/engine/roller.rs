@@ -322,32 +322,8 @@ fn blocks(cards: &[u32]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::classes::{group, Rows};
+    use crate::engine::classes::tests::random_columns;
     use crate::engine::splitmix::SplitMix64;
-
-    fn random_table(seed: u64, cards: &[u32], rows: usize) -> ClassTable {
-        let mut rng = SplitMix64(seed);
-        let columns: Vec<Vec<u32>> = cards
-            .iter()
-            .map(|&c| {
-                (0..rows)
-                    .map(|_| (rng.next_u64() % c as u64) as u32)
-                    .collect()
-            })
-            .collect();
-        let refs: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
-        group(
-            Rows {
-                columns: &refs,
-                cards,
-                counts: None,
-                weights: None,
-                len: rows,
-            },
-            false,
-        )
-        .table
-    }
 
     #[test]
     fn blocks_pack_small_qis_together() {
@@ -373,7 +349,7 @@ mod tests {
             // Four blocks of 17 bits: too wide to pack, a column per block.
             (5, vec![70_000, 70_000, 70_000, 70_000]),
         ] {
-            let t = random_table(seed, &cards, 5_000);
+            let (_, t) = random_columns(&mut SplitMix64(seed), &cards, 5_000);
             let roller = Roller::new(&t);
             assert_eq!(
                 matches!(roller.codes, Codes::Packed { .. }),
