@@ -92,6 +92,8 @@ def _options(settings: Mapping[str, Any]) -> str:
     for key in ("qi", "sensitive", "missing"):
         if key in given:
             given[key] = _names(given[key])
+    if isinstance(given.get("population"), os.PathLike):
+        given["population"] = os.fspath(given["population"])
     for key in ("hierarchy", "order"):
         if key in given:
             given[key] = {str(c): (os.fspath(v) if isinstance(v, os.PathLike) else v)
@@ -210,6 +212,9 @@ def suggest(
     k_map: Optional[int] = None,
     k_map_estimator: Optional[str] = None,
     significance: Optional[float] = None,
+    population: Optional[Union[str, os.PathLike]] = None,
+    presence_min: Optional[float] = None,
+    presence_max: Optional[float] = None,
     metric: Optional[str] = None,
     strategy: Optional[str] = None,
     recoding: Optional[str] = None,
@@ -264,6 +269,9 @@ def anonymise(
     k_map: Optional[int] = None,
     k_map_estimator: Optional[str] = None,
     significance: Optional[float] = None,
+    population: Optional[Union[str, os.PathLike]] = None,
+    presence_min: Optional[float] = None,
+    presence_max: Optional[float] = None,
     metric: Optional[str] = None,
     strategy: Optional[str] = None,
     recoding: Optional[str] = None,

@@ -368,6 +368,9 @@ struct SuggestOptions {
     k_map: Option<u64>,
     k_map_estimator: Option<String>,
     significance: Option<f64>,
+    population: Option<String>,
+    presence_min: Option<f64>,
+    presence_max: Option<f64>,
     metric: Option<String>,
     strategy: Option<String>,
     recoding: Option<String>,
@@ -408,8 +411,11 @@ impl SuggestOptions {
                 k_map: self.k_map,
                 k_map_estimator: choice(&self.k_map_estimator, KMapEstimator::default())?,
                 significance: self.significance.unwrap_or(SIGNIFICANCE),
+                presence_min: self.presence_min,
+                presence_max: self.presence_max,
                 ..Targets::default()
             },
+            population: self.population.clone(),
             inference: InferenceConfig {
                 c: self.c.unwrap_or(InferenceConfig::default().c),
                 distance: match &self.t_distance {

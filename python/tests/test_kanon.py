@@ -260,6 +260,21 @@ def test_k_map_as_the_command_line_does_it():
     assert found["search"]["k"] == 4
 
 
+def test_population_targets_as_the_command_line_does_them(tmp_path):
+    census = FIXTURES / "census.csv"
+    lines = census.read_text().splitlines()
+    sample = tmp_path / "sample.csv"
+    sample.write_text("\n".join([lines[0], *lines[1::10]]) + "\n")
+    want = cli("suggest", sample, "--qi", "age,sex,race", "--k", 1, "--population", census,
+               "--k-map", 10, "--presence-max", 0.2)
+    got = kanon.suggest(sample, ["age", "sex", "race"], 1, population=census, k_map=10,
+                        presence_max=0.2)
+    assert got["search"] == want["search"]
+    result = got["search"]["result"]
+    assert result["targets_met"]
+    assert [t["name"] for t in result["targets"]] == ["k", "k_map", "presence_max"]
+
+
 def test_suggest_takes_the_t_distance_and_order_the_command_line_does():
     census = FIXTURES / "census.csv"
     order = ["Preschool", "1st-4th", "5th-6th", "7th-8th", "9th", "10th", "11th", "12th",

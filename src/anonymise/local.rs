@@ -33,7 +33,7 @@ use std::collections::VecDeque;
 use rayon::prelude::*;
 
 use super::generalise::Generalisation;
-use super::search::{normalise, released, Diversity, Goal, Metric, Outcome, Utility};
+use super::search::{normalise, released, ClassTargets, Goal, Metric, Outcome, Utility};
 use super::strategy::TimeLimit;
 use crate::engine::classes::ClassTable;
 use crate::measure::closeness::TableDistribution;
@@ -168,7 +168,7 @@ struct Ctx<'a> {
     base: &'a ClassTable,
     gens: &'a [Generalisation],
     goal: Goal,
-    diversity: Option<&'a Diversity>,
+    diversity: Option<&'a ClassTargets>,
     /// Gains in domain shares (loss, entropy) or in levels over height
     /// (the other metrics).
     share_based: bool,
@@ -408,7 +408,7 @@ pub fn recode(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
     global: Option<&[usize]>,
     time: Option<TimeLimit>,
 ) -> Option<(LocalRecoding, Outcome)> {

@@ -5,6 +5,7 @@
 pub mod generalise;
 pub mod lattice;
 pub mod local;
+pub mod population;
 pub mod rollups;
 pub mod search;
 pub mod strategy;

@@ -29,6 +29,7 @@ use rayon::prelude::*;
 
 use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
+use crate::anonymise::population::PopulationTargets;
 use crate::anonymise::rollups::Prepared;
 use crate::anonymise::strategy::{walk, Stopped, Strategy, TimeLimit};
 use crate::engine::classes::{ClassTable, Grouping, Histograms};
@@ -123,9 +124,11 @@ impl Utility {
     }
 }
 
-/// Sensitive-attribute targets that every released class must meet (a
-/// class that misses one is suppressed, like a class smaller than k).
-pub struct Diversity {
+/// The targets beyond k that every released class must meet (a class
+/// that misses one is suppressed, like a class smaller than k): those on
+/// sensitive attributes, and those counted in a population table.
+#[derive(Default)]
+pub struct ClassTargets {
     pub attributes: Vec<SensitiveHistograms>,
     /// Minimum l of the given kind (c for recursive).
     pub l: Option<(f64, LKind, f64)>,
@@ -137,9 +140,11 @@ pub struct Diversity {
     /// Maximum β-likeness: basic, or enhanced (every gain also at most
     /// −ln p of its value).
     pub beta: Option<(f64, BetaKind)>,
+    /// k-map and δ-presence against a population table.
+    pub population: Option<PopulationTargets>,
 }
 
-impl Diversity {
+impl ClassTargets {
     /// The targets a released class must meet.
     pub fn criteria(&self) -> impl Iterator<Item = Criterion> + '_ {
         [
@@ -150,6 +155,14 @@ impl Diversity {
         ]
         .into_iter()
         .flatten()
+        .chain(self.population.iter().flat_map(|p| p.criteria()))
+    }
+
+    /// Whether judging a class needs each original class's fate (the
+    /// sensitive attributes' histograms are per original class); the
+    /// population's targets need only the node's table.
+    fn needs_classes(&self) -> bool {
+        !self.attributes.is_empty()
     }
 }
 
@@ -163,7 +176,7 @@ pub struct SensitiveHistograms {
     pub tree: Option<Tree>,
 }
 
-impl Diversity {
+impl ClassTargets {
     /// Mark released classes that miss a target. `base_class` maps each
     /// original class to its released class.
     fn mark_failing(&self, base_class: &[u32], classes: usize, supp: &mut [bool]) {
@@ -310,7 +323,7 @@ pub fn evaluate(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
 ) -> (Outcome, bool) {
     evaluate_with(base, None, gens, levels, goal, diversity, Depth::Full)
 }
@@ -338,11 +351,12 @@ pub(super) fn evaluate_with(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
     depth: Depth,
 ) -> (Outcome, bool) {
     let full = depth == Depth::Full;
-    let need_classes = full || goal.metric == Metric::Entropy || diversity.is_some();
+    let need_classes =
+        full || goal.metric == Metric::Entropy || diversity.is_some_and(|d| d.needs_classes());
     // Records in classes smaller than k beyond the budget: fails, and so
     // does every specialisation (what `k_fails` says below).
     let keep = |sizes: &[u64]| {
@@ -368,7 +382,11 @@ pub(super) fn evaluate_with(
     };
     let t = &g.table;
     let n = t.records();
-    let (supp, wild) = suppression(t, gens, levels, goal, g.row_class.as_deref(), diversity);
+    let Suppression {
+        mask: supp,
+        freq: wild,
+        feasible,
+    } = suppression(t, gens, levels, goal, g.row_class.as_deref(), diversity);
     let suppressed: u64 = t
         .sizes
         .iter()
@@ -417,8 +435,11 @@ pub(super) fn evaluate_with(
             .is_some_and(|s| Criterion::MaxPopulationUniqueness.holds(s, p))
     });
     let budget = goal.suppression * n as f64;
-    let mut pass =
-        tolerance::at_most(suppressed as f64, budget) && average_ok && uniques_ok && population_ok;
+    let mut pass = feasible
+        && tolerance::at_most(suppressed as f64, budget)
+        && average_ok
+        && uniques_ok
+        && population_ok;
     if let (true, true, Some(div), Some(base_class)) =
         (pass, suppressed > 0, diversity, g.row_class.as_deref())
     {
@@ -514,16 +535,28 @@ pub fn released(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
 ) -> (Vec<u32>, Vec<bool>) {
     let g = roll_up(base, gens, levels, true);
     let base_class = g.row_class.unwrap_or_default();
-    let (supp, _) = suppression(&g.table, gens, levels, goal, Some(&base_class), diversity);
-    (base_class, supp)
+    let s = suppression(&g.table, gens, levels, goal, Some(&base_class), diversity);
+    (base_class, s.mask)
 }
 
-/// Which released classes are suppressed: those that miss a sensitive
-/// target, then those smaller than k — or, with missing values as
+/// Which released classes a node suppresses, and whether it can pass at
+/// all.
+pub struct Suppression {
+    pub mask: Vec<bool>,
+    /// With wildcards, each class's frequency among the released.
+    pub freq: Option<Vec<u64>>,
+    /// False when no suppression can meet the targets (people of the
+    /// population outside every class miss δmin: see
+    /// [`PopulationTargets::mark_failing`]).
+    pub feasible: bool,
+}
+
+/// Which released classes are suppressed: those that miss a population
+/// or sensitive target, then those smaller than k — or, with missing values as
 /// wildcards, whose records are compatible with fewer than k released
 /// records. Suppressing a class lowers the frequencies of the others, so
 /// that step repeats until nothing changes; it ends at the largest set of
@@ -536,9 +569,13 @@ pub fn suppression(
     levels: &[usize],
     goal: Goal,
     base_class: Option<&[u32]>,
-    diversity: Option<&Diversity>,
-) -> (Vec<bool>, Option<Vec<u64>>) {
+    diversity: Option<&ClassTargets>,
+) -> Suppression {
     let mut supp: Vec<bool> = vec![false; t.len()];
+    let feasible = match diversity.and_then(|d| d.population.as_ref()) {
+        Some(p) => p.mark_failing(t, gens, levels, &mut supp),
+        None => true,
+    };
     if let (Some(div), Some(base_class)) = (diversity, base_class) {
         div.mark_failing(base_class, t.len(), &mut supp);
     }
@@ -546,7 +583,11 @@ pub fn suppression(
         for (s, &f) in supp.iter_mut().zip(&t.sizes) {
             *s |= f < goal.k;
         }
-        return (supp, None);
+        return Suppression {
+            mask: supp,
+            freq: None,
+            feasible,
+        };
     }
     use crate::measure::wildcard::{compatible, View};
     let missing: Vec<Option<u32>> = gens
@@ -577,7 +618,11 @@ pub fn suppression(
             }
         }
         if !changed {
-            return (supp, Some(f));
+            return Suppression {
+                mask: supp,
+                freq: Some(f),
+                feasible,
+            };
         }
     }
 }
@@ -800,7 +845,7 @@ pub fn search(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
 ) -> SearchResult {
     search_with(
         base,
@@ -820,7 +865,7 @@ pub fn search_with(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
     strategy: Strategy,
     time: Option<TimeLimit>,
     progress: &dyn Fn(u64, u128),
@@ -864,7 +909,7 @@ pub fn exhaustive(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
 ) -> Option<Outcome> {
     let lattice = Lattice::new(gens.iter().map(|g| g.height()).collect());
     let nodes: Vec<Vec<usize>> = (0..=lattice.top_sum())
@@ -1135,7 +1180,7 @@ pub(super) mod tests {
                 (Some(2.0), None, None, enhanced, 0.05),
             ] {
                 let basic = (seed % 2 == 0).then_some((3.0, BetaKind::Basic));
-                let div = Diversity {
+                let div = ClassTargets {
                     attributes: vec![SensitiveHistograms {
                         histograms: h.clone(),
                         table: table.clone(),
@@ -1146,6 +1191,7 @@ pub(super) mod tests {
                     t: tt,
                     delta,
                     beta: beta.or(basic),
+                    population: None,
                 };
                 let goal = Goal {
                     k: 3,

@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use super::generalise::Generalisation;
 use super::lattice::{Lattice, Tags};
 use super::rollups::Prepared;
-use super::search::{evaluate_with, order, Bounds, Depth, Diversity, Goal, Outcome};
+use super::search::{evaluate_with, order, Bounds, ClassTargets, Depth, Goal, Outcome};
 use crate::engine::classes::{group, ClassTable, Rows};
 use crate::gate::targets::Criterion;
 use crate::measure::tolerance;
@@ -179,7 +179,7 @@ struct Walker<'a> {
     depth: Depth,
     gens: &'a [Generalisation],
     goal: Goal,
-    diversity: Option<&'a Diversity>,
+    diversity: Option<&'a ClassTargets>,
     time: Option<TimeLimit>,
     /// During the first descent the hard deadline applies.
     first_descent: bool,
@@ -205,7 +205,7 @@ pub fn walk(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&Diversity>,
+    diversity: Option<&ClassTargets>,
     strategy: Strategy,
     time: Option<TimeLimit>,
     progress: &dyn Fn(u64, u128),

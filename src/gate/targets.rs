@@ -106,6 +106,18 @@ pub enum Criterion {
     MaxPopulationUniqueness,
     MaxGlobalRisk,
     MaxSudaScore,
+    /// k-map counted in a population table: every class matches at least
+    /// K people of the population. Merging classes adds their population
+    /// counts, so it is monotone like k, with suppression too.
+    KMap,
+    /// δ-presence: every class's share of its population released, f/F,
+    /// at least δmin ([`Criterion::PresenceMin`]) and at most δmax. A merged
+    /// class's (f₁+f₂)/(F₁+F₂) lies between its parts', so both are
+    /// monotone without suppression; with it, a class that misses one may
+    /// merge with one that meets it and fail together where it alone would
+    /// have been suppressed.
+    PresenceMin,
+    PresenceMax,
 }
 
 impl Criterion {
@@ -113,7 +125,9 @@ impl Criterion {
     /// [`tolerance`]'s relative tolerance.
     pub fn holds(self, actual: f64, limit: f64) -> bool {
         match self {
-            Criterion::K | Criterion::L => tolerance::at_least(actual, limit),
+            Criterion::K | Criterion::KMap | Criterion::L | Criterion::PresenceMin => {
+                tolerance::at_least(actual, limit)
+            }
             Criterion::Delta | Criterion::DeltaPresent => tolerance::below(actual, limit),
             _ => tolerance::at_most(actual, limit),
         }
@@ -134,9 +148,13 @@ impl Criterion {
             // population-uniqueness model as not monotone too). Safe: tagging
             // then rests on k alone.
             Criterion::DeltaPresent | Criterion::MaxPopulationUniqueness => false,
-            Criterion::L | Criterion::T | Criterion::Delta | Criterion::Beta | Criterion::Alpha => {
-                !suppression
-            }
+            Criterion::L
+            | Criterion::T
+            | Criterion::Delta
+            | Criterion::Beta
+            | Criterion::Alpha
+            | Criterion::PresenceMin
+            | Criterion::PresenceMax => !suppression,
             _ => true,
         }
     }
@@ -236,7 +254,7 @@ pub fn check_k_map(targets: &Targets, figure: KMapFigure) -> Option<TargetCheck>
             name: "k_map".into(),
             limit: k_map as f64,
             actual: smallest,
-            met: Criterion::K.holds(smallest, k_map as f64),
+            met: Criterion::KMap.holds(smallest, k_map as f64),
             message: format!(
                 "k-map: smallest population class {} (target ≥ {k_map})",
                 fmt6(smallest)
@@ -274,7 +292,7 @@ pub fn check_presence(targets: &Targets, range: Option<(f64, f64)>) -> Vec<Targe
                 name: "presence_min".into(),
                 limit,
                 actual: lo,
-                met: tolerance::at_least(lo, limit),
+                met: Criterion::PresenceMin.holds(lo, limit),
                 message: format!(
                     "δ-presence: lowest share of a class's population released {} (target ≥ {})",
                     fmt6(lo),

@@ -92,6 +92,9 @@ pub struct PopulationInfo {
     pub rows: u64,
     /// Population rows whose QI values occur in the sample.
     pub matched_rows: u64,
+    /// Population rows in no class of the table (with wildcards:
+    /// compatible with none): f/F is 0 for these people.
+    pub outside_rows: u64,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -558,8 +561,13 @@ pub struct KMapInfo {
 pub struct PresenceInfo {
     /// Where F comes from: `population_table` or `weights`.
     pub basis: String,
+    /// The lowest f/F over the people of the population: 0 when some
+    /// fall in no class of the table (`outside_rows`), as δ-presence
+    /// (Nergiz et al. 2007) bounds it for every person of the population.
     pub min: f64,
     pub max: f64,
+    /// Population records in no class of the table (0 with weights).
+    pub outside_rows: u64,
 }
 
 /// A local recoding's cells, next to the global optimum's.

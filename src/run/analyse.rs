@@ -832,13 +832,15 @@ fn build_report(
         info.smallest_population_class = presence::smallest_population_class(m.population);
         (info.sampling_fraction, info.derived_k, info.type1_error) = (None, None, None);
     }
+    let outside = population_info.as_ref().map_or(0, |p| p.outside_rows);
     let presence = (m.basis != "sample")
         .then(|| presence::presence(fr.f, m.population))
         .flatten()
         .map(|(min, max)| crate::report::PresenceInfo {
             basis: m.basis.to_string(),
-            min,
+            min: if outside > 0 { 0.0 } else { min },
             max,
+            outside_rows: outside,
         });
     let checks = target_checks(cfg, &measured, &sections, inference, presence.as_ref());
     let inference_map: BTreeMap<String, InferenceInfo> = inference

@@ -24,6 +24,9 @@ pub struct Config {
     pub count: Option<String>,
     /// A population table with the same QIs (journalist and marketer risk).
     pub population: Option<String>,
+    /// That table already read, and generalised as a release is (the
+    /// search's analysis of its release): used instead of reading the file.
+    pub population_frame: Option<PopulationFrame>,
     /// τ: records whose risk is above τ are at risk.
     pub risk_threshold: f64,
     pub targets: Targets,
@@ -148,6 +151,16 @@ impl Default for InferenceConfig {
     }
 }
 
+/// A population table in memory (see [`Config::population_frame`]).
+#[derive(Clone)]
+pub struct PopulationFrame(pub std::sync::Arc<crate::input::Table>);
+
+impl std::fmt::Debug for PopulationFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PopulationFrame({})", self.0.source)
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -159,6 +172,7 @@ impl Default for Config {
             weight: None,
             count: None,
             population: None,
+            population_frame: None,
             risk_threshold: defaults::RISK_THRESHOLD,
             targets: Targets::default(),
             show_values: false,

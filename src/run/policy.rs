@@ -289,6 +289,7 @@ impl Policy {
             weight: self.input.weight.clone(),
             count: self.input.count.clone(),
             population: self.population.table.as_deref().map(rel),
+            population_frame: None,
             risk_threshold: o.risk_threshold.unwrap_or(defaults.risk_threshold),
             targets: self.targets(source)?,
             inference: InferenceConfig {

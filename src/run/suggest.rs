@@ -9,7 +9,7 @@ use crate::anonymise::generalise::Generalisation;
 use crate::anonymise::lattice::Lattice;
 use crate::anonymise::local::{LocalRecoding, Recoding};
 use crate::anonymise::search::{search_with, Goal, Outcome, SearchResult};
-use crate::anonymise::search::{Diversity, SensitiveHistograms};
+use crate::anonymise::search::{ClassTargets, SensitiveHistograms};
 use crate::anonymise::strategy::{projection_floor, searched, Strategy, TimeLimit, MAX_EXACT};
 use crate::choice::Choice;
 use crate::engine::classes::{Histograms, Want};
@@ -222,7 +222,9 @@ pub struct Suggestion {
     row_class: Vec<u32>,
     table: Table,
     base: crate::engine::classes::ClassTable,
-    diversity: Option<Diversity>,
+    diversity: Option<ClassTargets>,
+    /// The population table placed in the hierarchies, with `--population`.
+    population: Option<crate::run::population::SearchPopulation>,
     /// The local recoding (`result.best` describes it), when asked for.
     pub local: Option<LocalRecoding>,
     /// Under local recoding, the global optimum it was compared with.
@@ -272,12 +274,32 @@ fn check_plan(plan: &Plan) -> Result<()> {
     if plan.recoding == Recoding::Local {
         check_local(plan)?;
     }
+    check_population(cfg)?;
     for (name, _) in &plan.hierarchies {
         if !cfg.qis.contains(name) {
             return Err(Error::usage(format!(
                 "--hierarchy names '{name}', which is neither a --qi nor a --sensitive attribute"
             )));
         }
+    }
+    Ok(())
+}
+
+/// The targets counted in a population table need one, and the search
+/// counts it with missing values as values.
+fn check_population(cfg: &Config) -> Result<()> {
+    let t = &cfg.targets;
+    let presence = t.presence_min.is_some() || t.presence_max.is_some();
+    if presence && cfg.population.is_none() {
+        return Err(Error::usage(
+            "--presence-min and --presence-max in the search need a population table              (--population); analyse also takes them from --weight",
+        ));
+    }
+    let counted = presence || (t.k_map.is_some() && cfg.population.is_some());
+    if counted && cfg.missing_as == crate::run::analyse::MissingAs::Wildcard {
+        return Err(Error::usage(
+            "k-map and δ-presence against --population are searched with missing values as              values: use --missing-as value (analyse checks them with wildcards)",
+        ));
     }
     Ok(())
 }
@@ -299,6 +321,7 @@ fn check_local(plan: &Plan) -> Result<()> {
             "--max-population-uniqueness",
         ),
         (plan.goal.wildcard, "--missing-as wildcard"),
+        (cfg.population.is_some(), "--population"),
     ];
     if let Some((_, what)) = refused.iter().find(|r| r.0) {
         return Err(Error::usage(format!(
@@ -346,6 +369,17 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         generalisations.push(g);
         sources.push(source);
     }
+    // k-map and δ-presence are judged per released class, with the
+    // sensitive attributes' targets.
+    let mut population =
+        crate::run::population::SearchPopulation::read(cfg, &columns, &generalisations, &sources)?;
+    let diversity = match population.as_mut().and_then(|p| p.targets(&cfg.targets)) {
+        None => diversity,
+        Some(p) => Some(ClassTargets {
+            population: Some(p),
+            ..diversity.unwrap_or_default()
+        }),
+    };
     let lattice = Lattice::new(generalisations.iter().map(|g| g.height()).collect());
     let size = lattice.size();
     // Weights count towards N only (the search's targets count records).
@@ -428,6 +462,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         table,
         base: grouping.table,
         diversity,
+        population,
         local,
         global,
         goal,
@@ -457,8 +492,9 @@ fn goal_with_population(
     if let Some(p) = cfg.targets.max_population_uniqueness {
         goal.max_population_uniqueness = Some((p, big_n("--max-population-uniqueness")?));
     }
-    // k-map, estimated: k-anonymity with the derived k' (π = n / N).
-    if let Some(k_map) = cfg.targets.k_map {
+    // k-map, estimated: k-anonymity with the derived k' (π = n / N);
+    // against a population table it is counted instead (a class target).
+    if let Some(k_map) = cfg.targets.k_map.filter(|_| cfg.population.is_none()) {
         let pi = n / big_n("--k-map")?;
         let t_ = &cfg.targets;
         let derived = crate::measure::kmap::derive(k_map, pi, t_.significance, t_.k_map_estimator);
@@ -473,7 +509,7 @@ fn diversity(
     table: &Table,
     grouping: &crate::engine::classes::Grouping,
     counts: Option<&[u64]>,
-) -> Result<Option<Diversity>> {
+) -> Result<Option<ClassTargets>> {
     let t = &cfg.targets;
     if cfg.sensitive.is_empty() {
         if t.l.is_some() || t.t.is_some() {
@@ -504,12 +540,13 @@ fn diversity(
             tree,
         });
     }
-    Ok(Some(Diversity {
+    Ok(Some(ClassTargets {
         attributes,
         l: t.l.map(|l| (l, t.l_kind, cfg.inference.c)),
         t: t.t,
         delta: t.delta.map(|d| (d, t.delta_variant)),
         beta: t.beta.map(|b| (b, t.beta_kind)),
+        population: None,
     }))
 }
 
@@ -754,8 +791,21 @@ impl Suggestion {
     /// removed), in the `analyse` schema.
     pub fn analyse_result(&self, plan: &Plan, outcome: &Outcome) -> Result<Analysis> {
         let df = self.apply(outcome, SuppressMode::Remove, &self.table)?;
+        // The population generalised as the release is, so that its
+        // classes are counted against the released ones.
+        let population_frame = match &self.population {
+            Some(p) => {
+                let suppressed = self.suppressed_keys(outcome);
+                let table = p.generalised(&outcome.levels, |key| suppressed.contains(key))?;
+                Some(crate::run::config::PopulationFrame(std::sync::Arc::new(
+                    table,
+                )))
+            }
+            None => None,
+        };
         let cfg = Config {
             input: format!("{} (transformed)", self.table.source),
+            population_frame,
             ..plan.analysis.clone()
         };
         if df.height() == 0 {
@@ -773,6 +823,26 @@ impl Suggestion {
             coded: Vec::new(),
         };
         analyse_table(&cfg, table, &Silent)
+    }
+
+    /// The codes, at `outcome`'s levels, of the classes it suppresses.
+    fn suppressed_keys(&self, outcome: &Outcome) -> rustc_hash::FxHashSet<Vec<u32>> {
+        let (into, mask) = crate::anonymise::search::released(
+            &self.base,
+            &self.generalisations,
+            &outcome.levels,
+            self.goal,
+            self.diversity.as_ref(),
+        );
+        (0..self.base.len())
+            .filter(|&c| mask[into[c] as usize])
+            .map(|c| {
+                (self.generalisations.iter().zip(&outcome.levels))
+                    .enumerate()
+                    .map(|(q, (g, &l))| g.levels[l].map[self.base.keys[q][c] as usize])
+                    .collect()
+            })
+            .collect()
     }
 
     /// What the first record's value becomes at the chosen level (its own

@@ -714,11 +714,18 @@ pub struct SurveyArgs {
     #[command(flatten)]
     pub k_map: KMapArgs,
 
-    /// Target (δ-presence): in every class at least this share of its population is released (needs --population or --weight).
+    #[command(flatten)]
+    pub presence: PresenceArgs,
+}
+
+/// The δ-presence targets (analyse and the search share them).
+#[derive(Debug, Args)]
+pub struct PresenceArgs {
+    /// Target (δ-presence): every person of the population in a class of which at least this share is released (needs --population; analyse also takes --weight).
     #[arg(long, value_name = "D", value_parser = kanon::gate::targets::share)]
     pub presence_min: Option<f64>,
 
-    /// Target (δ-presence): in no class more than this share of its population is released (needs --population or --weight).
+    /// Target (δ-presence): in no class more than this share of its population is released (needs --population; analyse also takes --weight).
     #[arg(long, value_name = "D", value_parser = kanon::gate::targets::share)]
     pub presence_max: Option<f64>,
 }
@@ -818,6 +825,13 @@ pub struct SuggestArgs {
 
     #[command(flatten)]
     pub k_map: KMapArgs,
+
+    /// Population table with the same quasi-identifiers, generalised with the sample's hierarchies: --k-map is counted in it, --presence-min/--presence-max are judged against it, and the release's analysis reports journalist and marketer risk from it.
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<String>,
+
+    #[command(flatten)]
+    pub presence: PresenceArgs,
 
     /// Target: strict δ-disclosure below D in every released class.
     #[arg(long, value_name = "D")]
@@ -941,9 +955,12 @@ impl SuggestArgs {
                 k_map: self.k_map.k_map,
                 k_map_estimator: self.k_map.k_map_estimator,
                 significance: self.k_map.significance,
+                presence_min: self.presence.presence_min,
+                presence_max: self.presence.presence_max,
                 ..Targets::default()
             },
             inference,
+            population: self.population.clone(),
             show_values: self.show_values,
             missing_as: self.missing_as,
             count: self.count.clone(),
@@ -1115,6 +1132,7 @@ impl AnalyseArgs {
             weight: self.weight.clone(),
             count: self.count.clone(),
             population: self.population.clone(),
+            population_frame: None,
             risk_threshold: self.risk_threshold,
             targets: Targets {
                 k: self.targets.k,
@@ -1136,8 +1154,8 @@ impl AnalyseArgs {
                 k_map: self.survey.k_map.k_map,
                 k_map_estimator: self.survey.k_map.k_map_estimator,
                 significance: self.survey.k_map.significance,
-                presence_min: self.survey.presence_min,
-                presence_max: self.survey.presence_max,
+                presence_min: self.survey.presence.presence_min,
+                presence_max: self.survey.presence.presence_max,
             },
             show_values: self.show_values,
             row_classes: self.records.is_some(),
