@@ -615,7 +615,9 @@ pub fn outcome(
 /// at its own levels: ARX's loss and precision per cell, discernibility
 /// and AECS over the released parts, non-uniform entropy with
 /// P(raw | released) counted among the records released as that value at
-/// that level (Gionis & Tassa 2009).
+/// that level (Gionis & Tassa 2009); monotonic precision and height as the
+/// records' mean, a suppressed record at the top of every hierarchy (so
+/// monotonic precision equals precision here).
 fn utility(base: &ClassTable, gens: &[Generalisation], r: &LocalRecoding) -> Utility {
     use std::collections::HashMap;
     let n = base.records() as f64;
@@ -625,6 +627,7 @@ fn utility(base: &ClassTable, gens: &[Generalisation], r: &LocalRecoding) -> Uti
     // value's domain share (1 when suppressed).
     let mut shares = vec![0.0f64; gens.len()];
     let mut precision = 0.0;
+    let mut height = 0.0;
     let mut entropy = 0.0;
     for (q, g) in gens.iter().enumerate() {
         let h = g.height().max(1) as f64;
@@ -640,12 +643,14 @@ fn utility(base: &ClassTable, gens: &[Generalisation], r: &LocalRecoding) -> Uti
                     let code = g.levels[l].map[v as usize];
                     shares[q] += f as f64 * g.levels[l].share[code as usize];
                     precision += f as f64 * l as f64 / h;
+                    height += (f * l as u64) as f64;
                     *released.entry((l, code)).or_default() += f;
                     *pair.entry((v, l)).or_default() += f;
                 }
                 None => {
                     shares[q] += f as f64;
                     precision += f as f64;
+                    height += (f * g.height() as u64) as f64;
                 }
             }
         }
@@ -675,6 +680,8 @@ fn utility(base: &ClassTable, gens: &[Generalisation], r: &LocalRecoding) -> Uti
     Utility {
         loss: product.powf(1.0 / d) - 1.0,
         precision: precision / (n * d),
+        monotonic_precision: precision / (n * d),
+        height: height / n,
         discernibility: squares + supp * n,
         // The suppressed records counted as one class.
         monotonic_discernibility: squares + supp.powi(2),

@@ -71,8 +71,14 @@ pub enum Metric {
     /// ARX's default loss (Iyengar 2002, ARX `MetricMDNMLoss`).
     #[default]
     Loss,
-    /// Mean over cells of level/height, suppressed cells 1 (Sweeney 2002).
+    /// Mean over cells of level/height, suppressed cells 1 (Sweeney 2002;
+    /// ARX's non-monotonic `MetricMDNMPrecision`).
     Precision,
+    /// Mean over QIs of level/height, suppression not counted: ARX's
+    /// monotonic precision (`MetricMDPrecision`).
+    MonotonicPrecision,
+    /// Σ over QIs of the level: ARX's height metric (`MetricMDHeight`).
+    Height,
     /// Σ_c f_c² + suppressed · n (Bayardo & Agrawal 2005).
     Discernibility,
     /// ARX's monotonic discernibility DM*: Σ_c f_c² over every class,
@@ -89,6 +95,8 @@ impl crate::choice::Choice for Metric {
     const OPTIONS: &'static [(&'static str, Self)] = &[
         ("loss", Metric::Loss),
         ("precision", Metric::Precision),
+        ("monotonic-precision", Metric::MonotonicPrecision),
+        ("height", Metric::Height),
         ("discernibility", Metric::Discernibility),
         ("monotonic-discernibility", Metric::MonotonicDiscernibility),
         ("aecs", Metric::Aecs),
@@ -101,6 +109,11 @@ impl crate::choice::Choice for Metric {
 pub struct Utility {
     pub loss: f64,
     pub precision: f64,
+    /// Mean over QIs of level/height (suppression not counted).
+    pub monotonic_precision: f64,
+    /// Σ over QIs of the level.
+    #[serde(serialize_with = "crate::json::whole")]
+    pub height: f64,
     /// Σ over classes of size² plus n per suppressed record: a count.
     #[serde(serialize_with = "crate::json::whole")]
     pub discernibility: f64,
@@ -116,6 +129,8 @@ impl Utility {
         match m {
             Metric::Loss => self.loss,
             Metric::Precision => self.precision,
+            Metric::MonotonicPrecision => self.monotonic_precision,
+            Metric::Height => self.height,
             Metric::Discernibility => self.discernibility,
             Metric::MonotonicDiscernibility => self.monotonic_discernibility,
             Metric::Aecs => self.aecs,
@@ -657,9 +672,15 @@ fn table_utility(
         .map(|(&f, &s)| if s { f as f64 * n } else { (f as f64).powi(2) })
         .sum();
     let monotonic_discernibility = t.sizes.iter().map(|&f| (f as f64).powi(2)).sum();
+    let monotonic_precision = (gens.iter().zip(levels))
+        .map(|(g, &l)| l as f64 / g.height().max(1) as f64)
+        .sum::<f64>()
+        / d;
     Utility {
         loss: 0.0,
         precision,
+        monotonic_precision,
+        height: levels.iter().sum::<usize>() as f64,
         discernibility,
         monotonic_discernibility,
         aecs: if kept_classes > 0.0 {
@@ -792,7 +813,10 @@ impl Bounds {
                                     .sum();
                                 (1.0 + normalise(total, n, g)).ln()
                             }
-                            Metric::Precision => l as f64 / g.height().max(1) as f64 / d,
+                            Metric::Precision | Metric::MonotonicPrecision => {
+                                l as f64 / g.height().max(1) as f64 / d
+                            }
+                            Metric::Height => l as f64,
                             Metric::Entropy => {
                                 let mut up = vec![0u64; level.labels.len()];
                                 for (v, &x) in f.iter().enumerate() {
@@ -832,7 +856,9 @@ impl Bounds {
     pub(super) fn of_sum(&self, sum: f64) -> Option<f64> {
         match self.metric {
             Metric::Loss => Some((sum / self.terms.len() as f64).exp() - 1.0),
-            Metric::Precision | Metric::Entropy => Some(sum),
+            Metric::Precision | Metric::MonotonicPrecision | Metric::Height | Metric::Entropy => {
+                Some(sum)
+            }
             Metric::Discernibility | Metric::MonotonicDiscernibility | Metric::Aecs => None,
         }
     }
@@ -1240,5 +1266,39 @@ pub(super) mod tests {
         assert_eq!(raw.utility.non_uniform_entropy, 0.0);
         // Everything suppressed: loss 1.
         assert!((loss(&t, &vec![true; t.len()], &gens, &zero) - 1.0).abs() < 1e-12);
+    }
+
+    /// ARX's monotonic precision is the mean of level/height over the QIs
+    /// whatever is suppressed; the non-monotonic one (Sweeney's) counts a
+    /// suppressed cell as 1, so with a share σ suppressed it is
+    /// σ + (1 − σ)·monotonic; height is the sum of the levels.
+    #[test]
+    fn precision_variants_and_height() {
+        let (t, gens) = random_case(300, 5);
+        let goal = Goal {
+            k: 6,
+            suppression: 1.0,
+            metric: Metric::MonotonicPrecision,
+            max_average_risk: None,
+            max_uniques: None,
+            max_population_uniqueness: None,
+            wildcard: false,
+        };
+        let levels = [1, 1, 0];
+        let (o, _) = evaluate(&t, &gens, &levels, goal, None);
+        let h: Vec<f64> = gens.iter().map(|g| g.height() as f64).collect();
+        let mono = (1.0 / h[0] + 1.0 / h[1]) / 3.0;
+        assert!((o.utility.monotonic_precision - mono).abs() < 1e-15);
+        assert_eq!(o.score, o.utility.monotonic_precision);
+        assert_eq!(o.utility.height, 2.0);
+        let sigma = o.suppressed as f64 / 300.0;
+        assert!(sigma > 0.0, "the case suppresses");
+        let precision = sigma + (1.0 - sigma) * mono;
+        assert!((o.utility.precision - precision).abs() < 1e-12);
+        // The bound of both is exact: the figure itself.
+        let freqs: Vec<Vec<u64>> = (0..3).map(|q| t.value_counts(q)).collect();
+        let bound = |m| Bounds::new(m, &freqs, &gens, 300.0).at(&levels).unwrap();
+        assert!((bound(Metric::MonotonicPrecision) - mono).abs() < 1e-15);
+        assert_eq!(bound(Metric::Height), 2.0);
     }
 }

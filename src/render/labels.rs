@@ -214,6 +214,8 @@ pub fn metric(l: Lang, m: crate::anonymise::search::Metric) -> String {
     let words = match m {
         Metric::Loss => l.tr("loss", "verlies"),
         Metric::Precision => l.tr("precision loss", "precisieverlies"),
+        Metric::MonotonicPrecision => l.tr("monotonic precision loss", "monotoon precisieverlies"),
+        Metric::Height => l.tr("generalisation height", "generalisatiehoogte"),
         Metric::Discernibility => l.tr("discernibility", "onderscheidbaarheid"),
         Metric::MonotonicDiscernibility => l.tr(
             "monotonic discernibility (DM*)",
@@ -223,6 +225,20 @@ pub fn metric(l: Lang, m: crate::anonymise::search::Metric) -> String {
         Metric::Entropy => l.tr("non-uniform entropy", "niet-uniforme entropie"),
     };
     format!("{words} (--metric {})", m.name())
+}
+
+/// The minimised figure when the summaries do not list it among their
+/// utility figures (loss, precision, discernibility, AECS, entropy).
+pub fn unlisted_score(
+    u: &crate::anonymise::search::Utility,
+    m: crate::anonymise::search::Metric,
+) -> Option<f64> {
+    use crate::anonymise::search::Metric;
+    matches!(
+        m,
+        Metric::MonotonicDiscernibility | Metric::MonotonicPrecision | Metric::Height
+    )
+    .then(|| u.get(m))
 }
 
 /// A t-closeness distance in words.

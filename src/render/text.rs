@@ -919,10 +919,14 @@ pub fn render_suggest(r: &crate::report::SuggestReport, seconds: f64, style: Sty
                 render_local(&mut o, local, style);
             }
             if let Some(u) = &s.utility {
-                let metric = serde_json::to_value(s.metric)
+                let mut metric = serde_json::to_value(s.metric)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
+                if let Some(v) = super::labels::unlisted_score(u, s.metric) {
+                    let places = if v.fract() == 0.0 { 0 } else { 4 };
+                    metric = format!("{metric} {}", dec(l, v, places));
+                }
                 let _ = writeln!(
                     o,
                     "  {:<13} {} {}   {} {}   {} {}   AECS {}   {} {}   ({}: {metric})",

@@ -1164,3 +1164,141 @@ fn reproduces_arx_l_diversity_cases() {
         assert!((got - score).abs() / score < 1e-12, "{name} {l:?}: {got}");
     }
 }
+
+/// ARX's utility figures of given transformations (TestUtilityMetrics:
+/// k = 5, 0 % and 5 % suppression, adult and cup with every attribute but
+/// the sensitive one as a QI): its non-monotonic precision is kanon's
+/// `precision`, its monotonic one `monotonic_precision`, and its height
+/// metric `height`; each to 1e-12.
+#[test]
+fn reproduces_arx_precision_and_height_figures() {
+    crate::needs_shared!();
+    use kanon::anonymise::search::{evaluate, Goal, Metric};
+    use kanon::engine::classes::Want;
+    let adult = [
+        "sex",
+        "age",
+        "race",
+        "marital-status",
+        "education",
+        "native-country",
+        "workclass",
+        "salary-class",
+    ];
+    let cup = [
+        "ZIP", "AGE", "GENDER", "INCOME", "STATE", "NGIFTALL", "MINRAMNT",
+    ];
+    // (data, QIs, suppression, which figure, [(levels, ARX's figure)]).
+    type Case<'a> = (&'a str, &'a [&'a str], f64, &'a str, Vec<(Vec<usize>, f64)>);
+    let cases: Vec<Case> = vec![
+        (
+            "adult",
+            &adult,
+            0.0,
+            "precision",
+            vec![
+                (vec![0, 0, 0, 0, 0, 0, 0, 0], 0.5090179696306611),
+                (vec![0, 0, 0, 2, 1, 2, 0, 0], 0.45063186570298164),
+                (vec![1, 0, 0, 1, 2, 1, 2, 1], 0.6099534734655084),
+                (vec![0, 0, 1, 2, 3, 2, 2, 1], 0.75018234865062),
+                (vec![1, 4, 1, 2, 2, 2, 1, 0], 0.7708713226355458),
+                (vec![1, 4, 1, 2, 3, 2, 2, 1], 1.0),
+            ],
+        ),
+        (
+            "adult",
+            &adult,
+            0.05,
+            "precision",
+            vec![
+                (vec![0, 1, 0, 0, 0, 0, 1, 0], 0.30136844373715277),
+                (vec![1, 0, 0, 1, 2, 0, 0, 0], 0.4293488771743695),
+                (vec![0, 4, 0, 1, 1, 1, 0, 0], 0.31510399398802025),
+                (vec![0, 4, 1, 1, 3, 1, 0, 1], 0.6261686890789736),
+            ],
+        ),
+        (
+            "cup",
+            &cup,
+            0.05,
+            "precision",
+            vec![
+                (vec![0, 4, 0, 0, 1, 1, 0], 0.999475890985325),
+                (vec![5, 0, 0, 0, 1, 1, 1], 0.3854042113369678),
+                (vec![1, 2, 0, 1, 0, 2, 2], 0.8729438150632646),
+                (vec![4, 1, 0, 2, 1, 4, 1], 0.6171797418073485),
+            ],
+        ),
+        (
+            "adult",
+            &adult,
+            0.0,
+            "monotonic_precision",
+            vec![
+                (vec![0, 4, 1, 1, 1, 1, 0, 1], 0.5416666666666667),
+                (vec![1, 3, 1, 0, 1, 2, 2, 0], 0.6354166666666667),
+                (vec![1, 4, 0, 2, 2, 2, 2, 1], 0.8333333333333333),
+            ],
+        ),
+        (
+            "cup",
+            &cup,
+            0.05,
+            "monotonic_precision",
+            vec![
+                (vec![2, 2, 0, 0, 1, 1, 1], 0.3428571428571428),
+                (vec![4, 0, 1, 2, 0, 4, 1], 0.5785714285714285),
+                (vec![3, 3, 1, 2, 1, 1, 4], 0.8),
+            ],
+        ),
+        (
+            "adult",
+            &adult,
+            0.05,
+            "height",
+            vec![
+                (vec![0, 2, 1, 1, 0, 2, 0, 0], 6.0),
+                (vec![1, 2, 1, 2, 0, 2, 2, 1], 11.0),
+            ],
+        ),
+    ];
+    for (data, qis, suppression, figure, transformations) in cases {
+        let qis: Vec<String> = qis.iter().map(|q| q.to_string()).collect();
+        let path = shared(&format!("{data}/{data}.csv"));
+        let table = read_table(&path, &qis, &ReadOptions::default()).unwrap();
+        let columns = encode_qis(&table, &qis, &[]).unwrap();
+        let gens: Vec<Generalisation> = (columns.iter())
+            .map(|c| {
+                let file = shared(&format!("{data}/{data}_hierarchy_{}.csv", c.name));
+                Generalisation::from_hierarchy(&c.name, &Hierarchy::read(&file).unwrap(), &c.dict)
+                    .unwrap()
+            })
+            .collect();
+        let want = Want {
+            row_class: false,
+            members: false,
+        };
+        let base = kanon::run::analyse::group_columns(&columns, None, None, want).table;
+        let goal = Goal {
+            k: 5,
+            suppression,
+            metric: Metric::Precision,
+            max_average_risk: None,
+            max_uniques: None,
+            max_population_uniqueness: None,
+            wildcard: false,
+        };
+        for (levels, arx) in transformations {
+            let (o, _) = evaluate(&base, &gens, &levels, goal, None);
+            let got = match figure {
+                "precision" => o.utility.precision,
+                "monotonic_precision" => o.utility.monotonic_precision,
+                _ => o.utility.height,
+            };
+            assert!(
+                (got - arx).abs() < 1e-12,
+                "{data} {figure} {levels:?}: {got} vs {arx}"
+            );
+        }
+    }
+}
