@@ -558,7 +558,10 @@ fn information_loss(b: &mut Vec<Block>, s: &crate::report::SearchInfo, l: Lang) 
         2,
         l.tr("Information loss", "Informatieverlies").into(),
     ));
-    let minimised = match s.utility.and_then(|u| super::labels::unlisted_score(&u, s.metric)) {
+    let minimised = match s
+        .utility
+        .and_then(|u| super::labels::unlisted_score(&u, s.metric))
+    {
         Some(v) => format!("{}: {}", super::labels::metric(l, s.metric), num(l, v)),
         None => super::labels::metric(l, s.metric),
     };
