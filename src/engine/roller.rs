@@ -12,7 +12,10 @@
 //! its order is the class table's order). A class's key is then the sum of
 //! one look-up per block, counted straight into a dense array; the classes
 //! are the non-empty cells in ascending key order. Same table, same order,
-//! as `roll_up` gives (tested).
+//! as `roll_up` gives (tested). When the key space is much larger than the
+//! classes (a population table rolled up with a sample's levels, where
+//! most cells stay empty), the keys first touched are noted and sorted
+//! instead of the array being scanned.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -25,6 +28,9 @@ use super::classes::ClassTable;
 const BLOCK_MAX: u64 = 1 << 16;
 /// Largest dense key space counted directly; beyond it `roll_up` groups.
 const SPACE_MAX: u64 = 1 << 22;
+/// A key space this many times the classes is sparse: the keys touched
+/// are noted rather than the whole array scanned.
+const SPARSE: u64 = 16;
 
 thread_local! {
     /// Per-thread counting array, all zeros between roll-ups.
@@ -146,7 +152,10 @@ impl<'a> Roller<'a> {
                 counts.resize(space as usize, 0);
             }
             let counts = &mut counts[..space as usize];
-            self.count(&tables, counts);
+            if space > SPARSE * self.table.len() as u64 {
+                return self.roll_sparse(&tables, counts, cards, keep);
+            }
+            self.count(&tables, |key, f| counts[key] += f);
             if keep(counts) {
                 Some(collect(counts, cards))
             } else {
@@ -156,7 +165,55 @@ impl<'a> Roller<'a> {
         })
     }
 
-    fn count(&self, tables: &[Vec<u32>], counts: &mut [u64]) {
+    /// The roll-up when the key space is much larger than the classes: the
+    /// keys first touched are noted, so that neither `keep` nor the
+    /// collection scans the mostly empty array.
+    fn roll_sparse(
+        &self,
+        tables: &[Vec<u32>],
+        counts: &mut [u64],
+        cards: &[u32],
+        keep: impl FnOnce(&[u64]) -> bool,
+    ) -> Option<ClassTable> {
+        let mut touched: Vec<u32> = Vec::new();
+        self.count(tables, |key, f| {
+            let cell = &mut counts[key];
+            if *cell == 0 {
+                touched.push(key as u32);
+            }
+            *cell += f;
+        });
+        touched.sort_unstable();
+        let sizes: Vec<u64> = touched.iter().map(|&k| counts[k as usize]).collect();
+        for &k in &touched {
+            counts[k as usize] = 0;
+        }
+        if !keep(&sizes) {
+            return None;
+        }
+        let divisors: Vec<StrengthReducedU32> = cards
+            .iter()
+            .map(|&c| StrengthReducedU32::new(c.max(1)))
+            .collect();
+        let mut keys: Vec<Vec<u32>> = vec![Vec::with_capacity(touched.len()); cards.len()];
+        for &key in &touched {
+            let mut rest = key;
+            for (q, d) in divisors.iter().enumerate().rev() {
+                let (next, code) = StrengthReducedU32::div_rem(rest, *d);
+                keys[q].push(code);
+                rest = next;
+            }
+        }
+        Some(ClassTable {
+            keys,
+            cards: cards.to_vec(),
+            sizes,
+            weights: None,
+        })
+    }
+
+    /// Each class's dense key and size, handed to `add`.
+    fn count(&self, tables: &[Vec<u32>], mut add: impl FnMut(usize, u64)) {
         match &self.codes {
             Codes::Packed {
                 words,
@@ -167,26 +224,26 @@ impl<'a> Roller<'a> {
                 match (tables, &fields[..]) {
                     ([t0], &[f0]) => {
                         for &w in words {
-                            counts[t0[at(w, f0)] as usize] += w & size_mask;
+                            add(t0[at(w, f0)] as usize, w & size_mask);
                         }
                     }
                     ([t0, t1], &[f0, f1]) => {
                         for &w in words {
                             let key = t0[at(w, f0)] + t1[at(w, f1)];
-                            counts[key as usize] += w & size_mask;
+                            add(key as usize, w & size_mask);
                         }
                     }
                     ([t0, t1, t2], &[f0, f1, f2]) => {
                         for &w in words {
                             let key = t0[at(w, f0)] + t1[at(w, f1)] + t2[at(w, f2)];
-                            counts[key as usize] += w & size_mask;
+                            add(key as usize, w & size_mask);
                         }
                     }
                     _ => {
                         for &w in words {
                             let key: u32 =
                                 tables.iter().zip(fields).map(|(t, &f)| t[at(w, f)]).sum();
-                            counts[key as usize] += w & size_mask;
+                            add(key as usize, w & size_mask);
                         }
                     }
                 }
@@ -198,7 +255,7 @@ impl<'a> Roller<'a> {
                         .zip(codes)
                         .map(|(t, c)| t[c[i] as usize])
                         .sum();
-                    counts[key as usize] += f;
+                    add(key as usize, f);
                 }
             }
         }
