@@ -33,11 +33,22 @@ pub struct ClassStats {
 
 /// Class statistics of `t`. An empty table has all figures 0.
 pub fn class_stats(t: &ClassTable) -> ClassStats {
+    // Most classes are small: their sizes are counted in an array, the
+    // rare large ones in a map.
+    const DENSE: usize = 1 << 12;
+    let mut small = vec![0u64; DENSE];
     let mut hist: BTreeMap<u64, u64> = BTreeMap::new();
     for &s in &t.sizes {
-        *hist.entry(s).or_insert(0) += 1;
+        match small.get_mut(s as usize) {
+            Some(n) => *n += 1,
+            None => *hist.entry(s).or_insert(0) += 1,
+        }
     }
-    let histogram: Vec<(u64, u64)> = hist.into_iter().collect();
+    let histogram: Vec<(u64, u64)> = (small.iter().enumerate())
+        .filter(|(_, &n)| n > 0)
+        .map(|(s, &n)| (s as u64, n))
+        .chain(hist)
+        .collect();
     let count = t.len() as u64;
     let records = t.records();
     ClassStats {
