@@ -105,6 +105,28 @@ impl Generalisation {
         })
     }
 
+    /// From a builder spec ([`Generalisation::is_spec`]) or else an ARX
+    /// hierarchy file named by `spec`.
+    pub fn from_spec_or_file(
+        source: &str,
+        name: &str,
+        spec: &str,
+        dict: &Dictionary,
+    ) -> Result<Self> {
+        if Generalisation::is_spec(spec) {
+            Generalisation::from_spec(source, name, spec, dict)
+        } else {
+            Generalisation::from_hierarchy(name, &Hierarchy::read(spec)?, dict)
+        }
+    }
+
+    /// Whether `spec` names a builder rather than a file.
+    pub fn is_spec(spec: &str) -> bool {
+        ["interval:", "mask:", "date:", "group:"]
+            .iter()
+            .any(|p| spec.starts_with(p))
+    }
+
     /// From a builder spec (`interval:…`, `mask:…`); the domain D is the
     /// column's distinct values.
     pub fn from_spec(source: &str, name: &str, spec: &str, dict: &Dictionary) -> Result<Self> {

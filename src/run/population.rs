@@ -367,21 +367,14 @@ fn own_generalisation(
     if spec.starts_with("frequent:") {
         return Ok(None);
     }
-    let g = if ["interval:", "mask:", "date:", "group:"]
-        .iter()
-        .any(|p| spec.starts_with(p))
-    {
-        Generalisation::from_spec(path, name, spec, dict)
-    } else {
-        let h = crate::input::hierarchy::Hierarchy::read(spec)?;
-        Generalisation::from_hierarchy(name, &h, dict)
-    };
-    g.map(Some).map_err(|e| {
-        Error::usage(format!(
-            "population table {path}: {}",
-            e.to_string().trim_end()
-        ))
-    })
+    Generalisation::from_spec_or_file(path, name, spec, dict)
+        .map(Some)
+        .map_err(|e| {
+            Error::usage(format!(
+                "population table {path}: {}",
+                e.to_string().trim_end()
+            ))
+        })
 }
 
 /// Per level, each population value's code among the sample's codes of

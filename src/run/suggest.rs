@@ -16,7 +16,6 @@ use crate::engine::classes::{Histograms, Want};
 use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind};
 use crate::error::{Error, Result};
 use crate::input::columns::encode as encode_qis;
-use crate::input::hierarchy::Hierarchy;
 use crate::input::{read_table_with, Table};
 use crate::measure::closeness::TableDistribution;
 use crate::progress::{Progress, Silent};
@@ -556,23 +555,10 @@ fn generalisation_for(
     col: &EncodedColumn,
 ) -> Result<(Generalisation, String)> {
     match plan.hierarchies.iter().find(|h| h.0 == col.name) {
-        Some((_, spec))
-            if ["interval:", "mask:", "date:", "group:"]
-                .iter()
-                .any(|p| spec.starts_with(p)) =>
-        {
-            Ok((
-                Generalisation::from_spec(source, &col.name, spec, &col.dict)?,
-                spec.clone(),
-            ))
-        }
-        Some((_, file)) => {
-            let h = Hierarchy::read(file)?;
-            Ok((
-                Generalisation::from_hierarchy(&col.name, &h, &col.dict)?,
-                file.clone(),
-            ))
-        }
+        Some((_, spec)) => Ok((
+            Generalisation::from_spec_or_file(source, &col.name, spec, &col.dict)?,
+            spec.clone(),
+        )),
         None => {
             let spec = auto_spec(&col.dict);
             let distinct = col.dict.len() - col.dict.missing.map_or(0, |_| 1);

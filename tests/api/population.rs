@@ -871,3 +871,58 @@ fn reproduces_arx_population_cases() {
         assert_eq!(s["result"]["targets_met"], true, "{case}");
     }
 }
+
+/// A population holding values the sample lacks: placed by the same ARX
+/// hierarchy files (the release then meets k-map counted in it); a value
+/// the hierarchy file lacks is an error naming the population and the
+/// column, not the value.
+#[test]
+fn population_values_are_placed_by_the_hierarchy_files() {
+    let dir = crate::common::root("fixtures/adult");
+    let subset = std::fs::read_to_string(format!("{dir}/adult_subset.csv")).unwrap();
+    let tmp = std::env::temp_dir().join(format!("kanon-pop-hier-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let lines: Vec<&str> = subset.lines().collect();
+    let sample = tmp.join("sample.csv");
+    std::fs::write(&sample, lines[..301].join("\n") + "\n").unwrap();
+    let bad = tmp.join("bad.csv");
+    let odd = "Male;150;White;Divorced;HS-grad;United-States;Private;Exec-managerial;<=50K";
+    std::fs::write(&bad, format!("{subset}{odd}\n")).unwrap();
+    let population = format!("{dir}/adult_subset.csv");
+    let run = |pop: &str| {
+        kanon(&[
+            "suggest",
+            sample.to_str().unwrap(),
+            "--qi",
+            "sex,age,race,marital-status",
+            "--hierarchy",
+            &dir,
+            "--population",
+            pop,
+            "--k",
+            "2",
+            "--k-map",
+            "10",
+            "--json",
+            "--quiet",
+        ])
+    };
+    let o = run(&population);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["search"]["result"]["targets_met"], true);
+    let o = run(bad.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("population table") && err.contains("'age'"),
+        "{err}"
+    );
+    assert!(!err.contains("150"), "{err}");
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
