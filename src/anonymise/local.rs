@@ -168,7 +168,7 @@ struct Ctx<'a> {
     base: &'a ClassTable,
     gens: &'a [Generalisation],
     goal: Goal,
-    diversity: Option<&'a ClassTargets>,
+    class_targets: Option<&'a ClassTargets>,
     /// Gains in domain shares (loss, entropy) or in levels over height
     /// (the other metrics).
     share_based: bool,
@@ -198,7 +198,7 @@ impl Ctx<'_> {
         if size < self.goal.k {
             return false;
         }
-        let Some(div) = self.diversity else {
+        let Some(div) = self.class_targets else {
             return true;
         };
         div.attributes.iter().all(|a| {
@@ -408,7 +408,7 @@ pub fn recode(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
     global: Option<&[usize]>,
     time: Option<TimeLimit>,
 ) -> Option<(LocalRecoding, Outcome)> {
@@ -416,7 +416,7 @@ pub fn recode(
         base,
         gens,
         goal,
-        diversity,
+        class_targets,
         share_based: matches!(goal.metric, Metric::Loss | Metric::Entropy),
     };
     let n = base.records();
@@ -479,7 +479,7 @@ impl Ctx<'_> {
             }
             Start::Global => {
                 let levels = global?;
-                let (into, mask) = released(base, gens, levels, self.goal, self.diversity);
+                let (into, mask) = released(base, gens, levels, self.goal, self.class_targets);
                 let mut groups: Vec<Vec<u32>> = vec![Vec::new(); mask.len()];
                 let mut dropped = Vec::new();
                 for (c, &r) in into.iter().enumerate() {
@@ -525,7 +525,7 @@ impl Ctx<'_> {
     /// the released records' distribution (the original's when nothing
     /// is suppressed, which the parts were built against).
     fn verified(&self, r: &LocalRecoding) -> bool {
-        let Some(div) = self.diversity else {
+        let Some(div) = self.class_targets else {
             return true;
         };
         if r.suppressed == 0 {

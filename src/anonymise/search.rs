@@ -338,9 +338,9 @@ pub fn evaluate(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
 ) -> (Outcome, bool) {
-    evaluate_with(base, None, gens, levels, goal, diversity, Depth::Full)
+    evaluate_with(base, None, gens, levels, goal, class_targets, Depth::Full)
 }
 
 /// How much of a node [`evaluate_with`] computes.
@@ -366,12 +366,12 @@ pub(super) fn evaluate_with(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
     depth: Depth,
 ) -> (Outcome, bool) {
     let full = depth == Depth::Full;
     let need_classes =
-        full || goal.metric == Metric::Entropy || diversity.is_some_and(|d| d.needs_classes());
+        full || goal.metric == Metric::Entropy || class_targets.is_some_and(|d| d.needs_classes());
     // Records in classes smaller than k beyond the budget: fails, and so
     // does every specialisation (what `k_fails` says below).
     let keep = |sizes: &[u64]| {
@@ -401,7 +401,7 @@ pub(super) fn evaluate_with(
         mask: supp,
         freq: wild,
         feasible,
-    } = suppression(t, gens, levels, goal, g.row_class.as_deref(), diversity);
+    } = suppression(t, gens, levels, goal, g.row_class.as_deref(), class_targets);
     let suppressed: u64 = t
         .sizes
         .iter()
@@ -456,7 +456,7 @@ pub(super) fn evaluate_with(
         && uniques_ok
         && population_ok;
     if let (true, true, Some(div), Some(base_class)) =
-        (pass, suppressed > 0, diversity, g.row_class.as_deref())
+        (pass, suppressed > 0, class_targets, g.row_class.as_deref())
     {
         pass = div.holds_on_release(base_class, &supp);
     }
@@ -550,11 +550,18 @@ pub fn released(
     gens: &[Generalisation],
     levels: &[usize],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
 ) -> (Vec<u32>, Vec<bool>) {
     let g = roll_up(base, gens, levels, true);
     let base_class = g.row_class.unwrap_or_default();
-    let s = suppression(&g.table, gens, levels, goal, Some(&base_class), diversity);
+    let s = suppression(
+        &g.table,
+        gens,
+        levels,
+        goal,
+        Some(&base_class),
+        class_targets,
+    );
     (base_class, s.mask)
 }
 
@@ -584,14 +591,14 @@ pub fn suppression(
     levels: &[usize],
     goal: Goal,
     base_class: Option<&[u32]>,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
 ) -> Suppression {
     let mut supp: Vec<bool> = vec![false; t.len()];
-    let feasible = match diversity.and_then(|d| d.population.as_ref()) {
+    let feasible = match class_targets.and_then(|d| d.population.as_ref()) {
         Some(p) => p.mark_failing(t, gens, levels, &mut supp),
         None => true,
     };
-    if let (Some(div), Some(base_class)) = (diversity, base_class) {
+    if let (Some(div), Some(base_class)) = (class_targets, base_class) {
         div.mark_failing(base_class, t.len(), &mut supp);
     }
     if !goal.wildcard {
@@ -871,13 +878,13 @@ pub fn search(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
 ) -> SearchResult {
     search_with(
         base,
         gens,
         goal,
-        diversity,
+        class_targets,
         Strategy::Auto,
         None,
         &|_, _| {},
@@ -891,19 +898,19 @@ pub fn search_with(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
     strategy: Strategy,
     time: Option<TimeLimit>,
     progress: &dyn Fn(u64, u128),
 ) -> SearchResult {
     let start = Instant::now();
     let size = Lattice::new(gens.iter().map(|g| g.height()).collect()).size();
-    let walk = walk(base, gens, goal, diversity, strategy, time, progress);
+    let walk = walk(base, gens, goal, class_targets, strategy, time, progress);
     // Every utility figure for the transformations reported.
     let mut results: Vec<Outcome> = walk
         .best
         .par_iter()
-        .map(|r| evaluate(base, gens, &r.levels, goal, diversity).0)
+        .map(|r| evaluate(base, gens, &r.levels, goal, class_targets).0)
         .collect();
     let best = (!results.is_empty()).then(|| results.remove(0));
     let gap = match (&best, walk.lower_bound) {
@@ -935,7 +942,7 @@ pub fn exhaustive(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
 ) -> Option<Outcome> {
     let lattice = Lattice::new(gens.iter().map(|g| g.height()).collect());
     let nodes: Vec<Vec<usize>> = (0..=lattice.top_sum())
@@ -943,7 +950,7 @@ pub fn exhaustive(
         .collect();
     nodes
         .par_iter()
-        .map(|l| evaluate(base, gens, l, goal, diversity))
+        .map(|l| evaluate(base, gens, l, goal, class_targets))
         .filter(|(_, pass)| *pass)
         .map(|(o, _)| o)
         .collect::<Vec<_>>()

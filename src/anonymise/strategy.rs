@@ -179,7 +179,7 @@ struct Walker<'a> {
     depth: Depth,
     gens: &'a [Generalisation],
     goal: Goal,
-    diversity: Option<&'a ClassTargets>,
+    class_targets: Option<&'a ClassTargets>,
     time: Option<TimeLimit>,
     /// During the first descent the hard deadline applies.
     first_descent: bool,
@@ -205,7 +205,7 @@ pub fn walk(
     base: &ClassTable,
     gens: &[Generalisation],
     goal: Goal,
-    diversity: Option<&ClassTargets>,
+    class_targets: Option<&ClassTargets>,
     strategy: Strategy,
     time: Option<TimeLimit>,
     progress: &dyn Fn(u64, u128),
@@ -221,11 +221,11 @@ pub fn walk(
         depth: Depth::Score,
         gens,
         goal,
-        diversity,
+        class_targets,
         time,
         first_descent: true,
         bounds: Bounds::new(goal.metric, &freqs, gens, base.records() as f64),
-        tagging: (diversity.iter().flat_map(|d| d.criteria()))
+        tagging: (class_targets.iter().flat_map(|d| d.criteria()))
             .chain(
                 goal.max_population_uniqueness
                     .map(|_| Criterion::MaxPopulationUniqueness),
@@ -299,12 +299,12 @@ impl Walker<'_> {
     /// Roll up `nodes` in parallel (each looks at the clock first; `None`
     /// for those the time limit left out), keeping passing ones.
     fn evaluate(&mut self, nodes: &[Vec<usize>]) -> Vec<Option<Verdict>> {
-        let (base, prepared, gens, goal, diversity, deadline, depth) = (
+        let (base, prepared, gens, goal, class_targets, deadline, depth) = (
             self.base,
             Some(&self.prepared),
             self.gens,
             self.goal,
-            self.diversity,
+            self.class_targets,
             self.deadline(),
             self.depth,
         );
@@ -315,7 +315,13 @@ impl Walker<'_> {
                     return None;
                 }
                 Some(evaluate_with(
-                    base, prepared, gens, v, goal, diversity, depth,
+                    base,
+                    prepared,
+                    gens,
+                    v,
+                    goal,
+                    class_targets,
+                    depth,
                 ))
             })
             .collect();

@@ -221,7 +221,7 @@ pub struct Suggestion {
     row_class: Vec<u32>,
     table: Table,
     base: crate::engine::classes::ClassTable,
-    diversity: Option<ClassTargets>,
+    class_targets: Option<ClassTargets>,
     /// The population table placed in the hierarchies, with `--population`.
     population: Option<crate::run::population::SearchPopulation>,
     /// The local recoding (`result.best` describes it), when asked for.
@@ -352,7 +352,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
             members: !cfg.sensitive.is_empty(),
         },
     );
-    let diversity = diversity(cfg, &table, &grouping, counts.as_deref())?;
+    let class_targets = sensitive_targets(cfg, &table, &grouping, counts.as_deref())?;
     let n = grouping.table.records();
     if plan.goal.k > n {
         return Err(Error::usage(format!(
@@ -372,11 +372,11 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
     // sensitive attributes' targets.
     let mut population =
         crate::run::population::SearchPopulation::read(cfg, &columns, &generalisations, &sources)?;
-    let diversity = match population.as_mut().and_then(|p| p.targets(&cfg.targets)) {
-        None => diversity,
+    let class_targets = match population.as_mut().and_then(|p| p.targets(&cfg.targets)) {
+        None => class_targets,
         Some(p) => Some(ClassTargets {
             population: Some(p),
-            ..diversity.unwrap_or_default()
+            ..class_targets.unwrap_or_default()
         }),
     };
     let lattice = Lattice::new(generalisations.iter().map(|g| g.height()).collect());
@@ -413,7 +413,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         &grouping.table,
         &generalisations,
         goal,
-        diversity.as_ref(),
+        class_targets.as_ref(),
         plan.strategy,
         plan.time_limit,
         // Nodes checked, without a share of the lattice: pruning and
@@ -436,7 +436,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
             &grouping.table,
             &generalisations,
             goal,
-            diversity.as_ref(),
+            class_targets.as_ref(),
             result.best.as_ref().map(|b| b.levels.as_slice()),
             plan.time_limit,
         );
@@ -460,7 +460,7 @@ pub fn suggest_table(plan: &Plan, table: Table, progress: &dyn Progress) -> Resu
         row_class: grouping.row_class.unwrap_or_default(),
         table,
         base: grouping.table,
-        diversity,
+        class_targets,
         population,
         local,
         global,
@@ -502,8 +502,8 @@ fn goal_with_population(
     Ok(goal)
 }
 
-/// The l and t targets on the sensitive attributes, per original class.
-fn diversity(
+/// The targets on the sensitive attributes (l, t, δ, β), per original class.
+fn sensitive_targets(
     cfg: &Config,
     table: &Table,
     grouping: &crate::engine::classes::Grouping,
@@ -708,7 +708,7 @@ impl Suggestion {
             &self.generalisations,
             &outcome.levels,
             self.goal,
-            self.diversity.as_ref(),
+            self.class_targets.as_ref(),
         );
         Box::new(move |c, q| (!mask[released[c] as usize]).then(|| outcome.levels[q]))
     }
@@ -818,7 +818,7 @@ impl Suggestion {
             &self.generalisations,
             &outcome.levels,
             self.goal,
-            self.diversity.as_ref(),
+            self.class_targets.as_ref(),
         );
         (0..self.base.len())
             .filter(|&c| mask[into[c] as usize])
@@ -872,7 +872,7 @@ impl Suggestion {
                 &self.generalisations,
                 &g.levels,
                 self.goal,
-                self.diversity.as_ref(),
+                self.class_targets.as_ref(),
             );
             let changed = cells_changed(&self.base, q, |c, qi| {
                 (!mask[into[c] as usize]).then(|| g.levels[qi])

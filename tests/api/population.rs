@@ -9,7 +9,7 @@
 //!   `scipy.optimize.fsolve` on the likelihood / moment equations;
 //! * `wildcard.py` — sdcMicro's freqCalc semantics by numpy over all pairs.
 
-use crate::common::{kanon, shared};
+use crate::common::{kanon, ok_json, shared};
 
 use std::process::Command;
 
@@ -604,21 +604,14 @@ fn the_search_meets_k_map_and_presence_against_a_population_table() {
         args.extend(extra);
         kanon(&args)
     };
-    let o = suggest(&[
+    let v = ok_json(&suggest(&[
         "--k-map",
         "10",
         "--presence-max",
         "0.2",
         "--suppression",
         "2%",
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    ]));
     let s = &v["search"];
     assert_eq!(s["optimal"], true);
     let levels = &s["levels"];
@@ -643,14 +636,12 @@ fn the_search_meets_k_map_and_presence_against_a_population_table() {
         .unwrap()
         .contains("generalised as the release"));
     // δmin: every person of the population must fall in a released class.
-    let o = suggest(&["--presence-min", "0.05", "--presence-max", "0.2"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = ok_json(&suggest(&[
+        "--presence-min",
+        "0.05",
+        "--presence-max",
+        "0.2",
+    ]));
     let p = &v["search"]["result"]["presence"];
     assert_eq!(p["outside_rows"], 0);
     assert!(p["min"].as_f64().unwrap() >= 0.05);
@@ -907,14 +898,7 @@ fn population_values_are_placed_by_the_hierarchy_files() {
             "--quiet",
         ])
     };
-    let o = run(&population);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = ok_json(&run(&population));
     assert_eq!(v["search"]["result"]["targets_met"], true);
     let o = run(bad.to_str().unwrap());
     assert_eq!(o.status.code(), Some(2));

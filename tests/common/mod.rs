@@ -73,11 +73,15 @@ pub fn kanon(args: &[&str]) -> Output {
 
 /// Run `kanon` with `args`, which must exit 0, and parse its JSON output.
 pub fn kanon_json(args: &[&str]) -> serde_json::Value {
-    let o = kanon(args);
+    ok_json(&kanon(args))
+}
+
+/// The JSON output of a run that must have exited 0.
+pub fn ok_json(o: &Output) -> serde_json::Value {
     assert_eq!(
         o.status.code(),
         Some(0),
-        "kanon {args:?}: {}",
+        "{}",
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).expect("kanon printed JSON")
