@@ -14,7 +14,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::radix;
+use crate::engine::{bulk, radix};
 
 /// Number of bits needed to store codes `0..card`.
 pub fn bits_for(card: u32) -> u32 {
@@ -380,7 +380,7 @@ pub fn group_with(rows: Rows<'_>, want: Want) -> Grouping {
 /// compacted in place, so the peak is the keys and the class table, not
 /// the codes beside them (for 10M rows × 8 QIs, 320 MB less). The same
 /// table as [`group`] gives.
-pub fn group_consuming(columns: Vec<Vec<u32>>, cards: &[u32]) -> ClassTable {
+pub fn group_consuming(mut columns: Vec<Vec<u32>>, cards: &[u32]) -> ClassTable {
     let len = columns.first().map_or(0, Vec::len);
     let bits: u32 = cards.iter().map(|&c| bits_for(c)).sum();
     if columns.is_empty() || len == 0 || bits > 64 || dense_space(cards, len).is_some() {
@@ -401,25 +401,12 @@ pub fn group_consuming(columns: Vec<Vec<u32>>, cards: &[u32]) -> ClassTable {
         .collect();
     let mut keys = pack(&parts, len);
     drop(parts);
-    drop(columns);
     radix::sort_keys(&mut keys, bits);
-    let mut sizes = Vec::new();
-    let mut classes = 0;
-    for i in 0..keys.len() {
-        if i > 0 && keys[i] == keys[classes - 1] {
-            if let Some(size) = sizes.last_mut() {
-                *size += 1;
-            }
-            continue;
-        }
-        keys[classes] = keys[i];
-        classes += 1;
-        sizes.push(1u64);
-    }
-    keys.truncate(classes);
-    keys.shrink_to_fit();
+    // The records' code columns become the classes' (there are no more
+    // classes than records): no fresh pages to fault in, none to unmap.
+    let sizes = compact_sorted(&keys, cards, &mut columns);
     ClassTable {
-        keys: unpack(&keys, cards),
+        keys: columns,
         cards: cards.to_vec(),
         sizes,
         weights: None,
@@ -559,7 +546,7 @@ fn dense_classes(index: &[u32], space: usize, rows: &Rows<'_>, row_class: bool) 
 
 /// Pack code columns into `u64` keys, first column in the highest bits.
 fn pack(parts: &[(&[u32], u32)], len: usize) -> Vec<u64> {
-    let mut keys = vec![0u64; len];
+    let mut keys = bulk::filled::<u64>(len);
     keys.par_chunks_mut(1 << 16)
         .enumerate()
         .for_each(|(chunk, out)| {
@@ -923,13 +910,75 @@ impl Scan {
 }
 
 /// Split packed keys back into code columns.
-fn unpack(keys: &[u64], cards: &[u32]) -> Vec<Vec<u32>> {
-    let bits: Vec<u32> = cards.iter().map(|&c| bits_for(c)).collect();
-    let mut shift: u32 = bits.iter().sum();
-    bits.iter()
-        .map(|&b| {
+/// Runs of equal sorted keys → each class's size, returned, and its codes,
+/// written into `columns` (each at least as long as the classes, then
+/// truncated to them). Chunks of keys in parallel: a chunk owns the classes
+/// that start in it, and reads past its end for the last one's size.
+fn compact_sorted(keys: &[u64], cards: &[u32], columns: &mut [Vec<u32>]) -> Vec<u64> {
+    let n = keys.len();
+    let chunk = (n / (rayon::current_num_threads() * 8)).max(1 << 16);
+    let ranges: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(chunk)
+        .map(|s| s..(s + chunk).min(n))
+        .collect();
+    let is_start = |i: usize| i == 0 || keys[i] != keys[i - 1];
+    let counts: Vec<usize> = ranges
+        .par_iter()
+        .map(|r| r.clone().filter(|&i| is_start(i)).count())
+        .collect();
+    let classes: usize = counts.iter().sum();
+    let mut sizes = bulk::filled::<u64>(classes);
+    // Per chunk: its slots of the sizes and of every column.
+    let mut parts: Vec<(&mut [u64], Vec<&mut [u32]>)> = bulk::split_by(&mut sizes, &counts)
+        .into_iter()
+        .map(|s| (s, Vec::with_capacity(columns.len())))
+        .collect();
+    for column in columns.iter_mut() {
+        for (part, slots) in parts
+            .iter_mut()
+            .zip(bulk::split_by(&mut column[..classes], &counts))
+        {
+            part.1.push(slots);
+        }
+    }
+    let layout: Vec<(u32, u64)> = unpacking(cards);
+    parts
+        .into_par_iter()
+        .zip(ranges)
+        .for_each(|((sizes, mut codes), range)| {
+            for (j, i) in range.filter(|&i| is_start(i)).enumerate() {
+                let end = (i + 1..n).find(|&e| is_start(e)).unwrap_or(n);
+                sizes[j] = (end - i) as u64;
+                for (column, &(shift, mask)) in codes.iter_mut().zip(&layout) {
+                    column[j] = ((keys[i] >> shift) & mask) as u32;
+                }
+            }
+        });
+    for column in columns.iter_mut() {
+        column.truncate(classes);
+        column.shrink_to_fit();
+    }
+    sizes
+}
+
+/// Per QI, the shift and mask that take its code out of a packed key
+/// (first QI in the highest bits, as [`pack`] lays them).
+fn unpacking(cards: &[u32]) -> Vec<(u32, u64)> {
+    let mut shift: u32 = cards.iter().map(|&c| bits_for(c)).sum();
+    cards
+        .iter()
+        .map(|&c| {
+            let b = bits_for(c);
             shift -= b;
-            let mask = if b == 0 { 0 } else { (1u64 << b) - 1 };
+            (shift, if b == 0 { 0 } else { (1u64 << b) - 1 })
+        })
+        .collect()
+}
+
+fn unpack(keys: &[u64], cards: &[u32]) -> Vec<Vec<u32>> {
+    unpacking(cards)
+        .into_iter()
+        .map(|(shift, mask)| {
             keys.par_iter()
                 .map(|&k| ((k >> shift) & mask) as u32)
                 .collect()
@@ -1024,6 +1073,43 @@ pub(crate) mod tests {
             let choices = [1, 2, 9, 300, 70_000, 1 << 30];
             let (columns, cards, want) = random_table(&mut rng, 1 + trial % 6, rows, choices);
             assert_eq!(group_consuming(columns, &cards), want, "trial {trial}");
+        }
+    }
+
+    /// Large tables take the parallel paths (a top-digit radix pass, then
+    /// classes compacted in parallel parts): classes whose runs of records
+    /// cross the parts' edges, and many small ones, as `group` gives them.
+    #[test]
+    fn consuming_many_records_gives_the_same_table() {
+        let mut rng = crate::engine::splitmix::SplitMix64(9);
+        let rows = 300_000;
+        let cards = vec![1 << 20, 70_000, 3];
+        for few in [true, false] {
+            let columns: Vec<Vec<u32>> = (cards.iter())
+                .map(|&k| {
+                    (0..rows)
+                        .map(|_| match few {
+                            // 3 × 5 × 3 classes of ~6,700 records each.
+                            true => (rng.next_u64() % 5) as u32 * (k / 5),
+                            false => (rng.next_u64() % k as u64) as u32,
+                        })
+                        .collect()
+                })
+                .collect();
+            let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
+            let want = group(
+                Rows {
+                    columns: &cols,
+                    cards: &cards,
+                    counts: None,
+                    weights: None,
+                    len: rows,
+                },
+                false,
+            )
+            .table;
+            assert_eq!(want.len() < 100, few);
+            assert_eq!(group_consuming(columns, &cards), want);
         }
     }
 

@@ -3,6 +3,7 @@
 //! and grouped into the class table every measure works from ([`classes`]);
 //! a seeded generator for synthetic data and tests ([`splitmix`]).
 
+pub mod bulk;
 pub mod classes;
 pub mod encode;
 pub mod intern;
