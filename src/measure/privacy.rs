@@ -14,6 +14,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::engine::classes::ClassTable;
 
 /// Summary of the class sizes.
@@ -35,15 +37,30 @@ pub struct ClassStats {
 pub fn class_stats(t: &ClassTable) -> ClassStats {
     // Most classes are small: their sizes are counted in an array, the
     // rare large ones in a map.
+    // Parts of the classes are counted in parallel and their counts added.
     const DENSE: usize = 1 << 12;
-    let mut small = vec![0u64; DENSE];
-    let mut hist: BTreeMap<u64, u64> = BTreeMap::new();
-    for &s in &t.sizes {
-        match small.get_mut(s as usize) {
-            Some(n) => *n += 1,
-            None => *hist.entry(s).or_insert(0) += 1,
+    let count_part = |sizes: &[u64]| {
+        let mut small = vec![0u64; DENSE];
+        let mut large: BTreeMap<u64, u64> = BTreeMap::new();
+        for &s in sizes {
+            match small.get_mut(s as usize) {
+                Some(n) => *n += 1,
+                None => *large.entry(s).or_insert(0) += 1,
+            }
         }
-    }
+        (small, large)
+    };
+    let (small, hist) = t
+        .sizes
+        .par_chunks(1 << 16)
+        .map(count_part)
+        .reduce_with(|(mut small, mut large), (s2, l2)| {
+            small.iter_mut().zip(s2).for_each(|(a, b)| *a += b);
+            l2.into_iter()
+                .for_each(|(s, n)| *large.entry(s).or_insert(0) += n);
+            (small, large)
+        })
+        .unwrap_or_else(|| count_part(&[]));
     let histogram: Vec<(u64, u64)> = (small.iter().enumerate())
         .filter(|(_, &n)| n > 0)
         .map(|(s, &n)| (s as u64, n))

@@ -46,19 +46,93 @@ pub fn prosecutor(t: &ClassTable, tau: f64) -> Prosecutor {
 /// Prosecutor risk from record frequencies: a record's risk is 1/f, the
 /// average the mean over records (J/n when f is the class size).
 pub fn prosecutor_of(fr: Frequencies, tau: f64) -> Prosecutor {
-    let n = fr.records();
-    let min = fr.f.iter().copied().min().unwrap_or(0);
-    let at_risk: u64 = fr
-        .iter()
-        .filter(|&(_, f)| crate::measure::tolerance::above(1.0 / f as f64, tau))
-        .map(|(s, _)| s)
-        .sum();
-    let sum: f64 = fr.iter().map(|(s, f)| s as f64 / f as f64).sum();
+    let risky = AtRisk::new(tau);
+    let (sizes, freq) = (fr.sizes, fr.f);
+    // (smallest f, records, records at risk, Σ s/f) in one pass.
+    let (min, n, at_risk, sum) = fold_classes(
+        freq.len(),
+        |r| {
+            let mut a = (u64::MAX, 0u64, 0u64, 0.0f64);
+            for (&s, &f) in sizes[r.clone()].iter().zip(&freq[r]) {
+                a.0 = a.0.min(f);
+                a.1 += s;
+                if risky.of_count(f) {
+                    a.2 += s;
+                }
+                a.3 += quotient(s, f as f64);
+            }
+            a
+        },
+        |x, y| (x.0.min(y.0), x.1 + y.1, x.2 + y.2, x.3 + y.3),
+    )
+    .unwrap_or((0, 0, 0, 0.0));
     Prosecutor {
         highest: if min == 0 { 0.0 } else { 1.0 / min as f64 },
         average: if n == 0 { 0.0 } else { sum / n as f64 },
         records_at_risk: ratio(at_risk, n),
         records_at_risk_count: at_risk,
+    }
+}
+
+/// Classes per part of the per-class passes. Fixed, so that the parts' sums
+/// are added in one order, giving the same bytes whatever the threads.
+const PART: usize = 1 << 16;
+
+/// `part` over consecutive ranges of `n` classes in parallel, the results
+/// joined in class order; `None` without classes.
+fn fold_classes<A: Send>(
+    n: usize,
+    part: impl Fn(std::ops::Range<usize>) -> A + Sync + Send,
+    join: impl Fn(A, A) -> A,
+) -> Option<A> {
+    let parts: Vec<A> = (0..n.div_ceil(PART))
+        .into_par_iter()
+        .map(|p| part(p * PART..((p + 1) * PART).min(n)))
+        .collect();
+    parts.into_iter().reduce(join)
+}
+
+/// f / F, which is exactly 1 when they are equal (the sample as its own
+/// population): no division then.
+fn quotient(f: u64, big_f: f64) -> f64 {
+    if f as f64 == big_f && f != 0 {
+        1.0
+    } else {
+        f as f64 / big_f
+    }
+}
+
+/// Whether a record's risk 1/F is above τ (with the tolerance of
+/// `tolerance::above`), looked up for the small integer F that most classes
+/// have instead of divided.
+struct AtRisk {
+    tau: f64,
+    small: Vec<bool>,
+}
+
+impl AtRisk {
+    const SMALL: usize = 4096;
+
+    fn new(tau: f64) -> AtRisk {
+        let small = (0..Self::SMALL)
+            .map(|f| crate::measure::tolerance::above(1.0 / f as f64, tau))
+            .collect();
+        AtRisk { tau, small }
+    }
+
+    fn of_count(&self, f: u64) -> bool {
+        match self.small.get(f as usize) {
+            Some(&r) => r,
+            None => crate::measure::tolerance::above(1.0 / f as f64, self.tau),
+        }
+    }
+
+    fn of_size(&self, big_f: f64) -> bool {
+        if big_f.fract() == 0.0 && big_f >= 0.0 && big_f < Self::SMALL as f64 {
+            self.small[big_f as usize]
+        } else {
+            crate::measure::tolerance::above(1.0 / big_f, self.tau)
+        }
     }
 }
 
@@ -90,15 +164,27 @@ pub fn journalist_of(
     classes: Option<u64>,
     tau: f64,
 ) -> Journalist {
-    let n: u64 = sizes.iter().sum();
-    let min = population.iter().copied().fold(f64::INFINITY, f64::min);
-    let at_risk: u64 = sizes
-        .iter()
-        .zip(population)
-        .filter(|(_, &big_f)| crate::measure::tolerance::above(1.0 / big_f, tau))
-        .map(|(&f, _)| f)
-        .sum();
-    let total: f64 = population.iter().sum();
+    let risky = AtRisk::new(tau);
+    // (records, smallest F, records at risk, Σ F, Σ f/F) in one pass.
+    let (n, min, at_risk, total, sum) = fold_classes(
+        sizes.len().min(population.len()),
+        |r| {
+            let mut a = (0u64, f64::INFINITY, 0u64, 0.0f64, 0.0f64);
+            for (&f, &big_f) in sizes[r.clone()].iter().zip(&population[r]) {
+                a.0 += f;
+                a.1 = a.1.min(big_f);
+                if risky.of_size(big_f) {
+                    a.2 += f;
+                }
+                a.3 += big_f;
+                a.4 += quotient(f, big_f);
+            }
+            a
+        },
+        |x, y| (x.0 + y.0, x.1.min(y.1), x.2 + y.2, x.3 + y.3, x.4 + y.4),
+    )
+    .unwrap_or((0, f64::INFINITY, 0, 0.0, 0.0));
+    let marketer = if n == 0 { 0.0 } else { sum / n as f64 };
     let by_classes = match classes {
         Some(j) if total > 0.0 => j as f64 / total,
         _ => 0.0,
@@ -109,7 +195,7 @@ pub fn journalist_of(
         } else {
             0.0
         },
-        average: by_classes.max(marketer_of(sizes, population)),
+        average: by_classes.max(marketer),
         records_at_risk: ratio(at_risk, n),
         records_at_risk_count: at_risk,
     }
@@ -122,16 +208,22 @@ pub fn marketer(t: &ClassTable, population: &[f64]) -> f64 {
 
 /// Marketer risk: the mean over records of 1/F.
 pub fn marketer_of(sizes: &[u64], population: &[f64]) -> f64 {
-    let n: u64 = sizes.iter().sum();
+    let (n, sum) = fold_classes(
+        sizes.len().min(population.len()),
+        |r| {
+            let own = sizes[r.clone()].iter().zip(&population[r]);
+            own.fold((0u64, 0.0f64), |(n, s), (&f, &big_f)| {
+                (n + f, s + quotient(f, big_f))
+            })
+        },
+        |x, y| (x.0 + y.0, x.1 + y.1),
+    )
+    .unwrap_or((0, 0.0));
     if n == 0 {
-        return 0.0;
+        0.0
+    } else {
+        sum / n as f64
     }
-    let s: f64 = sizes
-        .iter()
-        .zip(population)
-        .map(|(&f, &big_f)| f as f64 / big_f)
-        .sum();
-    s / n as f64
 }
 
 /// Population class sizes from the sample itself: F_c = f_c.

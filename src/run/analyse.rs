@@ -425,7 +425,7 @@ pub fn analyse_prepared(
         warnings,
         counts.as_deref(),
     );
-    let frequencies = fb.missing().is_some().then(|| fb.f.clone());
+    let frequencies = fb.missing().is_some().then(|| fb.f.to_vec());
     let release = ReleaseSide {
         meta: &meta,
         ids: release_ids.as_ref(),
@@ -445,21 +445,23 @@ pub fn analyse_prepared(
 /// The record frequencies every figure uses: class sizes, or with
 /// `--missing-as wildcard` the records compatible with each class (and the
 /// wildcard figures, reported with `both` too).
-struct Basis {
+struct Basis<'t> {
     wild: Option<(Vec<u64>, Option<Vec<f64>>)>,
-    f: Vec<u64>,
+    /// The class sizes themselves unless wildcard counts replace them (no
+    /// copy of a value per class).
+    f: std::borrow::Cow<'t, [u64]>,
     /// Each QI's missing code, when missing values are wildcards.
     missing: Option<Vec<Option<u32>>>,
 }
 
-impl Basis {
-    fn of(cfg: &Config, t: &ClassTable, columns: &[EncodedColumn]) -> Basis {
+impl<'t> Basis<'t> {
+    fn of(cfg: &Config, t: &'t ClassTable, columns: &[EncodedColumn]) -> Basis<'t> {
         let codes: Vec<Option<u32>> = columns.iter().map(|c| c.dict.missing).collect();
         let wild = wildcard(cfg, t, &codes);
         let wildcard_mode = cfg.missing_as == MissingAs::Wildcard;
         let f = match (&wild, wildcard_mode) {
-            (Some((f, _)), true) => f.clone(),
-            _ => t.sizes.clone(),
+            (Some((f, _)), true) => f.clone().into(),
+            _ => t.sizes.as_slice().into(),
         };
         Basis {
             wild,

@@ -68,11 +68,7 @@ pub(super) fn population_sizes(
         }
         return Ok((sizes, "weights".into(), None));
     }
-    Ok((
-        fr.f.iter().map(|&f| f as f64).collect(),
-        "sample".into(),
-        None,
-    ))
+    Ok((as_float(fr.f), "sample".into(), None))
 }
 
 /// Population frequency of each sample class, counted in a population
@@ -439,4 +435,16 @@ fn place(
         labels.push(names);
     }
     (maps, labels)
+}
+
+/// The sample's class sizes as the population sizes (`F = f`), one per
+/// class: filled in parallel on pre-mapped pages, as millions of classes
+/// make it a large array.
+fn as_float(f: &[u64]) -> Vec<f64> {
+    use rayon::prelude::*;
+    let mut out = crate::engine::bulk::filled::<f64>(f.len());
+    out.par_chunks_mut(1 << 16)
+        .zip(f.par_chunks(1 << 16))
+        .for_each(|(out, f)| out.iter_mut().zip(f).for_each(|(o, &f)| *o = f as f64));
+    out
 }
