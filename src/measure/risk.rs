@@ -402,6 +402,54 @@ mod tests {
         assert_eq!(j.records_at_risk, 0.0);
     }
 
+    /// The looked-up test of 1/F > τ is the tolerant comparison itself, at
+    /// the boundary 1/F = τ too, for counts and non-integer sizes.
+    #[test]
+    fn lookup_of_risk_above_threshold_is_the_comparison() {
+        use crate::measure::tolerance::above;
+        for tau in [0.0, 0.05, 0.2, 1.0 / 3.0, 0.5, 1.0] {
+            let risky = AtRisk::new(tau);
+            for f in 0..6000u64 {
+                assert_eq!(risky.of_count(f), above(1.0 / f as f64, tau), "{tau} {f}");
+                let big_f = f as f64;
+                assert_eq!(risky.of_size(big_f), above(1.0 / big_f, tau));
+                assert_eq!(risky.of_size(big_f + 0.5), above(1.0 / (big_f + 0.5), tau));
+            }
+        }
+        // 1/F = τ exactly is not above it.
+        assert!(!AtRisk::new(0.2).of_count(5) && AtRisk::new(0.2).of_count(4));
+    }
+
+    /// Over many classes (parts summed in parallel) the figures are the
+    /// definitions' sums, within rounding.
+    #[test]
+    fn many_classes_give_the_definitions_figures() {
+        let mut rng = crate::engine::splitmix::SplitMix64(11);
+        let sizes: Vec<u64> = (0..200_000).map(|_| 1 + rng.next_u64() % 7).collect();
+        let pop: Vec<f64> = sizes.iter().map(|&f| f as f64 * 1.5).collect();
+        let n: u64 = sizes.iter().sum();
+        let fr = Frequencies {
+            sizes: &sizes,
+            f: &sizes,
+        };
+        let p = prosecutor_of(fr, 0.2);
+        assert_eq!(p.average, sizes.len() as f64 / n as f64);
+        let risky: u64 = sizes.iter().filter(|&&f| f < 5).sum();
+        assert_eq!(p.records_at_risk_count, risky);
+        let j = journalist_of(&sizes, &pop, Some(sizes.len() as u64), 0.2);
+        let marketer: f64 = sizes
+            .iter()
+            .zip(&pop)
+            .map(|(&f, &p)| f as f64 / p)
+            .sum::<f64>();
+        assert!((marketer_of(&sizes, &pop) - marketer / n as f64).abs() < 1e-12);
+        let by_classes = sizes.len() as f64 / pop.iter().sum::<f64>();
+        assert!((j.average - by_classes.max(marketer / n as f64)).abs() < 1e-12);
+        let risky: u64 = sizes.iter().filter(|&&f| (f as f64 * 1.5) < 5.0).sum();
+        assert_eq!(j.records_at_risk_count, risky);
+        assert_eq!(j.highest, 1.0 / 1.5);
+    }
+
     #[test]
     fn threshold_is_strict() {
         // 1/5 = 0.2 is not above τ = 0.2 (ARX: risk > threshold).
