@@ -374,13 +374,19 @@ pub fn group_with(rows: Rows<'_>, want: Want) -> Grouping {
     }
 }
 
-/// The class table of plain rows (no counts, weights, row classes or
-/// members), consuming their codes: each row's codes are packed into one
-/// key and the codes released before the sort, and runs of equal keys are
-/// compacted in place, so the peak is the keys and the class table, not
-/// the codes beside them (for 10M rows × 8 QIs, 320 MB less). The same
-/// table as [`group`] gives.
-pub fn group_consuming(mut columns: Vec<Vec<u32>>, cards: &[u32]) -> ClassTable {
+/// The class table of rows (no row classes or members asked for),
+/// consuming their codes: each row's codes are packed into one key and the
+/// codes' columns become the class table's, compacted in place from runs of
+/// equal keys, so the peak is the keys and the class table, not the codes
+/// beside them (for 10M rows × 8 QIs, 320 MB less). With `counts` (a
+/// frequency table's rows) and `weights` (per row), each class adds its
+/// rows' in row order. The same table as [`group`] gives.
+pub fn group_consuming(
+    mut columns: Vec<Vec<u32>>,
+    cards: &[u32],
+    counts: Option<Vec<u64>>,
+    weights: Option<Vec<f64>>,
+) -> ClassTable {
     let len = columns.first().map_or(0, Vec::len);
     let bits: u32 = cards.iter().map(|&c| bits_for(c)).sum();
     if columns.is_empty() || len == 0 || bits > 64 || dense_space(cards, len).is_some() {
@@ -388,8 +394,8 @@ pub fn group_consuming(mut columns: Vec<Vec<u32>>, cards: &[u32]) -> ClassTable 
         let rows = Rows {
             columns: &codes,
             cards,
-            counts: None,
-            weights: None,
+            counts: counts.as_deref(),
+            weights: weights.as_deref(),
             len,
         };
         return group_with(rows, Want::default()).table;
@@ -401,15 +407,32 @@ pub fn group_consuming(mut columns: Vec<Vec<u32>>, cards: &[u32]) -> ClassTable 
         .collect();
     let mut keys = pack(&parts, len);
     drop(parts);
-    radix::sort_keys(&mut keys, bits);
     // The records' code columns become the classes' (there are no more
     // classes than records): no fresh pages to fault in, none to unmap.
-    let sizes = compact_sorted(&keys, cards, &mut columns);
+    let (sizes, weights) = if counts.is_none() && weights.is_none() {
+        radix::sort_keys(&mut keys, bits);
+        compact_sorted(&keys, cards, &mut columns, &|run| run.len() as u64, None)
+    } else {
+        let mut order: Vec<u32> = (0..len as u32).collect();
+        radix::sort_pairs(&mut keys, &mut order, bits);
+        let rows = |run: std::ops::Range<usize>| order[run].iter().map(|&r| r as usize);
+        let size = |run: std::ops::Range<usize>| match &counts {
+            Some(c) => rows(run).map(|r| c[r]).sum(),
+            None => run.len() as u64,
+        };
+        let weigh = |run: std::ops::Range<usize>| match &weights {
+            Some(w) => rows(run).map(|r| w[r]).sum(),
+            None => 0.0,
+        };
+        let weigh: Option<&(dyn Fn(std::ops::Range<usize>) -> f64 + Sync)> =
+            weights.is_some().then_some(&weigh);
+        compact_sorted(&keys, cards, &mut columns, &size, weigh)
+    };
     ClassTable {
         keys: columns,
         cards: cards.to_vec(),
         sizes,
-        weights: None,
+        weights,
     }
 }
 
@@ -914,7 +937,13 @@ impl Scan {
 /// written into `columns` (each at least as long as the classes, then
 /// truncated to them). Chunks of keys in parallel: a chunk owns the classes
 /// that start in it, and reads past its end for the last one's size.
-fn compact_sorted(keys: &[u64], cards: &[u32], columns: &mut [Vec<u32>]) -> Vec<u64> {
+fn compact_sorted(
+    keys: &[u64],
+    cards: &[u32],
+    columns: &mut [Vec<u32>],
+    size: &(dyn Fn(std::ops::Range<usize>) -> u64 + Sync),
+    weigh: Option<&(dyn Fn(std::ops::Range<usize>) -> f64 + Sync)>,
+) -> (Vec<u64>, Option<Vec<f64>>) {
     let n = keys.len();
     let chunk = (n / (rayon::current_num_threads() * 8)).max(1 << 16);
     let ranges: Vec<std::ops::Range<usize>> = (0..n)
@@ -928,28 +957,41 @@ fn compact_sorted(keys: &[u64], cards: &[u32], columns: &mut [Vec<u32>]) -> Vec<
         .collect();
     let classes: usize = counts.iter().sum();
     let mut sizes = bulk::filled::<u64>(classes);
-    // Per chunk: its slots of the sizes and of every column.
-    let mut parts: Vec<(&mut [u64], Vec<&mut [u32]>)> = bulk::split_by(&mut sizes, &counts)
+    let mut weights = weigh.map(|_| bulk::filled::<f64>(classes));
+    // Per chunk: its slots of the sizes, the weights and every column.
+    let mut parts: Vec<Part> = bulk::split_by(&mut sizes, &counts)
         .into_iter()
-        .map(|s| (s, Vec::with_capacity(columns.len())))
+        .map(|sizes| Part {
+            sizes,
+            weights: None,
+            codes: Vec::with_capacity(columns.len()),
+        })
         .collect();
+    if let Some(w) = weights.as_mut() {
+        for (part, slots) in parts.iter_mut().zip(bulk::split_by(w, &counts)) {
+            part.weights = Some(slots);
+        }
+    }
     for column in columns.iter_mut() {
         for (part, slots) in parts
             .iter_mut()
             .zip(bulk::split_by(&mut column[..classes], &counts))
         {
-            part.1.push(slots);
+            part.codes.push(slots);
         }
     }
     let layout: Vec<(u32, u64)> = unpacking(cards);
     parts
         .into_par_iter()
         .zip(ranges)
-        .for_each(|((sizes, mut codes), range)| {
+        .for_each(|(mut part, range)| {
             for (j, i) in range.filter(|&i| is_start(i)).enumerate() {
                 let end = (i + 1..n).find(|&e| is_start(e)).unwrap_or(n);
-                sizes[j] = (end - i) as u64;
-                for (column, &(shift, mask)) in codes.iter_mut().zip(&layout) {
+                part.sizes[j] = size(i..end);
+                if let (Some(w), Some(weigh)) = (part.weights.as_mut(), weigh) {
+                    w[j] = weigh(i..end);
+                }
+                for (column, &(shift, mask)) in part.codes.iter_mut().zip(&layout) {
                     column[j] = ((keys[i] >> shift) & mask) as u32;
                 }
             }
@@ -958,7 +1000,14 @@ fn compact_sorted(keys: &[u64], cards: &[u32], columns: &mut [Vec<u32>]) -> Vec<
         column.truncate(classes);
         column.shrink_to_fit();
     }
-    sizes
+    (sizes, weights)
+}
+
+/// One thread's share of the compacted class table.
+struct Part<'a> {
+    sizes: &'a mut [u64],
+    weights: Option<&'a mut [f64]>,
+    codes: Vec<&'a mut [u32]>,
 }
 
 /// Per QI, the shift and mask that take its code out of a packed key
@@ -1072,7 +1121,50 @@ pub(crate) mod tests {
             let rows = (rng.next_u64() % 3000) as usize;
             let choices = [1, 2, 9, 300, 70_000, 1 << 30];
             let (columns, cards, want) = random_table(&mut rng, 1 + trial % 6, rows, choices);
-            assert_eq!(group_consuming(columns, &cards), want, "trial {trial}");
+            assert_eq!(
+                group_consuming(columns, &cards, None, None),
+                want,
+                "trial {trial}"
+            );
+        }
+    }
+
+    /// With counts and weights per row (a frequency table), the classes add
+    /// their rows' as `group_with` adds them, weights to the last bit.
+    #[test]
+    fn consuming_counted_rows_gives_the_same_table() {
+        let mut rng = crate::engine::splitmix::SplitMix64(7);
+        for (trial, rows) in [0usize, 1, 50, 2_000, 150_000].into_iter().enumerate() {
+            let cards = vec![40_000u32, 7, 1 << 20];
+            let columns: Vec<Vec<u32>> = (cards.iter())
+                .map(|&k| {
+                    (0..rows)
+                        .map(|_| (rng.next_u64() % k.min(60) as u64) as u32)
+                        .collect()
+                })
+                .collect();
+            let counts: Vec<u64> = (0..rows).map(|_| 1 + rng.next_u64() % 5).collect();
+            let weights: Vec<f64> = (0..rows)
+                .map(|_| (rng.next_u64() % 1000) as f64 / 7.0)
+                .collect();
+            let cols: Vec<&[u32]> = columns.iter().map(Vec::as_slice).collect();
+            for weighted in [false, true] {
+                let rows_in = Rows {
+                    columns: &cols,
+                    cards: &cards,
+                    counts: Some(&counts),
+                    weights: weighted.then_some(weights.as_slice()),
+                    len: rows,
+                };
+                let want = group_with(rows_in, Want::default()).table;
+                let got = group_consuming(
+                    columns.clone(),
+                    &cards,
+                    Some(counts.clone()),
+                    weighted.then(|| weights.clone()),
+                );
+                assert_eq!(got, want, "trial {trial} weighted {weighted}");
+            }
         }
     }
 
@@ -1109,7 +1201,7 @@ pub(crate) mod tests {
             )
             .table;
             assert_eq!(want.len() < 100, few);
-            assert_eq!(group_consuming(columns, &cards), want);
+            assert_eq!(group_consuming(columns, &cards, None, None), want);
         }
     }
 

@@ -17,7 +17,7 @@
 use polars::prelude::{DataFrame, IntoColumn, IntoSeries, NamedFrom};
 use rustc_hash::FxHashMap;
 
-use crate::engine::classes::{group_with, ClassTable, Rows, Want};
+use crate::engine::classes::{group_consuming, ClassTable};
 use crate::engine::encode::{Dictionary, EncodedColumn, ValueKind, MISSING_LABEL};
 use crate::error::{Error, Result};
 use crate::input::columns::encode as encode_qis;
@@ -42,7 +42,7 @@ impl Default for StreamOptions {
 }
 
 /// Batch size when none is asked for, in MiB.
-pub const DEFAULT_BATCH_MB: usize = 256;
+pub const DEFAULT_BATCH_MB: usize = 128;
 
 /// Largest batch, in MiB: a batch is held in memory whole.
 pub const MAX_BATCH_MB: usize = 16 << 10;
@@ -180,42 +180,34 @@ impl GlobalDict {
     }
 }
 
-/// The running class table over the grouped columns.
-struct Merged {
+/// Rows of a class table over the grouped columns: codes per column,
+/// records and weight sums per row.
+#[derive(Default)]
+struct Classes {
     keys: Vec<Vec<u32>>,
     sizes: Vec<u64>,
     weights: Option<Vec<f64>>,
-    /// Rows after the last merge.
-    merged: usize,
-    /// Records so far (the sum of counts), checked against overflow.
-    records: u64,
 }
 
-impl Merged {
-    fn regroup(&mut self, cards: &[u32]) {
-        let columns: Vec<&[u32]> = self.keys.iter().map(Vec::as_slice).collect();
-        let t = group_with(
-            Rows {
-                columns: &columns,
-                cards,
-                counts: Some(&self.sizes),
-                weights: self.weights.as_deref(),
-                len: self.sizes.len(),
-            },
-            Want::default(),
-        )
-        .table;
-        self.take(t);
+impl Classes {
+    fn of(t: ClassTable) -> Classes {
+        Classes {
+            keys: t.keys,
+            sizes: t.sizes,
+            weights: t.weights,
+        }
     }
 
-    fn take(&mut self, t: ClassTable) {
-        self.merged = t.sizes.len();
-        self.keys = t.keys;
-        self.sizes = t.sizes;
-        self.weights = t.weights;
+    fn len(&self) -> usize {
+        self.sizes.len()
     }
 
-    fn append(&mut self, t: ClassTable) {
+    /// Append another table's rows (not merged: equal keys may repeat).
+    fn append(&mut self, t: Classes) {
+        if self.keys.is_empty() {
+            *self = t;
+            return;
+        }
         for (k, new) in self.keys.iter_mut().zip(t.keys) {
             k.extend(new);
         }
@@ -223,6 +215,138 @@ impl Merged {
         if let (Some(w), Some(new)) = (&mut self.weights, t.weights) {
             w.extend(new);
         }
+    }
+
+    /// The rows grouped: distinct keys in code order, QI by QI, their
+    /// records and weights added (the rows' codes are consumed).
+    fn regroup(self, cards: &[u32]) -> Classes {
+        Classes::of(group_consuming(
+            self.keys,
+            cards,
+            Some(self.sizes),
+            self.weights,
+        ))
+    }
+
+    /// Merge `other` into these rows; both distinct and in code order, QI
+    /// by QI. In place from the back: the columns grow by `other`'s rows
+    /// only, never to a second copy of the table.
+    fn merge(&mut self, other: Classes) {
+        if other.len() == 0 {
+            return;
+        }
+        if self.len() == 0 {
+            *self = other;
+            return;
+        }
+        let (a, b) = (self.len(), other.len());
+        for k in &mut self.keys {
+            k.resize(a + b, 0);
+        }
+        self.sizes.resize(a + b, 0);
+        if let Some(w) = &mut self.weights {
+            w.resize(a + b, 0.0);
+        }
+        let order = |mine: &[Vec<u32>], i: usize, theirs: &[Vec<u32>], j: usize| {
+            let pairs = mine.iter().zip(theirs);
+            pairs
+                .map(|(x, y)| x[i].cmp(&y[j]))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        };
+        let (mut i, mut j, mut at) = (a, b, a + b);
+        while j > 0 {
+            at -= 1;
+            let ord = match i {
+                0 => std::cmp::Ordering::Less,
+                _ => order(&self.keys, i - 1, &other.keys, j - 1),
+            };
+            if ord.is_ge() {
+                i -= 1;
+                self.move_row(i, at);
+            }
+            if ord.is_le() {
+                j -= 1;
+                self.add_row(&other, j, at, ord.is_eq());
+            }
+        }
+        // Equal keys merged leave a gap between the rows still in place
+        // (0..i) and the merged ones (at..): close it.
+        if at > i {
+            let close = |v: &mut Vec<u32>| {
+                v.copy_within(at.., i);
+                v.truncate(v.len() - (at - i));
+            };
+            self.keys.iter_mut().for_each(close);
+            self.sizes.copy_within(at.., i);
+            self.sizes.truncate(a + b - (at - i));
+            if let Some(w) = &mut self.weights {
+                w.copy_within(at.., i);
+                w.truncate(a + b - (at - i));
+            }
+        }
+    }
+
+    fn move_row(&mut self, from: usize, to: usize) {
+        for k in &mut self.keys {
+            k[to] = k[from];
+        }
+        self.sizes[to] = self.sizes[from];
+        if let Some(w) = &mut self.weights {
+            w[to] = w[from];
+        }
+    }
+
+    /// Row `j` of `other` into row `to`, added to what is there if `add`.
+    fn add_row(&mut self, other: &Classes, j: usize, to: usize, add: bool) {
+        if !add {
+            for (k, o) in self.keys.iter_mut().zip(&other.keys) {
+                k[to] = o[j];
+            }
+        }
+        let keep = |x: u64| if add { x } else { 0 };
+        self.sizes[to] = keep(self.sizes[to]) + other.sizes[j];
+        if let (Some(w), Some(o)) = (&mut self.weights, &other.weights) {
+            w[to] = if add { w[to] + o[j] } else { o[j] };
+        }
+    }
+}
+
+/// The running class table over the grouped columns: the merged classes,
+/// and batches' tables waiting to be merged.
+struct Merged {
+    /// Distinct keys in code order (global ids), QI by QI.
+    main: Classes,
+    /// Batches' tables appended since the last merge.
+    pending: Classes,
+    /// Tables in `pending` (one is already distinct and in order).
+    pending_tables: usize,
+    /// Records so far (the sum of counts), checked against overflow.
+    records: u64,
+}
+
+impl Merged {
+    /// Take a batch's table (distinct, in code order). It is merged at once
+    /// when large beside the merged classes; small ones wait until they
+    /// add up to a quarter of them, so merging costs a few passes over the
+    /// table in all, not one per batch.
+    fn add(&mut self, t: Classes, cards: &[u32]) {
+        self.pending.append(t);
+        self.pending_tables += 1;
+        if self.pending.len() >= self.main.len() / 4 {
+            self.flush(cards);
+        }
+    }
+
+    /// Merge the waiting tables into the classes.
+    fn flush(&mut self, cards: &[u32]) {
+        let pending = std::mem::take(&mut self.pending);
+        let pending = match self.pending_tables {
+            0 | 1 => pending,
+            _ => pending.regroup(cards),
+        };
+        self.pending_tables = 0;
+        self.main.merge(pending);
     }
 }
 
@@ -280,10 +404,9 @@ pub fn prepare(
     let mut acc = Accumulated {
         dicts: (0..grouped).map(|_| GlobalDict::new()).collect(),
         merged: Merged {
-            keys: vec![Vec::new(); grouped],
-            sizes: Vec::new(),
-            weights: cfg.weight.map(|_| Vec::new()),
-            merged: 0,
+            main: Classes::default(),
+            pending: Classes::default(),
+            pending_tables: 0,
             records: 0,
         },
         rows: 0,
@@ -434,7 +557,12 @@ fn finish(cfg: &Spec, files: &[String], acc: Accumulated) -> Streamed {
         notes,
     } = acc;
     let cards: Vec<u32> = dicts.iter().map(GlobalDict::card).collect();
-    merged.regroup(&cards);
+    merged.flush(&cards);
+    let mut merged = merged.main;
+    if merged.keys.is_empty() {
+        merged.keys = vec![Vec::new(); cards.len()];
+        merged.weights = cfg.weight.map(|_| Vec::new());
+    }
     let mut finished = Vec::new();
     for (q, d) in dicts.into_iter().enumerate() {
         let (dict, remap) = d.finish();
@@ -443,8 +571,10 @@ fn finish(cfg: &Spec, files: &[String], acc: Accumulated) -> Streamed {
         }
         finished.push(dict);
     }
+    // The final codes put the values in order: the rows (all distinct)
+    // are sorted again.
     let cards: Vec<u32> = finished.iter().map(|d| d.len() as u32).collect();
-    merged.regroup(&cards);
+    let mut merged = merged.regroup(&cards);
     let names: Vec<&String> = cfg.qis.iter().chain(cfg.sensitive.iter()).collect();
     let mut columns: Vec<EncodedColumn> = finished
         .into_iter()
@@ -522,25 +652,12 @@ fn batch(
         d.absorb(c);
     }
     let cards: Vec<u32> = dicts.iter().map(GlobalDict::card).collect();
-    let codes: Vec<&[u32]> = cols.iter().map(|c| c.codes.as_slice()).collect();
-    let len = cols.first().map_or(0, |c| c.codes.len());
-    let t = group_with(
-        Rows {
-            columns: &codes,
-            cards: &cards,
-            counts: counts.as_deref(),
-            weights: weights.as_deref(),
-            len,
-        },
-        Want::default(),
-    )
-    .table;
-    merged.append(t);
-    // Merge when the appended rows outgrow the merged table: memory stays
-    // within about twice the class table.
-    if merged.sizes.len() > (2 * merged.merged).max(1 << 22) {
-        merged.regroup(&cards);
-    }
+    let codes: Vec<Vec<u32>> = cols
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.codes))
+        .collect();
+    let t = group_consuming(codes, &cards, counts, weights);
+    merged.add(Classes::of(t), &cards);
     Ok(())
 }
 
@@ -555,6 +672,58 @@ pub fn peak_rss() -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Merging sorted tables in place from the back gives what grouping
+    /// their rows together gives: equal keys added, at the ends too, and a
+    /// table merged into an empty one or an empty one merged.
+    #[test]
+    fn merging_in_place_is_grouping_the_rows_together() {
+        let mut rng = crate::engine::splitmix::SplitMix64(13);
+        let cards = [5u32, 3, 70_000];
+        let random = |rng: &mut crate::engine::splitmix::SplitMix64, rows: usize| {
+            let keys = (cards.iter())
+                .map(|&k| {
+                    (0..rows)
+                        .map(|_| (rng.next_u64() % k.min(4) as u64) as u32)
+                        .collect()
+                })
+                .collect();
+            let sizes = (0..rows).map(|_| 1 + rng.next_u64() % 3).collect();
+            let weights = Some(
+                (0..rows)
+                    .map(|_| (rng.next_u64() % 100) as f64 / 4.0)
+                    .collect(),
+            );
+            Classes {
+                keys,
+                sizes,
+                weights,
+            }
+            .regroup(&cards)
+        };
+        for (a, b) in [(0, 5), (5, 0), (1, 1), (30, 7), (7, 30), (200, 200)] {
+            let (x, y) = (random(&mut rng, a), random(&mut rng, b));
+            let mut together = Classes::default();
+            together.append(Classes {
+                keys: x.keys.clone(),
+                sizes: x.sizes.clone(),
+                weights: x.weights.clone(),
+            });
+            together.append(Classes {
+                keys: y.keys.clone(),
+                sizes: y.sizes.clone(),
+                weights: y.weights.clone(),
+            });
+            let want = together.regroup(&cards);
+            let mut got = x;
+            got.merge(y);
+            assert_eq!(
+                (got.keys, got.sizes, got.weights),
+                (want.keys, want.sizes, want.weights),
+                "{a} {b}"
+            );
+        }
+    }
 
     #[test]
     fn global_dictionary_orders_like_the_encoder() {

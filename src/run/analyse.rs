@@ -328,36 +328,26 @@ pub fn analyse_prepared(
         meta,
         qis: mut columns,
         mut sensitive,
-        counts,
+        mut counts,
         weights,
         person,
         release_ids,
     } = prepared;
     progress.stage("grouping into equivalence classes");
-    let weights = weights_per_row(weights, counts.as_deref());
+    let mut weights = weights_per_row(weights, counts.as_deref());
     order_sensitive(cfg, &meta.source, &mut sensitive)?;
-    let rows = Grouped {
-        columns: &columns,
-        sensitive: &sensitive,
-        person: person.as_ref(),
-        counts: counts.as_deref(),
-        weights: weights.as_deref(),
-    };
-    // Plain records and nothing that reads their codes again: the class
-    // table consumes the codes, which keeps them out of the peak.
-    let plain = sensitive.is_empty()
-        && person.is_none()
-        && cfg.aux.is_none()
-        && !cfg.row_classes
-        && counts.is_none()
-        && weights.is_none();
+    // Nothing reads the rows' codes, counts or weights again (no sensitive
+    // attribute, person id, attacker table or per-record output): the
+    // class table consumes them, which keeps them out of the peak.
+    let plain = sensitive.is_empty() && person.is_none() && cfg.aux.is_none() && !cfg.row_classes;
     let (grouping, first_histograms) = if plain {
         let cards: Vec<u32> = columns.iter().map(|c| c.cardinality()).collect();
         let codes = columns
             .iter_mut()
             .map(|c| std::mem::take(&mut c.codes))
             .collect();
-        let table = crate::engine::classes::group_consuming(codes, &cards);
+        let (counts, weights) = (counts.take(), weights.take());
+        let table = crate::engine::classes::group_consuming(codes, &cards, counts, weights);
         let grouping = Grouping {
             table,
             row_class: None,
@@ -365,6 +355,13 @@ pub fn analyse_prepared(
         };
         (grouping, None)
     } else {
+        let rows = Grouped {
+            columns: &columns,
+            sensitive: &sensitive,
+            person: person.as_ref(),
+            counts: counts.as_deref(),
+            weights: weights.as_deref(),
+        };
         group_rows(cfg, &rows)?
     };
     check_k_fits(cfg, grouping.table.records())?;
