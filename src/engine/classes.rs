@@ -114,11 +114,25 @@ impl ClassTable {
     /// Records per code of the QI at `q` (index = code): the table's
     /// frequency distribution of that QI, in O(J).
     pub fn value_counts(&self, q: usize) -> Vec<u64> {
-        let mut counts = vec![0u64; self.cards[q] as usize];
-        for (&c, &f) in self.keys[q].iter().zip(&self.sizes) {
-            counts[c as usize] += f;
-        }
-        counts
+        // Parts of the classes counted in parallel, their counts added.
+        let card = self.cards[q] as usize;
+        let count = |(codes, sizes): (&[u32], &[u64])| {
+            let mut counts = vec![0u64; card];
+            for (&c, &f) in codes.iter().zip(sizes) {
+                counts[c as usize] += f;
+            }
+            counts
+        };
+        let part = (1usize << 16).max(card * 4);
+        self.keys[q]
+            .par_chunks(part)
+            .zip(self.sizes.par_chunks(part))
+            .map(count)
+            .reduce_with(|mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            })
+            .unwrap_or_else(|| vec![0; card])
     }
 
     /// Roll up onto the QIs at `positions` (in that order).
@@ -201,26 +215,23 @@ impl ClassTable {
             };
         }
         // (packed key << 1) | is-size-1, first QI in the highest bits.
-        let packed: Vec<u64> = (0..self.len())
-            .into_par_iter()
-            .map(|c| {
-                let mut k = 0u64;
-                for (q, keys) in self.keys.iter().enumerate() {
-                    k = (k << bits_for(self.cards[q])) | keys[c] as u64;
-                }
-                (k << 1) | (self.sizes[c] == 1) as u64
-            })
-            .collect();
+        let mut packed = bulk::filled::<u64>(self.len());
+        packed.par_iter_mut().enumerate().for_each(|(c, out)| {
+            let mut k = 0u64;
+            for (q, keys) in self.keys.iter().enumerate() {
+                k = (k << bits_for(self.cards[q])) | keys[c] as u64;
+            }
+            *out = (k << 1) | (self.sizes[c] == 1) as u64;
+        });
         // In key order, the first QI where each class differs from the one
         // before it (the highest differing bit, mapped to its QI).
         let ordered = packed.par_windows(2).all(|w| w[0] >> 1 < w[1] >> 1);
         let first_diff = ordered.then(|| {
             let qi_of_bit = |bit: u32| shifts.iter().position(|&s| bit >= s).unwrap_or(0) as u16;
-            let mut d: Vec<u16> = packed
-                .par_windows(2)
-                .map(|w| qi_of_bit(63 - (w[0] ^ w[1]).leading_zeros() - 1))
-                .collect();
-            d.insert(0, 0);
+            let mut d = bulk::filled::<u16>(packed.len());
+            d.par_iter_mut().enumerate().skip(1).for_each(|(c, d)| {
+                *d = qi_of_bit(63 - (packed[c - 1] ^ packed[c]).leading_zeros() - 1);
+            });
             d
         });
         DropOne {
@@ -270,10 +281,10 @@ impl DropOne<'_> {
             _ => {
                 // Cut the QI's bits out of each key and sort the rest.
                 let low = (1u64 << (shift + 1)) - 1;
-                let mut keys: Vec<u64> = packed
-                    .par_iter()
-                    .map(|&k| ((k >> (shift + width + 1)) << (shift + 1)) | (k & low))
-                    .collect();
+                let mut keys = bulk::filled::<u64>(packed.len());
+                keys.par_iter_mut().zip(packed).for_each(|(out, &k)| {
+                    *out = ((k >> (shift + width + 1)) << (shift + 1)) | (k & low);
+                });
                 let total: u32 = t.cards.iter().map(|&c| bits_for(c)).sum();
                 radix::sort_keys(&mut keys, total - width + 1);
                 count_lone_uniques(&keys)
@@ -289,7 +300,10 @@ impl DropOne<'_> {
     /// groups them; segments are sorted in parallel.
     fn by_segment(&self, packed: &[u64], first_diff: &[u16], drop: usize, shift: u32) -> u64 {
         let after = (1u64 << (shift + 1)) - 1;
-        let mut keys: Vec<u64> = packed.par_iter().map(|&k| k & after).collect();
+        let mut keys = bulk::filled::<u64>(packed.len());
+        keys.par_iter_mut()
+            .zip(packed)
+            .for_each(|(out, &k)| *out = k & after);
         let n = keys.len();
         let starts_segment = |c: usize| c == 0 || (first_diff[c] as usize) < drop;
         // A few pieces a thread, each cut where a segment starts, so that no
