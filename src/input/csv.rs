@@ -980,7 +980,7 @@ pub fn first_record_width(bytes: &[u8], delimiter: u8) -> usize {
 /// Memory holds one batch; a record longer than a batch grows the batch.
 pub struct Batches {
     path: String,
-    file: super::Stream,
+    file: Prefetch,
     pub header: Header,
     wanted: Vec<String>,
     /// The wanted columns delivered as codes.
@@ -996,10 +996,122 @@ pub struct Batches {
 /// Bytes asked of the operating system per read call.
 const READ_STEP: usize = 8 << 20;
 
+/// A file read (gunzipped, hashed) on a thread of its own, ahead of the
+/// parser by about a quarter of a batch: the next batch's bytes arrive
+/// while the current one is parsed, grouped and merged.
+struct Prefetch {
+    /// Each chunk with the bytes taken from the file up to its end
+    /// (compressed bytes for gzip).
+    chunks: std::sync::mpsc::Receiver<std::io::Result<(Vec<u8>, u64)>>,
+    /// Bytes taken from the file up to the end of the last chunk received.
+    consumed: u64,
+    reader: ReadAhead,
+}
+
+impl Prefetch {
+    fn start(mut file: super::Stream, batch_bytes: usize) -> Prefetch {
+        use std::io::Read;
+        // Steps of a quarter batch at most, so that the bytes a parser has
+        // taken (the progress shown) move batch by batch on small batches.
+        let step = (batch_bytes / 4).clamp(1 << 12, READ_STEP);
+        let ahead = (batch_bytes / 4 / step).max(1);
+        let (send, chunks) = std::sync::mpsc::sync_channel(ahead);
+        let reader = std::thread::spawn(move || {
+            loop {
+                // A whole step, or less at the end (an empty chunk: the end).
+                let mut chunk = vec![0u8; step];
+                let mut filled = 0;
+                let read = loop {
+                    match file.read(&mut chunk[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            filled += n;
+                            if filled == chunk.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                let consumed = file.consumed();
+                chunk.truncate(filled);
+                // After the end or an error nothing more is read; a parser
+                // that stopped (on an error of its own) has dropped the
+                // receiver.
+                let last = filled == 0 || read.is_err();
+                let sent = send.send(read.map(|()| (chunk, consumed))).is_ok();
+                if last || !sent {
+                    return file;
+                }
+            }
+        });
+        Prefetch {
+            chunks,
+            consumed: 0,
+            reader: ReadAhead::Running(reader),
+        }
+    }
+
+    /// The next bytes of the file; empty at its end.
+    fn next_chunk(&mut self) -> std::io::Result<Vec<u8>> {
+        match self.chunks.recv() {
+            Ok(Ok((chunk, consumed))) => {
+                self.consumed = consumed;
+                Ok(chunk)
+            }
+            Ok(Err(e)) => Err(e),
+            // The reader stops only after sending the end or an error, so
+            // it panicked (a bug): that panic is this thread's.
+            Err(_) => {
+                self.join();
+                Err(std::io::Error::other("the file's reader stopped"))
+            }
+        }
+    }
+
+    /// Wait for the reader to end; its panic is carried over to this thread.
+    fn join(&mut self) {
+        if let ReadAhead::Running(_) = self.reader {
+            let ReadAhead::Running(handle) =
+                std::mem::replace(&mut self.reader, ReadAhead::Joining)
+            else {
+                return;
+            };
+            match handle.join() {
+                Ok(file) => self.reader = ReadAhead::Done(file),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    }
+
+    /// Size and SHA-256 of the bytes read, once the reader has sent the end.
+    fn finish(mut self, path: &str, rows: u64) -> super::FileInfo {
+        self.join();
+        match self.reader {
+            ReadAhead::Done(file) => file.finish(path, rows),
+            ReadAhead::Running(_) | ReadAhead::Joining => super::FileInfo {
+                path: path.to_string(),
+                size: self.consumed,
+                sha256: String::new(),
+                rows,
+            },
+        }
+    }
+}
+
+/// The reading thread, then the file it read.
+enum ReadAhead {
+    Running(std::thread::JoinHandle<super::Stream>),
+    /// Only while joining.
+    Joining,
+    Done(super::Stream),
+}
+
 impl Batches {
     /// Bytes of the file read so far (compressed bytes for gzip).
     pub fn consumed(&self) -> u64 {
-        self.file.consumed()
+        self.file.consumed
     }
 
     /// Open `path` and read its header; `coded` (of `wanted`) come as codes.
@@ -1010,7 +1122,7 @@ impl Batches {
         coded: &[String],
         batch_bytes: usize,
     ) -> Result<Batches> {
-        let file = super::Stream::open(path)?;
+        let file = Prefetch::start(super::Stream::open(path)?, batch_bytes);
         let mut b = Batches {
             path: path.to_string(),
             file,
@@ -1058,17 +1170,11 @@ impl Batches {
 
     /// Read until the buffer holds `want` bytes or the file ends.
     fn fill(&mut self, want: usize) -> Result<()> {
-        use std::io::Read;
         while !self.eof && self.buf.len() < want {
-            let old = self.buf.len();
-            let step = (want - old).min(READ_STEP);
-            self.buf.resize(old + step, 0);
-            let n = self
-                .file
-                .read(&mut self.buf[old..])
-                .map_err(|e| Error::file(&self.path, format!("cannot read: {e}")))?;
-            self.buf.truncate(old + n);
-            self.eof = n == 0;
+            let chunk = self.file.next_chunk();
+            let chunk = chunk.map_err(|e| Error::file(&self.path, format!("cannot read: {e}")))?;
+            self.eof = chunk.is_empty();
+            self.buf.extend_from_slice(&chunk);
         }
         Ok(())
     }
