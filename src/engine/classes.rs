@@ -300,11 +300,7 @@ impl DropOne<'_> {
     /// groups them; segments are sorted in parallel.
     fn by_segment(&self, packed: &[u64], first_diff: &[u16], drop: usize, shift: u32) -> u64 {
         let after = (1u64 << (shift + 1)) - 1;
-        let mut keys = bulk::filled::<u64>(packed.len());
-        keys.par_iter_mut()
-            .zip(packed)
-            .for_each(|(out, &k)| *out = k & after);
-        let n = keys.len();
+        let n = packed.len();
         let starts_segment = |c: usize| c == 0 || (first_diff[c] as usize) < drop;
         // A few pieces a thread, each cut where a segment starts, so that no
         // segment is split; segments are found by walking each piece (no
@@ -321,22 +317,23 @@ impl DropOne<'_> {
             }
         }
         cuts.push(n);
-        let mut blocks: Vec<(usize, &mut [u64])> = Vec::with_capacity(cuts.len());
-        let mut rest = &mut keys[..];
-        for w in cuts.windows(2) {
-            let (block, tail) = rest.split_at_mut(w[1] - w[0]);
-            blocks.push((w[0], block));
-            rest = tail;
-        }
-        blocks
-            .into_par_iter()
-            .map(|(start, block)| {
-                let (mut uniques, mut from) = (0, 0);
-                for i in 1..=block.len() {
-                    if i == block.len() || starts_segment(start + i) {
-                        let segment = &mut block[from..i];
-                        segment.sort();
-                        uniques += count_lone_uniques(segment);
+        cuts.par_windows(2)
+            .map(|w| {
+                // A segment of one class keeps it unique if it was; a longer
+                // one is copied without the QIs before `drop` and sorted in
+                // a buffer of the piece's own.
+                let (mut uniques, mut from) = (0, w[0]);
+                let mut segment = Vec::new();
+                for i in w[0] + 1..=w[1] {
+                    if i == w[1] || starts_segment(i) {
+                        if i - from == 1 {
+                            uniques += packed[from] & 1;
+                        } else {
+                            segment.clear();
+                            segment.extend(packed[from..i].iter().map(|&k| k & after));
+                            segment.sort();
+                            uniques += count_lone_uniques(&segment);
+                        }
                         from = i;
                     }
                 }
