@@ -287,7 +287,21 @@ impl DropOne<'_> {
                 });
                 let total: u32 = t.cards.iter().map(|&c| bits_for(c)).sum();
                 radix::sort_keys(&mut keys, total - width + 1);
-                count_lone_uniques(&keys)
+                // Pieces cut where a key changes, counted in parallel.
+                let n = keys.len();
+                let pieces = rayon::current_num_threads() * 4;
+                let mut cuts = vec![0];
+                for p in 1..=pieces {
+                    let mut c = (n * p / pieces).max(cuts[cuts.len() - 1]);
+                    while c > 0 && c < n && keys[c] >> 1 == keys[c - 1] >> 1 {
+                        c += 1;
+                    }
+                    cuts.push(c);
+                }
+                cuts.dedup();
+                cuts.par_windows(2)
+                    .map(|w| count_lone_uniques(&keys[w[0]..w[1]]))
+                    .sum()
             }
         }
     }
