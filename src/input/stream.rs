@@ -436,6 +436,7 @@ pub fn prepare(
         }
     }
     progress.stage("merging the class tables");
+    crate::engine::bulk::give_back_freed();
     Ok(finish(cfg, files, acc))
 }
 
