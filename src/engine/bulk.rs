@@ -19,10 +19,15 @@ pub fn split_by<'a, T>(mut slice: &'a mut [T], lengths: &[usize]) -> Vec<&'a mut
 }
 
 /// A vector of `len` copies of `T::default()`, its pages already mapped.
-pub fn filled<T: Copy + Default>(len: usize) -> Vec<T> {
-    let mut v = Vec::with_capacity(len);
-    populate(v.spare_capacity_mut());
-    v.resize(len, T::default());
+/// For numbers (default zero) `vec!` takes fresh zeroed pages from the
+/// system without writing them; they are then mapped by the threads in
+/// parts, so nothing here is a serial pass over the array.
+pub fn filled<T: Copy + Default + Send>(len: usize) -> Vec<T> {
+    use rayon::prelude::*;
+    let mut v = vec![T::default(); len];
+    const PART: usize = 8 << 20;
+    let per_part = (PART / std::mem::size_of::<T>().max(1)).max(1);
+    v.par_chunks_mut(per_part).for_each(|part| populate(part));
     v
 }
 
@@ -38,8 +43,8 @@ fn populate<T>(region: &mut [T]) {
         let (from, to) = (start.div_ceil(PAGE) * PAGE, end / PAGE * PAGE);
         if to > from + WORTH_IT {
             // SAFETY: the range lies inside an allocation the caller's
-            // vector owns and nothing reads it yet; MADV_POPULATE_WRITE maps
-            // its pages (zero-filled, as a first write would) and never
+            // vector owns; MADV_POPULATE_WRITE maps its pages (zero-filled
+            // where not yet mapped, as a first write would) and never
             // changes bytes already there.
             unsafe {
                 libc::madvise(
