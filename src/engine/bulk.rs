@@ -3,7 +3,7 @@
 //! machine a fresh 80 MB array cost ~150 ms of page faults, more than the
 //! pass that fills it. The pages would be touched anyway, so the resident
 //! memory is the same. And the cutting of such an array into parts for
-//! threads.
+//! threads, and exact passes over them in parallel parts.
 
 /// `slice` cut into consecutive parts of the given lengths (each part then
 /// goes to its own thread).
@@ -16,6 +16,35 @@ pub fn split_by<'a, T>(mut slice: &'a mut [T], lengths: &[usize]) -> Vec<&'a mut
             head
         })
         .collect()
+}
+
+/// Classes (or records) a part of a parallel pass: a smaller array is
+/// one part, done on the calling thread with no hand-over to the pool (some
+/// callers run on many small tables).
+pub const PART: usize = 1 << 16;
+
+/// `f` of each part of `0..len` (in parallel when there is more than one),
+/// combined by `add` in part order: for exact operations (integer sums,
+/// minima) the same result as `f(0..len)`, whatever the threads.
+pub fn by_parts<A: Send>(
+    len: usize,
+    f: impl Fn(std::ops::Range<usize>) -> A + Sync + Send,
+    add: impl Fn(A, A) -> A + Sync + Send,
+) -> A {
+    use rayon::prelude::*;
+    if len <= PART {
+        return f(0..len);
+    }
+    (0..len.div_ceil(PART))
+        .into_par_iter()
+        .map(|p| f(p * PART..((p + 1) * PART).min(len)))
+        .reduce_with(add)
+        .unwrap_or_else(|| f(0..0))
+}
+
+/// The sum of `values` ([`by_parts`]).
+pub fn sum(values: &[u64]) -> u64 {
+    by_parts(values.len(), |r| values[r].iter().sum(), |a, b| a + b)
 }
 
 /// A vector of `len` copies of `T::default()`, its pages already mapped.
@@ -67,5 +96,30 @@ pub fn give_back_freed() {
     // SAFETY: malloc_trim only returns free memory of the allocator's heaps.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sums and minima by parts equal the serial ones, at the part edges.
+    #[test]
+    fn by_parts_is_exact() {
+        let mut rng = crate::engine::splitmix::SplitMix64(17);
+        for len in [0, 1, PART - 1, PART, PART + 1, 3 * PART + 5] {
+            let v: Vec<u64> = (0..len).map(|_| 1 + rng.next_u64() % 1000).collect();
+            assert_eq!(sum(&v), v.iter().sum::<u64>(), "{len}");
+            let min = by_parts(
+                len,
+                |r| v[r].iter().min().copied(),
+                |a, b| a.min(b).or(a).or(b),
+            );
+            assert_eq!(min, v.iter().min().copied(), "{len}");
+            let parts = by_parts(len, |r| vec![r], |a, b| [a, b].concat());
+            let covered: usize = parts.iter().map(|r| r.len()).sum();
+            assert_eq!(covered, len);
+            assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        }
     }
 }

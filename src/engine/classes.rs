@@ -103,7 +103,7 @@ impl ClassTable {
 
     /// Number of records (n = Σ f_c).
     pub fn records(&self) -> u64 {
-        self.sizes.iter().sum()
+        bulk::sum(&self.sizes)
     }
 
     /// The codes of class `c`.

@@ -163,9 +163,11 @@ fn perr(source: &str, name: &str, e: PolarsError) -> Error {
 }
 
 /// A text column as a reader delivers it straight from the file: row
-/// codes in first-seen order ([`NULL_CODE`] for an empty cell) and each
-/// code's value. [`encode_text`] makes the column's dictionary from it,
-/// exactly as [`encode_series`] does from the same values as strings.
+/// codes ([`NULL_CODE`] for an empty cell) and each code's value, the
+/// values distinct and in no set order (the parallel reader's workers
+/// meet them in any order). [`encode_text`] orders them by value and makes
+/// the column's dictionary, exactly as [`encode_series`] does from the same
+/// values as strings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawText {
     pub codes: Vec<u32>,
@@ -188,12 +190,12 @@ pub fn encode_text(name: &str, raw: RawText, missing_tokens: &[String]) -> Encod
     .finish(name, missing_tokens)
 }
 
-/// Codes in first-seen order, before sorting. `NULL` marks a null.
+/// Codes before sorting (first-seen, or as the reader delivered them). `NULL` marks a null.
 struct RawEncoding {
     kind: ValueKind,
     codes: Vec<u32>,
     labels: Vec<String>,
-    /// Numeric value per first-seen code when the column is numeric.
+    /// Numeric value per raw code when the column is numeric.
     numbers: Option<Vec<f64>>,
 }
 

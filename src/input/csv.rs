@@ -379,10 +379,11 @@ struct Layout<'a> {
 }
 
 /// Where a piece puts one wanted column's fields.
-enum Sink {
+enum Sink<'d> {
     Text(StringChunkedBuilder),
-    /// First-seen codes of the piece's own dictionary.
-    Codes(Interner, Vec<u32>),
+    /// Codes of the parsing worker's dictionary for the column, which the
+    /// worker's other pieces share ([`Dictionaries`]).
+    Codes(&'d mut Interner, Vec<u32>),
 }
 
 /// How the wanted columns are delivered.
@@ -403,10 +404,11 @@ pub type Release<'a> = &'a (dyn Fn(&[u8]) + Sync);
 /// One wanted column of a parsed piece.
 enum PieceColumn {
     Text(StringChunked),
-    Codes(Interner, Vec<u32>),
+    /// Codes of the dictionary the piece was parsed with ([`Piece::dict`]).
+    Codes(Vec<u32>),
 }
 
-impl Sink {
+impl Sink<'_> {
     fn push(&mut self, field: &[u8]) {
         match self {
             Sink::Text(b) => match field {
@@ -424,27 +426,38 @@ impl Sink {
     fn finish(self) -> PieceColumn {
         match self {
             Sink::Text(b) => PieceColumn::Text(b.finish()),
-            Sink::Codes(dict, codes) => PieceColumn::Codes(dict, codes),
+            Sink::Codes(_, codes) => PieceColumn::Codes(codes),
         }
     }
 }
 
-fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool) -> Piece {
-    parse_piece_with(bytes, layout, at_eof, true)
+/// Parse a piece with the dictionaries of one worker (one per coded
+/// column, in order).
+fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool, dicts: &mut [Interner]) -> Piece {
+    parse_piece_with(bytes, layout, at_eof, dicts, true)
 }
 
 /// [`parse_piece`], taking the plain path ([`parse_plain`]) where it
 /// applies and `plain_allowed`.
-fn parse_piece_with(bytes: &[u8], layout: &Layout, at_eof: bool, plain_allowed: bool) -> Piece {
+fn parse_piece_with(
+    bytes: &[u8],
+    layout: &Layout,
+    at_eof: bool,
+    dicts: &mut [Interner],
+    plain_allowed: bool,
+) -> Piece {
     let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut dicts = dicts.iter_mut();
     let mut sinks: Vec<Sink> = layout
         .wanted
         .iter()
         .zip(layout.coded)
-        .map(|((_, n), &coded)| match coded {
-            true => Sink::Codes(Interner::default(), Vec::with_capacity(capacity)),
-            false => Sink::Text(StringChunkedBuilder::new(n.clone(), capacity)),
-        })
+        .map(
+            |((_, n), &coded)| match coded.then(|| dicts.next()).flatten() {
+                Some(dict) => Sink::Codes(dict, Vec::with_capacity(capacity)),
+                None => Sink::Text(StringChunkedBuilder::new(n.clone(), capacity)),
+            },
+        )
         .collect();
     let (mut rows, mut multiline, mut first_multiline) = (0u64, 0u64, None);
     let mut problem = None;
@@ -758,21 +771,26 @@ pub fn parse_body(
         wanted: &located,
         coded: &is_coded,
     };
-    let spans = split_pieces(body, rayon::current_num_threads() * 4);
+    let threads = rayon::current_num_threads();
+    let spans = split_pieces(body, threads * PIECES_PER_THREAD);
     let last = spans.len().saturating_sub(1);
-    let mut pieces: Vec<Option<Piece>> = spans
+    let dicts = Dictionaries::new(threads + 1, is_coded.iter().filter(|&&c| c).count());
+    let mut pieces: Vec<Option<(usize, Piece)>> = spans
         .par_iter()
         .enumerate()
         .map(|(i, &(s, e))| {
-            let piece = parse_piece(&body[s..e], &layout, at_eof && i == last);
+            let worker = rayon::current_thread_index().unwrap_or(threads);
+            let piece = dicts.with(worker, |d| {
+                parse_piece(&body[s..e], &layout, at_eof && i == last, d)
+            });
             done(&body[s..e]);
             if let Some(m) = meter {
                 m.fetch_add((e - s) as u64, Ordering::Relaxed);
             }
-            Some(piece)
+            Some((worker, piece))
         })
         .collect();
-    let mut parts: Vec<Vec<PieceColumn>> = (0..wanted.len()).map(|_| Vec::new()).collect();
+    let mut parts: Vec<Vec<(usize, PieceColumn)>> = (0..wanted.len()).map(|_| Vec::new()).collect();
     let mut parsed = Parsed {
         columns: Vec::new(),
         coded: Vec::new(),
@@ -787,12 +805,14 @@ pub fn parse_body(
         // exactly at its start; otherwise the previous piece ended inside a
         // quoted field and parsing resumes at that record's start.
         let base = parsed.consumed;
-        let piece = match pieces[i].take() {
+        let (worker, piece) = match pieces[i].take() {
             Some(p) if base == start => p,
             _ => {
-                let piece = parse_piece(&body[base..end], &layout, at_eof && i == last);
+                let piece = dicts.with(threads, |d| {
+                    parse_piece(&body[base..end], &layout, at_eof && i == last, d)
+                });
                 done(&body[base..end]);
-                piece
+                (threads, piece)
             }
         };
         let line = at.line + parsed.lines;
@@ -807,13 +827,21 @@ pub fn parse_body(
         parsed.multiline_records += piece.multiline;
         parsed.consumed = base + piece.clean;
         for (all, c) in parts.iter_mut().zip(piece.columns) {
-            all.push(c);
+            all.push((worker, c));
         }
     }
+    let dicts = dicts.into_inner();
+    // Each coded column's place in a worker's set of dictionaries.
+    let slots = is_coded.iter().scan(0, |next, &coded| {
+        let slot = *next;
+        *next += usize::from(coded);
+        Some(slot)
+    });
     let merged: Vec<Merged> = parts
         .into_par_iter()
         .zip(&located)
-        .map(|(p, (_, name))| merge(name, p))
+        .zip(slots.collect::<Vec<_>>())
+        .map(|((p, (_, name)), slot)| merge(name, p, &dicts, slot))
         .collect();
     for (m, w) in merged.into_iter().zip(wanted) {
         match m {
@@ -824,37 +852,88 @@ pub fn parse_body(
     Ok(parsed)
 }
 
+/// Pieces a thread: a piece runs on one thread, so the last ones finish
+/// alone; small pieces keep that tail short. Pieces share their worker's
+/// dictionaries, so a piece costs no dictionary of its own.
+const PIECES_PER_THREAD: usize = 16;
+
+/// The dictionaries of the coded columns, one set a worker thread (and
+/// one for the serial re-parse of a piece): a worker's pieces share them,
+/// so each distinct value is hashed into a new dictionary once a worker,
+/// not once a piece. Each set is locked by its own worker only.
+struct Dictionaries(Vec<std::sync::Mutex<Vec<Interner>>>);
+
+impl Dictionaries {
+    fn new(workers: usize, coded: usize) -> Self {
+        let set = || std::sync::Mutex::new((0..coded).map(|_| Interner::default()).collect());
+        Dictionaries((0..workers).map(|_| set()).collect())
+    }
+
+    fn with<T>(&self, worker: usize, f: impl FnOnce(&mut [Interner]) -> T) -> T {
+        // A panic while parsing leaves a dictionary that is never read:
+        // the panic is carried out of the parallel section.
+        let mut set = self.0[worker].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut set)
+    }
+
+    /// The sets, by worker.
+    fn into_inner(self) -> Vec<Vec<Interner>> {
+        (self.0.into_iter())
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
+    }
+}
+
 enum Merged {
     Text(StringChunked),
     Codes(RawText),
 }
 
-/// One column's pieces as one column. Coded pieces each have their own
-/// dictionary: their values are looked up in one for the whole column
-/// (pieces in file order, so codes stay in first-seen order) and their
-/// codes rewritten.
-fn merge(name: &PlSmallStr, parts: Vec<PieceColumn>) -> Merged {
-    let coded = matches!(parts.first(), Some(PieceColumn::Codes(..)));
-    if !coded {
-        let text = parts.into_iter().filter_map(|p| match p {
-            PieceColumn::Text(t) => Some(t),
-            PieceColumn::Codes(..) => None,
-        });
-        return Merged::Text(concat(name, text.collect()));
-    }
-    let mut dict = Interner::default();
-    let mut codes = Vec::new();
-    for p in parts {
-        if let PieceColumn::Codes(local, piece_codes) = p {
-            let remap: Vec<u32> = (0..local.len() as u32)
-                .map(|c| dict.code(local.get(c)))
-                .collect();
-            codes.extend(piece_codes.iter().map(|&c| match c {
-                NULL_CODE => NULL_CODE,
-                c => remap[c as usize],
-            }));
+/// One column's pieces (with the worker that parsed each) as one column.
+/// Coded pieces hold codes of their worker's dictionary (`dicts[worker]
+/// [slot]`): the workers' dictionaries are merged into one for the column
+/// (workers in order), and each piece's codes are rewritten into it, the
+/// pieces in parallel, each into its own part of the column.
+fn merge(
+    name: &PlSmallStr,
+    parts: Vec<(usize, PieceColumn)>,
+    dicts: &[Vec<Interner>],
+    slot: usize,
+) -> Merged {
+    let mut text = Vec::new();
+    let mut coded = Vec::new();
+    for (worker, p) in parts {
+        match p {
+            PieceColumn::Text(t) => text.push(t),
+            PieceColumn::Codes(c) => coded.push((worker, c)),
         }
     }
+    if coded.is_empty() {
+        return Merged::Text(concat(name, text));
+    }
+    let mut dict = Interner::default();
+    let remaps: Vec<Vec<u32>> = (dicts.iter())
+        .map(|d| {
+            let local = &d[slot];
+            (0..local.len() as u32)
+                .map(|c| dict.code(local.get(c)))
+                .collect()
+        })
+        .collect();
+    let lengths: Vec<usize> = coded.iter().map(|(_, c)| c.len()).collect();
+    let mut codes = crate::engine::bulk::filled::<u32>(lengths.iter().sum());
+    let outs = crate::engine::bulk::split_by(&mut codes, &lengths);
+    outs.into_par_iter()
+        .zip(coded)
+        .for_each(|(out, (worker, piece))| {
+            let remap = &remaps[worker];
+            for (o, &c) in out.iter_mut().zip(&piece) {
+                *o = match c {
+                    NULL_CODE => NULL_CODE,
+                    c => remap[c as usize],
+                };
+            }
+        });
     Merged::Codes(RawText {
         codes,
         labels: dict.into_labels(),
@@ -1401,7 +1480,7 @@ mod tests {
 #[cfg(test)]
 mod coded_tests {
     use super::*;
-    use crate::engine::encode::{encode_series, encode_text};
+    use crate::engine::encode::{encode_series, encode_text, EncodedColumn};
     use crate::engine::splitmix::SplitMix64;
     use polars::prelude::IntoSeries;
 
@@ -1471,6 +1550,52 @@ mod coded_tests {
                     assert_eq!(a.dict.labels, b.dict.labels, "{w}");
                     assert_eq!(a.dict.kind, b.dict.kind, "{w}");
                     assert_eq!(a.dict.missing, b.dict.missing, "{w}");
+                }
+            }
+        }
+    }
+
+    /// A coded column is right whatever the threads (pieces parsed with
+    /// their worker's dictionary, workers meeting values in any order):
+    /// each row's label is its text, labels are distinct, and the encoded
+    /// column is the same bytes.
+    #[test]
+    fn coded_columns_are_right_whatever_the_threads() {
+        let wanted: Vec<String> = ["a", "b", "c", "id"].map(String::from).to_vec();
+        let bytes = tricky(150_000, 9);
+        let text = read("t.csv", &bytes, None, &wanted, Delivery::default()).unwrap();
+        let mut first: Option<Vec<EncodedColumn>> = None;
+        for threads in [1, 2, 3, 5] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let delivery = Delivery {
+                coded: &wanted[..3],
+                ..Delivery::default()
+            };
+            let coded = pool.install(|| read("t.csv", &bytes, None, &wanted, delivery).unwrap());
+            assert!(split_pieces(&bytes, threads * PIECES_PER_THREAD).len() > threads * 4);
+            let mut encoded = Vec::new();
+            for (i, (name, raw)) in coded.body.coded.into_iter().enumerate() {
+                assert_eq!(name, wanted[i]);
+                let values: Vec<Option<&str>> = text.body.columns[i].iter().collect();
+                assert_eq!(raw.codes.len(), values.len());
+                for (&c, v) in raw.codes.iter().zip(&values) {
+                    let label = (c != NULL_CODE).then(|| raw.labels[c as usize].as_str());
+                    assert_eq!(label, *v, "{name}, {threads} threads");
+                }
+                let distinct: std::collections::HashSet<&String> = raw.labels.iter().collect();
+                assert_eq!(distinct.len(), raw.labels.len());
+                encoded.push(encode_text(&name, raw, &[]));
+            }
+            match &first {
+                None => first = Some(encoded),
+                Some(f) => {
+                    for (a, b) in f.iter().zip(&encoded) {
+                        assert_eq!(a.codes, b.codes, "{} with {threads} threads", a.name);
+                        assert_eq!(a.dict.labels, b.dict.labels);
+                    }
                 }
             }
         }
@@ -1562,14 +1687,20 @@ mod coded_tests {
                     wanted: &wanted,
                     coded: &coded,
                 };
-                let fast = parse_piece_with(&bytes, &layout, at_eof, true);
-                let slow = parse_piece_with(&bytes, &layout, at_eof, false);
+                let dicts = || (0..3).map(|_| Interner::default()).collect::<Vec<_>>();
+                let (mut fast_dicts, mut slow_dicts) = (dicts(), dicts());
+                let fast = parse_piece_with(&bytes, &layout, at_eof, &mut fast_dicts, true);
+                let slow = parse_piece_with(&bytes, &layout, at_eof, &mut slow_dicts, false);
                 let what = format!("{:?} at_eof {at_eof}", String::from_utf8_lossy(&bytes));
                 assert_eq!(fast.problem, slow.problem, "{what}");
                 assert_eq!(fast.rows, slow.rows, "{what}");
                 if slow.problem.is_none() {
                     assert_eq!((fast.clean, fast.lines), (slow.clean, slow.lines), "{what}");
-                    assert_eq!(describe(fast.columns), describe(slow.columns), "{what}");
+                    assert_eq!(
+                        describe(fast.columns, fast_dicts),
+                        describe(slow.columns, slow_dicts),
+                        "{what}"
+                    );
                     if slow.rows > 0 {
                         compared[usize::from(at_eof)] += 1;
                     }
@@ -1601,14 +1732,16 @@ mod coded_tests {
         }
     }
 
-    /// A piece's columns as text, for comparison.
-    fn describe(columns: Vec<PieceColumn>) -> Vec<Vec<Option<String>>> {
+    /// A piece's columns as text, for comparison (`dicts`: one a coded
+    /// column, in order).
+    fn describe(columns: Vec<PieceColumn>, dicts: Vec<Interner>) -> Vec<Vec<Option<String>>> {
+        let mut dicts = dicts.into_iter();
         columns
             .into_iter()
             .map(|c| match c {
                 PieceColumn::Text(t) => t.iter().map(|v| v.map(str::to_string)).collect(),
-                PieceColumn::Codes(dict, codes) => {
-                    let labels = dict.into_labels();
+                PieceColumn::Codes(codes) => {
+                    let labels = dicts.next().map(Interner::into_labels).unwrap_or_default();
                     (codes.iter())
                         .map(|&c| (c != NULL_CODE).then(|| labels[c as usize].clone()))
                         .collect()

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use crate::engine::bulk;
 use crate::engine::classes::ClassTable;
 
 /// Summary of the class sizes.
@@ -124,7 +125,7 @@ impl<'a> Frequencies<'a> {
 
     /// Records n.
     pub fn records(&self) -> u64 {
-        self.sizes.iter().sum()
+        bulk::sum(self.sizes)
     }
 
     /// (records, f) per class.
@@ -140,7 +141,8 @@ pub fn k_anonymity(t: &ClassTable) -> u64 {
 
 /// The smallest frequency of any record .
 pub fn k_of(fr: Frequencies) -> u64 {
-    fr.f.iter().copied().min().unwrap_or(0)
+    let min = |r: std::ops::Range<usize>| fr.f[r].iter().copied().min();
+    bulk::by_parts(fr.f.len(), min, |a, b| a.min(b).or(a).or(b)).unwrap_or(0)
 }
 
 /// Records and classes below a size k .
@@ -163,10 +165,13 @@ pub fn below_k(t: &ClassTable, k: u64) -> BelowK {
 
 /// Records whose frequency is below `k`, and their classes.
 pub fn below_k_of(fr: Frequencies, k: u64) -> BelowK {
-    let (records, classes) = fr
-        .iter()
-        .filter(|&(_, f)| f < k)
-        .fold((0u64, 0u64), |(r, c), (s, _)| (r + s, c + 1));
+    let part = |r: std::ops::Range<usize>| {
+        (fr.sizes[r.clone()].iter().zip(&fr.f[r]))
+            .filter(|&(_, &f)| f < k)
+            .fold((0u64, 0u64), |(r, c), (&s, _)| (r + s, c + 1))
+    };
+    let add = |(r1, c1), (r2, c2)| (r1 + r2, c1 + c2);
+    let (records, classes) = bulk::by_parts(fr.f.len(), part, add);
     BelowK {
         k,
         records,
@@ -182,7 +187,13 @@ pub fn sample_uniques(t: &ClassTable) -> (u64, f64) {
 
 /// Records of frequency 1, and their share.
 pub fn sample_uniques_of(fr: Frequencies) -> (u64, f64) {
-    let n1: u64 = fr.iter().filter(|&(_, f)| f == 1).map(|(s, _)| s).sum();
+    let part = |r: std::ops::Range<usize>| -> u64 {
+        (fr.sizes[r.clone()].iter().zip(&fr.f[r]))
+            .filter(|&(_, &f)| f == 1)
+            .map(|(&s, _)| s)
+            .sum()
+    };
+    let n1 = bulk::by_parts(fr.f.len(), part, |a, b| a + b);
     (n1, ratio(n1, fr.records()))
 }
 

@@ -308,7 +308,8 @@ pub fn contributions(t: &ClassTable, missing: Option<&[Option<u32>]>) -> Vec<Con
 
 fn contributions_by_class(t: &ClassTable) -> Vec<Contribution> {
     let n = t.records();
-    let uniques = t.sizes.iter().filter(|&&s| s == 1).count() as u64;
+    let ones = |r: std::ops::Range<usize>| t.sizes[r].iter().filter(|&&s| s == 1).count() as u64;
+    let uniques = crate::engine::bulk::by_parts(t.len(), ones, |a, b| a + b);
     // One QI at a time, each step parallel inside: one reduced copy of the
     // keys is alive at once, not one per QI.
     let drop_one = t.drop_one();

@@ -1283,19 +1283,30 @@ fn smallest_classes(
     show_values: bool,
     limit: usize,
 ) -> Vec<SmallClass> {
-    // Keep the `limit` smallest (size, class) pairs in a max-heap: once it
-    // is full, a pair goes in only if it beats the largest kept, which
-    // most classes do not (one comparison each, not a push and a pop).
-    let mut heap = std::collections::BinaryHeap::with_capacity(limit + 1);
-    for (c, &f) in t.sizes.iter().enumerate() {
-        if heap.len() < limit {
-            heap.push((f, c));
-        } else if heap.peek().is_some_and(|&top| (f, c) < top) {
-            heap.push((f, c));
-            heap.pop();
+    // Keep the `limit` smallest (size, class) pairs of each part in a
+    // max-heap: once it is full, a pair goes in only if it beats the
+    // largest kept, which most classes do not (one comparison each, not a
+    // push and a pop). The parts' pairs, merged, hold the `limit` smallest.
+    let smallest = |r: std::ops::Range<usize>| {
+        let mut heap = std::collections::BinaryHeap::with_capacity(limit + 1);
+        for c in r {
+            let f = t.sizes[c];
+            if heap.len() < limit {
+                heap.push((f, c));
+            } else if heap.peek().is_some_and(|&top| (f, c) < top) {
+                heap.push((f, c));
+                heap.pop();
+            }
         }
-    }
-    heap.into_sorted_vec()
+        heap.into_sorted_vec()
+    };
+    let merge = |a: Vec<(u64, usize)>, b: Vec<(u64, usize)>| {
+        let mut both = [a, b].concat();
+        both.sort_unstable();
+        both.truncate(limit);
+        both
+    };
+    crate::engine::bulk::by_parts(t.len(), smallest, merge)
         .into_iter()
         .map(|(_, c)| c)
         .map(|c| SmallClass {
@@ -1321,8 +1332,15 @@ mod tests {
     #[test]
     fn smallest_classes_as_a_sort_gives_them() {
         let mut rng = crate::engine::splitmix::SplitMix64(3);
-        for limit in [0usize, 1, 2, 10] {
-            let sizes: Vec<u64> = (0..500).map(|_| 1 + rng.next_u64() % 4).collect();
+        // Over 2^16 classes, the parts' smallest are merged.
+        for (limit, classes) in [(0usize, 500), (1, 500), (2, 500), (10, 500), (10, 200_000)] {
+            let sizes: Vec<u64> = (0..classes)
+                .map(|c| match c % 70_001 {
+                    // The smallest sizes sit in later parts.
+                    69_999 | 70_000 => 1,
+                    _ => 2 + rng.next_u64() % 4,
+                })
+                .collect();
             let t = ClassTable {
                 keys: vec![vec![0; sizes.len()]],
                 cards: vec![1],
