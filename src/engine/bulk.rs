@@ -60,6 +60,39 @@ pub fn filled<T: Copy + Default + Send>(len: usize) -> Vec<T> {
     v
 }
 
+/// Drop a large vector, its pages handed back to the system first by the
+/// threads in parts: a plain drop unmaps them on one thread (some
+/// milliseconds for tens of MB) while the others wait for the next step.
+/// Numbers and other plain values only (nothing to drop in them).
+pub fn free<T: Copy + Send>(mut v: Vec<T>) {
+    use rayon::prelude::*;
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        const STEP: usize = 1 << 20;
+        let start = v.as_mut_ptr() as usize;
+        let end = start + v.capacity() * std::mem::size_of::<T>();
+        let (from, to) = (start.div_ceil(PAGE) * PAGE, end / PAGE * PAGE);
+        if to > from + 4 * STEP {
+            let steps: Vec<usize> = (from..to).step_by(STEP).collect();
+            steps.into_par_iter().for_each(|at| {
+                // SAFETY: whole pages inside the vector's allocation, whose
+                // values are never read again (it is dropped next, and its
+                // values have no drop to run); MADV_DONTNEED frees them and
+                // the allocator, if it touches them, finds zero pages.
+                unsafe {
+                    libc::madvise(
+                        at as *mut libc::c_void,
+                        STEP.min(to - at),
+                        libc::MADV_DONTNEED,
+                    );
+                }
+            });
+        }
+    }
+    drop(v);
+}
+
 /// Map the pages of `region` writable now (Linux ≥ 5.14). Only advice:
 /// failure, an older kernel or another platform changes nothing but speed.
 fn populate<T>(region: &mut [T]) {
@@ -70,17 +103,24 @@ fn populate<T>(region: &mut [T]) {
         let start = region.as_mut_ptr() as usize;
         let end = start + std::mem::size_of_val(region);
         let (from, to) = (start.div_ceil(PAGE) * PAGE, end / PAGE * PAGE);
+        // The call holds the process's memory-map lock (for reading) while
+        // it maps its range, and another thread's allocation or free of a
+        // large block (mmap, munmap: the lock for writing) waits for it;
+        // steps of 1 MiB keep such waits short.
+        const STEP: usize = 1 << 20;
         if to > from + WORTH_IT {
-            // SAFETY: the range lies inside an allocation the caller's
-            // vector owns; MADV_POPULATE_WRITE maps its pages (zero-filled
-            // where not yet mapped, as a first write would) and never
-            // changes bytes already there.
-            unsafe {
-                libc::madvise(
-                    from as *mut libc::c_void,
-                    to - from,
-                    libc::MADV_POPULATE_WRITE,
-                );
+            for at in (from..to).step_by(STEP) {
+                // SAFETY: the range lies inside an allocation the caller's
+                // vector owns; MADV_POPULATE_WRITE maps its pages (zero-filled
+                // where not yet mapped, as a first write would) and never
+                // changes bytes already there.
+                unsafe {
+                    libc::madvise(
+                        at as *mut libc::c_void,
+                        STEP.min(to - at),
+                        libc::MADV_POPULATE_WRITE,
+                    );
+                }
             }
         }
     }
@@ -102,6 +142,23 @@ pub fn give_back_freed() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Freeing vectors hands back only their own pages: the neighbours'
+    /// values stay (sizes not a whole number of pages, so a rounding
+    /// outwards would zero a neighbour's first or last values).
+    #[test]
+    fn free_leaves_neighbours_alone() {
+        let len = (5 << 20) / 8 + 123;
+        let mut vecs: Vec<Vec<u64>> = (0..8u64).map(|i| vec![i + 1; len]).collect();
+        for v in vecs.iter_mut().skip(1).step_by(2) {
+            free(std::mem::take(v));
+        }
+        for (i, v) in vecs.iter().enumerate().step_by(2) {
+            assert!(v.iter().all(|&x| x == i as u64 + 1), "vector {i}");
+        }
+        // A filled vector after the frees is zero throughout.
+        assert!(filled::<u64>(len).iter().all(|&x| x == 0));
+    }
 
     /// Sums and minima by parts equal the serial ones, at the part edges.
     #[test]

@@ -265,6 +265,16 @@ pub struct DropOne<'a> {
 }
 
 impl DropOne<'_> {
+    /// Drop the reduced keys, their pages handed back in parallel.
+    pub fn free(self) {
+        if let Some(packed) = self.packed {
+            bulk::free(packed);
+        }
+        if let Some(first_diff) = self.first_diff {
+            bulk::free(first_diff);
+        }
+    }
+
     /// Sample uniques left after dropping the QI at `drop`: reduced keys
     /// that occur once, on a size-1 class (a merged class has size 1 only
     /// if it is one class of size 1).
@@ -299,9 +309,12 @@ impl DropOne<'_> {
                     cuts.push(c);
                 }
                 cuts.dedup();
-                cuts.par_windows(2)
+                let uniques = cuts
+                    .par_windows(2)
                     .map(|w| count_lone_uniques(&keys[w[0]..w[1]]))
-                    .sum()
+                    .sum();
+                bulk::free(keys);
+                uniques
             }
         }
     }
@@ -453,6 +466,7 @@ pub fn group_consuming(
             weights.is_some().then_some(&weigh);
         compact_sorted(&keys, cards, &mut columns, &size, weigh)
     };
+    bulk::free(keys);
     ClassTable {
         keys: columns,
         cards: cards.to_vec(),

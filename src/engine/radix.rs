@@ -42,6 +42,7 @@ pub fn sort_keys(keys: &mut Vec<u64>, bits: u32) {
     if bits <= MAX_DIGIT {
         pass(keys, &mut scratch, None, 0, bits.max(1));
         std::mem::swap(keys, &mut scratch);
+        bulk::free(scratch);
         return;
     }
     // One pass over memory on the top digit (most significant first), then
@@ -57,6 +58,7 @@ pub fn sort_keys(keys: &mut Vec<u64>, bits: u32) {
         .into_par_iter()
         .zip(bulk::split_by(keys, &lengths))
         .for_each(|(bucket, out)| sort_low(bucket, out, &low, big));
+    bulk::free(scratch);
 }
 
 /// Sort `src` on the digits `low` (least significant first) into `out`

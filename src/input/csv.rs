@@ -855,7 +855,7 @@ pub fn parse_body(
 /// Pieces a thread: a piece runs on one thread, so the last ones finish
 /// alone; small pieces keep that tail short. Pieces share their worker's
 /// dictionaries, so a piece costs no dictionary of its own.
-const PIECES_PER_THREAD: usize = 16;
+const PIECES_PER_THREAD: usize = 32;
 
 /// The dictionaries of the coded columns, one set a worker thread (and
 /// one for the serial re-parse of a piece): a worker's pieces share them,

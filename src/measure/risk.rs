@@ -316,7 +316,7 @@ fn contributions_by_class(t: &ClassTable) -> Vec<Contribution> {
     let without: Vec<u64> = (0..t.arity())
         .map(|q| drop_one.uniques_without(q))
         .collect();
-    drop(drop_one);
+    drop_one.free();
     (0..t.arity())
         .into_par_iter()
         .map(|q| {

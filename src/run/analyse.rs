@@ -35,6 +35,23 @@ pub struct Analysis {
     pub frequencies: Option<Vec<u64>>,
 }
 
+impl Analysis {
+    /// Drop the analysis, its large arrays (the class table, the codes, the
+    /// per-class figures) handed back in parallel
+    /// ([`crate::engine::bulk::free`]) rather than by one thread at the end
+    /// of a run.
+    pub fn free(self) {
+        use crate::engine::bulk::free;
+        let table = self.grouping.table;
+        table.keys.into_iter().for_each(free);
+        free(table.sizes);
+        table.weights.into_iter().for_each(free);
+        self.columns.into_iter().for_each(|c| free(c.codes));
+        self.per_class.into_iter().for_each(|(_, v)| free(v));
+        self.frequencies.into_iter().for_each(free);
+    }
+}
+
 /// Run an analysis.
 pub fn analyse(cfg: &Config, progress: &dyn Progress) -> Result<Analysis> {
     cfg.validate()?;

@@ -195,7 +195,9 @@ fn run_check_with(
         render(report, style(check.config.lang))
     };
     emit(&out)?;
-    Ok(outcome.code)
+    let code = outcome.code;
+    outcome.analysis.free();
+    Ok(code)
 }
 
 fn run_init(args: &cli::InitArgs) -> Result<u8> {
