@@ -355,8 +355,8 @@ enum Problem {
 }
 
 /// One piece of the body, parsed as if it began a record.
-struct Piece {
-    columns: Vec<PieceColumn>,
+struct Piece<'o> {
+    columns: Vec<PieceColumn<'o>>,
     rows: u64,
     multiline: u64,
     /// 0-based line (in the piece) of the first record with a quoted line break.
@@ -379,11 +379,64 @@ struct Layout<'a> {
 }
 
 /// Where a piece puts one wanted column's fields.
-enum Sink<'d> {
+enum Sink<'d, 'o> {
     Text(StringChunkedBuilder),
     /// Codes of the parsing worker's dictionary for the column, which the
     /// worker's other pieces share ([`Dictionaries`]).
-    Codes(&'d mut Interner, Vec<u32>),
+    Codes(&'d mut Interner, CodeOut<'o>),
+}
+
+/// Where a piece writes one coded column's codes: its slot of the whole
+/// column, as many places as the piece has line breaks (one more at the
+/// input's end). Each record a piece delivers ends at one of its line
+/// breaks (a piece parsed again from a record begun in the piece before
+/// too), so they fit; were they not to, the codes go on in a vector of the
+/// piece's own rather than anywhere else.
+enum CodeOut<'o> {
+    Slot { slot: &'o mut [u32], len: usize },
+    Own(Vec<u32>),
+}
+
+impl CodeOut<'_> {
+    #[inline]
+    fn push(&mut self, code: u32) {
+        match self {
+            CodeOut::Slot { slot, len } if *len < slot.len() => {
+                slot[*len] = code;
+                *len += 1;
+            }
+            CodeOut::Slot { slot, len } => {
+                let mut own = Vec::with_capacity(2 * *len + 1);
+                own.extend_from_slice(&slot[..*len]);
+                own.push(code);
+                *self = CodeOut::Own(own);
+            }
+            CodeOut::Own(v) => v.push(code),
+        }
+    }
+
+    /// Start again (a piece parsed again), keeping the slot.
+    fn cleared(self) -> Self {
+        match self {
+            CodeOut::Slot { slot, .. } => CodeOut::Slot { slot, len: 0 },
+            CodeOut::Own(_) => CodeOut::Own(Vec::new()),
+        }
+    }
+
+    /// Where the codes are, without the slot's borrow.
+    fn placed(self) -> Placed {
+        match self {
+            CodeOut::Slot { len, .. } => Placed::Slot(len),
+            CodeOut::Own(v) => Placed::Own(v),
+        }
+    }
+}
+
+/// A parsed piece's codes of one column: the first `n` places of its slot,
+/// or a vector.
+enum Placed {
+    Slot(usize),
+    Own(Vec<u32>),
 }
 
 /// How the wanted columns are delivered.
@@ -402,13 +455,13 @@ pub struct Delivery<'a> {
 pub type Release<'a> = &'a (dyn Fn(&[u8]) + Sync);
 
 /// One wanted column of a parsed piece.
-enum PieceColumn {
+enum PieceColumn<'o> {
     Text(StringChunked),
-    /// Codes of the dictionary the piece was parsed with ([`Piece::dict`]).
-    Codes(Vec<u32>),
+    /// Codes of the dictionary of the worker that parsed the piece.
+    Codes(CodeOut<'o>),
 }
 
-impl Sink<'_> {
+impl<'o> Sink<'_, 'o> {
     fn push(&mut self, field: &[u8]) {
         match self {
             Sink::Text(b) => match field {
@@ -423,7 +476,7 @@ impl Sink<'_> {
         }
     }
 
-    fn finish(self) -> PieceColumn {
+    fn finish(self) -> PieceColumn<'o> {
         match self {
             Sink::Text(b) => PieceColumn::Text(b.finish()),
             Sink::Codes(_, codes) => PieceColumn::Codes(codes),
@@ -431,30 +484,38 @@ impl Sink<'_> {
     }
 }
 
-/// Parse a piece with the dictionaries of one worker (one per coded
-/// column, in order).
-fn parse_piece(bytes: &[u8], layout: &Layout, at_eof: bool, dicts: &mut [Interner]) -> Piece {
-    parse_piece_with(bytes, layout, at_eof, dicts, true)
-}
-
-/// [`parse_piece`], taking the plain path ([`parse_plain`]) where it
-/// applies and `plain_allowed`.
-fn parse_piece_with(
+/// Parse a piece with the dictionaries of one worker and the places for
+/// its codes (one of each a coded column, in order); `lines` is its count
+/// of line breaks.
+fn parse_piece<'o>(
     bytes: &[u8],
     layout: &Layout,
     at_eof: bool,
     dicts: &mut [Interner],
+    outs: Vec<CodeOut<'o>>,
+    lines: usize,
+) -> Piece<'o> {
+    parse_piece_with(bytes, layout, at_eof, (dicts, outs, lines), true)
+}
+
+/// [`parse_piece`], taking the plain path ([`parse_plain`]) where it
+/// applies and `plain_allowed`.
+fn parse_piece_with<'o>(
+    bytes: &[u8],
+    layout: &Layout,
+    at_eof: bool,
+    (dicts, outs, lines): (&mut [Interner], Vec<CodeOut<'o>>, usize),
     plain_allowed: bool,
-) -> Piece {
-    let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut dicts = dicts.iter_mut();
+) -> Piece<'o> {
+    let capacity = lines + 1;
+    let mut coded = dicts.iter_mut().zip(outs);
     let mut sinks: Vec<Sink> = layout
         .wanted
         .iter()
         .zip(layout.coded)
         .map(
-            |((_, n), &coded)| match coded.then(|| dicts.next()).flatten() {
-                Some(dict) => Sink::Codes(dict, Vec::with_capacity(capacity)),
+            |((_, n), &is_coded)| match is_coded.then(|| coded.next()).flatten() {
+                Some((dict, out)) => Sink::Codes(dict, out),
                 None => Sink::Text(StringChunkedBuilder::new(n.clone(), capacity)),
             },
         )
@@ -527,13 +588,13 @@ fn is_plain(bytes: &[u8]) -> bool {
 /// searches for line ends and delimiters, where the parser's state
 /// machine looks at every byte: same records, rows, problems and lines
 /// (tested against it on random plain input, `plain_path_agrees`).
-fn parse_plain(
+fn parse_plain<'o>(
     bytes: &[u8],
     layout: &Layout,
     at_eof: bool,
-    mut sinks: Vec<Sink>,
+    mut sinks: Vec<Sink<'_, 'o>>,
     bad_utf8: Option<usize>,
-) -> Piece {
+) -> Piece<'o> {
     let (mut rows, mut line, mut pos) = (0u64, 0u64, 0usize);
     let mut problem = None;
     let mut starts: Vec<usize> = Vec::with_capacity(layout.width + 1);
@@ -774,14 +835,33 @@ pub fn parse_body(
     let threads = rayon::current_num_threads();
     let spans = split_pieces(body, threads * PIECES_PER_THREAD);
     let last = spans.len().saturating_sub(1);
-    let dicts = Dictionaries::new(threads + 1, is_coded.iter().filter(|&&c| c).count());
-    let mut pieces: Vec<Option<(usize, Piece)>> = spans
-        .par_iter()
-        .enumerate()
+    let n_coded = is_coded.iter().filter(|&&c| c).count();
+    let dicts = Dictionaries::new(threads + 1, n_coded);
+    // Each piece's line breaks (and one more at the end of the input, for
+    // a last line without one): no more records than that, so its codes
+    // fit in a slot of that many places of each coded column.
+    let lines: Vec<usize> = (spans.par_iter().enumerate())
         .map(|(i, &(s, e))| {
+            memchr::memchr_iter(b'\n', &body[s..e]).count() + usize::from(at_eof && i == last)
+        })
+        .collect();
+    let mut columns: Vec<Vec<u32>> = (0..n_coded)
+        .map(|_| crate::engine::bulk::filled::<u32>(lines.iter().sum()))
+        .collect();
+    let mut outs: Vec<Vec<CodeOut>> = (0..spans.len()).map(|_| Vec::new()).collect();
+    for column in columns.iter_mut() {
+        for (out, slot) in outs
+            .iter_mut()
+            .zip(crate::engine::bulk::split_by(column, &lines))
+        {
+            out.push(CodeOut::Slot { slot, len: 0 });
+        }
+    }
+    let mut pieces: Vec<Option<(usize, Piece)>> = (spans.par_iter().zip(outs).enumerate())
+        .map(|(i, (&(s, e), out))| {
             let worker = rayon::current_thread_index().unwrap_or(threads);
             let piece = dicts.with(worker, |d| {
-                parse_piece(&body[s..e], &layout, at_eof && i == last, d)
+                parse_piece(&body[s..e], &layout, at_eof && i == last, d, out, lines[i])
             });
             done(&body[s..e]);
             if let Some(m) = meter {
@@ -803,15 +883,29 @@ pub fn parse_body(
     for (i, &(start, end)) in spans.iter().enumerate() {
         // A piece parsed on its own is right when the one before it ended
         // exactly at its start; otherwise the previous piece ended inside a
-        // quoted field and parsing resumes at that record's start.
+        // quoted field and parsing resumes at that record's start (its
+        // codes go where they fit: the piece's slots, or vectors).
         let base = parsed.consumed;
         let (worker, piece) = match pieces[i].take() {
             Some(p) if base == start => p,
-            _ => {
+            first => {
+                let outs: Vec<CodeOut> = (first.into_iter())
+                    .flat_map(|(_, p)| p.columns)
+                    .filter_map(|c| match c {
+                        PieceColumn::Codes(out) => Some(out.cleared()),
+                        PieceColumn::Text(_) => None,
+                    })
+                    .collect();
+                let outs = match outs.len() == n_coded {
+                    true => outs,
+                    false => (0..n_coded).map(|_| CodeOut::Own(Vec::new())).collect(),
+                };
+                let bytes = &body[base..end];
+                let lines = memchr::memchr_iter(b'\n', bytes).count();
                 let piece = dicts.with(threads, |d| {
-                    parse_piece(&body[base..end], &layout, at_eof && i == last, d)
+                    parse_piece(bytes, &layout, at_eof && i == last, d, outs, lines)
                 });
-                done(&body[base..end]);
+                done(bytes);
                 (threads, piece)
             }
         };
@@ -830,23 +924,36 @@ pub fn parse_body(
             all.push((worker, c));
         }
     }
+    drop(pieces);
+    // The pieces' codes without the borrow of the columns.
+    let mut texts: Vec<Vec<StringChunked>> = Vec::new();
+    let mut placed: Vec<Vec<(usize, Placed)>> = Vec::new();
+    for column in parts {
+        let (mut text, mut codes) = (Vec::new(), Vec::new());
+        for (worker, c) in column {
+            match c {
+                PieceColumn::Text(t) => text.push(t),
+                PieceColumn::Codes(out) => codes.push((worker, out.placed())),
+            }
+        }
+        match is_coded[texts.len() + placed.len()] {
+            true => placed.push(codes),
+            false => texts.push(text),
+        }
+    }
     let dicts = dicts.into_inner();
-    // Each coded column's place in a worker's set of dictionaries.
-    let slots = is_coded.iter().scan(0, |next, &coded| {
-        let slot = *next;
-        *next += usize::from(coded);
-        Some(slot)
-    });
-    let merged: Vec<Merged> = parts
-        .into_par_iter()
-        .zip(&located)
-        .zip(slots.collect::<Vec<_>>())
-        .map(|((p, (_, name)), slot)| merge(name, p, &dicts, slot))
+    let coded: Vec<RawText> = (columns.into_par_iter().zip(placed).enumerate())
+        .map(|(slot, (column, pieces))| gather(column, &lines, pieces, &dicts, slot))
         .collect();
-    for (m, w) in merged.into_iter().zip(wanted) {
-        match m {
-            Merged::Text(c) => parsed.columns.push(c),
-            Merged::Codes(raw) => parsed.coded.push((w.clone(), raw)),
+    let (mut texts, mut coded) = (texts.into_iter(), coded.into_iter());
+    for ((_, name), (w, &is_coded)) in located.iter().zip(wanted.iter().zip(&is_coded)) {
+        match is_coded {
+            true => parsed
+                .coded
+                .push((w.clone(), coded.next().unwrap_or_default())),
+            false => parsed
+                .columns
+                .push(concat(name, texts.next().unwrap_or_default())),
         }
     }
     Ok(parsed)
@@ -884,33 +991,20 @@ impl Dictionaries {
     }
 }
 
-enum Merged {
-    Text(StringChunked),
-    Codes(RawText),
-}
-
-/// One column's pieces (with the worker that parsed each) as one column.
-/// Coded pieces hold codes of their worker's dictionary (`dicts[worker]
-/// [slot]`): the workers' dictionaries are merged into one for the column
-/// (workers in order), and each piece's codes are rewritten into it, the
-/// pieces in parallel, each into its own part of the column.
-fn merge(
-    name: &PlSmallStr,
-    parts: Vec<(usize, PieceColumn)>,
+/// One coded column from its pieces (in file order, with the worker that
+/// parsed each): the pieces' codes are moved together in the column (each
+/// piece's slot holds at most its lines, so the pieces before it never
+/// reach past its slot's start, and a piece with a vector of its own fits
+/// where it is copied), then rewritten, pieces in parallel, from their
+/// worker's dictionary (`dicts[worker][slot]`) into one for the column,
+/// made from the workers' dictionaries in worker order.
+fn gather(
+    mut column: Vec<u32>,
+    lines: &[usize],
+    pieces: Vec<(usize, Placed)>,
     dicts: &[Vec<Interner>],
     slot: usize,
-) -> Merged {
-    let mut text = Vec::new();
-    let mut coded = Vec::new();
-    for (worker, p) in parts {
-        match p {
-            PieceColumn::Text(t) => text.push(t),
-            PieceColumn::Codes(c) => coded.push((worker, c)),
-        }
-    }
-    if coded.is_empty() {
-        return Merged::Text(concat(name, text));
-    }
+) -> RawText {
     let mut dict = Interner::default();
     let remaps: Vec<Vec<u32>> = (dicts.iter())
         .map(|d| {
@@ -920,24 +1014,42 @@ fn merge(
                 .collect()
         })
         .collect();
-    let lengths: Vec<usize> = coded.iter().map(|(_, c)| c.len()).collect();
-    let mut codes = crate::engine::bulk::filled::<u32>(lengths.iter().sum());
-    let outs = crate::engine::bulk::split_by(&mut codes, &lengths);
-    outs.into_par_iter()
-        .zip(coded)
-        .for_each(|(out, (worker, piece))| {
+    let (mut at, mut start) = (0, 0);
+    let mut lengths = Vec::with_capacity(pieces.len());
+    for (i, (_, p)) in pieces.iter().enumerate() {
+        let n = match p {
+            Placed::Slot(n) => {
+                if start != at {
+                    column.copy_within(start..start + n, at);
+                }
+                *n
+            }
+            Placed::Own(v) => {
+                column[at..at + v.len()].copy_from_slice(v);
+                v.len()
+            }
+        };
+        lengths.push(n);
+        at += n;
+        start += lines.get(i).copied().unwrap_or(0);
+    }
+    column.truncate(at);
+    let parts = crate::engine::bulk::split_by(&mut column, &lengths);
+    parts
+        .into_par_iter()
+        .zip(pieces)
+        .for_each(|(codes, (worker, _))| {
             let remap = &remaps[worker];
-            for (o, &c) in out.iter_mut().zip(&piece) {
-                *o = match c {
-                    NULL_CODE => NULL_CODE,
-                    c => remap[c as usize],
-                };
+            for c in codes.iter_mut() {
+                if *c != NULL_CODE {
+                    *c = remap[*c as usize];
+                }
             }
         });
-    Merged::Codes(RawText {
-        codes,
+    RawText {
+        codes: column,
         labels: dict.into_labels(),
-    })
+    }
 }
 
 fn concat(name: &PlSmallStr, parts: Vec<StringChunked>) -> StringChunked {
@@ -1601,6 +1713,37 @@ mod coded_tests {
         }
     }
 
+    /// Gathering a column: pieces that left places of their slot unused
+    /// (blank lines, quoted line breaks) are moved together, a piece with a
+    /// vector of its own is copied in, and each piece's codes are
+    /// rewritten from its worker's dictionary into the column's.
+    #[test]
+    fn gather_moves_pieces_together() {
+        let mut workers: Vec<Vec<Interner>> = (0..2).map(|_| vec![Interner::default()]).collect();
+        for v in ["x", "y", "z"] {
+            workers[0][0].code(v.as_bytes());
+        }
+        for v in ["z", "w"] {
+            workers[1][0].code(v.as_bytes());
+        }
+        // Slots of 3, 2 and 4 places; the pieces hold 2 codes (worker 0),
+        // 3 codes in a vector (worker 1), and 4 codes (worker 0).
+        let column = vec![0, 2, 99, 7, 7, 1, NULL_CODE, 0, 2];
+        let pieces = vec![
+            (0, Placed::Slot(2)),
+            (1, Placed::Own(vec![1, 0, NULL_CODE])),
+            (0, Placed::Slot(4)),
+        ];
+        let raw = gather(column, &[3, 2, 4], pieces, &workers, 0);
+        let text: Vec<Option<&str>> = (raw.codes.iter())
+            .map(|&c| (c != NULL_CODE).then(|| raw.labels[c as usize].as_str()))
+            .collect();
+        let want = ["x", "z", "w", "z", "", "y", "", "x", "z"];
+        let want: Vec<Option<&str>> = want.iter().map(|&v| (!v.is_empty()).then_some(v)).collect();
+        assert_eq!(text, want);
+        assert_eq!(raw.labels, ["x", "y", "z", "w"]);
+    }
+
     /// Some columns coded, some as text, in any order.
     #[test]
     fn coded_and_text_columns_mix() {
@@ -1689,8 +1832,24 @@ mod coded_tests {
                 };
                 let dicts = || (0..3).map(|_| Interner::default()).collect::<Vec<_>>();
                 let (mut fast_dicts, mut slow_dicts) = (dicts(), dicts());
-                let fast = parse_piece_with(&bytes, &layout, at_eof, &mut fast_dicts, true);
-                let slow = parse_piece_with(&bytes, &layout, at_eof, &mut slow_dicts, false);
+                // The fast path into slots of the piece's lines (and one
+                // more at the end of the input), the slow into vectors.
+                let lines = memchr::memchr_iter(b'\n', &bytes).count();
+                let mut slots = vec![0u32; 3 * (lines + 1)];
+                let fast_outs: Vec<CodeOut> = (slots.chunks_mut(lines + 1))
+                    .map(|s| CodeOut::Slot {
+                        len: 0,
+                        slot: &mut s[..lines + usize::from(at_eof)],
+                    })
+                    .collect();
+                let slow_outs = (0..3).map(|_| CodeOut::Own(Vec::new())).collect();
+                let fast_in = (&mut fast_dicts[..], fast_outs, lines);
+                let fast = parse_piece_with(&bytes, &layout, at_eof, fast_in, true);
+                let slow_in = (&mut slow_dicts[..], slow_outs, lines);
+                let slow = parse_piece_with(&bytes, &layout, at_eof, slow_in, false);
+                // A piece's records fit in its lines.
+                let overflowed = |c: &PieceColumn| matches!(c, PieceColumn::Codes(CodeOut::Own(_)));
+                assert!(!fast.columns.iter().any(overflowed));
                 let what = format!("{:?} at_eof {at_eof}", String::from_utf8_lossy(&bytes));
                 assert_eq!(fast.problem, slow.problem, "{what}");
                 assert_eq!(fast.rows, slow.rows, "{what}");
@@ -1740,7 +1899,11 @@ mod coded_tests {
             .into_iter()
             .map(|c| match c {
                 PieceColumn::Text(t) => t.iter().map(|v| v.map(str::to_string)).collect(),
-                PieceColumn::Codes(codes) => {
+                PieceColumn::Codes(out) => {
+                    let codes = match out {
+                        CodeOut::Slot { slot, len } => slot[..len].to_vec(),
+                        CodeOut::Own(v) => v,
+                    };
                     let labels = dicts.next().map(Interner::into_labels).unwrap_or_default();
                     (codes.iter())
                         .map(|&c| (c != NULL_CODE).then(|| labels[c as usize].clone()))
