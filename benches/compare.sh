@@ -3,7 +3,8 @@
 # polars' bare read of the QI columns, polars' group_by of them, DuckDB's
 # GROUP BY (when Python's duckdb is installed), and kanon analyse in its
 # modes. Prints a Markdown table of wall time, peak RSS and the ratios to
-# polars' bare read (docs/performance.md).
+# polars' bare read (docs/performance.md); then 1 against 2 threads on
+# SCALE_ROWS rows.
 # Usage: benches/compare.sh [ROWS] [RUNS]   (default 10000000 rows, best of 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,3 +58,29 @@ for i in "${!names[@]}"; do
   dr=$([ -n "$duckmem" ] && awk "BEGIN{printf \"%.2f\", ${mems[$i]} / $duckmem}" || echo "—")
   echo "| ${names[$i]} | ${walls[$i]} s | ${ratio}× | ${mb} MB | ${dr}× |"
 done
+
+# Cores: the same analysis on SCALE_ROWS rows (default 3M) with 1 and with
+# 2 threads, alternating, SCALE_RUNS times each (default 8), timed to the
+# millisecond; best and median of each and their ratios.
+srows=${SCALE_ROWS:-3000000}
+sruns=${SCALE_RUNS:-8}
+sf=bench-data/census_${srows}.csv
+[ -f "$sf" ] || "$kanon" synth --rows "$srows" --seed 42 --out "$sf"
+: >/tmp/kanon-scale-1.txt
+: >/tmp/kanon-scale-2.txt
+for _ in $(seq "$sruns"); do
+  for t in 1 2; do
+    start=$(date +%s%N)
+    RAYON_NUM_THREADS=$t "$kanon" analyse "$sf" --qi "$qis" --json -q --no-profile >/dev/null
+    echo $(( ($(date +%s%N) - start) / 1000000 )) >>/tmp/kanon-scale-$t.txt
+  done
+done
+best_median() { sort -n "$1" | awk '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%d %.1f\n", v[1], m}'; }
+read -r b1 m1 < <(best_median /tmp/kanon-scale-1.txt)
+read -r b2 m2 < <(best_median /tmp/kanon-scale-2.txt)
+echo
+echo "| $srows rows, kanon analyse --no-profile, $sruns alternating runs | best | median |"
+echo "|---|---|---|"
+echo "| 1 thread | ${b1} ms | ${m1} ms |"
+echo "| 2 threads | ${b2} ms | ${m2} ms |"
+echo "| 1 thread ÷ 2 threads | $(awk "BEGIN{printf \"%.2f\", $b1 / $b2}")× | $(awk "BEGIN{printf \"%.2f\", $m1 / $m2}")× |"

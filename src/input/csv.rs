@@ -839,10 +839,14 @@ pub fn parse_body(
     let dicts = Dictionaries::new(threads + 1, n_coded);
     // Each piece's line breaks (and one more at the end of the input, for
     // a last line without one): no more records than that, so its codes
-    // fit in a slot of that many places of each coded column.
+    // fit in a slot of that many places of each coded column. (A mapped
+    // file's pages leave memory again once counted: the resident memory is
+    // the pieces in flight, not the file.)
     let lines: Vec<usize> = (spans.par_iter().enumerate())
         .map(|(i, &(s, e))| {
-            memchr::memchr_iter(b'\n', &body[s..e]).count() + usize::from(at_eof && i == last)
+            let n = memchr::memchr_iter(b'\n', &body[s..e]).count();
+            done(&body[s..e]);
+            n + usize::from(at_eof && i == last)
         })
         .collect();
     let mut columns: Vec<Vec<u32>> = (0..n_coded)
