@@ -996,12 +996,13 @@ impl Dictionaries {
 }
 
 /// One coded column from its pieces (in file order, with the worker that
-/// parsed each): the pieces' codes are moved together in the column (each
-/// piece's slot holds at most its lines, so the pieces before it never
-/// reach past its slot's start, and a piece with a vector of its own fits
-/// where it is copied), then rewritten, pieces in parallel, from their
-/// worker's dictionary (`dicts[worker][slot]`) into one for the column,
-/// made from the workers' dictionaries in worker order.
+/// parsed each): the pieces' codes are moved together in the column (a
+/// piece holds at most its slot's places, so the pieces before it never
+/// reach past its slot's start), then rewritten, pieces in parallel, from
+/// their worker's dictionary (`dicts[worker][slot]`) into one for the
+/// column, made from the workers' dictionaries in worker order. Should a
+/// piece have a vector of its own ([`CodeOut`]), the column is put
+/// together afresh instead.
 fn gather(
     mut column: Vec<u32>,
     lines: &[usize],
@@ -1018,26 +1019,35 @@ fn gather(
                 .collect()
         })
         .collect();
-    let (mut at, mut start) = (0, 0);
-    let mut lengths = Vec::with_capacity(pieces.len());
-    for (i, (_, p)) in pieces.iter().enumerate() {
-        let n = match p {
-            Placed::Slot(n) => {
-                if start != at {
-                    column.copy_within(start..start + n, at);
-                }
-                *n
+    let lengths: Vec<usize> = (pieces.iter())
+        .map(|(_, p)| match p {
+            Placed::Slot(n) => *n,
+            Placed::Own(v) => v.len(),
+        })
+        .collect();
+    let starts = lines.iter().scan(0, |start, &l| {
+        *start += l;
+        Some(*start - l)
+    });
+    if pieces.iter().any(|(_, p)| matches!(p, Placed::Own(_))) {
+        let mut fresh = Vec::with_capacity(lengths.iter().sum());
+        for ((_, p), start) in pieces.iter().zip(starts) {
+            match p {
+                Placed::Slot(n) => fresh.extend_from_slice(&column[start..start + n]),
+                Placed::Own(v) => fresh.extend_from_slice(v),
             }
-            Placed::Own(v) => {
-                column[at..at + v.len()].copy_from_slice(v);
-                v.len()
+        }
+        column = fresh;
+    } else {
+        let mut at = 0;
+        for (&n, start) in lengths.iter().zip(starts) {
+            if start != at {
+                column.copy_within(start..start + n, at);
             }
-        };
-        lengths.push(n);
-        at += n;
-        start += lines.get(i).copied().unwrap_or(0);
+            at += n;
+        }
+        column.truncate(at);
     }
-    column.truncate(at);
     let parts = crate::engine::bulk::split_by(&mut column, &lengths);
     parts
         .into_par_iter()
@@ -1718,8 +1728,8 @@ mod coded_tests {
     }
 
     /// Gathering a column: pieces that left places of their slot unused
-    /// (blank lines, quoted line breaks) are moved together, a piece with a
-    /// vector of its own is copied in, and each piece's codes are
+    /// (blank lines, quoted line breaks) are moved together, in place or,
+    /// with a piece's own vector among them, afresh; each piece's codes are
     /// rewritten from its worker's dictionary into the column's.
     #[test]
     fn gather_moves_pieces_together() {
@@ -1746,6 +1756,27 @@ mod coded_tests {
         let want: Vec<Option<&str>> = want.iter().map(|&v| (!v.is_empty()).then_some(v)).collect();
         assert_eq!(text, want);
         assert_eq!(raw.labels, ["x", "y", "z", "w"]);
+        // In place: the second piece filled 1 of its 2 places.
+        let column = vec![0, 2, 99, 1, 7, 1, NULL_CODE, 0, 2];
+        let pieces = vec![
+            (0, Placed::Slot(2)),
+            (1, Placed::Slot(1)),
+            (0, Placed::Slot(4)),
+        ];
+        let raw = gather(column, &[3, 2, 4], pieces, &workers, 0);
+        let text: Vec<Option<&str>> = (raw.codes.iter())
+            .map(|&c| (c != NULL_CODE).then(|| raw.labels[c as usize].as_str()))
+            .collect();
+        let want = [
+            Some("x"),
+            Some("z"),
+            Some("w"),
+            Some("y"),
+            None,
+            Some("x"),
+            Some("z"),
+        ];
+        assert_eq!(text, want);
     }
 
     /// Some columns coded, some as text, in any order.
