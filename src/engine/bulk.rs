@@ -65,27 +65,19 @@ pub fn filled<T: Copy + Default + Send>(len: usize) -> Vec<T> {
 /// milliseconds for tens of MB) while the others wait for the next step.
 /// Numbers and other plain values only (nothing to drop in them).
 pub fn free<T: Copy + Send>(mut v: Vec<T>) {
-    use rayon::prelude::*;
     #[cfg(target_os = "linux")]
     {
-        const PAGE: usize = 4096;
-        const STEP: usize = 1 << 20;
-        let start = v.as_mut_ptr() as usize;
-        let end = start + v.capacity() * std::mem::size_of::<T>();
-        let (from, to) = (start.div_ceil(PAGE) * PAGE, end / PAGE * PAGE);
-        if to > from + 4 * STEP {
-            let steps: Vec<usize> = (from..to).step_by(STEP).collect();
-            steps.into_par_iter().for_each(|at| {
+        use rayon::prelude::*;
+        let bytes = v.capacity() * std::mem::size_of::<T>();
+        let steps = page_steps(v.as_mut_ptr() as usize, bytes);
+        if steps.len() > 4 {
+            steps.into_par_iter().for_each(|(at, len)| {
                 // SAFETY: whole pages inside the vector's allocation, whose
                 // values are never read again (it is dropped next, and its
                 // values have no drop to run); MADV_DONTNEED frees them and
                 // the allocator, if it touches them, finds zero pages.
                 unsafe {
-                    libc::madvise(
-                        at as *mut libc::c_void,
-                        STEP.min(to - at),
-                        libc::MADV_DONTNEED,
-                    );
+                    libc::madvise(at as *mut libc::c_void, len, libc::MADV_DONTNEED);
                 }
             });
         }
@@ -98,34 +90,37 @@ pub fn free<T: Copy + Send>(mut v: Vec<T>) {
 fn populate<T>(region: &mut [T]) {
     #[cfg(target_os = "linux")]
     {
-        const PAGE: usize = 4096;
-        const WORTH_IT: usize = 1 << 20;
-        let start = region.as_mut_ptr() as usize;
-        let end = start + std::mem::size_of_val(region);
-        let (from, to) = (start.div_ceil(PAGE) * PAGE, end / PAGE * PAGE);
-        // The call holds the process's memory-map lock (for reading) while
-        // it maps its range, and another thread's allocation or free of a
-        // large block (mmap, munmap: the lock for writing) waits for it;
-        // steps of 1 MiB keep such waits short.
-        const STEP: usize = 1 << 20;
-        if to > from + WORTH_IT {
-            for at in (from..to).step_by(STEP) {
+        let steps = page_steps(region.as_mut_ptr() as usize, std::mem::size_of_val(region));
+        if steps.len() > 1 {
+            for (at, len) in steps {
                 // SAFETY: the range lies inside an allocation the caller's
                 // vector owns; MADV_POPULATE_WRITE maps its pages (zero-filled
                 // where not yet mapped, as a first write would) and never
                 // changes bytes already there.
                 unsafe {
-                    libc::madvise(
-                        at as *mut libc::c_void,
-                        STEP.min(to - at),
-                        libc::MADV_POPULATE_WRITE,
-                    );
+                    libc::madvise(at as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE);
                 }
             }
         }
     }
     #[cfg(not(target_os = "linux"))]
     let _ = region;
+}
+
+/// The whole 4 KiB pages of the `bytes` bytes from address `start`, as
+/// (address, length) steps of at most 1 MiB for `madvise`: a call holds
+/// the process's memory-map lock (for reading) while it works, and another
+/// thread's allocation or free of a large block (mmap, munmap: the lock for
+/// writing) waits for it; short steps keep such waits short.
+#[cfg(target_os = "linux")]
+fn page_steps(start: usize, bytes: usize) -> Vec<(usize, usize)> {
+    const PAGE: usize = 4096;
+    const STEP: usize = 1 << 20;
+    let (from, to) = (start.div_ceil(PAGE) * PAGE, (start + bytes) / PAGE * PAGE);
+    (from..to.max(from))
+        .step_by(STEP)
+        .map(|at| (at, STEP.min(to - at)))
+        .collect()
 }
 
 /// Hand memory the allocator holds freed back to the system (glibc keeps
@@ -158,6 +153,23 @@ mod tests {
         }
         // A filled vector after the frees is zero throughout.
         assert!(filled::<u64>(len).iter().all(|&x| x == 0));
+    }
+
+    /// Page steps cover exactly the whole pages inside a range, in steps
+    /// of at most 1 MiB.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn page_steps_are_the_inner_pages() {
+        assert!(page_steps(4096, 4095).is_empty());
+        assert_eq!(page_steps(100, 8192), vec![(4096, 4096)]);
+        let steps = page_steps(4096 * 3 + 1, (3 << 20) + 10_000);
+        assert_eq!(steps.first().map(|s| s.0), Some(4096 * 4));
+        let end = steps.last().map(|&(a, l)| a + l);
+        assert_eq!(end, Some((4096 * 3 + 1 + (3 << 20) + 10_000) / 4096 * 4096));
+        assert!(steps.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0));
+        assert!(steps
+            .iter()
+            .all(|&(a, l)| a % 4096 == 0 && l <= 1 << 20 && l > 0));
     }
 
     /// Sums and minima by parts equal the serial ones, at the part edges.

@@ -508,14 +508,16 @@ fn parse_piece_with<'o>(
     plain_allowed: bool,
 ) -> Piece<'o> {
     let capacity = lines + 1;
-    let mut coded = dicts.iter_mut().zip(outs);
+    let (mut dicts, mut outs) = (dicts.iter_mut(), outs.into_iter());
+    // A coded column without a slot (none is ever missing) writes into a
+    // vector of its own.
     let mut sinks: Vec<Sink> = layout
         .wanted
         .iter()
         .zip(layout.coded)
         .map(
-            |((_, n), &is_coded)| match is_coded.then(|| coded.next()).flatten() {
-                Some((dict, out)) => Sink::Codes(dict, out),
+            |((_, n), &is_coded)| match is_coded.then(|| dicts.next()).flatten() {
+                Some(dict) => Sink::Codes(dict, outs.next().unwrap_or(CodeOut::Own(Vec::new()))),
                 None => Sink::Text(StringChunkedBuilder::new(n.clone(), capacity)),
             },
         )
@@ -893,6 +895,7 @@ pub fn parse_body(
         let (worker, piece) = match pieces[i].take() {
             Some(p) if base == start => p,
             first => {
+                // The piece's slots, emptied (every piece was parsed once).
                 let outs: Vec<CodeOut> = (first.into_iter())
                     .flat_map(|(_, p)| p.columns)
                     .filter_map(|c| match c {
@@ -900,10 +903,6 @@ pub fn parse_body(
                         PieceColumn::Text(_) => None,
                     })
                     .collect();
-                let outs = match outs.len() == n_coded {
-                    true => outs,
-                    false => (0..n_coded).map(|_| CodeOut::Own(Vec::new())).collect(),
-                };
                 let bytes = &body[base..end];
                 let lines = memchr::memchr_iter(b'\n', bytes).count();
                 let piece = dicts.with(threads, |d| {
@@ -929,10 +928,12 @@ pub fn parse_body(
         }
     }
     drop(pieces);
-    // The pieces' codes without the borrow of the columns.
-    let mut texts: Vec<Vec<StringChunked>> = Vec::new();
-    let mut placed: Vec<Vec<(usize, Placed)>> = Vec::new();
-    for column in parts {
+    // Text columns put together; coded ones' pieces without the borrow of
+    // the columns, to be gathered.
+    let mut placed: Vec<(String, Vec<(usize, Placed)>)> = Vec::new();
+    for (((column, (_, name)), w), &coded) in
+        parts.into_iter().zip(&located).zip(wanted).zip(&is_coded)
+    {
         let (mut text, mut codes) = (Vec::new(), Vec::new());
         for (worker, c) in column {
             match c {
@@ -940,26 +941,15 @@ pub fn parse_body(
                 PieceColumn::Codes(out) => codes.push((worker, out.placed())),
             }
         }
-        match is_coded[texts.len() + placed.len()] {
-            true => placed.push(codes),
-            false => texts.push(text),
+        match coded {
+            true => placed.push((w.clone(), codes)),
+            false => parsed.columns.push(concat(name, text)),
         }
     }
     let dicts = dicts.into_inner();
-    let coded: Vec<RawText> = (columns.into_par_iter().zip(placed).enumerate())
-        .map(|(slot, (column, pieces))| gather(column, &lines, pieces, &dicts, slot))
+    parsed.coded = (columns.into_par_iter().zip(placed).enumerate())
+        .map(|(slot, (column, (w, pieces)))| (w, gather(column, &lines, pieces, &dicts, slot)))
         .collect();
-    let (mut texts, mut coded) = (texts.into_iter(), coded.into_iter());
-    for ((_, name), (w, &is_coded)) in located.iter().zip(wanted.iter().zip(&is_coded)) {
-        match is_coded {
-            true => parsed
-                .coded
-                .push((w.clone(), coded.next().unwrap_or_default())),
-            false => parsed
-                .columns
-                .push(concat(name, texts.next().unwrap_or_default())),
-        }
-    }
     Ok(parsed)
 }
 
